@@ -1,0 +1,75 @@
+// Glossary: b rows (sequences running at this step), H hidden units; gate rows are [r | z | n], each H wide.
+using System.Diagnostics;
+using System.Numerics;
+using static Unroll.Core.Cells.Activations;
+
+namespace Unroll.Core.Cells;
+
+/// <summary>The GRU step with PyTorch's equations and gate order (r, z, n), forward and backward side by side.</summary>
+/// <remarks>
+/// <code>
+/// r = σ(W_ir·x + b_ir + W_hr·h' + b_hr)      z = σ(W_iz·x + b_iz + W_hz·h' + b_hz)
+/// n = tanh(W_in·x + b_in + r ⊙ (W_hn·h' + b_hn))      h = (1 − z) ⊙ n + z ⊙ h'
+/// </code>
+/// The reset multiplies the whole hidden term (W_hn·h' + b_hn), so the input and hidden halves get different
+/// gradients for n: <c>dAi_n = dn ⊙ (1 − n²)</c> but <c>dAh_n = dAi_n ⊙ r</c>, and <c>dr = dAi_n ⊙ (W_hn·h' + b_hn)</c>.
+/// For r and z both halves share one gradient. The direct path gives <c>dh' += dh ⊙ z</c>.
+/// The forward caches r, z, n and the hidden term hn = W_hn·h' + b_hn.
+/// </remarks>
+internal static class GruCell
+{
+    /// <summary>
+    /// <paramref name="gatesIn"/> (b × 3H) holds the input half (with b_ih) and becomes [r | z | n];
+    /// <paramref name="gatesHidden"/> (b × 3H) holds W_hh·h' + b_hh; hn (b × H) caches its n part.
+    /// </summary>
+    public static void Forward<T>(Span<T> gatesIn, ReadOnlySpan<T> gatesHidden, ReadOnlySpan<T> hPrev,
+        Span<T> hn, Span<T> h, int hidden) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = h.Length / hidden;
+        Debug.Assert(gatesIn.Length == rows * 3 * hidden && gatesHidden.Length == gatesIn.Length && hPrev.Length == h.Length);
+        for (int row = 0; row < rows; row++)
+        {
+            int g0 = row * 3 * hidden, h0 = row * hidden;
+            for (int u = 0; u < hidden; u++)
+            {
+                T hiddenN = gatesHidden[g0 + 2 * hidden + u];
+                T r = Sigmoid(gatesIn[g0 + u] + gatesHidden[g0 + u]);
+                T z = Sigmoid(gatesIn[g0 + hidden + u] + gatesHidden[g0 + hidden + u]);
+                T n = T.Tanh(gatesIn[g0 + 2 * hidden + u] + r * hiddenN);
+                gatesIn[g0 + u] = r; gatesIn[g0 + hidden + u] = z; gatesIn[g0 + 2 * hidden + u] = n;
+                hn[h0 + u] = hiddenN;
+                h[h0 + u] = (T.One - z) * n + z * hPrev[h0 + u];
+            }
+        }
+    }
+
+    /// <summary>
+    /// From dh (b × H) computes the gradients of the input half (b × 3H), of the hidden half (b × 3H), and the
+    /// direct part of dh' (b × H), which the caller adds to dGatesHidden·W_hh.
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> hn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> dh,
+        Span<T> dGatesIn, Span<T> dGatesHidden, Span<T> dhPrevDirect, int hidden) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = dh.Length / hidden;
+        Debug.Assert(gates.Length == dGatesIn.Length && dGatesIn.Length == dGatesHidden.Length && dhPrevDirect.Length == dh.Length);
+        for (int row = 0; row < rows; row++)
+        {
+            int g0 = row * 3 * hidden, h0 = row * hidden;
+            for (int u = 0; u < hidden; u++)
+            {
+                T r = gates[g0 + u], z = gates[g0 + hidden + u], n = gates[g0 + 2 * hidden + u];
+                T dhu = dh[h0 + u];
+                T dn = dhu * (T.One - z);
+                T dz = dhu * (hPrev[h0 + u] - n);
+                T dAn = dn * (T.One - n * n);
+                T dr = dAn * hn[h0 + u];
+                T dAr = dr * r * (T.One - r);
+                T dAz = dz * z * (T.One - z);
+                dGatesIn[g0 + u] = dAr; dGatesHidden[g0 + u] = dAr;
+                dGatesIn[g0 + hidden + u] = dAz; dGatesHidden[g0 + hidden + u] = dAz;
+                dGatesIn[g0 + 2 * hidden + u] = dAn; dGatesHidden[g0 + 2 * hidden + u] = dAn * r;
+                dhPrevDirect[h0 + u] = dhu * z;
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Numerics;
+
+namespace Unroll.Core;
+
+/// <summary>A named tensor of trainable values, PyTorch-named and shaped, with its gradient beside it.</summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates a zero-filled parameter.</summary>
+    public Parameter(string name, params int[] shape)
+    {
+        Name = name;
+        Shape = shape;
+        int count = 1;
+        foreach (var d in shape) count = checked(count * d);
+        Value = new T[count];
+        Gradient = new T[count];
+    }
+
+    /// <summary>PyTorch's name, e.g. <c>rnn.weight_hh_l0</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Shape, row-major: (rows, columns) for weights, (length) for biases.</summary>
+    public int[] Shape { get; }
+
+    /// <summary>The values, row-major.</summary>
+    public T[] Value { get; }
+
+    /// <summary>The gradient of the last backward pass (accumulated until <see cref="ZeroGradient"/>).</summary>
+    public T[] Gradient { get; }
+
+    /// <summary>Sets the gradient to zero.</summary>
+    public void ZeroGradient() => Array.Clear(Gradient);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({string.Join(" × ", Shape)})";
+}

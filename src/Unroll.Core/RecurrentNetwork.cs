@@ -1,0 +1,380 @@
+// Glossary: B sequences, T longest length, N total steps (packed rows), I inputs, H hidden, G gates, O outputs.
+// Packed layout: see SequenceBatch. Shapes in comments are (rows × columns), row-major.
+using System.Numerics;
+using Unroll.Core.Cells;
+using Unroll.Numerics;
+
+namespace Unroll.Core;
+
+/// <summary>Options for <see cref="RecurrentNetwork{T}.Backward"/>.</summary>
+public sealed record BackwardOptions
+{
+    /// <summary>
+    /// Truncated BPTT: gradients flow back at most this many steps from each sequence's last step
+    /// (null: full backpropagation through time).
+    /// </summary>
+    public int? TruncateSteps { get; init; }
+
+    /// <summary>Also compute the gradient with respect to every input step.</summary>
+    public bool InputGradient { get; init; }
+}
+
+/// <summary>The gradients a backward pass returns besides the parameter gradients.</summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class BackwardResult<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    internal BackwardResult(SequenceBatch<T> batch, T[]? inputGradient)
+    {
+        Batch = batch;
+        PackedInputGradient = inputGradient;
+    }
+
+    private SequenceBatch<T> Batch { get; }
+
+    /// <summary>dLoss/dx for every step, packed like the input (N × I); null unless asked for.</summary>
+    public T[]? PackedInputGradient { get; }
+
+    /// <summary>dLoss/dx of input sequence <paramref name="sequence"/>, step by step: (length × I).</summary>
+    public T[] InputGradientOf(int sequence)
+    {
+        if (PackedInputGradient is null)
+            throw new InvalidOperationException("the input gradient was not computed: set BackwardOptions.InputGradient");
+        int inputs = Batch.InputSize, length = Batch.Lengths[sequence], j = Batch.InputToSorted[sequence];
+        var result = new T[length * inputs];
+        for (int t = 0; t < length; t++)
+            PackedInputGradient.AsSpan(Batch.Row(t, j) * inputs, inputs).CopyTo(result.AsSpan(t * inputs, inputs));
+        return result;
+    }
+}
+
+/// <summary>
+/// A stacked recurrent network (Elman RNN, LSTM or GRU) with a linear head on the last layer's hidden state at
+/// each sequence's own last step. Parameters are named and shaped as PyTorch's <c>nn.RNN/LSTM/GRU</c> (prefix
+/// <c>rnn.</c>) and <c>nn.Linear</c> (prefix <c>head.</c>), so state dicts move between the two unchanged.
+/// </summary>
+/// <remarks>
+/// Unrolling makes one copy of the cell per step; all copies share the same weights and biases, so longer
+/// sequences never add parameters. Sequences of any lengths run together in one batch.
+/// </remarks>
+/// <typeparam name="T">float (the default in the tools) or double (for exactness and gradient checks).</typeparam>
+public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T>[] _weightIh, _weightHh, _biasIh, _biasHh;
+    private readonly Parameter<T> _headWeight, _headBias;
+
+    /// <summary>Creates a network with all parameters zero; see <see cref="Create(NetworkShape, int)"/> for a random start.</summary>
+    public RecurrentNetwork(NetworkShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        shape.Validate();
+        Shape = shape;
+        int layers = shape.Layers, gh = shape.GateRows, h = shape.HiddenSize;
+        _weightIh = new Parameter<T>[layers];
+        _weightHh = new Parameter<T>[layers];
+        _biasIh = new Parameter<T>[layers];
+        _biasHh = new Parameter<T>[layers];
+        var all = new List<Parameter<T>>();
+        for (int l = 0; l < layers; l++)
+        {
+            all.Add(_weightIh[l] = new Parameter<T>($"rnn.weight_ih_l{l}", gh, shape.LayerInputSize(l)));
+            all.Add(_weightHh[l] = new Parameter<T>($"rnn.weight_hh_l{l}", gh, h));
+            all.Add(_biasIh[l] = new Parameter<T>($"rnn.bias_ih_l{l}", gh));
+            all.Add(_biasHh[l] = new Parameter<T>($"rnn.bias_hh_l{l}", gh));
+        }
+        all.Add(_headWeight = new Parameter<T>("head.weight", shape.OutputSize, h));
+        all.Add(_headBias = new Parameter<T>("head.bias", shape.OutputSize));
+        Parameters = all;
+    }
+
+    /// <summary>Creates a network initialised as PyTorch does: every parameter uniform in ±1/√H.</summary>
+    /// <param name="shape">The architecture.</param>
+    /// <param name="seed">Seed of the random source: the same seed gives the same weights, bit for bit.</param>
+    public static RecurrentNetwork<T> Create(NetworkShape shape, int seed) => Create(shape, new Random(seed));
+
+    /// <summary>Creates a network initialised from the given random source: every parameter uniform in ±1/√H.</summary>
+    public static RecurrentNetwork<T> Create(NetworkShape shape, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var network = new RecurrentNetwork<T>(shape);
+        double bound = 1.0 / Math.Sqrt(shape.HiddenSize);
+        foreach (var p in network.Parameters)
+            for (int i = 0; i < p.Value.Length; i++)
+                p.Value[i] = T.CreateChecked((random.NextDouble() * 2 - 1) * bound);
+        return network;
+    }
+
+    /// <summary>The architecture.</summary>
+    public NetworkShape Shape { get; }
+
+    /// <summary>All parameters in PyTorch's state-dict order: per layer weight_ih, weight_hh, bias_ih, bias_hh; then the head.</summary>
+    public IReadOnlyList<Parameter<T>> Parameters { get; }
+
+    /// <summary>The parameter with PyTorch's name <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No parameter has that name.</exception>
+    public Parameter<T> this[string name] => Parameters.FirstOrDefault(p => p.Name == name)
+        ?? throw new KeyNotFoundException($"no parameter '{name}': the network has {string.Join(", ", Parameters.Select(p => p.Name))}");
+
+    /// <summary>Sets every parameter's gradient to zero.</summary>
+    public void ZeroGradients()
+    {
+        foreach (var p in Parameters) p.ZeroGradient();
+    }
+
+    /// <summary>Copies all parameter values from another network of the same shape.</summary>
+    public void CopyFrom(RecurrentNetwork<T> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Shape != Shape) throw new ArgumentException($"cannot copy a {other.Shape} network into a {Shape} one");
+        for (int i = 0; i < Parameters.Count; i++) other.Parameters[i].Value.CopyTo(Parameters[i].Value, 0);
+    }
+
+    /// <summary>A deep copy of the parameter values (gradients start at zero).</summary>
+    public RecurrentNetwork<T> Clone()
+    {
+        var copy = new RecurrentNetwork<T>(Shape);
+        copy.CopyFrom(this);
+        return copy;
+    }
+
+    /// <summary>Packs ragged sequences (each a list of steps, each I features) into a batch.</summary>
+    public SequenceBatch<T> Pack(IReadOnlyList<IReadOnlyList<T[]>> sequences) => SequenceBatch<T>.Create(sequences, Shape.InputSize);
+
+    /// <summary>Predicts the head's output after each sequence's last step: one O-vector per sequence.</summary>
+    public T[][] Predict(IReadOnlyList<IReadOnlyList<T[]>> sequences)
+    {
+        var pass = Forward(Pack(sequences));
+        int o = Shape.OutputSize;
+        return Enumerable.Range(0, pass.Batch.Count).Select(i => pass.Outputs.AsSpan(i * o, o).ToArray()).ToArray();
+    }
+
+    /// <summary>Runs the network over a batch, keeping what the backward pass needs.</summary>
+    /// <param name="batch">The packed sequences.</param>
+    /// <param name="initialState">The state to start from (zeros when null), e.g. the final state of a previous call.</param>
+    public ForwardPass<T> Forward(SequenceBatch<T> batch, RecurrentState<T>? initialState = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.InputSize != Shape.InputSize)
+            throw new ArgumentException($"the input has {batch.InputSize} features per step, the model expects {Shape.InputSize}");
+        initialState?.Validate(Shape, batch.Count);
+
+        int count = batch.Count, n = batch.TotalSteps, h = Shape.HiddenSize, gh = Shape.GateRows;
+        var pass = new ForwardPass<T>(batch, Shape.Layers);
+        var input = batch.Packed;                                   // (N × in)
+        T[] gatesHidden = Shape.Cell == CellKind.Gru ? new T[count * gh] : [];  // (B × 3H) scratch
+        for (int l = 0; l < Shape.Layers; l++)
+        {
+            int inSize = Shape.LayerInputSize(l);
+            var h0 = pass.InitialHidden[l] = ToSorted(initialState?.Hidden[l], batch, h);
+            var c0 = pass.InitialCell[l] = Shape.Cell == CellKind.Lstm ? ToSorted(initialState?.Cell?[l], batch, h) : [];
+            var gates = pass.Gates[l] = new T[n * gh];              // (N × GH)
+            var hidden = pass.Hidden[l] = new T[n * h];             // (N × H)
+            var cell = pass.Cell[l] = Shape.Cell == CellKind.Lstm ? new T[n * h] : [];
+            var hiddenN = pass.HiddenN[l] = Shape.Cell == CellKind.Gru ? new T[n * h] : [];
+            T[] wih = _weightIh[l].Value, whh = _weightHh[l].Value, bih = _biasIh[l].Value, bhh = _biasHh[l].Value;
+
+            // The input projection of all steps as one product: gates = X·W_ihᵀ + b_ih   (N × GH)
+            Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, gh, inSize, input, inSize, wih, inSize, gates, gh, accumulate: false);
+            AddRowBias(gates, bih, n);
+
+            for (int t = 0; t < batch.MaxLength; t++)
+            {
+                int b = batch.BatchSizes[t], row = batch.Offsets[t];
+                ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
+                var gatesT = gates.AsSpan(row * gh, b * gh);         // (b × GH)
+                var hiddenT = hidden.AsSpan(row * h, b * h);         // (b × H)
+                if (Shape.Cell == CellKind.Gru)
+                {
+                    var gh_t = gatesHidden.AsSpan(0, b * gh);
+                    Gemm.Multiply<T>(Transpose.No, Transpose.Yes, b, gh, h, hPrev, h, whh, h, gh_t, gh, accumulate: false);
+                    AddRowBias(gh_t, bhh, b);
+                    GruCell.Forward<T>(gatesT, gh_t, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenT, h);
+                    continue;
+                }
+                Gemm.Multiply<T>(Transpose.No, Transpose.Yes, b, gh, h, hPrev, h, whh, h, gatesT, gh, accumulate: true);
+                AddRowBias(gatesT, bhh, b);
+                if (Shape.Cell == CellKind.Lstm)
+                {
+                    ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
+                    LstmCell.Forward<T>(gatesT, cPrev, cell.AsSpan(row * h, b * h), hiddenT, h);
+                }
+                else
+                {
+                    ElmanCell.Forward<T>(Shape.Cell, gatesT, hiddenT);
+                }
+            }
+            input = hidden;
+        }
+
+        // Final state and the head on each sequence's last step.
+        var finalHidden = new T[Shape.Layers][];
+        var finalCell = Shape.Cell == CellKind.Lstm ? new T[Shape.Layers][] : null;
+        for (int l = 0; l < Shape.Layers; l++)
+        {
+            finalHidden[l] = GatherLast(pass.Hidden[l], batch, h);
+            if (finalCell is not null) finalCell[l] = GatherLast(pass.Cell[l], batch, h);
+        }
+        pass.FinalState = new RecurrentState<T>(finalHidden, finalCell);
+        pass.LastHidden = finalHidden[^1];                          // (B × H)
+        int o = Shape.OutputSize;
+        var outputs = new T[count * o];                             // (B × O) = h_last·W_headᵀ + b_head
+        Gemm.Multiply<T>(Transpose.No, Transpose.Yes, count, o, h, pass.LastHidden, h, _headWeight.Value, h, outputs, o, accumulate: false);
+        AddRowBias(outputs, _headBias.Value, count);
+        pass.Outputs = outputs;
+        return pass;
+    }
+
+    /// <summary>
+    /// The head applied to the last layer's hidden state at every step of input sequence <paramref name="sequence"/>:
+    /// (length × O). The last row is the prediction; the earlier ones are the outputs an unrolled network ignores.
+    /// </summary>
+    public T[] StepOutputs(ForwardPass<T> pass, int sequence)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        int h = Shape.HiddenSize, o = Shape.OutputSize, length = pass.Batch.Lengths[sequence];
+        var top = pass.TopHiddenOf(sequence, h);
+        var outputs = new T[length * o];
+        Gemm.Multiply<T>(Transpose.No, Transpose.Yes, length, o, h, top, h, _headWeight.Value, h, outputs, o, accumulate: false);
+        AddRowBias(outputs, _headBias.Value, length);
+        return outputs;
+    }
+
+    /// <summary>
+    /// Backpropagation through time: adds the gradient of the loss to every parameter's <see cref="Parameter{T}.Gradient"/>.
+    /// </summary>
+    /// <param name="pass">The forward pass to differentiate.</param>
+    /// <param name="outputGradient">dLoss/dOutputs, (B × O) in input order.</param>
+    /// <param name="options">Truncation and input-gradient options.</param>
+    public BackwardResult<T> Backward(ForwardPass<T> pass, ReadOnlySpan<T> outputGradient, BackwardOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        options ??= new BackwardOptions();
+        var batch = pass.Batch;
+        int count = batch.Count, n = batch.TotalSteps, h = Shape.HiddenSize, gh = Shape.GateRows, o = Shape.OutputSize;
+        if (outputGradient.Length != count * o)
+            throw new ArgumentException($"the output gradient has {outputGradient.Length} values, expected {count} sequences × {o} outputs");
+        if (options.TruncateSteps is < 1)
+            throw new ArgumentException($"truncated BPTT needs at least 1 step, got {options.TruncateSteps}");
+
+        // Head: out = h_last·Wᵀ + b.   dW += dOutᵀ·h_last (O × H); db += Σ dOut; dh_last = dOut·W (B × H)
+        Gemm.Multiply<T>(Transpose.Yes, Transpose.No, o, h, count, outputGradient, o, pass.LastHidden, h, _headWeight.Gradient, h, accumulate: true);
+        AddColumnSums(outputGradient, _headBias.Gradient, count);
+        var dLast = new T[count * h];
+        Gemm.Multiply<T>(Transpose.No, Transpose.No, count, h, o, outputGradient, o, _headWeight.Value, h, dLast, h, accumulate: false);
+
+        var dHidden = new T[n * h];                                 // (N × H): dLoss/dh from above, per packed row
+        for (int i = 0; i < count; i++)
+            dLast.AsSpan(i * h, h).CopyTo(dHidden.AsSpan(batch.LastRow(i) * h, h));
+
+        bool gru = Shape.Cell == CellKind.Gru, lstm = Shape.Cell == CellKind.Lstm;
+        var dGatesIn = new T[n * gh];                               // (N × GH) pre-activation gradients, input half
+        var dGatesHidden = gru ? new T[n * gh] : dGatesIn;          // (N × GH) hidden half (the same array but for GRU)
+        var carry = new T[count * h];                               // (B × H) dh flowing to the previous step
+        var carryCell = lstm ? new T[count * h] : [];               // (B × H) dc flowing to the previous step
+        var dhStep = new T[count * h];                              // (B × H) total dh at this step
+        var direct = gru ? new T[count * h] : [];                   // (B × H) GRU's z ⊙ dh path to h'
+        var hPrevAll = new T[n * h];                                // (N × H) h' of every row
+        T[]? inputGradient = null;
+
+        for (int l = Shape.Layers - 1; l >= 0; l--)
+        {
+            int inSize = Shape.LayerInputSize(l);
+            T[] gates = pass.Gates[l], hidden = pass.Hidden[l], cell = pass.Cell[l], hiddenN = pass.HiddenN[l];
+            T[] h0 = pass.InitialHidden[l], c0 = pass.InitialCell[l], whh = _weightHh[l].Value;
+            Array.Clear(carry);
+            if (lstm) Array.Clear(carryCell);
+
+            for (int t = batch.MaxLength - 1; t >= 0; t--)
+            {
+                int b = batch.BatchSizes[t], row = batch.Offsets[t];
+                ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
+                var dh = dhStep.AsSpan(0, b * h);
+                var fromAbove = dHidden.AsSpan(row * h, b * h);
+                for (int k = 0; k < dh.Length; k++) dh[k] = fromAbove[k] + carry[k];
+                var dIn = dGatesIn.AsSpan(row * gh, b * gh);
+                var dHid = dGatesHidden.AsSpan(row * gh, b * gh);
+                if (lstm)
+                {
+                    ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
+                    var dc = carryCell.AsSpan(0, b * h);
+                    LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dIn, dc, h);
+                }
+                else if (gru)
+                {
+                    GruCell.Backward<T>(gates.AsSpan(row * gh, b * gh), hiddenN.AsSpan(row * h, b * h), hPrev, dh, dIn, dHid, direct.AsSpan(0, b * h), h);
+                }
+                else
+                {
+                    ElmanCell.Backward<T>(Shape.Cell, hidden.AsSpan(row * h, b * h), dh, dIn);
+                }
+                // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H)
+                Gemm.Multiply<T>(Transpose.No, Transpose.No, b, h, gh, dHid, gh, whh, h, carry, h, accumulate: false);
+                if (gru)
+                    for (int k = 0; k < b * h; k++) carry[k] += direct[k];
+                hPrev.CopyTo(hPrevAll.AsSpan(row * h, b * h));
+                if (options.TruncateSteps is int window)
+                    for (int j = 0; j < b; j++)
+                        if (t <= batch.Lengths[batch.SortedToInput[j]] - window)
+                        {
+                            carry.AsSpan(j * h, h).Clear();
+                            if (lstm) carryCell.AsSpan(j * h, h).Clear();
+                        }
+            }
+
+            // Weight gradients as one product over all steps.
+            var layerInput = l == 0 ? batch.Packed : pass.Hidden[l - 1];
+            Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, inSize, n, dGatesIn, gh, layerInput, inSize, _weightIh[l].Gradient, inSize, accumulate: true);
+            AddColumnSums(dGatesIn, _biasIh[l].Gradient, n);
+            Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, h, n, dGatesHidden, gh, hPrevAll, h, _weightHh[l].Gradient, h, accumulate: true);
+            AddColumnSums(dGatesHidden, _biasHh[l].Gradient, n);
+
+            // dX = dA_input·W_ih   (N × in): the gradient flowing into the layer below, or into the input.
+            if (l > 0)
+            {
+                Gemm.Multiply<T>(Transpose.No, Transpose.No, n, h, gh, dGatesIn, gh, _weightIh[l].Value, h, dHidden, h, accumulate: false);
+            }
+            else if (options.InputGradient)
+            {
+                inputGradient = new T[n * inSize];
+                Gemm.Multiply<T>(Transpose.No, Transpose.No, n, inSize, gh, dGatesIn, gh, _weightIh[0].Value, inSize, inputGradient, inSize, accumulate: false);
+            }
+        }
+        return new BackwardResult<T>(batch, inputGradient);
+    }
+
+    private static void AddRowBias(Span<T> matrix, ReadOnlySpan<T> bias, int rows)
+    {
+        int width = bias.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = matrix.Slice(r * width, width);
+            for (int k = 0; k < width; k++) row[k] += bias[k];
+        }
+    }
+
+    private static void AddColumnSums(ReadOnlySpan<T> matrix, Span<T> sums, int rows)
+    {
+        int width = sums.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = matrix.Slice(r * width, width);
+            for (int k = 0; k < width; k++) sums[k] += row[k];
+        }
+    }
+
+    private static T[] ToSorted(T[]? inputOrder, SequenceBatch<T> batch, int h)
+    {
+        var sorted = new T[batch.Count * h];
+        if (inputOrder is null) return sorted;
+        for (int j = 0; j < batch.Count; j++)
+            inputOrder.AsSpan(batch.SortedToInput[j] * h, h).CopyTo(sorted.AsSpan(j * h, h));
+        return sorted;
+    }
+
+    private static T[] GatherLast(T[] packed, SequenceBatch<T> batch, int h)
+    {
+        var result = new T[batch.Count * h];
+        for (int i = 0; i < batch.Count; i++)
+            packed.AsSpan(batch.LastRow(i) * h, h).CopyTo(result.AsSpan(i * h, h));
+        return result;
+    }
+}

@@ -1,0 +1,134 @@
+// Glossary: B sequences, T = the longest length, N = total steps of all sequences, I features per step.
+// Packed layout (as PyTorch's PackedSequence): sequences sorted by length, longest first (stable), then
+// step-major: the rows of step t are the first BatchSizes[t] sorted sequences, starting at row Offsets[t].
+// Because the order is longest-first, the sequences still running at step t are a prefix of those at t − 1,
+// so "the previous hidden state of row j at step t" is row j of step t − 1.
+using System.Numerics;
+
+namespace Unroll.Core;
+
+/// <summary>
+/// A ragged batch: sequences of any lengths packed into one (N × I) matrix so each time step runs as one
+/// matrix product over the sequences still running. Users never sort or pad: pass sequences in any order.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class SequenceBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private SequenceBatch(int inputSize, int[] lengths, int[] order, int[] batchSizes, int[] offsets, T[] packed)
+    {
+        InputSize = inputSize;
+        Lengths = lengths;
+        SortedToInput = order;
+        InputToSorted = new int[order.Length];
+        for (int j = 0; j < order.Length; j++) InputToSorted[order[j]] = j;
+        BatchSizes = batchSizes;
+        Offsets = offsets;
+        Packed = packed;
+    }
+
+    /// <summary>I, features per step.</summary>
+    public int InputSize { get; }
+
+    /// <summary>B, the number of sequences.</summary>
+    public int Count => Lengths.Length;
+
+    /// <summary>Length of each sequence, in input order.</summary>
+    public int[] Lengths { get; }
+
+    /// <summary>T, the longest length.</summary>
+    public int MaxLength => BatchSizes.Length;
+
+    /// <summary>N, the total number of steps.</summary>
+    public int TotalSteps => Packed.Length / Math.Max(1, InputSize);
+
+    /// <summary>Input index of the sequence at sorted position j.</summary>
+    public int[] SortedToInput { get; }
+
+    /// <summary>Sorted position of input sequence i.</summary>
+    public int[] InputToSorted { get; }
+
+    /// <summary>Number of sequences still running at each step: (T).</summary>
+    public int[] BatchSizes { get; }
+
+    /// <summary>First packed row of each step: (T).</summary>
+    public int[] Offsets { get; }
+
+    /// <summary>The steps, packed: (N × I).</summary>
+    public T[] Packed { get; }
+
+    /// <summary>Packed row of step <paramref name="t"/> of the sequence at sorted position <paramref name="j"/>.</summary>
+    public int Row(int t, int j) => Offsets[t] + j;
+
+    /// <summary>Packed row of the last step of input sequence <paramref name="i"/>.</summary>
+    public int LastRow(int i) => Row(Lengths[i] - 1, InputToSorted[i]);
+
+    /// <summary>Packs sequences given as steps of feature vectors.</summary>
+    /// <param name="sequences">Each sequence a list of steps, each step <paramref name="inputSize"/> features.</param>
+    /// <param name="inputSize">I, which every step must match.</param>
+    /// <exception cref="ArgumentException">A sequence is empty or a step has the wrong number of features.</exception>
+    public static SequenceBatch<T> Create(IReadOnlyList<IReadOnlyList<T[]>> sequences, int inputSize)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        if (sequences.Count == 0) throw new ArgumentException("the batch holds no sequences: give at least one");
+        int count = sequences.Count;
+        var lengths = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            var sequence = sequences[i] ?? throw new ArgumentException($"sequence {i} is null");
+            if (sequence.Count == 0)
+                throw new ArgumentException($"sequence {i} has no steps: every sequence needs at least one");
+            for (int t = 0; t < sequence.Count; t++)
+            {
+                int found = sequence[t]?.Length ?? 0;
+                if (found != inputSize)
+                    throw new ArgumentException(
+                        $"sequence {i}, step {t} has {found} feature{(found == 1 ? "" : "s")}, the model expects {inputSize}");
+            }
+            lengths[i] = sequence.Count;
+        }
+        return Pack(lengths, inputSize, (i, t, row) => sequences[i][t].CopyTo(row));
+    }
+
+    /// <summary>Packs sequences given as flat row-major arrays (length × I each).</summary>
+    public static SequenceBatch<T> FromFlat(IReadOnlyList<T[]> sequences, int inputSize)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        if (sequences.Count == 0) throw new ArgumentException("the batch holds no sequences: give at least one");
+        if (inputSize < 1) throw new ArgumentException($"input size must be at least 1, got {inputSize}");
+        var lengths = new int[sequences.Count];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            int n = sequences[i].Length;
+            if (n == 0 || n % inputSize != 0)
+                throw new ArgumentException(
+                    $"sequence {i} has {n} values, expected a positive multiple of the {inputSize} features per step");
+            lengths[i] = n / inputSize;
+        }
+        return Pack(lengths, inputSize, (i, t, row) => sequences[i].AsSpan(t * inputSize, inputSize).CopyTo(row));
+    }
+
+    private delegate void StepWriter(int sequence, int step, Span<T> row);
+
+    private static SequenceBatch<T> Pack(int[] lengths, int inputSize, StepWriter write)
+    {
+        int count = lengths.Length;
+        // Stable sort by length, longest first.
+        var order = Enumerable.Range(0, count).OrderByDescending(i => lengths[i]).ToArray();
+        int maxLength = lengths[order[0]];
+        var batchSizes = new int[maxLength];
+        var offsets = new int[maxLength];
+        int total = 0;
+        for (int t = 0, active = count; t < maxLength; t++)
+        {
+            while (active > 0 && lengths[order[active - 1]] <= t) active--;
+            batchSizes[t] = active;
+            offsets[t] = total;
+            total = checked(total + active);
+        }
+        var packed = new T[checked(total * inputSize)];
+        for (int t = 0; t < maxLength; t++)
+            for (int j = 0; j < batchSizes[t]; j++)
+                write(order[j], t, packed.AsSpan((offsets[t] + j) * inputSize, inputSize));
+        return new SequenceBatch<T>(inputSize, lengths, order, batchSizes, offsets, packed);
+    }
+}

@@ -1,0 +1,119 @@
+namespace Unroll.Core.Tests;
+
+/// <summary>Ragged batches, streaming, truncation, long sequences and determinism.</summary>
+public class SequenceTests
+{
+    public static IEnumerable<object[]> Cells() => Enum.GetValues<CellKind>().Select(c => new object[] { c });
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void Forward_RaggedBatch_EqualsEachSequenceAlone(CellKind cell)
+    {
+        var network = RecurrentNetwork<double>.Create(new NetworkShape(cell, 3, 6, 2, 2), seed: 3);
+        var sequences = TestData.Sequences<double>(1, 3, 9, 5, 1, 9, 14);
+        var together = network.Predict(sequences);
+        for (int s = 0; s < sequences.Count; s++)
+            Assert.Equal(network.Predict([sequences[s]])[0], together[s]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void Forward_StreamedStepByStep_EqualsRunningWhole(CellKind cell)
+    {
+        var network = RecurrentNetwork<double>.Create(new NetworkShape(cell, 2, 5, 2, 1), seed: 4);
+        var sequences = TestData.Sequences<double>(2, 2, 7, 7);
+        var whole = network.Forward(network.Pack(sequences));
+        RecurrentState<double>? state = null;
+        ForwardPass<double>? last = null;
+        for (int t = 0; t < 7; t++)
+        {
+            var step = sequences.Select(s => (IReadOnlyList<double[]>)new[] { s[t] }).ToList();
+            last = network.Forward(network.Pack(step), state);
+            state = last.FinalState;
+        }
+        Assert.Equal(whole.Outputs, last!.Outputs);
+        for (int l = 0; l < 2; l++) Assert.Equal(whole.FinalState.Hidden[l], state!.Hidden[l]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void Backward_Truncated_EqualsFullGradientOfTheLastStepsFromADetachedState(CellKind cell)
+    {
+        const int window = 4;
+        var shape = new NetworkShape(cell, 2, 3, 2, 1);
+        var network = RecurrentNetwork<double>.Create(shape, seed: 8);
+        var sequences = TestData.Sequences<double>(9, 2, 10, 10, 10);
+        double[] targets = [0.3, -0.2, 0.5];
+
+        network.ZeroGradients();
+        var pass = network.Forward(network.Pack(sequences));
+        network.Backward(pass, TestData.SumSquared(pass.Outputs, targets).Gradient, new BackwardOptions { TruncateSteps = window });
+        var truncated = network.Parameters.Select(p => p.Gradient.ToArray()).ToList();
+
+        var head = network.Forward(network.Pack(sequences.Select(s => (IReadOnlyList<double[]>)s.Take(10 - window).ToList()).ToList()));
+        network.ZeroGradients();
+        var tail = network.Forward(network.Pack(sequences.Select(s => (IReadOnlyList<double[]>)s.Skip(10 - window).ToList()).ToList()), head.FinalState);
+        network.Backward(tail, TestData.SumSquared(tail.Outputs, targets).Gradient);
+        for (int k = 0; k < truncated.Count; k++)
+            for (int i = 0; i < truncated[k].Length; i++)
+                TestData.Close(network.Parameters[k].Gradient[i], truncated[k][i], 1e-12, 1e-14, $"{network.Parameters[k].Name}[{i}]");
+    }
+
+    [Fact]
+    public void Backward_TruncationLongerThanTheSequences_EqualsFullBptt()
+    {
+        var network = RecurrentNetwork<double>.Create(new NetworkShape(CellKind.Lstm, 1, 4), seed: 5);
+        var batch = network.Pack(TestData.Sequences<double>(3, 1, 6, 2, 9));
+        var pass = network.Forward(batch);
+        var dOut = new double[] { 1, -1, 0.5 };
+        network.ZeroGradients();
+        network.Backward(pass, dOut);
+        var full = network.Parameters.Select(p => p.Gradient.ToArray()).ToList();
+        network.ZeroGradients();
+        network.Backward(pass, dOut, new BackwardOptions { TruncateSteps = 9 });
+        for (int k = 0; k < full.Count; k++) Assert.Equal(full[k], network.Parameters[k].Gradient);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void Forward_TenThousandSteps_StaysFiniteAndMatchesStreaming(CellKind cell)
+    {
+        var network = RecurrentNetwork<float>.Create(new NetworkShape(cell, 1, 8), seed: 6);
+        var sequences = TestData.Sequences<float>(4, 1, 10_000, 3);
+        var pass = network.Forward(network.Pack(sequences));
+        Assert.All(pass.Outputs, v => Assert.True(float.IsFinite(v)));
+        network.ZeroGradients();
+        network.Backward(pass, [1f, 1f]);
+        Assert.All(network.Parameters.SelectMany(p => p.Gradient), v => Assert.True(float.IsFinite(v)));
+        var half = network.Forward(network.Pack([sequences[0].Take(5_000).ToList()]));
+        var rest = network.Forward(network.Pack([sequences[0].Skip(5_000).ToList()]), half.FinalState);
+        Assert.Equal(pass.Outputs[0], rest.Outputs[0]);
+    }
+
+    [Fact]
+    public void Create_SameSeed_GivesTheSameBits()
+    {
+        var shape = new NetworkShape(CellKind.Gru, 3, 16, 2, 2);
+        var a = RecurrentNetwork<float>.Create(shape, 42);
+        var b = RecurrentNetwork<float>.Create(shape, 42);
+        var c = RecurrentNetwork<float>.Create(shape, 43);
+        for (int k = 0; k < a.Parameters.Count; k++) Assert.Equal(a.Parameters[k].Value, b.Parameters[k].Value);
+        Assert.NotEqual(a.Parameters[0].Value, c.Parameters[0].Value);
+    }
+
+    [Fact]
+    public void Pack_WrongFeatureCount_NamesTheSequenceAndStep()
+    {
+        var network = RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Lstm, 2, 3), 1);
+        var error = Assert.Throws<ArgumentException>(() => network.Predict([[[1f, 2f], [3f]]]));
+        Assert.Contains("sequence 0, step 1 has 1 feature, the model expects 2", error.Message);
+    }
+
+    [Fact]
+    public void Pack_EmptySequence_IsRejected()
+    {
+        var network = RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Lstm, 1, 3), 1);
+        var error = Assert.Throws<ArgumentException>(() => network.Predict([[[1f]], []]));
+        Assert.Contains("sequence 1 has no steps", error.Message);
+    }
+}
