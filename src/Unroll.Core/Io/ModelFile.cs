@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Unroll.Core.Io;
+
+/// <summary>A network read from a model file, with the file's metadata.</summary>
+/// <typeparam name="T">float or double.</typeparam>
+/// <param name="Network">The network, its architecture taken from the tensors' shapes and the metadata.</param>
+/// <param name="Metadata">The file's <c>__metadata__</c>, including keys added by other layers (forecasting settings).</param>
+public sealed record LoadedModel<T>(RecurrentNetwork<T> Network, IReadOnlyDictionary<string, string> Metadata)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
+/// Model files: safetensors with PyTorch's parameter names (<c>rnn.weight_ih_l0</c> …, <c>head.weight</c>,
+/// <c>head.bias</c>) and the architecture in <c>__metadata__</c> (<c>cell</c>, <c>input_size</c>, <c>hidden_size</c>,
+/// <c>num_layers</c>, <c>output_size</c>, <c>format_version</c>). A plain PyTorch state dict loads too: sizes come from
+/// the shapes, the cell from <c>cell</c> metadata or the caller's override.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The format version this build writes.</summary>
+    public const string FormatVersion = "1";
+
+    /// <summary>Saves the network atomically, F32 for float networks and F64 for double ones.</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="extraMetadata">More string metadata to store (e.g. forecasting settings); may not override the architecture keys.</param>
+    public static void Save<T>(RecurrentNetwork<T> network, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var s = network.Shape;
+        var metadata = new Dictionary<string, string>(extraMetadata ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            ["format"] = "pt",
+            ["format_version"] = FormatVersion,
+            ["producer"] = "unroll",
+            ["cell"] = s.Cell.ToName(),
+            ["input_size"] = s.InputSize.ToString(CultureInfo.InvariantCulture),
+            ["hidden_size"] = s.HiddenSize.ToString(CultureInfo.InvariantCulture),
+            ["num_layers"] = s.Layers.ToString(CultureInfo.InvariantCulture),
+            ["output_size"] = s.OutputSize.ToString(CultureInfo.InvariantCulture),
+        };
+        string dtype = typeof(T) == typeof(double) ? "F64" : "F32";
+        var tensors = network.Parameters
+            .Select(p => new SafeTensor(p.Name, dtype, p.Shape, p.Value.Select(double.CreateChecked).ToArray()))
+            .ToList();
+        SafeTensors.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Loads a model file as a float or double network.</summary>
+    /// <param name="path">The safetensors file.</param>
+    /// <param name="cellOverride">The cell to use where the file has no <c>cell</c> metadata (needed to tell rnn_relu from rnn_tanh).</param>
+    /// <exception cref="ModelFileException">The file is missing, corrupt, truncated, wrongly shaped or ambiguous.</exception>
+    public static LoadedModel<T> Load<T>(string path, CellKind? cellOverride = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (tensors, metadata) = SafeTensors.Read(path);
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        string Fail(string what) => throw new ModelFileException($"{path}: {what}");
+
+        SafeTensor Need(string name)
+            => byName.TryGetValue(name, out var t) ? t
+            : throw new ModelFileException($"{path}: tensor '{name}' is missing; a model needs rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0 (per layer), head.weight and head.bias" +
+                (tensors.Count > 0 ? $" (found {string.Join(", ", tensors.Take(8).Select(t => t.Name))})" : " (the file holds no tensors)"));
+
+        var whh0 = Need("rnn.weight_hh_l0");
+        var wih0 = Need("rnn.weight_ih_l0");
+        var headWeight = Need("head.weight");
+        if (whh0.Shape.Length != 2 || wih0.Shape.Length != 2 || headWeight.Shape.Length != 2)
+            Fail("rnn.weight_ih_l0, rnn.weight_hh_l0 and head.weight must be matrices");
+        int hidden = whh0.Shape[1], gateRows = whh0.Shape[0];
+        if (hidden < 1 || gateRows % hidden != 0 || gateRows / hidden is not (1 or 3 or 4))
+            Fail($"rnn.weight_hh_l0 has shape [{gateRows}, {hidden}]: its rows must be 1, 3 or 4 times its columns (RNN, GRU, LSTM)");
+        int gates = gateRows / hidden;
+
+        CellKind cell;
+        if (metadata.TryGetValue("cell", out var cellName))
+        {
+            if (!CellKinds.TryParse(cellName, out cell)) Fail($"metadata cell = '{cellName}' is not one of {string.Join(", ", CellKinds.Names)}");
+            if (cellOverride is { } o && o != cell)
+                Fail($"the file says cell = {cell.ToName()} but {o.ToName()} was asked for; drop the override or use the right file");
+        }
+        else if (cellOverride is { } o) cell = o;
+        else if (gates == 4) cell = CellKind.Lstm;
+        else if (gates == 3) cell = CellKind.Gru;
+        else
+        {
+            Fail("the file has no 'cell' metadata and an RNN could be rnn_relu or rnn_tanh: say which with --cell rnn_relu or --cell rnn_tanh");
+            cell = default;
+        }
+        if (cell.GateCount() != gates)
+            Fail($"cell {cell.ToName()} has {cell.GateCount()} gate blocks but rnn.weight_hh_l0 has {gates} ({gateRows} rows for {hidden} hidden units)");
+
+        int layers = 0;
+        while (byName.ContainsKey($"rnn.weight_ih_l{layers}")) layers++;
+        var shape = new NetworkShape(cell, wih0.Shape[1], hidden, layers, headWeight.Shape[0]);
+        CheckMetadataSize(metadata, "input_size", shape.InputSize, Fail);
+        CheckMetadataSize(metadata, "hidden_size", shape.HiddenSize, Fail);
+        CheckMetadataSize(metadata, "num_layers", shape.Layers, Fail);
+        CheckMetadataSize(metadata, "output_size", shape.OutputSize, Fail);
+
+        var network = new RecurrentNetwork<T>(shape);
+        foreach (var p in network.Parameters)
+        {
+            var t = Need(p.Name);
+            if (!t.Shape.SequenceEqual(p.Shape))
+                Fail($"tensor '{p.Name}' has shape [{string.Join(", ", t.Shape)}], a {cell.ToName()} network with input {shape.InputSize}, hidden {hidden}, output {shape.OutputSize} needs [{string.Join(", ", p.Shape)}]");
+            for (int i = 0; i < t.Values.Length; i++)
+            {
+                if (!double.IsFinite(t.Values[i])) Fail($"tensor '{p.Name}' holds a non-finite value ({t.Values[i]}) at index {i}");
+                p.Value[i] = T.CreateChecked(t.Values[i]);
+            }
+        }
+        var unknown = tensors.Select(t => t.Name).Where(n => !network.Parameters.Any(p => p.Name == n)).ToList();
+        if (unknown.Count > 0)
+            Fail($"unexpected tensor{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Take(5))}: Unroll models have only rnn.* (no projections, not bidirectional) and head.* parameters");
+        return new LoadedModel<T>(network, metadata);
+    }
+
+    private static void CheckMetadataSize(IReadOnlyDictionary<string, string> metadata, string key, int actual, Func<string, string> fail)
+    {
+        if (!metadata.TryGetValue(key, out var text)) return;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int stated) || stated != actual)
+            fail($"metadata {key} = '{text}' disagrees with the tensors, which give {actual}");
+    }
+}

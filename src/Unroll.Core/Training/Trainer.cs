@@ -1,0 +1,92 @@
+using System.Numerics;
+
+namespace Unroll.Core.Training;
+
+/// <summary>How a <see cref="Trainer{T}"/> computes and applies each step.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>The loss (default: mean squared error).</summary>
+    public LossKind Loss { get; init; } = LossKind.MeanSquared;
+
+    /// <summary>δ of the Huber loss.</summary>
+    public double HuberDelta { get; init; } = 1.0;
+
+    /// <summary>Global-norm clipping threshold; null for none.</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>Truncated BPTT window in steps; null for full BPTT.</summary>
+    public int? TruncateSteps { get; init; }
+}
+
+/// <summary>What one training step did.</summary>
+/// <param name="Loss">The loss before the update.</param>
+/// <param name="GradientNorm">The global gradient norm before clipping.</param>
+public readonly record struct StepResult(double Loss, double GradientNorm);
+
+/// <summary>A non-finite loss, gradient or weight stopped training; the weights are those before the failed step.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>One gradient-descent step at a time: forward, loss, BPTT, clipping, update, with a guard against NaN.</summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[][] _snapshot;
+
+    /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
+    public Trainer(RecurrentNetwork<T> network, IOptimizer<T> optimizer, TrainerOptions? options = null)
+    {
+        Network = network ?? throw new ArgumentNullException(nameof(network));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Options = options ?? new TrainerOptions();
+        _snapshot = network.Parameters.Select(p => new T[p.Value.Length]).ToArray();
+    }
+
+    /// <summary>The network being trained.</summary>
+    public RecurrentNetwork<T> Network { get; }
+
+    /// <summary>The update rule.</summary>
+    public IOptimizer<T> Optimizer { get; }
+
+    /// <summary>Loss, clipping and truncation settings.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>The loss on a batch without changing anything.</summary>
+    public double Evaluate(SequenceBatch<T> batch, ReadOnlySpan<T> targets)
+    {
+        var pass = Network.Forward(batch);
+        return double.CreateChecked(Losses.Compute(Options.Loss, pass.Outputs, targets, new T[targets.Length], Options.HuberDelta));
+    }
+
+    /// <summary>
+    /// One step on <paramref name="batch"/>: forward, loss against <paramref name="targets"/> (B × O), backward, clipping,
+    /// update at <paramref name="learningRate"/>.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss, the gradient or the updated weights are not finite; the
+    /// weights are left as they were before this step.</exception>
+    public StepResult Step(SequenceBatch<T> batch, ReadOnlySpan<T> targets, double learningRate)
+    {
+        var pass = Network.Forward(batch);
+        var dOut = new T[pass.Outputs.Length];
+        double loss = double.CreateChecked(Losses.Compute(Options.Loss, pass.Outputs, targets, dOut, Options.HuberDelta));
+        if (!double.IsFinite(loss))
+            throw new TrainingDivergedException($"the loss became {loss} before the update; the weights were not changed. Try a lower learning rate or gradient clipping");
+        Network.ZeroGradients();
+        Network.Backward(pass, dOut, new BackwardOptions { TruncateSteps = Options.TruncateSteps });
+        double norm = Options.ClipNorm is double clip
+            ? GradientClipping.ClipGlobalNorm(Network.Parameters, clip)
+            : GradientClipping.GlobalNorm(Network.Parameters);
+        if (!double.IsFinite(norm))
+            throw new TrainingDivergedException($"the gradient norm became {norm} (loss {loss:G6}); the weights were not changed. Try a lower learning rate or gradient clipping");
+
+        for (int k = 0; k < _snapshot.Length; k++) Network.Parameters[k].Value.CopyTo(_snapshot[k], 0);
+        Optimizer.Step(Network.Parameters, learningRate);
+        foreach (var p in Network.Parameters)
+            foreach (var v in p.Value)
+                if (!T.IsFinite(v))
+                {
+                    for (int k = 0; k < _snapshot.Length; k++) _snapshot[k].CopyTo(Network.Parameters[k].Value, 0);
+                    throw new TrainingDivergedException($"the update made {p.Name} non-finite (loss {loss:G6}, gradient norm {norm:G6}); the weights were restored. Try a lower learning rate or gradient clipping");
+                }
+        return new StepResult(loss, norm);
+    }
+}
