@@ -1,0 +1,31 @@
+using Spectre.Console;
+
+namespace Unroll.Cli;
+
+/// <summary>Where a command reads and writes: the process's streams, or test doubles.</summary>
+internal sealed class CliContext(TextReader input, TextWriter output, TextWriter error)
+{
+    public TextReader In { get; } = input;
+    public TextWriter Out { get; } = output;
+    public TextWriter Error { get; } = error;
+
+    /// <summary>Spectre.Console writing to <see cref="Out"/> (colour and live widgets only on a real terminal).</summary>
+    public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(output),
+        Ansi = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? InteractionSupport.Detect : InteractionSupport.No,
+    });
+
+    /// <summary>Reads a whole file, or standard input for "-".</summary>
+    public string ReadText(string path, string what)
+    {
+        if (path == "-") return In.ReadToEnd();
+        try { return File.ReadAllText(path); }
+        catch (FileNotFoundException) { throw new UserError($"{what} file {path} does not exist"); }
+        catch (DirectoryNotFoundException) { throw new UserError($"{what} file {path} does not exist (no such folder)"); }
+        catch (IOException e) { throw new UserError($"cannot read {what} file {path}: {e.Message}"); }
+        catch (UnauthorizedAccessException e) { throw new UserError($"cannot read {what} file {path}: {e.Message}"); }
+    }
+}

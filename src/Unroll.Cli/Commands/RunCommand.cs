@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Numerics;
+using System.Text.Json;
+using Unroll.Core;
+using Unroll.Core.Io;
+
+namespace Unroll.Cli.Commands;
+
+/// <summary>`unroll run`: predictions (and optionally the loss and its gradients) of a model on JSON sequences.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model file (safetensors), or 'statquest' for the built-in one-unit ReLU example", Required = true };
+        var input = new Option<string>("--input") { Description = "JSON file of sequences, or '-' for standard input: [[step, ...], ...], each step a number or an array of numbers", Required = true };
+        var targets = new Option<string?>("--targets") { Description = "JSON file with one target (number or output vector) per sequence: adds the sum of squared residuals as \"loss\"" };
+        var gradients = new Option<bool>("--gradients") { Description = "Add \"gradients\": the gradient of the loss for every parameter (needs --targets)" };
+        var cell = new Option<string?>("--cell") { Description = "Cell for a model file without 'cell' metadata: rnn_relu, rnn_tanh, lstm or gru" };
+        var command = new Command("run", "Run a model on sequences of any lengths and print each sequence's prediction as JSON") { model, input, targets, gradients, cell };
+        command.SetAction(parse =>
+        {
+            var modelName = parse.GetValue(model)!;
+            var cellName = parse.GetValue(cell);
+            CellKind? cellKind = null;
+            if (cellName is not null)
+                cellKind = CellKinds.TryParse(cellName, out var k) ? k
+                    : throw new UserError($"--cell {cellName} is not a cell: use rnn_relu, rnn_tanh, lstm or gru");
+            if (parse.GetValue(gradients) && parse.GetValue(targets) is null)
+                throw new UserError("--gradients needs --targets: the gradients are those of the loss against the targets");
+            var request = new Request(parse.GetValue(input)!, parse.GetValue(targets), parse.GetValue(gradients));
+            if (modelName == "statquest")
+                return Execute(context, Examples.StatQuest<float>(), request);
+            if (IsDoubleFile(modelName))
+                return Execute(context, ModelFile.Load<double>(modelName, cellKind).Network, request);
+            return Execute(context, ModelFile.Load<float>(modelName, cellKind).Network, request);
+        });
+        return command;
+    }
+
+    private sealed record Request(string Input, string? Targets, bool Gradients);
+
+    private static bool IsDoubleFile(string path)
+    {
+        var (tensors, _) = SafeTensors.Read(path);
+        return tensors.Count > 0 && tensors.All(t => t.DType == "F64");
+    }
+
+    private static int Execute<T>(CliContext context, RecurrentNetwork<T> network, Request request) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var source = request.Input == "-" ? "standard input" : request.Input;
+        var sequences = RaggedJson.Sequences<T>(context.ReadText(request.Input, "input"), source, network.Shape.InputSize);
+        T[]? targets = request.Targets is null ? null
+            : RaggedJson.Targets<T>(context.ReadText(request.Targets, "targets"), request.Targets, sequences.Count, network.Shape.OutputSize);
+
+        var pass = network.Forward(network.Pack(sequences));
+        int outputs = network.Shape.OutputSize;
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("predictions");
+            for (int i = 0; i < sequences.Count; i++)
+            {
+                json.WriteStartArray();
+                for (int o = 0; o < outputs; o++) WriteNumber(json, pass.Outputs[i * outputs + o]);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            if (targets is not null)
+            {
+                T loss = T.Zero;
+                var dOut = new T[targets.Length];
+                for (int i = 0; i < targets.Length; i++)
+                {
+                    T r = pass.Outputs[i] - targets[i];
+                    loss += r * r;
+                    dOut[i] = r + r;
+                }
+                json.WritePropertyName("loss");
+                WriteNumber(json, loss);
+                if (request.Gradients)
+                {
+                    network.ZeroGradients();
+                    network.Backward(pass, dOut);
+                    json.WriteStartObject("gradients");
+                    foreach (var p in network.Parameters)
+                    {
+                        json.WritePropertyName(p.Name);
+                        WriteShaped(json, p.Gradient, p.Shape);
+                    }
+                    json.WriteEndObject();
+                }
+            }
+            json.WriteEndObject();
+        }
+        context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        return UnrollCli.Ok;
+    }
+
+    /// <summary>Writes the shortest text that reads back as the same float or double.</summary>
+    internal static void WriteNumber<T>(Utf8JsonWriter json, T value) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) json.WriteNumberValue(float.CreateChecked(value));
+        else json.WriteNumberValue(double.CreateChecked(value));
+    }
+
+    private static void WriteShaped<T>(Utf8JsonWriter json, T[] values, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (shape.Length == 1)
+        {
+            json.WriteStartArray();
+            foreach (var v in values) WriteNumber(json, v);
+            json.WriteEndArray();
+            return;
+        }
+        json.WriteStartArray();
+        for (int r = 0; r < shape[0]; r++)
+        {
+            json.WriteStartArray();
+            for (int c = 0; c < shape[1]; c++) WriteNumber(json, values[r * shape[1] + c]);
+            json.WriteEndArray();
+        }
+        json.WriteEndArray();
+    }
+}

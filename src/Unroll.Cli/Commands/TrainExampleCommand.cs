@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Unroll.Core;
+using Unroll.Core.Training;
+
+namespace Unroll.Cli.Commands;
+
+/// <summary>`unroll train-example`: gradient descent on the classic one-unit ReLU network, from random weights.</summary>
+internal static class TrainExampleCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var epochs = new Option<int>("--epochs") { Description = "Gradient-descent steps", DefaultValueFactory = _ => 2000 };
+        var rate = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random starting weights", DefaultValueFactory = _ => 0 };
+        var explain = new Option<bool>("--explain") { Description = "Print every step: the loss, each gradient, every weight and bias" };
+        var command = new Command("train-example", "Train the one-unit ReLU example (low/low → low, low/medium → high, high/medium → low, high/high → high) by plain gradient descent") { epochs, rate, seed, explain };
+        command.SetAction(parse =>
+        {
+            int steps = parse.GetValue(epochs);
+            double lr = parse.GetValue(rate);
+            if (steps < 1) throw new UserError($"--epochs must be at least 1, got {steps}");
+            if (!(lr > 0) || !double.IsFinite(lr)) throw new UserError($"--lr must be a positive number, got {lr}");
+            bool everyStep = parse.GetValue(explain);
+            var o = context.Out;
+            o.WriteLine("Training x_t = input_t·w1 + y_(t-1)·w2 + b1, y_t = max(0, x_t), output = y·w3 + b2 on four scenarios");
+            o.WriteLine("(low = 0, medium = 0.5, high = 1): the sum of squared residuals is the loss, plain gradient descent the rule.");
+            o.WriteLine();
+            var table = new Table().AddColumns("step", "loss", "w1", "w2", "b1", "w3", "b2");
+            var network = ExampleTraining.Run(parse.GetValue(seed), steps, lr, step =>
+            {
+                if (everyStep)
+                {
+                    o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"step {step.Step}: loss {step.Loss:F6}; gradients dw1 {step.Gradients["rnn.weight_ih_l0"]:F6}, dw2 {step.Gradients["rnn.weight_hh_l0"]:F6}, db1 {step.Gradients["rnn.bias_ih_l0"]:F6}, dw3 {step.Gradients["head.weight"]:F6}, db2 {step.Gradients["head.bias"]:F6}"));
+                    o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"    new weights w1 = {step.W1:F6}, w2 = {step.W2:F6}, b1 = {step.B1:F6}, w3 = {step.W3:F6}, b2 = {step.B2:F6}  (each moved by −{lr} × its gradient)"));
+                }
+                else if (IsReported(step.Step, steps))
+                {
+                    table.AddRow([.. new[] { step.Step.ToString(CultureInfo.InvariantCulture) }
+                        .Concat(new[] { step.Loss, step.W1, step.W2, step.B1, step.W3, step.B2 }.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))]);
+                }
+            });
+            if (!everyStep) context.Console.Write(table);
+            o.WriteLine();
+            string[] names = ["low, low", "low, medium", "high, medium", "high, high"];
+            var predictions = network.Predict(ExampleTraining.Scenarios.Select(s => (IReadOnlyList<double[]>)s.Select(x => new[] { x }).ToList()).ToList());
+            bool learned = true;
+            for (int i = 0; i < 4; i++)
+            {
+                double p = predictions[i][0], target = ExampleTraining.Targets[i];
+                learned &= Math.Abs(p - target) <= 0.1;
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {names[i],-13} → predicts {p:F4} (target {target})"));
+            }
+            o.WriteLine(learned ? "Every prediction is within 0.1 of its target." : "Not every prediction is within 0.1 of its target yet: try more --epochs.");
+            return learned ? UnrollCli.Ok : UnrollCli.Failed;
+        });
+        return command;
+    }
+
+    /// <summary>Steps 1, 2, 5, 10, 20, 50, … and the last: the loss falls fastest early.</summary>
+    private static bool IsReported(int step, int last)
+    {
+        if (step == last) return true;
+        for (long scale = 1; scale <= step; scale *= 10)
+            if (step == scale || step == 2 * scale || step == 5 * scale) return true;
+        return false;
+    }
+}

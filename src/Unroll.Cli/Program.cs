@@ -1,0 +1,3 @@
+using Unroll.Cli;
+
+return UnrollCli.Run(args, Console.In, Console.Out, Console.Error);

@@ -1,0 +1,32 @@
+namespace Unroll.Data.Csv;
+
+/// <summary>How <see cref="CsvSeriesReader"/> turns a CSV file into series. The defaults read both shapes the
+/// reader knows without any option set.</summary>
+public sealed record CsvReadOptions
+{
+    /// <summary>The default options.</summary>
+    public static CsvReadOptions Default { get; } = new();
+
+    /// <summary>The column to forecast, matched ignoring case. When null: the first of adjclose, close, price and
+    /// value that the file has (also spelled "Adj Close", "adj_close"), else the only numeric column.</summary>
+    public string? Column { get; init; }
+
+    /// <summary>Other columns to use as inputs beside the target, in this order (matched ignoring case).</summary>
+    public IReadOnlyList<string> Features { get; init; } = [];
+
+    /// <summary>The symbols to keep from a long-format file (matched ignoring case), in this order; empty keeps all.
+    /// For a one-series file the only symbol is the file name without extension.</summary>
+    public IReadOnlyList<string> Symbols { get; init; } = [];
+
+    /// <summary>The date column, matched ignoring case. When null: the first of date, datetime, timestamp, time,
+    /// day and observation_date that the file has.</summary>
+    public string? DateColumn { get; init; }
+
+    /// <summary>Sort each series by date. Off by default: rows out of order are then an error, never silently
+    /// reordered.</summary>
+    public bool Sort { get; init; }
+
+    /// <summary>The fewest points a series may have (such as lookback + horizon); a shorter one is an error.
+    /// Defaults to 1.</summary>
+    public int MinLength { get; init; } = 1;
+}

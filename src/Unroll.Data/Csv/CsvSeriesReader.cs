@@ -1,0 +1,454 @@
+using System.Text.RegularExpressions;
+using CsvHelper;
+
+namespace Unroll.Data.Csv;
+
+/// <summary>
+/// Reads series from CSV, in either of two shapes, told apart by the header:
+/// <list type="bullet">
+/// <item><b>long</b>: a <c>symbol</c> (or <c>ticker</c>) column, a date column and numeric columns, many series
+/// one after another or interleaved (<c>symbol,date,price</c>);</item>
+/// <item><b>one series per file</b>: a date column and numeric columns (<c>date,price</c> or
+/// <c>date,open,high,low,close,adjclose,volume</c>); the series is named after the file.</item>
+/// </list>
+/// Every problem is a <see cref="DataException"/> that names the file, the line and the column.
+/// </summary>
+/// <remarks>
+/// Column names are matched ignoring case (and, failing that, ignoring spaces, '_' and '-', so "Adj Close" is
+/// adjclose). Dates may be ISO (<c>2020-01-31</c>) or use month names (<c>Jan 31 2020</c>); gaps between dates
+/// (weekends, holidays) are normal. Rows of a series must be in ascending date order unless
+/// <see cref="CsvReadOptions.Sort"/> is set.
+/// </remarks>
+public static partial class CsvSeriesReader
+{
+    private static readonly string[] DefaultTargets = ["adjclose", "close", "price", "value"];
+    private static readonly string[] DateNames = ["date", "datetime", "timestamp", "time", "day", "observation_date"];
+    private static readonly string[] SymbolNames = ["symbol", "ticker"];
+
+    /// <summary>Reads the series in a CSV file.</summary>
+    /// <param name="path">The file; its name (without extension) names the series of a one-series file.</param>
+    /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
+    /// <returns>The series, with the target column and feature names.</returns>
+    /// <exception cref="DataException">The file is missing or unreadable, or its content breaks a rule.</exception>
+    public static SeriesSet Read(string path, CsvReadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+            throw new DataException("this is a folder, not a CSV file. Name a .csv file.", path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DataException("the file does not exist. Check the path.", path, innerException: e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"the file cannot be read ({e.Message}).", path, innerException: e);
+        }
+        return Parse(text, path, options);
+    }
+
+    /// <summary>Reads the series in CSV text.</summary>
+    /// <param name="csvText">The CSV content.</param>
+    /// <param name="sourceName">The name messages use for the source, such as its file path; its file name
+    /// without extension names the series of a one-series file.</param>
+    /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
+    /// <returns>The series, with the target column and feature names.</returns>
+    /// <exception cref="DataException">The content breaks a rule.</exception>
+    public static SeriesSet Parse(string csvText, string sourceName, CsvReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(csvText);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        options ??= CsvReadOptions.Default;
+        ArgumentNullException.ThrowIfNull(options.Features);
+        ArgumentNullException.ThrowIfNull(options.Symbols);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MinLength);
+        return new Reading(sourceName, options).Run(csvText);
+    }
+
+    [GeneratedRegex(@"\s*\(byte offset \d+\)")]
+    private static partial Regex ByteOffset();
+
+    /// <summary>One data row as read: its line in the file and its fields.</summary>
+    private readonly record struct Row(int Line, string[] Fields);
+
+    /// <summary>One parsed point of a series, with the line it came from for later messages.</summary>
+    private readonly record struct Point(DateOnly Date, double Value, double[] Features, int Line);
+
+    /// <summary>The state of one read: the file's name, the options, the header and the rows.</summary>
+    private sealed class Reading(string file, CsvReadOptions options)
+    {
+        private string[] _header = [];
+        private readonly List<Row> _rows = [];
+        private int _dateCol = -1;
+
+        public SeriesSet Run(string csvText)
+        {
+            ReadRecords(csvText);
+            CheckHeader();
+            if (_rows.Count == 0)
+            {
+                throw new DataException(
+                    $"the file has a header ({string.Join(",", _header)}) but no data rows. " +
+                    "Add one row per date below the header.", file);
+            }
+            CheckFieldCounts();
+
+            int dateCol = _dateCol = FindDateColumn();
+            int? symbolCol = FindFirst(SymbolNames, exclude: new HashSet<int>());
+            var reserved = new HashSet<int> { dateCol };
+            if (symbolCol is int sc) reserved.Add(sc);
+            int[] featureCols = FindFeatureColumns(reserved);
+            int targetCol = FindTargetColumn(reserved, featureCols);
+
+            List<string> symbols = SelectSymbols(symbolCol);
+            var series = ParseRows(symbols, symbolCol, dateCol, targetCol, featureCols);
+
+            string[] featureNames = featureCols.Select(c => _header[c]).ToArray();
+            var result = new List<TimeSeries>(symbols.Count);
+            foreach (string symbol in symbols)
+            {
+                List<Point> points = series[symbol];
+                if (options.Sort) SortAndCheckDuplicates(symbol, points, _header[dateCol]);
+                var ts = new TimeSeries(symbol,
+                    points.Select(p => p.Date).ToArray(),
+                    points.Select(p => p.Value).ToArray(),
+                    featureNames,
+                    points.Select(p => p.Features).ToArray());
+                Validation.RequireMinLength(ts, options.MinLength, reason: null, file);
+                result.Add(ts);
+            }
+            return new SeriesSet(result, _header[targetCol], featureNames, file);
+        }
+
+        private void ReadRecords(string csvText)
+        {
+            var csvOptions = CsvReaderOptions.Default with
+            {
+                Separator = ',',
+                TrackLineNumbers = true,
+                TrimWhitespace = true,
+                SkipEmptyLines = true,
+                MalformedData = CsvMalformedDataHandling.Throw,
+            };
+            try
+            {
+                using var reader = CsvReader.FromText(csvText, csvOptions);
+                _header = reader.Headers.Select(h => (h ?? "").Trim()).ToArray();
+                while (reader.Read())
+                {
+                    var fields = new string[reader.FieldCount];
+                    for (int i = 0; i < fields.Length; i++) fields[i] = (reader.GetString(i) ?? "").Trim();
+                    // A line of nothing but separators is as empty as an empty line.
+                    if (fields.All(f => f.Length == 0)) continue;
+                    _rows.Add(new Row((int)reader.LineNumber, fields));
+                }
+            }
+            catch (CsvFormatException e)
+            {
+                string detail = e.Message;
+                int cut = detail.IndexOf("): ", StringComparison.Ordinal);
+                if (cut >= 0) detail = detail[(cut + 3)..];
+                detail = ByteOffset().Replace(detail, "");
+                throw new DataException(
+                    $"the line is not valid CSV ({detail.TrimEnd('.')}). Check the quotes on that line: a field " +
+                    "that starts with \" must end with \", and a \" inside it must be doubled.",
+                    file, e.LineNumber > 0 ? (int)e.LineNumber : null, innerException: e);
+            }
+        }
+
+        private void CheckHeader()
+        {
+            if (_header.Length == 0 || _header.All(h => h.Length == 0))
+            {
+                throw new DataException(
+                    "the file is empty; expected a header row such as 'date,price' or 'symbol,date,price' " +
+                    "followed by one row per date.", file);
+            }
+            if (_header.Length == 1 && _header[0].IndexOfAny([';', '\t', '|']) >= 0)
+            {
+                char sep = _header[0].First(c => c is ';' or '\t' or '|');
+                string shown = sep == '\t' ? "tabs" : $"'{sep}'";
+                throw new DataException(
+                    $"the header '{_header[0]}' seems to separate columns with {shown}; expected commas, as in " +
+                    "'date,price'. Save the file as comma-separated CSV.", file, 1);
+            }
+            for (int i = 0; i < _header.Length; i++)
+            {
+                if (_header[i].Length == 0)
+                {
+                    throw new DataException(
+                        $"column {i + 1} of the header has no name; every column needs one " +
+                        $"(header: {string.Join(",", _header)}). Name it or remove the column.", file, 1);
+                }
+                for (int j = 0; j < i; j++)
+                {
+                    if (string.Equals(_header[i], _header[j], StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new DataException(
+                            $"columns {j + 1} and {i + 1} are both named '{_header[i]}' (names are matched ignoring " +
+                            "case); rename one of them.", file, 1, _header[i]);
+                    }
+                }
+            }
+        }
+
+        private void CheckFieldCounts()
+        {
+            foreach (var row in _rows)
+            {
+                int n = row.Fields.Length;
+                if (n < _header.Length)
+                {
+                    throw new DataException(
+                        $"the row has {Text.Count(n, "value")} but the header has {_header.Length} columns " +
+                        $"({string.Join(", ", _header)}); every row needs one value per column. Fill in the " +
+                        "missing values or delete the row.", file, row.Line, _header[n]);
+                }
+                if (n > _header.Length && row.Fields.Skip(_header.Length).Any(f => f.Length > 0))
+                {
+                    throw new DataException(
+                        $"the row has {n} values but the header has {_header.Length} columns " +
+                        $"({string.Join(", ", _header)}). Remove the extra values or name their column in the header.",
+                        file, row.Line);
+                }
+            }
+        }
+
+        /// <summary>Finds a column by name: exactly ignoring case, else ignoring case, spaces, '_' and '-'.</summary>
+        private int? Find(string name)
+        {
+            string wanted = name.Trim();
+            for (int i = 0; i < _header.Length; i++)
+            {
+                if (string.Equals(_header[i], wanted, StringComparison.OrdinalIgnoreCase)) return i;
+            }
+            string key = Normalize(wanted);
+            if (key.Length == 0) return null;
+            for (int i = 0; i < _header.Length; i++)
+            {
+                if (Normalize(_header[i]) == key) return i;
+            }
+            return null;
+        }
+
+        private int? FindFirst(IEnumerable<string> names, IReadOnlySet<int> exclude)
+        {
+            foreach (string name in names)
+            {
+                if (Find(name) is int i && !exclude.Contains(i)) return i;
+            }
+            return null;
+        }
+
+        private static string Normalize(string name) =>
+            new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+
+        private DataException UnknownColumn(string name, string role) => new(
+            $"there is no column '{name}' ({role}). Available columns: {string.Join(", ", _header)}. " +
+            "Check the spelling.", file, 1, name);
+
+        private int FindDateColumn()
+        {
+            if (options.DateColumn is string named)
+                return Find(named) ?? throw UnknownColumn(named, "asked for as the date column");
+            return FindFirst(DateNames, exclude: new HashSet<int>()) ?? throw new DataException(
+                $"there is no date column; expected a column named 'date' (or {string.Join(", ", DateNames.Skip(1))}). " +
+                $"The header has: {string.Join(", ", _header)}. Name the date column 'date'.", file, 1);
+        }
+
+        private int[] FindFeatureColumns(HashSet<int> reserved)
+        {
+            var cols = new List<int>(options.Features.Count);
+            foreach (string name in options.Features)
+            {
+                int col = Find(name) ?? throw UnknownColumn(name, "asked for as a feature with --features");
+                if (reserved.Contains(col))
+                {
+                    throw new DataException(
+                        $"column '{_header[col]}' holds {(IsDate(col) ? "dates" : "symbols")}, so it cannot be a " +
+                        $"feature; features must be numeric columns, such as {Text.List(ValueColumns(reserved))}.",
+                        file, 1, _header[col]);
+                }
+                if (cols.Contains(col))
+                {
+                    throw new DataException(
+                        $"column '{_header[col]}' is named twice in --features; name each feature once.",
+                        file, 1, _header[col]);
+                }
+                cols.Add(col);
+            }
+            return cols.ToArray();
+        }
+
+        private bool IsDate(int col) => col == _dateCol;
+
+        private IEnumerable<string> ValueColumns(IReadOnlySet<int> reserved) =>
+            Enumerable.Range(0, _header.Length).Where(i => !reserved.Contains(i)).Select(i => _header[i]);
+
+        private int FindTargetColumn(HashSet<int> reserved, int[] featureCols)
+        {
+            if (options.Column is string named)
+            {
+                int col = Find(named) ?? throw UnknownColumn(named, "asked for as the column to forecast with --column");
+                if (reserved.Contains(col))
+                {
+                    throw new DataException(
+                        $"column '{_header[col]}' holds {(IsDate(col) ? "dates" : "symbols")}, so it cannot be " +
+                        $"forecast; choose a numeric column with --column, such as {Text.List(ValueColumns(reserved))}.",
+                        file, 1, _header[col]);
+                }
+                if (featureCols.Contains(col))
+                {
+                    throw new DataException(
+                        $"column '{_header[col]}' is both the column to forecast and a feature; the target is always " +
+                        "an input already, so remove it from --features.", file, 1, _header[col]);
+                }
+                return col;
+            }
+
+            var taken = new HashSet<int>(reserved);
+            taken.UnionWith(featureCols);
+            if (FindFirst(DefaultTargets, taken) is int byName) return byName;
+
+            var candidates = Enumerable.Range(0, _header.Length).Where(i => !taken.Contains(i)).ToList();
+            var numeric = candidates.Where(IsNumericColumn).ToList();
+            if (numeric.Count == 1) return numeric[0];
+            if (numeric.Count == 0)
+            {
+                throw new DataException(
+                    $"there is no numeric column to forecast; the columns left after the date, symbol and features " +
+                    $"are {Text.List(candidates.Select(i => _header[i]))}, and none holds numbers. Add a column such as " +
+                    "'price', or name one with --column.", file, 1);
+            }
+            throw new DataException(
+                $"cannot tell which column to forecast: {Text.List(numeric.Select(i => _header[i]))} are all numeric " +
+                $"and none is named {string.Join(", ", DefaultTargets[..^1])} or {DefaultTargets[^1]}. Choose one with --column.", file, 1);
+        }
+
+        /// <summary>A column is numeric when most of its non-missing values read as numbers.</summary>
+        private bool IsNumericColumn(int col)
+        {
+            int numbers = 0, present = 0;
+            foreach (var row in _rows)
+            {
+                string f = row.Fields[col];
+                if (FieldParsing.IsMissing(f)) continue;
+                present++;
+                if (FieldParsing.LooksNumeric(f)) numbers++;
+            }
+            return present > 0 && 2 * numbers > present;
+        }
+
+        private List<string> SelectSymbols(int? symbolCol)
+        {
+            List<string> known;
+            if (symbolCol is int sc)
+            {
+                known = [];
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var row in _rows)
+                {
+                    string s = row.Fields[sc];
+                    if (s.Length == 0)
+                    {
+                        throw new DataException(
+                            "the symbol is empty; every row of a long-format file names its series. " +
+                            "Fill it in or delete the row.", file, row.Line, _header[sc]);
+                    }
+                    if (seen.Add(s)) known.Add(s);
+                }
+            }
+            else
+            {
+                string stem = Path.GetFileNameWithoutExtension(file);
+                known = [stem.Length == 0 ? "series" : stem];
+            }
+
+            if (options.Symbols.Count == 0) return known;
+
+            var chosen = new List<string>(options.Symbols.Count);
+            foreach (string wanted in options.Symbols)
+            {
+                string w = wanted.Trim();
+                string? match = known.FirstOrDefault(k => string.Equals(k, w, StringComparison.Ordinal))
+                                ?? known.FirstOrDefault(k => string.Equals(k, w, StringComparison.OrdinalIgnoreCase));
+                if (match is null)
+                {
+                    string hint = symbolCol is null
+                        ? $"the file has no 'symbol' column, so it holds one series, named after the file: '{known[0]}'."
+                        : $"known symbols: {Text.List(known)}.";
+                    throw new DataException($"symbol '{w}' is not in the file; {hint} Check --symbol.", file,
+                        column: symbolCol is int c ? _header[c] : null);
+                }
+                if (!chosen.Contains(match)) chosen.Add(match);
+            }
+            return chosen;
+        }
+
+        private Dictionary<string, List<Point>> ParseRows(List<string> symbols, int? symbolCol, int dateCol,
+            int targetCol, int[] featureCols)
+        {
+            var series = symbols.ToDictionary(s => s, _ => new List<Point>(), StringComparer.Ordinal);
+            string defaultSymbol = symbols[0];
+            foreach (var row in _rows)
+            {
+                string symbol = symbolCol is int sc ? row.Fields[sc] : defaultSymbol;
+                if (!series.TryGetValue(symbol, out var points)) continue;
+
+                if (!FieldParsing.TryParseDate(row.Fields[dateCol], out var date, out string? dateProblem))
+                    throw new DataException(dateProblem!, file, row.Line, _header[dateCol]);
+                double value = ParseNumber(row, targetCol);
+                double[] features = featureCols.Length == 0 ? [] : new double[featureCols.Length];
+                for (int j = 0; j < featureCols.Length; j++) features[j] = ParseNumber(row, featureCols[j]);
+
+                if (!options.Sort && points.Count > 0)
+                    CheckOrder(symbol, points[^1], date, row.Line, _header[dateCol]);
+                points.Add(new Point(date, value, features, row.Line));
+            }
+            return series;
+        }
+
+        private double ParseNumber(Row row, int col)
+        {
+            if (FieldParsing.TryParseNumber(row.Fields[col], out double value, out string? problem)) return value;
+            throw new DataException(problem!, file, row.Line, _header[col]);
+        }
+
+        private void CheckOrder(string symbol, Point previous, DateOnly date, int line, string dateColumn)
+        {
+            if (date == previous.Date)
+                throw Duplicate(symbol, date, previous.Line, line, dateColumn);
+            if (date < previous.Date)
+            {
+                throw new DataException(
+                    $"date {Text.Date(date)} of series '{symbol}' comes after {Text.Date(previous.Date)} on line " +
+                    $"{previous.Line}; the rows of a series must be in ascending date order. Sort the file by date, " +
+                    "or pass --sort to have the rows sorted.", file, line, dateColumn);
+            }
+        }
+
+        private DataException Duplicate(string symbol, DateOnly date, int firstLine, int secondLine, string dateColumn) => new(
+            $"date {Text.Date(date)} of series '{symbol}' appears twice, on lines {firstLine} and {secondLine}; a " +
+            "series has one row per date. Delete one of the rows.", file, secondLine, dateColumn);
+
+        private void SortAndCheckDuplicates(string symbol, List<Point> points, string dateColumn)
+        {
+            // Stable, so the duplicate check below names the lines in file order.
+            var sorted = points.OrderBy(p => p.Date).ToList();
+            for (int i = 1; i < sorted.Count; i++)
+            {
+                if (sorted[i].Date == sorted[i - 1].Date)
+                {
+                    int a = Math.Min(sorted[i - 1].Line, sorted[i].Line), b = Math.Max(sorted[i - 1].Line, sorted[i].Line);
+                    throw Duplicate(symbol, sorted[i].Date, a, b, dateColumn);
+                }
+            }
+            points.Clear();
+            points.AddRange(sorted);
+        }
+    }
+}

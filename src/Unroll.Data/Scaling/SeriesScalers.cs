@@ -1,0 +1,87 @@
+namespace Unroll.Data.Scaling;
+
+/// <summary>
+/// The scalers of one series: one for its target values and one per feature column, all fitted on the same
+/// training span (the first <c>fitLength</c> steps) and applied to the whole series.
+/// </summary>
+/// <remarks>Written as the scalers' strings joined by ';', target first: <c>minmax:1:2;zscore:10:3</c>.</remarks>
+public sealed class SeriesScalers
+{
+    /// <summary>Creates the set from its scalers.</summary>
+    /// <param name="target">The target's scaler.</param>
+    /// <param name="features">One scaler per feature column, in feature order.</param>
+    public SeriesScalers(Scaler target, IReadOnlyList<Scaler> features)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(features);
+        Target = target;
+        Features = features.ToArray();
+    }
+
+    /// <summary>The scaler of the target values.</summary>
+    public Scaler Target { get; }
+
+    /// <summary>The scalers of the feature columns, in feature order.</summary>
+    public IReadOnlyList<Scaler> Features { get; }
+
+    /// <summary>Fits one scaler of <paramref name="kind"/> to the target and one to each feature, on the first
+    /// <paramref name="fitLength"/> steps of <paramref name="series"/>.</summary>
+    /// <param name="kind">The kind of scaler.</param>
+    /// <param name="series">The series.</param>
+    /// <param name="fitLength">How many leading steps to fit on: the training span.</param>
+    /// <returns>The fitted scalers.</returns>
+    /// <exception cref="DataException">The target or a feature is constant over the span, or the span is empty.</exception>
+    public static SeriesScalers Fit(ScalerKind kind, TimeSeries series, int fitLength)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentOutOfRangeException.ThrowIfNegative(fitLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fitLength, series.Length);
+        var target = Scaler.Fit(kind, series.Values.AsSpan(0, fitLength), series.Symbol);
+        var features = new Scaler[series.FeatureCount];
+        for (int j = 0; j < features.Length; j++)
+        {
+            features[j] = Scaler.Fit(kind, series.FeatureColumn(j).AsSpan(0, fitLength),
+                $"{series.Symbol}, column '{series.FeatureNames[j]}'");
+        }
+        return new SeriesScalers(target, features);
+    }
+
+    /// <summary>Returns <paramref name="series"/> with its values and features scaled (a new series; dates and
+    /// symbol are kept).</summary>
+    /// <param name="series">A series with as many features as there are feature scalers.</param>
+    public TimeSeries Transform(TimeSeries series) => Map(series, inverse: false);
+
+    /// <summary>Undoes <see cref="Transform"/>.</summary>
+    /// <param name="series">A scaled series.</param>
+    public TimeSeries Inverse(TimeSeries series) => Map(series, inverse: true);
+
+    private TimeSeries Map(TimeSeries series, bool inverse)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.FeatureCount != Features.Count)
+            throw new ArgumentException($"series '{series.Symbol}' has {series.FeatureCount} features, these scalers {Features.Count}.", nameof(series));
+        double[] values = inverse ? Target.Inverse(series.Values) : Target.Transform(series.Values);
+        var features = new double[series.Length][];
+        for (int t = 0; t < features.Length; t++)
+        {
+            double[] f = series.Features[t];
+            var g = f.Length == 0 ? f : new double[f.Length];
+            for (int j = 0; j < f.Length; j++) g[j] = inverse ? Features[j].Inverse(f[j]) : Features[j].Transform(f[j]);
+            features[t] = g;
+        }
+        return new TimeSeries(series.Symbol, series.Dates, values, series.FeatureNames, features);
+    }
+
+    /// <summary>Writes the scalers joined by ';', target first, such as <c>minmax:1:2;zscore:10:3</c>.</summary>
+    public override string ToString() => string.Join(";", Features.Prepend(Target).Select(s => s.ToString()));
+
+    /// <summary>Reads what <see cref="ToString"/> wrote.</summary>
+    /// <param name="text">The text.</param>
+    /// <exception cref="DataException">A part is not a scaler.</exception>
+    public static SeriesScalers Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var scalers = text.Split(';').Select(Scaler.Parse).ToArray();
+        return new SeriesScalers(scalers[0], scalers[1..]);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Unroll.Cli.Tests;
+
+/// <summary>Runs the CLI in-process with captured streams.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    public static Result RunWithInput(string stdin, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = UnrollCli.Run(args, new StringReader(stdin), output, error);
+        return new Result(code, output.ToString(), error.ToString());
+    }
+
+    public static Result Run(params string[] args) => RunWithInput("", args);
+
+    public static string CoreFixture(string name)
+    {
+        // The PyTorch fixtures live with the engine's tests; walk up to the repository root.
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Unroll.sln"))) dir = dir.Parent;
+        return Path.Combine(dir!.FullName, "tests", "Unroll.Core.Tests", "fixtures", name);
+    }
+}

@@ -1,0 +1,408 @@
+using Unroll.Data.Csv;
+
+namespace Unroll.Data.Tests;
+
+public sealed class FileLevelErrorTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void MissingFile_SaysItDoesNotExist()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid().ToString("N"), "prices.csv");
+
+        var e = Assert.Throws<DataException>(() => CsvSeriesReader.Read(path));
+
+        Assert.Equal(path, e.File);
+        Assert.Contains("prices.csv", e.Message);
+        Assert.Contains("does not exist", e.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n\n")]
+    public void EmptyFile_SaysEmptyAndShowsTheExpectedHeader(string content)
+    {
+        var e = _files.ReadFails("empty.csv", content);
+
+        Assert.Contains("empty", e.Message);
+        Assert.Contains("date,price", e.Message);
+        Assert.Null(e.Line);
+    }
+
+    [Fact]
+    public void HeaderOnly_SaysThereAreNoDataRows()
+    {
+        var e = _files.ReadFails("header.csv", "date,price\n");
+
+        Assert.Contains("no data rows", e.Message);
+        Assert.Contains("date,price", e.Message);
+    }
+
+    [Fact]
+    public void DuplicateColumnNames_NameTheColumn()
+    {
+        var e = _files.ReadFails("dup.csv", "date,Close,close\n2020-01-01,1,2\n");
+
+        Assert.Equal(1, e.Line);
+        Assert.Equal("close", e.Column, ignoreCase: true);
+        Assert.Contains("columns 2 and 3", e.Message);
+    }
+
+    [Fact]
+    public void UnnamedColumn_SaysWhichColumnHasNoName()
+    {
+        var e = _files.ReadFails("noname.csv", "date,,price\n2020-01-01,1,2\n");
+
+        Assert.Contains("column 2 of the header has no name", e.Message);
+    }
+
+    [Fact]
+    public void MalformedQuotes_NameTheLine()
+    {
+        var e = _files.ReadFails("quotes.csv", "date,price\n2020-01-01,1\n2020-01-02,\"2\"x\n");
+
+        Assert.Equal(3, e.Line);
+        Assert.Contains("quote", e.Message);
+    }
+
+    [Fact]
+    public void ShortRow_NamesLineAndTheMissingColumn()
+    {
+        var e = _files.ReadFails("short.csv", "date,price\n2020-01-01,1\n2020-01-02\n");
+
+        Assert.Equal(3, e.Line);
+        Assert.Equal("price", e.Column);
+        Assert.Contains("line 3", e.Message);
+        Assert.Contains("1 value but the header has 2 columns", e.Message);
+    }
+
+    [Fact]
+    public void SemicolonSeparatedFile_SaysCommasAreExpected()
+    {
+        var e = _files.ReadFails("euro.csv", "date;price\n2020-01-01;1,5\n");
+
+        Assert.Equal(1, e.Line);
+        Assert.Contains("';'", e.Message);
+        Assert.Contains("commas", e.Message);
+    }
+
+    [Fact]
+    public void WindowsLineEndings_KeepLineNumbersRight()
+    {
+        var e = _files.ReadFails("crlf.csv", "date,price\r\n2020-01-01,1\r\n\r\n2020-01-02,x\r\n");
+
+        Assert.Equal(4, e.Line);
+    }
+
+    [Fact]
+    public void Folder_SaysItIsNotAFile()
+    {
+        var e = Assert.Throws<DataException>(() => CsvSeriesReader.Read(Path.GetTempPath()));
+
+        Assert.Contains("folder", e.Message);
+    }
+
+    [Fact]
+    public void LongRow_NamesTheLine()
+    {
+        var e = _files.ReadFails("long.csv", "date,price\n2020-01-01,1,9\n");
+
+        Assert.Equal(2, e.Line);
+        Assert.Contains("3 values but the header has 2 columns", e.Message);
+    }
+}
+
+public sealed class ColumnErrorTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private const string Ohlcv = "date,open,high,low,volume\n2020-01-01,1,2,0.5,100\n2020-01-02,1,2,0.5,100\n";
+
+    [Fact]
+    public void UnknownTargetColumn_ListsTheAvailableColumns()
+    {
+        var e = _files.ReadFails("p.csv", "date,price\n2020-01-01,1\n", new CsvReadOptions { Column = "close" });
+
+        Assert.Equal("close", e.Column);
+        Assert.Equal(1, e.Line);
+        Assert.Contains("no column 'close'", e.Message);
+        Assert.Contains("Available columns: date, price", e.Message);
+    }
+
+    [Fact]
+    public void UnknownFeature_ListsTheAvailableColumns()
+    {
+        var e = _files.ReadFails("f.csv", Ohlcv, new CsvReadOptions { Column = "high", Features = ["volumes"] });
+
+        Assert.Equal("volumes", e.Column);
+        Assert.Contains("--features", e.Message);
+        Assert.Contains("date, open, high, low, volume", e.Message);
+    }
+
+    [Fact]
+    public void MissingDateColumn_SaysWhatNameIsExpected()
+    {
+        var e = _files.ReadFails("nodate.csv", "when,price\n2020-01-01,1\n");
+
+        Assert.Contains("no date column", e.Message);
+        Assert.Contains("'date'", e.Message);
+        Assert.Contains("when, price", e.Message);
+    }
+
+    [Fact]
+    public void UnknownDateColumnOption_ListsTheAvailableColumns()
+    {
+        var e = _files.ReadFails("d.csv", "date,price\n2020-01-01,1\n", new CsvReadOptions { DateColumn = "day0" });
+
+        Assert.Equal("day0", e.Column);
+        Assert.Contains("date, price", e.Message);
+    }
+
+    [Fact]
+    public void SeveralNumericColumnsAndNoDefaultName_ListsThemAndSuggestsColumn()
+    {
+        var e = _files.ReadFails("ambiguous.csv", Ohlcv);
+
+        Assert.Contains("open, high, low, volume", e.Message);
+        Assert.Contains("--column", e.Message);
+    }
+
+    [Fact]
+    public void NoNumericColumn_SaysSo()
+    {
+        var e = _files.ReadFails("text.csv", "date,mood\n2020-01-01,good\n");
+
+        Assert.Contains("no numeric column", e.Message);
+        Assert.Contains("mood", e.Message);
+    }
+
+    [Fact]
+    public void FeatureThatIsTheTarget_IsRejected()
+    {
+        var e = _files.ReadFails("ft.csv", Ohlcv, new CsvReadOptions { Column = "high", Features = ["HIGH"] });
+
+        Assert.Equal("high", e.Column);
+        Assert.Contains("both the column to forecast and a feature", e.Message);
+    }
+
+    [Fact]
+    public void DateColumnAsTargetOrFeature_IsRejected()
+    {
+        var asTarget = _files.ReadFails("dt.csv", Ohlcv, new CsvReadOptions { Column = "date" });
+        var asFeature = _files.ReadFails("df.csv", Ohlcv, new CsvReadOptions { Column = "high", Features = ["date"] });
+
+        Assert.Contains("holds dates", asTarget.Message);
+        Assert.Contains("holds dates", asFeature.Message);
+    }
+
+    [Fact]
+    public void FeatureNamedTwice_IsRejected()
+    {
+        var e = _files.ReadFails("ff.csv", Ohlcv, new CsvReadOptions { Column = "high", Features = ["low", "Low"] });
+
+        Assert.Contains("named twice", e.Message);
+    }
+}
+
+public sealed class ValueErrorTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void NonNumericValue_NamesFileLineColumnAndValue()
+    {
+        var e = _files.ReadFails("prices.csv", "date,price\n2020-01-01,1\n2020-01-02,2\n2020-01-03,$13\n");
+
+        Assert.Equal(4, e.Line);
+        Assert.Equal("price", e.Column);
+        Assert.Contains("prices.csv, line 4, column 'price'", e.Message);
+        Assert.Contains("'$13' is not a number", e.Message);
+        Assert.Contains("such as 12.5", e.Message);
+    }
+
+    [Fact]
+    public void NonNumericFeature_NamesTheFeatureColumn()
+    {
+        var e = _files.ReadFails("f.csv", "date,close,volume\n2020-01-01,1,100\n2020-01-02,2,lots\n",
+            new CsvReadOptions { Features = ["volume"] });
+
+        Assert.Equal(3, e.Line);
+        Assert.Equal("volume", e.Column);
+        Assert.Contains("'lots' is not a number", e.Message);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("nan")]
+    [InlineData("Infinity")]
+    [InlineData("-inf")]
+    [InlineData("1e400")]
+    public void NaNOrInfiniteValue_SaysItIsNotFinite(string value)
+    {
+        var e = _files.ReadFails("nan.csv", $"date,price\n2020-01-01,1\n2020-01-02,{value}\n");
+
+        Assert.Equal(3, e.Line);
+        Assert.Equal("price", e.Column);
+        Assert.Contains("not a finite number", e.Message);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("NA", "missing ('NA')")]
+    [InlineData("#N/A", "missing ('#N/A')")]
+    [InlineData(".", "missing ('.')")]
+    public void MissingValue_SaysItIsMissing(string value, string expected)
+    {
+        var e = _files.ReadFails("gap.csv", $"date,price\n2020-01-01,1\n2020-01-02,{value}\n2020-01-03,3\n");
+
+        Assert.Equal(3, e.Line);
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("expected a number", e.Message);
+    }
+
+    [Theory]
+    [InlineData("01/02/2020")]
+    [InlineData("2020-13-01")]
+    [InlineData("yesterday")]
+    public void UnparsableDate_NamesLineAndColumnAndShowsTheExpectedForm(string date)
+    {
+        var e = _files.ReadFails("dates.csv", $"Date,price\n2020-01-01,1\n{date},2\n");
+
+        Assert.Equal(3, e.Line);
+        Assert.Equal("Date", e.Column);
+        Assert.Contains($"'{date}' is not a date", e.Message);
+        Assert.Contains("2020-01-31", e.Message);
+    }
+
+    [Fact]
+    public void EmptyDate_SaysItIsEmpty()
+    {
+        var e = _files.ReadFails("nodate.csv", "date,price\n2020-01-01,1\n,2\n");
+
+        Assert.Equal(3, e.Line);
+        Assert.Contains("date is empty", e.Message);
+    }
+
+    [Fact]
+    public void DateWithTimeOfDay_SaysIntradayIsNotRead()
+    {
+        var e = _files.ReadFails("intraday.csv", "date,price\n2020-01-01 09:30:00,1\n");
+
+        Assert.Equal(2, e.Line);
+        Assert.Contains("time of day", e.Message);
+    }
+
+    [Fact]
+    public void EmptySymbol_NamesLineAndSymbolColumn()
+    {
+        var e = _files.ReadFails("nosym.csv", "symbol,date,price\nA,2020-01-01,1\n,2020-01-02,2\n");
+
+        Assert.Equal(3, e.Line);
+        Assert.Equal("symbol", e.Column);
+        Assert.Contains("symbol is empty", e.Message);
+    }
+}
+
+public sealed class SeriesErrorTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void DuplicateDate_NamesBothLinesAndTheSeries()
+    {
+        var e = _files.ReadFails("dup.csv", "symbol,date,price\nA,2020-01-01,1\nB,2020-01-01,5\nA,2020-01-01,2\n");
+
+        Assert.Equal(4, e.Line);
+        Assert.Equal("date", e.Column);
+        Assert.Contains("2020-01-01", e.Message);
+        Assert.Contains("'A'", e.Message);
+        Assert.Contains("lines 2 and 4", e.Message);
+    }
+
+    [Fact]
+    public void DuplicateDate_IsAnErrorEvenWhenSorting()
+    {
+        var e = _files.ReadFails("dup.csv", "date,price\n2020-01-03,1\n2020-01-01,2\n2020-01-03,3\n",
+            new CsvReadOptions { Sort = true });
+
+        Assert.Equal(4, e.Line);
+        Assert.Contains("lines 2 and 4", e.Message);
+    }
+
+    [Fact]
+    public void DateOutOfOrder_NamesLineAndSuggestsSort()
+    {
+        var e = _files.ReadFails("order.csv", "date,price\nJan 1 2000,1\nMar 1 2000,2\nFeb 1 2000,3\n");
+
+        Assert.Equal(4, e.Line);
+        Assert.Equal("date", e.Column);
+        Assert.Contains("2000-02-01", e.Message);
+        Assert.Contains("2000-03-01 on line 3", e.Message);
+        Assert.Contains("--sort", e.Message);
+    }
+
+    [Fact]
+    public void TooShortSeries_NamesSeriesLengthAndMinimum()
+    {
+        var e = _files.ReadFails("short.csv", "symbol,date,price\nA,2020-01-01,1\nA,2020-01-02,2\nA,2020-01-03,3\nB,2020-01-01,1\n",
+            new CsvReadOptions { MinLength = 3 });
+
+        Assert.Contains("series 'B'", e.Message);
+        Assert.Contains("1 point", e.Message);
+        Assert.Contains("3 needed", e.Message);
+    }
+
+    [Fact]
+    public void RequireMinLength_NamesTheShortSeriesAndTheReason()
+    {
+        var set = CsvSeriesReader.Read(TestFiles.Fixture("stocks.csv"));
+
+        var e = Assert.Throws<DataException>(() => set.RequireMinLength(100, "lookback 90 + horizon 10"));
+
+        Assert.Contains("series 'GOOG' has 68 points", e.Message);
+        Assert.Contains("100 needed (lookback 90 + horizon 10)", e.Message);
+        Assert.Contains("stocks.csv", e.Message);
+        set.RequireMinLength(68); // every series is long enough
+    }
+
+    [Fact]
+    public void UnknownSymbol_ListsTheKnownSymbols()
+    {
+        string path = TestFiles.Fixture("stocks.csv");
+
+        var e = Assert.Throws<DataException>(() =>
+            CsvSeriesReader.Read(path, new CsvReadOptions { Symbols = ["MSFT", "TSLA"] }));
+
+        Assert.Contains("'TSLA'", e.Message);
+        Assert.Contains("MSFT, AMZN, IBM, GOOG, AAPL", e.Message);
+        Assert.Equal("symbol", e.Column);
+    }
+
+    [Fact]
+    public void UnknownSymbolInOneSeriesFile_SaysTheFileHoldsOneSeries()
+    {
+        var e = Assert.Throws<DataException>(() =>
+            CsvSeriesReader.Read(TestFiles.Fixture("sp500.csv"), new CsvReadOptions { Symbols = ["MSFT"] }));
+
+        Assert.Contains("'sp500'", e.Message);
+        Assert.Contains("no 'symbol' column", e.Message);
+    }
+
+    [Fact]
+    public void FirstProblemInFileOrder_IsTheOneReported()
+    {
+        var e = _files.ReadFails("two.csv", "date,price\n2020-01-02,1\n2020-01-01,2\n2020-01-03,x\n");
+
+        Assert.Equal(3, e.Line);
+        Assert.Contains("--sort", e.Message);
+    }
+}
