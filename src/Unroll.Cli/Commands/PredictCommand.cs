@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+using Unroll.Data.Csv;
+using Unroll.Forecasting;
+
+namespace Unroll.Cli.Commands;
+
+/// <summary>`unroll predict`: the next value(s) of each series in original units, beside the naive guess.</summary>
+internal static class PredictCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model file written by 'unroll train'", Required = true };
+        var data = new Option<string>("--data") { Description = "CSV with the series' history (the same columns the model was trained on)", Required = true };
+        var symbol = new Option<string[]>("--symbol") { Description = "Only these series", AllowMultipleArgumentsPerToken = true };
+        var sort = new Option<bool>("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
+        var horizon = new Option<int?>("--horizon") { Description = "Steps ahead (default: the model's horizon)" };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date_after,forecast,naive" };
+        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model, beside the naive guess") { model, data, symbol, sort, horizon, json, csv };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
+            var forecaster = ModelBundle.Load(parse.GetValue(model)!);
+            var path = parse.GetValue(data)!;
+            if (!File.Exists(path)) throw new UserError($"data file {path} does not exist");
+            var set = CsvSeriesReader.Read(path, new CsvReadOptions
+            {
+                Column = forecaster.TargetColumn,
+                Features = forecaster.FeatureNames,
+                Symbols = (parse.GetValue(symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
+                Sort = parse.GetValue(sort),
+            });
+            int steps = parse.GetValue(horizon) ?? forecaster.Settings.Horizon;
+            var forecasts = set.Series.Select(s => forecaster.Predict(s, steps)).ToList();
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    column = forecaster.TargetColumn,
+                    horizon = steps,
+                    series = forecasts.Select(f => new { symbol = f.Symbol, last_date = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), last_value = f.LastValue, forecast = f.Values, naive = Enumerable.Repeat(f.LastValue, steps) }),
+                }));
+                return UnrollCli.Ok;
+            }
+            if (parse.GetValue(csv))
+            {
+                var text = new StringBuilder("symbol,step,last_date,forecast,naive\n");
+                foreach (var f in forecasts)
+                    for (int h = 0; h < f.Values.Length; h++)
+                        text.Append(CultureInfo.InvariantCulture, $"{f.Symbol},{h + 1},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R},{f.LastValue:R}\n");
+                context.Out.Write(text.ToString());
+                return UnrollCli.Ok;
+            }
+            Render(context, forecaster.TargetColumn, forecasts);
+            return UnrollCli.Ok;
+        });
+        return command;
+    }
+
+    internal static void Render(CliContext context, string column, IReadOnlyList<SeriesForecast> forecasts)
+    {
+        int steps = forecasts.Count == 0 ? 0 : forecasts[0].Values.Length;
+        var table = new Table().AddColumn("series").AddColumn("last date").AddColumn(new TableColumn($"last {column}").RightAligned());
+        for (int h = 1; h <= steps; h++) table.AddColumn(new TableColumn(steps == 1 ? "forecast" : $"+{h}").RightAligned());
+        table.AddColumn(new TableColumn("naive").RightAligned()).AddColumn(new TableColumn("change").RightAligned());
+        foreach (var f in forecasts)
+        {
+            double change = f.LastValue == 0 ? double.NaN : (f.Values[0] / f.LastValue - 1) * 100;
+            table.AddRow([Markup.Escape(f.Symbol), f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ForecastOptions.Format(f.LastValue, 2),
+                .. f.Values.Select(v => ForecastOptions.Format(v, 2)), ForecastOptions.Format(f.LastValue, 2),
+                double.IsNaN(change) ? "–" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"]);
+        }
+        context.Console.Write(table);
+        context.Out.WriteLine("naive = the last value, repeated; change = the first forecast step against it.");
+    }
+}

@@ -1,0 +1,75 @@
+using Spectre.Console;
+using Unroll.Forecasting;
+
+namespace Unroll.Cli;
+
+/// <summary>Runs training with a live progress bar (or plain lines when not on a terminal) and Ctrl-C handling.</summary>
+internal static class TrainingRunner
+{
+    public static T Run<T>(CliContext context, string title, int epochs, Func<IProgress<TrainingProgress>, CancellationToken, T> work)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler? onCancel = null;
+        bool realConsole = ReferenceEquals(context.Error, Console.Error);
+        if (realConsole)
+        {
+            onCancel = (_, e) =>
+            {
+                e.Cancel = true;            // let the current batch finish; the best weights so far are kept
+                cancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+        }
+        try
+        {
+            if (realConsole && !Console.IsErrorRedirected)
+                return RunWithBar(title, epochs, work, cancellation.Token);
+            var lines = new LineProgress(context.Error, title, epochs);
+            return work(lines, cancellation.Token);
+        }
+        finally
+        {
+            if (onCancel is not null) Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static T RunWithBar<T>(string title, int epochs, Func<IProgress<TrainingProgress>, CancellationToken, T> work, CancellationToken token)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        T result = default!;
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title), maxValue: epochs);
+                result = work(new Inline<TrainingProgress>(p =>
+                {
+                    task.Value = p.Epoch;
+                    task.Description = Markup.Escape($"{title}  epoch {p.Epoch}/{p.Epochs}  train {p.TrainLoss:G4}  val {(p.ValidationLoss is double v ? v.ToString("G4") : "–")}  |g| {p.GradientNorm:G3}  {Remaining(p)}");
+                }), token);
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    private static string Remaining(TrainingProgress p) => $"{(int)p.Remaining.TotalMinutes}:{p.Remaining.Seconds:00} left";
+
+    private sealed class Inline<TValue>(Action<TValue> report) : IProgress<TValue>
+    {
+        public void Report(TValue value) => report(value);
+    }
+
+    /// <summary>About ten progress lines per run, on standard error, for logs and pipes.</summary>
+    private sealed class LineProgress(TextWriter error, string title, int epochs) : IProgress<TrainingProgress>
+    {
+        private readonly int _every = Math.Max(1, epochs / 10);
+
+        public void Report(TrainingProgress p)
+        {
+            if (p.Epoch != 1 && p.Epoch % _every != 0) return;
+            error.WriteLine(FormattableString.Invariant(
+                $"{title}: epoch {p.Epoch}/{p.Epochs}  train {p.TrainLoss:G4}  val {(p.ValidationLoss is double v ? v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "–")}  |g| {p.GradientNorm:G3}  {p.Elapsed.TotalSeconds:F1}s, {Remaining(p)}"));
+        }
+    }
+}

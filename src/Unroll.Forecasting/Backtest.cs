@@ -1,0 +1,105 @@
+using Unroll.Data;
+using Unroll.Forecasting.Baselines;
+
+namespace Unroll.Forecasting;
+
+/// <summary>One forecast origin in a backtest: the forecasts made there for the next steps, and what happened.</summary>
+/// <param name="Origin">Index of the first forecast step in the series.</param>
+/// <param name="Dates">The dates forecast.</param>
+/// <param name="Actual">What happened.</param>
+/// <param name="Forecasts">Forecasts by method: "model", "naive", "drift", "moving_average".</param>
+public sealed record BacktestOrigin(int Origin, IReadOnlyList<DateOnly> Dates, double[] Actual, IReadOnlyDictionary<string, double[]> Forecasts);
+
+/// <summary>A backtest of one series.</summary>
+/// <param name="Symbol">The series.</param>
+/// <param name="Series">The whole series.</param>
+/// <param name="TestStart">Index where the test period starts.</param>
+/// <param name="Origins">Every forecast origin in the test period.</param>
+/// <param name="Metrics">Metrics by method.</param>
+public sealed record SeriesBacktest(string Symbol, TimeSeries Series, int TestStart, IReadOnlyList<BacktestOrigin> Origins,
+    IReadOnlyDictionary<string, Metrics> Metrics);
+
+/// <summary>The whole backtest: per series and over all series.</summary>
+/// <param name="Horizon">Steps forecast from each origin.</param>
+/// <param name="Overall">Metrics by method over every forecast point of every series.</param>
+/// <param name="Series">Per-series results.</param>
+/// <param name="Fit">How the model was trained, when the backtest trained it.</param>
+public sealed record BacktestResult(int Horizon, IReadOnlyDictionary<string, Metrics> Overall, IReadOnlyList<SeriesBacktest> Series, FitResult? Fit)
+{
+    /// <summary>The methods in report order: the model first, then the baselines.</summary>
+    public static IReadOnlyList<string> Methods { get; } = ["model", "naive", "drift", "moving_average"];
+}
+
+/// <summary>
+/// Walk-forward evaluation: from every origin in each series' test period, forecast the next H steps with the model
+/// (using only the data before the origin) and with each baseline, and score them against what happened.
+/// </summary>
+public static class Backtester
+{
+    /// <summary>Trains on everything before each series' test period, then walks forward through it.</summary>
+    /// <param name="data">The series.</param>
+    /// <param name="settings">Training settings; <see cref="ForecastSettings.TestFraction"/> sets the test period.</param>
+    /// <param name="progress">Training progress.</param>
+    /// <param name="cancellation">Stops training early (the best weights so far are evaluated).</param>
+    public static BacktestResult Run(SeriesSet data, ForecastSettings settings, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!(settings.TestFraction > 0)) throw new ArgumentException("a backtest needs a test period: set the test fraction above 0 (--test 0.2)");
+        var fit = Forecaster.Fit(data, settings, progress, cancellation);
+        var testStarts = data.Series.ToDictionary(s => s.Symbol, s => TestStart(s, settings));
+        return Evaluate(fit.Forecaster, data, testStarts, settings.Horizon, fit);
+    }
+
+    /// <summary>Walks an already trained model forward over the last <paramref name="testFraction"/> of each series.</summary>
+    public static BacktestResult Run(Forecaster forecaster, SeriesSet data, double testFraction, int? horizon = null)
+    {
+        ArgumentNullException.ThrowIfNull(forecaster);
+        ArgumentNullException.ThrowIfNull(data);
+        if (!(testFraction > 0 && testFraction < 0.9)) throw new ArgumentException($"the test fraction must be in (0, 0.9), got {testFraction}");
+        var settings = forecaster.Settings with { TestFraction = testFraction, ValidationFraction = 0 };
+        var testStarts = data.Series.ToDictionary(s => s.Symbol, s => TestStart(s, settings));
+        return Evaluate(forecaster, data, testStarts, horizon ?? forecaster.Settings.Horizon, null);
+    }
+
+    private static int TestStart(TimeSeries series, ForecastSettings settings)
+    {
+        int offset = settings.Target == TargetKind.Price ? 0 : 1;
+        var split = TimeSplit.ByFractions(series.Length - offset, 1 - settings.ValidationFraction - settings.TestFraction, settings.ValidationFraction);
+        return split.ValidationEnd + offset;
+    }
+
+    private static BacktestResult Evaluate(Forecaster forecaster, SeriesSet data, IReadOnlyDictionary<string, int> testStarts, int horizon, FitResult? fit)
+    {
+        var methods = BacktestResult.Methods;
+        var overall = methods.ToDictionary(m => m, _ => new List<ScoredPoint>());
+        var results = new List<SeriesBacktest>();
+        foreach (var series in data.Series)
+        {
+            int testStart = testStarts[series.Symbol];
+            double scale = MetricsCalculator.NaiveScale(series.Values.AsSpan(0, testStart));
+            var points = methods.ToDictionary(m => m, _ => new List<ScoredPoint>());
+            var origins = new List<BacktestOrigin>();
+            for (int origin = Math.Max(testStart, 1); origin + horizon <= series.Length; origin++)
+            {
+                var history = series.Values.AsSpan(0, origin);
+                var forecasts = new Dictionary<string, double[]>
+                {
+                    ["model"] = forecaster.PredictFrom(series, origin, horizon),
+                    ["naive"] = Baseline.Forecast(BaselineKind.Naive, history, horizon),
+                    ["drift"] = Baseline.Forecast(BaselineKind.Drift, history, horizon),
+                    ["moving_average"] = Baseline.Forecast(BaselineKind.MovingAverage, history, horizon),
+                };
+                var actual = series.Values.AsSpan(origin, horizon).ToArray();
+                foreach (var (method, values) in forecasts)
+                    for (int h = 0; h < horizon; h++)
+                        points[method].Add(new ScoredPoint(history[^1], values[h], actual[h], scale));
+                origins.Add(new BacktestOrigin(origin, series.Dates.Skip(origin).Take(horizon).ToArray(), actual, forecasts));
+            }
+            foreach (var m in methods) overall[m].AddRange(points[m]);
+            results.Add(new SeriesBacktest(series.Symbol, series, testStart, origins,
+                methods.ToDictionary(m => m, m => MetricsCalculator.Compute(points[m]))));
+        }
+        return new BacktestResult(horizon, methods.ToDictionary(m => m, m => MetricsCalculator.Compute(overall[m])), results, fit);
+    }
+}

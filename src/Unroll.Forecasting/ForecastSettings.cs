@@ -1,0 +1,75 @@
+using Unroll.Core;
+using Unroll.Core.Training;
+using Unroll.Data;
+using Unroll.Data.Scaling;
+
+namespace Unroll.Forecasting;
+
+/// <summary>How multi-step forecasts are made.</summary>
+public enum ForecastStrategy
+{
+    /// <summary>One step at a time, each prediction fed back as the next input (features held at their last values).</summary>
+    Recursive,
+    /// <summary>The head outputs all horizon steps at once.</summary>
+    Direct,
+}
+
+/// <summary>Everything that decides how a forecaster is built and trained. The defaults work on monthly prices without tuning.</summary>
+public sealed record ForecastSettings
+{
+    /// <summary>The recurrent cell.</summary>
+    public CellKind Cell { get; init; } = CellKind.Lstm;
+    /// <summary>Hidden units per layer.</summary>
+    public int Hidden { get; init; } = 32;
+    /// <summary>Stacked layers.</summary>
+    public int Layers { get; init; } = 1;
+    /// <summary>Input steps per window, or all of each series' history.</summary>
+    public Lookback Lookback { get; init; } = Lookback.Of(12);
+    /// <summary>Steps to forecast.</summary>
+    public int Horizon { get; init; } = 1;
+    /// <summary>Recursive or direct multi-step forecasts.</summary>
+    public ForecastStrategy Strategy { get; init; } = ForecastStrategy.Recursive;
+    /// <summary>What the network learns: the price, the return or the log return.</summary>
+    public TargetKind Target { get; init; } = TargetKind.Price;
+    /// <summary>Per-series scaling, fitted on each series' training part only.</summary>
+    public ScalerKind Scaling { get; init; } = ScalerKind.MinMax;
+    /// <summary>Passes over the training windows (early stopping may end sooner).</summary>
+    public int Epochs { get; init; } = 150;
+    /// <summary>Windows per gradient step.</summary>
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Learning rate.</summary>
+    public double LearningRate { get; init; } = 0.005;
+    /// <summary>The update rule.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>Global-norm gradient clipping; null for none.</summary>
+    public double? Clip { get; init; } = 1.0;
+    /// <summary>The training loss on scaled values.</summary>
+    public LossKind Loss { get; init; } = LossKind.MeanSquared;
+    /// <summary>Fraction of each series (after the training part) used for validation and early stopping.</summary>
+    public double ValidationFraction { get; init; } = 0.15;
+    /// <summary>Fraction at the end of each series held out for testing (backtests); 0 when training for use.</summary>
+    public double TestFraction { get; init; }
+    /// <summary>Epochs without a better validation loss before training stops; the best weights are kept.</summary>
+    public int Patience { get; init; } = 20;
+    /// <summary>Seed for the initial weights and the shuffling: the same seed and data give the same model, bit for bit.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Horizon steps the network's head outputs: all of them for direct, one for recursive.</summary>
+    public int OutputSize => Strategy == ForecastStrategy.Direct ? Horizon : 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (Hidden < 1) throw new ArgumentException($"hidden size must be at least 1, got {Hidden}");
+        if (Layers < 1) throw new ArgumentException($"layers must be at least 1, got {Layers}");
+        if (Horizon < 1) throw new ArgumentException($"horizon must be at least 1, got {Horizon}");
+        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
+        if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be a positive number, got {LearningRate}");
+        if (Clip is double c && !(c > 0)) throw new ArgumentException($"clip must be positive, got {c}");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 0.9)) throw new ArgumentException($"validation fraction must be in [0, 0.9), got {ValidationFraction}");
+        if (!(TestFraction >= 0 && TestFraction < 0.9)) throw new ArgumentException($"test fraction must be in [0, 0.9), got {TestFraction}");
+        if (ValidationFraction + TestFraction >= 0.9) throw new ArgumentException($"validation {ValidationFraction} + test {TestFraction} leave too little to train on; keep their sum below 0.9");
+        if (Patience < 1) throw new ArgumentException($"patience must be at least 1 epoch, got {Patience}");
+    }
+}

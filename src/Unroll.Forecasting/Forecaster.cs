@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using Unroll.Core;
+using Unroll.Core.Training;
+using Unroll.Data;
+using Unroll.Data.Scaling;
+
+namespace Unroll.Forecasting;
+
+/// <summary>A forecast for one series: the next values in original units, beside the naive guess (the last value).</summary>
+/// <param name="Symbol">The series.</param>
+/// <param name="LastDate">The date of the last known value.</param>
+/// <param name="LastValue">The last known value: the naive forecast for every step ahead.</param>
+/// <param name="Values">The model's forecast, one value per step ahead.</param>
+public sealed record SeriesForecast(string Symbol, DateOnly LastDate, double LastValue, double[] Values);
+
+/// <summary>The outcome of <see cref="Forecaster.Fit"/>.</summary>
+/// <param name="Forecaster">The trained forecaster, holding the best weights seen.</param>
+/// <param name="History">One entry per epoch run.</param>
+/// <param name="Stop">Why training ended.</param>
+/// <param name="BestEpoch">The epoch whose weights were kept.</param>
+/// <param name="TrainWindows">Training windows over all series.</param>
+/// <param name="ValidationWindows">Validation windows over all series.</param>
+public sealed record FitResult(Forecaster Forecaster, IReadOnlyList<TrainingProgress> History, StopReason Stop, int BestEpoch,
+    int TrainWindows, int ValidationWindows);
+
+/// <summary>
+/// One global recurrent model over many series of different lengths. Each series is transformed (price, return or
+/// log return) and scaled on its own training part; windows from every series train the same network in ragged
+/// batches; early stopping keeps the weights with the best validation loss.
+/// </summary>
+public sealed class Forecaster
+{
+    internal Forecaster(RecurrentNetwork<float> network, ForecastSettings settings, string targetColumn,
+        IReadOnlyList<string> featureNames, IReadOnlyDictionary<string, SeriesScalers> scalers)
+    {
+        Network = network;
+        Settings = settings;
+        TargetColumn = targetColumn;
+        FeatureNames = featureNames;
+        Scalers = scalers;
+    }
+
+    /// <summary>The network.</summary>
+    public RecurrentNetwork<float> Network { get; }
+    /// <summary>The settings it was built and trained with.</summary>
+    public ForecastSettings Settings { get; }
+    /// <summary>The column forecast.</summary>
+    public string TargetColumn { get; }
+    /// <summary>The extra input columns, in order.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+    /// <summary>Per-series scalers (target first, then features), fitted on each series' training part.</summary>
+    public IReadOnlyDictionary<string, SeriesScalers> Scalers { get; }
+    /// <summary>The series this model can forecast.</summary>
+    public IEnumerable<string> Symbols => Scalers.Keys;
+
+    /// <summary>Trains a forecaster on every series of <paramref name="data"/>.</summary>
+    /// <param name="data">The series; all need the same features.</param>
+    /// <param name="settings">Architecture and training settings.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellation">Cancelling stops after the current batch; the best weights so far are kept.</param>
+    /// <exception cref="DataException">A series is too short for the lookback, horizon and split, or constant.</exception>
+    public static FitResult Fit(SeriesSet data, ForecastSettings settings, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var prepared = data.Series.Select(s => Prepare(s, settings)).ToList();
+        var train = new List<Window>();
+        var validation = new List<Window>();
+        foreach (var p in prepared)
+        {
+            var windows = Windows.CreateSplit(p.Scaled, settings.Lookback, settings.OutputSize, p.Split);
+            train.AddRange(windows.Train);
+            validation.AddRange(windows.Validation);
+        }
+        if (train.Count == 0)
+            throw new DataException("no training windows: every series is shorter than the lookback plus the horizon; use a shorter --lookback");
+
+        int inputSize = 1 + data.FeatureNames.Count;
+        var shape = new NetworkShape(settings.Cell, inputSize, settings.Hidden, settings.Layers, settings.OutputSize);
+        var random = new Random(settings.Seed);
+        var network = RecurrentNetwork<float>.Create(shape, random);
+        var trainer = new Trainer<float>(network, Optimizer.Create<float>(settings.Optimizer),
+            new TrainerOptions { Loss = settings.Loss, ClipNorm = settings.Clip });
+        var validationBatch = validation.Count > 0 ? ToBatch(validation, inputSize, settings.OutputSize) : default;
+
+        var history = new List<TrainingProgress>();
+        var best = network.Clone();
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0, sinceBest = 0;
+        var stop = StopReason.Completed;
+        var clock = Stopwatch.StartNew();
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        for (int epoch = 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
+        {
+            random.Shuffle(order);
+            double lossSum = 0, normSum = 0;
+            int batches = 0;
+            for (int start = 0; start < order.Length; start += settings.BatchSize)
+            {
+                if (cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
+                var chosen = order.Skip(start).Take(settings.BatchSize).Select(i => train[i]).ToList();
+                var (batch, targets) = ToBatch(chosen, inputSize, settings.OutputSize);
+                var step = trainer.Step(batch, targets, settings.LearningRate);
+                lossSum += step.Loss;
+                normSum += step.GradientNorm;
+                batches++;
+            }
+            if (batches == 0) break;
+            double trainLoss = lossSum / batches;
+            double? validationLoss = validationBatch.Batch is { } vb ? trainer.Evaluate(vb, validationBatch.Targets) : null;
+            double score = validationLoss ?? trainLoss;
+            bool isBest = score < bestLoss;
+            if (isBest)
+            {
+                bestLoss = score;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                best.CopyFrom(network);
+            }
+            else if (++sinceBest >= settings.Patience && validationLoss is not null)
+            {
+                stop = StopReason.EarlyStopped;
+            }
+            var report = new TrainingProgress(epoch, settings.Epochs, trainLoss, validationLoss, normSum / batches, clock.Elapsed, isBest);
+            history.Add(report);
+            progress?.Report(report);
+        }
+        if (bestEpoch == 0) best.CopyFrom(network);
+        var scalers = prepared.ToDictionary(p => p.Original.Symbol, p => p.Scalers, StringComparer.Ordinal);
+        var forecaster = new Forecaster(best, settings, data.TargetColumn, data.FeatureNames, scalers);
+        return new FitResult(forecaster, history, stop, bestEpoch, train.Count, validation.Count);
+    }
+
+    /// <summary>Forecasts the steps after the end of <paramref name="series"/>.</summary>
+    /// <param name="series">A series this model was trained on (same symbol and features); its history may have grown since.</param>
+    /// <param name="horizon">Steps ahead; defaults to the trained horizon. A direct model can only forecast its own horizon.</param>
+    public SeriesForecast Predict(TimeSeries series, int? horizon = null)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var values = PredictFrom(series, series.Length, horizon ?? Settings.Horizon);
+        return new SeriesForecast(series.Symbol, series.Dates[^1], series.Values[^1], values);
+    }
+
+    /// <summary>Forecasts <paramref name="horizon"/> steps after step <paramref name="end"/> − 1, using only the series' first <paramref name="end"/> values.</summary>
+    public double[] PredictFrom(TimeSeries series, int end, int horizon)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var scalers = CheckServes(series);
+        if (horizon < 1) throw new ArgumentException($"horizon must be at least 1, got {horizon}");
+        if (Settings.Strategy == ForecastStrategy.Direct && horizon != Settings.Horizon)
+            throw new ArgumentException($"this model forecasts {Settings.Horizon} steps directly and cannot forecast {horizon}; train with --horizon {horizon} or --strategy recursive");
+        if (end < 1 || end > series.Length) throw new ArgumentOutOfRangeException(nameof(end), end, $"must be in 1..{series.Length}");
+        var history = series.Slice(0, end);
+        var transformed = TargetTransform.Forward(Settings.Target, history);
+        int needed = Settings.Lookback.Steps ?? 1;
+        if (transformed.Length < needed)
+            throw new DataException($"series '{series.Symbol}' has {history.Length} points up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}");
+        var scaled = scalers.Transform(transformed);
+        var window = Windows.ForecastInput(scaled, Settings.Lookback);
+        int inputSize = window.InputSize;
+        var input = window.Inputs.Select(v => (float)v).ToList();
+
+        var forecastScaled = new double[horizon];
+        if (Settings.Strategy == ForecastStrategy.Direct)
+        {
+            var output = Network.Forward(SequenceBatch<float>.FromFlat([input.ToArray()], inputSize)).Outputs;
+            for (int h = 0; h < horizon; h++) forecastScaled[h] = output[h];
+        }
+        else
+        {
+            var lastFeatures = input.Skip(input.Count - inputSize + 1).Take(inputSize - 1).ToArray();
+            RecurrentState<float>? state = null;
+            float[] feed = input.ToArray();
+            for (int h = 0; h < horizon; h++)
+            {
+                // Fixed lookback: slide the window; all history: stream one more step through the carried state.
+                ForwardPass<float> pass;
+                if (Settings.Lookback.IsAll)
+                {
+                    pass = Network.Forward(SequenceBatch<float>.FromFlat([feed], inputSize), state);
+                    state = pass.FinalState;
+                }
+                else
+                {
+                    pass = Network.Forward(SequenceBatch<float>.FromFlat([input.ToArray()], inputSize));
+                }
+                float next = pass.Outputs[0];
+                forecastScaled[h] = next;
+                feed = [next, .. lastFeatures];
+                input.AddRange(feed);
+                if (!Settings.Lookback.IsAll) input.RemoveRange(0, inputSize);
+            }
+        }
+        var unscaled = scalers.Target.Inverse(forecastScaled);
+        return TargetTransform.Inverse(Settings.Target, history.Values[^1], unscaled);
+    }
+
+    private SeriesScalers CheckServes(TimeSeries series)
+    {
+        if (!Scalers.TryGetValue(series.Symbol, out var scalers))
+            throw new DataException($"the model was trained on {string.Join(", ", Symbols)} and knows nothing of '{series.Symbol}'; train a model that includes it");
+        if (!series.FeatureNames.SequenceEqual(FeatureNames, StringComparer.OrdinalIgnoreCase))
+        {
+            string Describe(IReadOnlyList<string> f) => f.Count == 0 ? "no features" : $"features {string.Join(", ", f)}";
+            throw new DataException($"the data for '{series.Symbol}' has {Describe(series.FeatureNames)}, the model expects {Describe(FeatureNames)}" +
+                (FeatureNames.Count > 0 ? $"; pass --features {string.Join(",", FeatureNames)}" : "; drop --features"));
+        }
+        return scalers;
+    }
+
+    internal sealed record PreparedSeries(TimeSeries Original, TimeSeries Transformed, TimeSplit Split, SeriesScalers Scalers, TimeSeries Scaled);
+
+    internal static PreparedSeries Prepare(TimeSeries series, ForecastSettings settings)
+    {
+        var transformed = TargetTransform.Forward(settings.Target, series);
+        double trainFraction = 1 - settings.ValidationFraction - settings.TestFraction;
+        var split = TimeSplit.ByFractions(transformed.Length, trainFraction, settings.ValidationFraction);
+        int needed = settings.Lookback.MinimumSeriesLength(settings.OutputSize);
+        if (split.TrainEnd < needed)
+            throw new DataException($"series '{series.Symbol}' has {series.Length} points; its training part ({split.TrainEnd} of them) is shorter than " +
+                $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter --lookback or --horizon, or leave this series out with --symbol");
+        var scalers = SeriesScalers.Fit(settings.Scaling, transformed, split.TrainEnd);
+        return new PreparedSeries(series, transformed, split, scalers, scalers.Transform(transformed));
+    }
+
+    internal static (SequenceBatch<float> Batch, float[] Targets) ToBatch(IReadOnlyList<Window> windows, int inputSize, int outputs)
+    {
+        var sequences = windows.Select(w => w.Inputs.Select(v => (float)v).ToArray()).ToList();
+        var targets = new float[windows.Count * outputs];
+        for (int i = 0; i < windows.Count; i++)
+            for (int o = 0; o < outputs; o++) targets[i * outputs + o] = (float)windows[i].Targets[o];
+        return (SequenceBatch<float>.FromFlat(sequences, inputSize), targets);
+    }
+}
