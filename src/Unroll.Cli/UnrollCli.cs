@@ -58,5 +58,6 @@ public static class UnrollCli
         yield return TrainCommand.Create(context);
         yield return PredictCommand.Create(context);
         yield return BacktestCommand.Create(context);
+        yield return DemoCommand.Create(context);
     }
 }

@@ -15,11 +15,14 @@ public static class CliRunner
 
     public static Result Run(params string[] args) => RunWithInput("", args);
 
-    public static string CoreFixture(string name)
+    /// <summary>The PyTorch fixtures live with the engine's tests.</summary>
+    public static string CoreFixture(string name) => RepoFile("tests", "Unroll.Core.Tests", "fixtures", name);
+
+    /// <summary>A file of the repository, found by walking up to Unroll.sln.</summary>
+    public static string RepoFile(params string[] parts)
     {
-        // The PyTorch fixtures live with the engine's tests; walk up to the repository root.
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Unroll.sln"))) dir = dir.Parent;
-        return Path.Combine(dir!.FullName, "tests", "Unroll.Core.Tests", "fixtures", name);
+        return Path.Combine([dir!.FullName, .. parts]);
     }
 }

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Unroll.Core;
+using Unroll.Data.Csv;
+using Unroll.Forecasting;
+
+namespace Unroll.Cli.Commands;
+
+/// <summary>`unroll demo`: the main job on the bundled sample: train, forecast next month, backtest, write the report.</summary>
+internal static class DemoCommand
+{
+    /// <summary>The bundled sample: monthly prices of five companies, 2000–2010, GOOG's history shorter.</summary>
+    internal static string BundledData => Path.Combine(AppContext.BaseDirectory, "data", "stocks.csv");
+
+    public static Command Create(CliContext context)
+    {
+        var data = new Option<string?>("--data") { Description = "CSV to use instead of the bundled sample (data/stocks.csv)" };
+        var report = new Option<string>("--report") { Description = "Folder for the HTML report and the trained model", DefaultValueFactory = _ => "unroll-demo" };
+        var epochs = new Option<int>("--epochs") { Description = "Most epochs per training run", DefaultValueFactory = _ => 100 };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 42 };
+        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, report, epochs, seed };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(data) ?? BundledData;
+            if (!File.Exists(path)) throw new UserError($"data file {path} does not exist");
+            var reportDir = parse.GetValue(report)!;
+            BacktestCommand.RequireReportFolder(reportDir);
+            var settings = new ForecastSettings { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
+            try { settings.Validate(); }
+            catch (ArgumentException e) { throw new UserError(e.Message); }
+            var set = CsvSeriesReader.Read(path);
+            var o = context.Out;
+            o.WriteLine($"Data: {path}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
+            o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.Hidden} hidden units) over all series, windows of {settings.Lookback} months, each series min-max scaled on its own training part.");
+            o.WriteLine();
+
+            var backtestSettings = settings with { TestFraction = 0.2 };
+            var backtest = TrainingRunner.Run(context, "backtest training", settings.Epochs, (p, t) => Backtester.Run(set, backtestSettings, p, t));
+            var fit = TrainingRunner.Run(context, "final training", settings.Epochs, (p, t) => Forecaster.Fit(set, settings, p, t));
+
+            o.WriteLine("Next month's forecast (model trained on all the data):");
+            PredictCommand.Render(context, set.TargetColumn, set.Series.Select(s => fit.Forecaster.Predict(s, 1)).ToList());
+            o.WriteLine();
+            o.WriteLine($"Backtest: a model trained on the first 80% of each series, walked forward one month at a time over the last 20%:");
+            BacktestCommand.Render(context, backtest);
+
+            Directory.CreateDirectory(reportDir);
+            var modelPath = Path.Combine(reportDir, "model.safetensors");
+            ModelBundle.Save(fit.Forecaster, modelPath);
+            ReportWriter.Write(backtest, path, reportDir);
+            o.WriteLine();
+            o.WriteLine($"Report: {Path.Combine(reportDir, "index.html")}   Model: {modelPath}");
+            o.WriteLine($"Try: unroll predict --model {modelPath} --data {path} --horizon 3");
+            return UnrollCli.Ok;
+        });
+        return command;
+    }
+}

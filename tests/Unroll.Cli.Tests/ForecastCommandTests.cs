@@ -1,0 +1,151 @@
+using System.Text.Json;
+
+namespace Unroll.Cli.Tests;
+
+public sealed class ForecastCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("unroll-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string Stocks => CliRunner.RepoFile("data", "stocks.csv");
+
+    private static string Months(string symbol, int count, Func<int, double> price)
+        => string.Concat(Enumerable.Range(0, count).Select(i =>
+            $"{symbol},{new DateOnly(2000, 1, 1).AddMonths(i):yyyy-MM-dd},{price(i).ToString(System.Globalization.CultureInfo.InvariantCulture)}\n"));
+
+    public static IEnumerable<object[]> BadCsvs() =>
+    [
+        ["empty.csv", "", "empty"],
+        ["header.csv", "symbol,date,price\n", "no data rows"],
+        ["text.csv", "symbol,date,price\nA,2000-01-01,1\nA,2000-02-01,abc\n", "line 3"],
+        ["nan.csv", "symbol,date,price\nA,2000-01-01,1\nA,2000-02-01,NaN\n", "line 3"],
+        ["inf.csv", "symbol,date,price\nA,2000-01-01,1\nA,2000-02-01,Infinity\n", "line 3"],
+        ["dup.csv", "symbol,date,price\nA,2000-01-01,1\nA,2000-01-01,2\n", "line 3"],
+        ["order.csv", "symbol,date,price\nA,2000-02-01,1\nA,2000-01-01,2\n", "--sort"],
+        ["baddate.csv", "symbol,date,price\nA,someday,1\n", "line 2"],
+        ["short.csv", "symbol,date,price\n" + Months("A", 40, i => 10 + Math.Sin(i)) + Months("B", 8, i => 5 + i), "'B'"],
+        ["flat.csv", "symbol,date,price\n" + Months("A", 40, _ => 7), "'A'"],
+    ];
+
+    [Theory]
+    [MemberData(nameof(BadCsvs))]
+    public void Train_BadData_OneClearLineExitCode2AndNoModelWritten(string name, string csv, string expected)
+    {
+        var data = Write(name, csv);
+        var model = Path.Combine(_folder, "model.safetensors");
+        var r = CliRunner.Run("train", "--data", data, "--out", model, "--epochs", "2");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: ", r.Error);
+        Assert.Contains(expected, r.Error);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
+    public void Train_BadData_LeavesAnExistingModelUnchanged()
+    {
+        var model = Write("keep.safetensors", "precious");
+        var r = CliRunner.Run("train", "--data", Write("bad.csv", "symbol,date,price\nA,2000-01-01,x\n"), "--out", model);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("precious", File.ReadAllText(model));
+    }
+
+    [Theory]
+    [InlineData("--column", "volume", "volume")]
+    [InlineData("--features", "volume", "volume")]
+    [InlineData("--symbol", "TSLA", "TSLA")]
+    [InlineData("--lookback", "zero", "--lookback")]
+    [InlineData("--cell", "transformer", "--cell transformer")]
+    [InlineData("--optimizer", "rmsprop", "rmsprop")]
+    public void Train_BadOption_OneClearLineAndExitCode2(string option, string value, string expected)
+    {
+        var model = Path.Combine(_folder, "m.safetensors");
+        var r = CliRunner.Run("train", "--data", Stocks, "--out", model, option, value, "--epochs", "1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Error);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
+    public void Train_OutIntoMissingFolder_FailsBeforeTraining()
+    {
+        var r = CliRunner.Run("train", "--data", Stocks, "--out", Path.Combine(_folder, "nope", "m.safetensors"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("does not exist", r.Error);
+    }
+
+    [Fact]
+    public void TrainPredictBacktest_OnTheSample_WorkEndToEnd()
+    {
+        var model = Path.Combine(_folder, "m.safetensors");
+        var train = CliRunner.Run("train", "--data", Stocks, "--out", model, "--epochs", "3", "--hidden", "8", "--lookback", "all", "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        using (var summary = JsonDocument.Parse(train.Out))
+            Assert.Equal(5, summary.RootElement.GetProperty("series").GetArrayLength());
+
+        var predict = CliRunner.Run("predict", "--model", model, "--data", Stocks, "--horizon", "3", "--json");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        using (var doc = JsonDocument.Parse(predict.Out))
+        {
+            var series = doc.RootElement.GetProperty("series");
+            Assert.Equal(5, series.GetArrayLength());
+            foreach (var s in series.EnumerateArray())
+            {
+                Assert.Equal(3, s.GetProperty("forecast").GetArrayLength());
+                Assert.All(s.GetProperty("forecast").EnumerateArray(), v => Assert.True(v.GetDouble() > 0));
+            }
+        }
+
+        var csv = CliRunner.Run("predict", "--model", model, "--data", Stocks, "--csv");
+        Assert.Equal(6, csv.Out.Trim().Split('\n').Length);
+
+        var backtest = CliRunner.Run("backtest", "--data", Stocks, "--model", model, "--json");
+        Assert.True(backtest.ExitCode == 0, backtest.Error);
+        using (var doc = JsonDocument.Parse(backtest.Out))
+        {
+            foreach (var method in new[] { "model", "naive", "drift", "moving_average" })
+                foreach (var metric in new[] { "mae", "rmse", "mape", "mase", "direction" })
+                    Assert.True(doc.RootElement.GetProperty("overall").GetProperty(method).TryGetProperty(metric, out _), $"{method}.{metric}");
+            Assert.Equal(5, doc.RootElement.GetProperty("series").GetArrayLength());
+            Assert.Equal(1.0, doc.RootElement.GetProperty("overall").GetProperty("naive").GetProperty("mase").GetDouble(), 0.9);
+        }
+    }
+
+    [Fact]
+    public void Predict_UnknownSymbolOrFeatures_IsAClearError()
+    {
+        var model = Path.Combine(_folder, "m.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", Stocks, "--out", model, "--epochs", "1", "--symbol", "MSFT,IBM").ExitCode);
+        var r = CliRunner.Run("predict", "--model", model, "--data", Stocks);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("knows nothing of", r.Error);
+        var sp = CliRunner.Run("predict", "--model", model, "--data", CliRunner.RepoFile("data", "sp500.csv"));
+        Assert.Equal(2, sp.ExitCode);
+    }
+
+    [Fact]
+    public void Predict_NotAForecastingModel_SaysSo()
+    {
+        var r = CliRunner.Run("predict", "--model", CliRunner.CoreFixture("torch_lstm.safetensors"), "--data", Stocks);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("unroll train", r.Error);
+    }
+
+    [Fact]
+    public void Backtest_TrainsAndReportsBaselines()
+    {
+        var r = CliRunner.Run("backtest", "--data", CliRunner.RepoFile("data", "sp500.csv"), "--epochs", "3", "--hidden", "8");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("moving_average", r.Out);
+        Assert.Contains("naive forecast's", r.Out);
+    }
+}
