@@ -119,7 +119,7 @@ internal sealed class ForecastOptions
     internal static IReadOnlyList<(string Name, string Value)> Describe(ForecastSettings s) =>
     [
         ("cell", s.Cell.ToName()), ("hidden", s.Hidden.ToString(CultureInfo.InvariantCulture)), ("layers", s.Layers.ToString(CultureInfo.InvariantCulture)),
-        ("lookback", s.Lookback.ToString()), ("horizon", s.Horizon.ToString(CultureInfo.InvariantCulture)),
+        ("lookback", s.Lookback.ToString()),
         ("strategy", s.Strategy.ToString().ToLowerInvariant()), ("target", s.Target.ToString().ToLowerInvariant()),
         ("scaling", s.Scaling.ToString().ToLowerInvariant()), ("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture)),
         ("batch", s.BatchSize.ToString(CultureInfo.InvariantCulture)), ("lr", s.LearningRate.ToString("R", CultureInfo.InvariantCulture)),

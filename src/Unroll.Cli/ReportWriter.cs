@@ -1,13 +1,14 @@
 using Unroll.Forecasting;
+using Unroll.Forecasting.Reports;
 
 namespace Unroll.Cli;
 
-/// <summary>Writes the backtest report folder.</summary>
+/// <summary>Writes the backtest report folder (index.html).</summary>
 internal static class ReportWriter
 {
-    public static void Write(BacktestResult result, string dataFile, string directory)
+    public static void Write(BacktestResult result, string dataFile, string directory, ForecastSettings settings)
     {
-        // Filled in when the report renderer lands.
-        _ = result; _ = dataFile; _ = directory;
+        var info = new ReportInfo($"Backtest of {Path.GetFileName(dataFile)}", dataFile, ForecastOptions.Describe(settings));
+        BacktestReport.Write(result, info, directory);
     }
 }

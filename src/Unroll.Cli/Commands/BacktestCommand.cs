@@ -30,6 +30,7 @@ internal static class BacktestCommand
             var reportDir = parse.GetValue(report);
             RequireReportFolder(reportDir);
             BacktestResult result;
+            ForecastSettings used;
             var modelPath = parse.GetValue(model);
             if (modelPath is not null)
             {
@@ -37,14 +38,16 @@ internal static class BacktestCommand
                 var data = options.ReadData(parse);
                 int? horizon = parse.GetResult(options.Horizon) is { Implicit: false } ? parse.GetValue(options.Horizon) : null;
                 result = Backtester.Run(forecaster, data, testFraction, horizon);
+                used = forecaster.Settings with { TestFraction = testFraction };
             }
             else
             {
                 var settings = options.Settings(parse, testFraction);
                 var data = options.ReadData(parse);
                 result = TrainingRunner.Run(context, "training", settings.Epochs, (progress, token) => Backtester.Run(data, settings, progress, token));
+                used = settings;
             }
-            if (reportDir is not null) ReportWriter.Write(result, parse.GetValue(options.Data)!, reportDir);
+            if (reportDir is not null) ReportWriter.Write(result, parse.GetValue(options.Data)!, reportDir, used);
             if (parse.GetValue(json))
             {
                 context.Out.WriteLine(ToJson(result).ToJsonString());

@@ -46,7 +46,7 @@ internal static class DemoCommand
             Directory.CreateDirectory(reportDir);
             var modelPath = Path.Combine(reportDir, "model.safetensors");
             ModelBundle.Save(fit.Forecaster, modelPath);
-            ReportWriter.Write(backtest, path, reportDir);
+            ReportWriter.Write(backtest, path, reportDir, backtestSettings);
             o.WriteLine();
             o.WriteLine($"Report: {Path.Combine(reportDir, "index.html")}   Model: {modelPath}");
             o.WriteLine($"Try: unroll predict --model {modelPath} --data {path} --horizon 3");

@@ -1,0 +1,389 @@
+using System.Globalization;
+using System.Text;
+
+namespace Unroll.Forecasting.Reports;
+
+/// <summary>How a chart line is stroked.</summary>
+public enum LineDash
+{
+    /// <summary>A continuous line.</summary>
+    Solid,
+    /// <summary>Long dashes.</summary>
+    Dashed,
+    /// <summary>Short dashes.</summary>
+    ShortDashed,
+    /// <summary>Dash, dot, dash.</summary>
+    DashDot,
+}
+
+/// <summary>What the x values of a chart are.</summary>
+public enum ChartXAxis
+{
+    /// <summary>Plain numbers, such as epochs.</summary>
+    Number,
+    /// <summary>Dates, given as <see cref="DateOnly.DayNumber"/> (see <see cref="ChartLine.OverDates"/>).</summary>
+    Date,
+}
+
+/// <summary>One named line on a chart. Points whose x or y is not finite (or, on a log axis, not positive) break the line.</summary>
+/// <param name="Name">The legend entry.</param>
+/// <param name="X">The x values (day numbers on a date axis).</param>
+/// <param name="Y">The y values, one per x.</param>
+/// <param name="Color">A CSS colour, such as "#1f6fd1".</param>
+public sealed record ChartLine(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, string Color)
+{
+    /// <summary>The stroke pattern.</summary>
+    public LineDash Dash { get; init; } = LineDash.Solid;
+    /// <summary>The stroke width in pixels.</summary>
+    public double Width { get; init; } = 1.6;
+    /// <summary>Draw a dot at every point: true, false, or null for "when the line has at most
+    /// <see cref="SvgChart.AutoMarkerLimit"/> points".</summary>
+    public bool? Markers { get; init; }
+    /// <summary>Lines with a higher layer are drawn over lines with a lower one (ties keep their order); the legend keeps
+    /// the order of <see cref="SvgChart.Lines"/>.</summary>
+    public int Layer { get; init; }
+
+    /// <summary>A line over dates.</summary>
+    public static ChartLine OverDates(string name, IEnumerable<DateOnly> dates, IReadOnlyList<double> values, string color)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        return new ChartLine(name, dates.Select(d => (double)d.DayNumber).ToArray(), values, color);
+    }
+}
+
+/// <summary>A shaded stretch of the x axis, such as the test period; it gets a legend entry.</summary>
+/// <param name="From">Where it starts (clipped to the axis).</param>
+/// <param name="To">Where it ends (clipped to the axis).</param>
+/// <param name="Name">The legend entry.</param>
+/// <param name="Color">A CSS fill colour.</param>
+public sealed record ChartBand(double From, double To, string Name, string Color = "#fff1c2");
+
+/// <summary>A labelled vertical line, such as the best epoch.</summary>
+/// <param name="X">Where it stands.</param>
+/// <param name="Label">The text beside its top.</param>
+public sealed record ChartMark(double X, string Label);
+
+/// <summary>
+/// A line chart written as a standalone SVG element: nice ticks, date or number labels on x, value labels on y (linear
+/// or log10), named lines with a legend above the plot, an optional shaded band and labelled vertical marks. The
+/// SVG has a viewBox and width 100%, so it scales to its container; all text is escaped and all numbers invariant.
+/// </summary>
+/// <remarks>
+/// Layout, top to bottom: legend rows, the optional y label, the plot, the x tick labels, the optional x label.
+/// Lines with more points than four per pixel column are thinned to each column's first, lowest, highest and last
+/// point, which draws the same picture in a fraction of the bytes.
+/// </remarks>
+public sealed class SvgChart
+{
+    /// <summary>Lines with at most this many points get dots at their points unless they say otherwise.</summary>
+    public const int AutoMarkerLimit = 60;
+
+    private const double FontSize = 12;
+    private const double CharWidth = 0.6 * FontSize; // a generous average for sans-serif digits and letters
+    private const double LegendRow = 20;
+    private const double Pad = 8;
+
+    /// <summary>The viewBox width (pixels at 100% zoom).</summary>
+    public double Width { get; init; } = 960;
+    /// <summary>The viewBox height.</summary>
+    public double Height { get; init; } = 320;
+    /// <summary>What the x values are.</summary>
+    public ChartXAxis XAxis { get; init; } = ChartXAxis.Number;
+    /// <summary>Only whole-number ticks on a number x axis (epochs).</summary>
+    public bool IntegerX { get; init; }
+    /// <summary>A log10 y axis; non-positive values are left out.</summary>
+    public bool LogY { get; init; }
+    /// <summary>Make the linear y axis include 0 (for errors and other magnitudes).</summary>
+    public bool YFromZero { get; init; }
+    /// <summary>The accessible name of the chart (an SVG title element, shown as a tooltip).</summary>
+    public string? Title { get; init; }
+    /// <summary>The x axis' name, under the tick labels.</summary>
+    public string? XLabel { get; init; }
+    /// <summary>The y axis' name, above the axis.</summary>
+    public string? YLabel { get; init; }
+    /// <summary>A shaded stretch of the x axis.</summary>
+    public ChartBand? Band { get; init; }
+    /// <summary>The lines, listed in the legend in this order and drawn in it too, except that a higher
+    /// <see cref="ChartLine.Layer"/> draws on top.</summary>
+    public IList<ChartLine> Lines { get; } = new List<ChartLine>();
+    /// <summary>Labelled vertical lines.</summary>
+    public IList<ChartMark> Marks { get; } = new List<ChartMark>();
+
+    /// <summary>Writes the chart as one &lt;svg&gt; element (no XML declaration), ready to inline in HTML or save as .svg.</summary>
+    public string Render()
+    {
+        var points = Lines.Select(Usable).ToList();
+        var xs = points.SelectMany(p => p.Select(q => q.X)).ToList();
+        var ys = points.SelectMany(p => p.Select(q => q.Y)).ToList();
+
+        // x domain: the data's extent, not widened (a band or mark outside it is clipped).
+        double xMin = xs.Count > 0 ? xs.Min() : 0, xMax = xs.Count > 0 ? xs.Max() : 1;
+        if (xMin == xMax) { xMin -= 1; xMax += 1; }
+
+        // Vertical layout first: the y ticks depend on the plot's height.
+        var legend = LayoutLegend();
+        double top = Pad + legend.Height + (YLabel is null ? 6 : FontSize + 14);
+        double bottom = Height - (Pad + FontSize + 8 + (XLabel is null ? 0 : FontSize + 8));
+        double plotHeight = Math.Max(20, bottom - top);
+
+        TickSet yTicks;
+        if (LogY)
+        {
+            yTicks = ys.Count > 0 ? Ticks.Log(ys.Min(), ys.Max()) : Ticks.Log(0.1, 1);
+        }
+        else
+        {
+            double yMin = ys.Count > 0 ? ys.Min() : 0, yMax = ys.Count > 0 ? ys.Max() : 1;
+            if (YFromZero) { yMin = Math.Min(0, yMin); yMax = Math.Max(0, yMax); }
+            yTicks = Ticks.Linear(yMin, yMax, Math.Max(3, (int)(plotHeight / 45) + 1));
+        }
+
+        double left = Math.Max(40, Pad + yTicks.Labels.Max(l => l.Length) * CharWidth + 10);
+        double right = Width - 20;
+        double plotWidth = Math.Max(20, right - left);
+        // Points keep a few pixels off the y axis and the right edge, where dots would sit on the frame.
+        const double inset = 6;
+        var xScale = new AxisScale(xMin, xMax, left + inset, right - inset);
+        var yScale = new AxisScale(yTicks.Min, yTicks.Max, bottom, top, LogY);
+
+        TickSet xTicks = XAxis == ChartXAxis.Date
+            ? Ticks.Dates(xMin, xMax, plotWidth, CharWidth)
+            : NumberXTicks(xMin, xMax, plotWidth);
+
+        var svg = new StringBuilder(4096);
+        svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").Append(Markup.Coord(Width)).Append(' ').Append(Markup.Coord(Height))
+           .Append("\" width=\"100%\" role=\"img\" font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif\" font-size=\"")
+           .Append(Markup.Coord(FontSize)).Append("\">");
+        if (Title is not null) svg.Append("<title>").Append(Markup.Escape(Title)).Append("</title>");
+        svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
+
+        // Band under everything.
+        if (Band is { } band)
+        {
+            double from = Math.Max(Math.Min(band.From, band.To), xMin), to = Math.Min(Math.Max(band.From, band.To), xMax);
+            if (to > from)
+            {
+                // A band reaching an end of the data reaches the plot's edge.
+                double x0 = from <= xMin ? left : xScale.Map(from), x1 = to >= xMax ? right : xScale.Map(to);
+                svg.Append("<rect x=\"").Append(Markup.Coord(x0)).Append("\" y=\"").Append(Markup.Coord(top))
+                   .Append("\" width=\"").Append(Markup.Coord(x1 - x0)).Append("\" height=\"").Append(Markup.Coord(plotHeight))
+                   .Append("\" fill=\"").Append(Markup.Escape(band.Color)).Append("\"/>");
+            }
+        }
+
+        // Grid and y labels.
+        svg.Append("<g stroke=\"#e3e3e3\" stroke-width=\"1\">");
+        foreach (double v in yTicks.Values)
+        {
+            string y = Markup.Coord(yScale.Map(v));
+            svg.Append("<line x1=\"").Append(Markup.Coord(left)).Append("\" x2=\"").Append(Markup.Coord(right))
+               .Append("\" y1=\"").Append(y).Append("\" y2=\"").Append(y).Append("\"/>");
+        }
+        foreach (double v in xTicks.Values)
+        {
+            string x = Markup.Coord(xScale.Map(v));
+            svg.Append("<line x1=\"").Append(x).Append("\" x2=\"").Append(x)
+               .Append("\" y1=\"").Append(Markup.Coord(top)).Append("\" y2=\"").Append(Markup.Coord(bottom)).Append("\"/>");
+        }
+        svg.Append("</g>");
+
+        svg.Append("<g fill=\"#444444\" text-anchor=\"end\">");
+        for (int i = 0; i < yTicks.Values.Count; i++)
+        {
+            svg.Append("<text x=\"").Append(Markup.Coord(left - 6)).Append("\" y=\"").Append(Markup.Coord(yScale.Map(yTicks.Values[i]) + FontSize * 0.35))
+               .Append("\">").Append(Markup.Escape(yTicks.Labels[i])).Append("</text>");
+        }
+        svg.Append("</g>");
+
+        // x labels: centred under their tick, pulled inside the picture at the ends; a label that would then touch
+        // the one before it is left out (its grid line stays).
+        svg.Append("<g fill=\"#444444\">");
+        double labelY = bottom + FontSize + 6, previousEnd = double.NegativeInfinity;
+        for (int i = 0; i < xTicks.Values.Count; i++)
+        {
+            double x = xScale.Map(xTicks.Values[i]);
+            double width = xTicks.Labels[i].Length * CharWidth;
+            string anchor = x + width / 2 > Width - 2 ? "end" : x - width / 2 < 2 ? "start" : "middle";
+            double start = anchor == "end" ? x - width : anchor == "start" ? x : x - width / 2;
+            if (start < previousEnd + CharWidth) continue;
+            previousEnd = start + width;
+            svg.Append("<text x=\"").Append(Markup.Coord(x)).Append("\" y=\"").Append(Markup.Coord(labelY))
+               .Append("\" text-anchor=\"").Append(anchor).Append("\">").Append(Markup.Escape(xTicks.Labels[i])).Append("</text>");
+        }
+        svg.Append("</g>");
+
+        // Axes.
+        svg.Append("<path d=\"M").Append(Markup.Coord(left)).Append(' ').Append(Markup.Coord(top))
+           .Append("V").Append(Markup.Coord(bottom)).Append("H").Append(Markup.Coord(right))
+           .Append("\" fill=\"none\" stroke=\"#888888\" stroke-width=\"1\"/>");
+
+        if (YLabel is not null)
+        {
+            svg.Append("<text x=\"").Append(Markup.Coord(Pad)).Append("\" y=\"").Append(Markup.Coord(top - 11))
+               .Append("\" fill=\"#444444\">").Append(Markup.Escape(YLabel)).Append("</text>");
+        }
+        if (XLabel is not null)
+        {
+            svg.Append("<text x=\"").Append(Markup.Coord((left + right) / 2)).Append("\" y=\"").Append(Markup.Coord(Height - Pad))
+               .Append("\" fill=\"#444444\" text-anchor=\"middle\">").Append(Markup.Escape(XLabel)).Append("</text>");
+        }
+
+        // Lines.
+        foreach (int i in Enumerable.Range(0, Lines.Count).OrderBy(i => Lines[i].Layer))
+        {
+            var line = Lines[i];
+            var mapped = points[i].Select(p => (X: xScale.Map(p.X), Y: yScale.Map(p.Y), p.Break)).ToList();
+            var thinned = Thin(mapped);
+            if (thinned.Count == 0) continue;
+            svg.Append("<path d=\"").Append(PathData(thinned)).Append("\" fill=\"none\" stroke=\"").Append(Markup.Escape(line.Color))
+               .Append("\" stroke-width=\"").Append(Markup.Coord(line.Width)).Append("\" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
+            string? dash = DashArray(line.Dash);
+            if (dash is not null) svg.Append(" stroke-dasharray=\"").Append(dash).Append('"');
+            svg.Append("/>");
+            if (line.Markers ?? mapped.Count <= AutoMarkerLimit)
+            {
+                svg.Append("<g fill=\"").Append(Markup.Escape(line.Color)).Append("\">");
+                foreach (var p in mapped)
+                    svg.Append("<circle cx=\"").Append(Markup.Coord(p.X)).Append("\" cy=\"").Append(Markup.Coord(p.Y)).Append("\" r=\"2.5\"/>");
+                svg.Append("</g>");
+            }
+        }
+
+        // Marks on top, labelled beside their top end.
+        foreach (var mark in Marks)
+        {
+            if (!(mark.X >= xMin && mark.X <= xMax)) continue;
+            double x = xScale.Map(mark.X);
+            svg.Append("<line x1=\"").Append(Markup.Coord(x)).Append("\" x2=\"").Append(Markup.Coord(x)).Append("\" y1=\"").Append(Markup.Coord(top))
+               .Append("\" y2=\"").Append(Markup.Coord(bottom)).Append("\" stroke=\"#555555\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>");
+            bool flip = x + 6 + mark.Label.Length * CharWidth > right;
+            svg.Append("<text x=\"").Append(Markup.Coord(flip ? x - 5 : x + 5)).Append("\" y=\"").Append(Markup.Coord(top + FontSize + 2))
+               .Append("\" fill=\"#333333\"").Append(flip ? " text-anchor=\"end\"" : "").Append('>').Append(Markup.Escape(mark.Label)).Append("</text>");
+        }
+
+        // Legend.
+        foreach (var item in legend.Items)
+        {
+            double cy = Pad + item.Row * LegendRow + LegendRow / 2;
+            if (item.Line is { } line)
+            {
+                svg.Append("<line x1=\"").Append(Markup.Coord(item.X)).Append("\" x2=\"").Append(Markup.Coord(item.X + 26)).Append("\" y1=\"")
+                   .Append(Markup.Coord(cy)).Append("\" y2=\"").Append(Markup.Coord(cy)).Append("\" stroke=\"").Append(Markup.Escape(line.Color))
+                   .Append("\" stroke-width=\"").Append(Markup.Coord(Math.Max(2, line.Width))).Append('"');
+                string? dash = DashArray(line.Dash);
+                if (dash is not null) svg.Append(" stroke-dasharray=\"").Append(dash).Append('"');
+                svg.Append("/>");
+            }
+            else
+            {
+                svg.Append("<rect x=\"").Append(Markup.Coord(item.X)).Append("\" y=\"").Append(Markup.Coord(cy - 7)).Append("\" width=\"26\" height=\"14\" fill=\"")
+                   .Append(Markup.Escape(item.Fill)).Append("\" stroke=\"#d8c27a\" stroke-width=\"1\"/>");
+            }
+            svg.Append("<text x=\"").Append(Markup.Coord(item.X + 32)).Append("\" y=\"").Append(Markup.Coord(cy + FontSize * 0.35))
+               .Append("\" fill=\"#222222\">").Append(Markup.Escape(item.Name)).Append("</text>");
+        }
+
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+
+    private TickSet NumberXTicks(double min, double max, double plotWidth)
+    {
+        // Labels of numbers this size are at most this wide; leave room for them side by side.
+        int chars = Math.Max(min.ToString("G5", CultureInfo.InvariantCulture).Length, max.ToString("G5", CultureInfo.InvariantCulture).Length) + 1;
+        int maxCount = Math.Max(2, (int)(plotWidth / (chars * CharWidth + 30)));
+        var ticks = Ticks.Linear(min, max, maxCount, IntegerX ? 1 : 0);
+        var inside = Enumerable.Range(0, ticks.Values.Count).Where(i => ticks.Values[i] >= min - 1e-9 && ticks.Values[i] <= max + 1e-9).ToList();
+        return new TickSet(min, max, inside.Select(i => ticks.Values[i]).ToArray(), inside.Select(i => ticks.Labels[i]).ToArray());
+    }
+
+    private readonly record struct Point(double X, double Y, bool Break);
+
+    /// <summary>The drawable points of a line; a point after an unusable one starts a new stretch (Break).</summary>
+    private List<Point> Usable(ChartLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (line.X.Count != line.Y.Count)
+            throw new ArgumentException($"chart line '{line.Name}' has {line.X.Count} x values but {line.Y.Count} y values");
+        var result = new List<Point>(line.X.Count);
+        bool gap = true;
+        for (int i = 0; i < line.X.Count; i++)
+        {
+            double x = line.X[i], y = line.Y[i];
+            if (!double.IsFinite(x) || !double.IsFinite(y) || (LogY && !(y > 0))) { gap = true; continue; }
+            result.Add(new Point(x, y, gap));
+            gap = false;
+        }
+        return result;
+    }
+
+    /// <summary>Keeps the first, lowest, highest and last point of each pixel column when a line is denser than 4 per column.</summary>
+    private static List<(double X, double Y, bool Break)> Thin(List<(double X, double Y, bool Break)> points)
+    {
+        if (points.Count < 4) return points;
+        double span = Math.Abs(points[^1].X - points[0].X);
+        if (points.Count <= 4 * Math.Max(1, span)) return points;
+        var result = new List<(double X, double Y, bool Break)>();
+        int start = 0;
+        while (start < points.Count)
+        {
+            int end = start + 1;
+            double column = Math.Floor(points[start].X);
+            while (end < points.Count && Math.Floor(points[end].X) == column && !points[end].Break) end++;
+            int lo = start, hi = start;
+            for (int k = start; k < end; k++)
+            {
+                if (points[k].Y < points[lo].Y) lo = k;
+                if (points[k].Y > points[hi].Y) hi = k;
+            }
+            foreach (int k in new[] { start, lo, hi, end - 1 }.Distinct().Order())
+                result.Add(points[k]);
+            start = end;
+        }
+        return result;
+    }
+
+    private static string PathData(List<(double X, double Y, bool Break)> points)
+    {
+        var d = new StringBuilder(points.Count * 12);
+        for (int i = 0; i < points.Count; i++)
+        {
+            var p = points[i];
+            bool move = i == 0 || p.Break;
+            // An isolated point (its stretch has one point) gets a zero-length segment so round caps show it.
+            bool isolated = move && (i + 1 == points.Count || points[i + 1].Break);
+            d.Append(move ? 'M' : ' ').Append(Markup.Coord(p.X)).Append(' ').Append(Markup.Coord(p.Y));
+            if (isolated) d.Append("h0");
+        }
+        return d.ToString();
+    }
+
+    private static string? DashArray(LineDash dash) => dash switch
+    {
+        LineDash.Dashed => "7 4",
+        LineDash.ShortDashed => "2.5 3",
+        LineDash.DashDot => "8 3 2 3",
+        _ => null,
+    };
+
+    private sealed record LegendItem(string Name, ChartLine? Line, string Fill, double X, int Row);
+
+    private sealed record Legend(IReadOnlyList<LegendItem> Items, double Height);
+
+    private Legend LayoutLegend()
+    {
+        var entries = Lines.Select(l => (l.Name, Line: (ChartLine?)l, Fill: "")).ToList();
+        if (Band is { } band) entries.Add((band.Name, null, band.Color));
+        var items = new List<LegendItem>();
+        double x = Pad + 4;
+        int row = 0;
+        foreach (var (name, line, fill) in entries)
+        {
+            double width = 32 + name.Length * CharWidth + 22;
+            if (x + width > Width - Pad && x > Pad + 4) { row++; x = Pad + 4; }
+            items.Add(new LegendItem(name, line, fill, x, row));
+            x += width;
+        }
+        return new Legend(items, items.Count == 0 ? 0 : (row + 1) * LegendRow);
+    }
+}

@@ -1,0 +1,275 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Unroll.Data;
+using Unroll.Forecasting.Baselines;
+using Unroll.Forecasting.Reports;
+
+namespace Unroll.Forecasting.Tests;
+
+/// <summary>Backtest results built by hand: two series of different lengths, forecasts from each origin of their test period.</summary>
+internal static class ReportFixtures
+{
+    public const string ShortSymbol = "B&B <\"Ltd\">";
+
+    public static TimeSeries Series(string symbol, int n, DateOnly start, Func<int, double> value)
+        => new(symbol, Enumerable.Range(0, n).Select(t => start.AddDays(t)).ToArray(), Enumerable.Range(0, n).Select(value).ToArray());
+
+    /// <summary>Walks the series from <paramref name="testStart"/>: the model misses by <paramref name="modelError"/>, the baselines are the real ones.</summary>
+    public static SeriesBacktest Backtest(TimeSeries series, int testStart, int horizon, double modelError)
+    {
+        var origins = new List<BacktestOrigin>();
+        var points = BacktestResult.Methods.ToDictionary(m => m, _ => new List<ScoredPoint>());
+        double scale = MetricsCalculator.NaiveScale(series.Values.AsSpan(0, testStart));
+        for (int origin = testStart; origin + horizon <= series.Length; origin++)
+        {
+            var history = series.Values.AsSpan(0, origin);
+            var actual = series.Values.AsSpan(origin, horizon).ToArray();
+            var forecasts = new Dictionary<string, double[]>
+            {
+                ["model"] = actual.Select((a, h) => a + (h % 2 == 0 ? modelError : -modelError)).ToArray(),
+                ["naive"] = Baseline.Forecast(BaselineKind.Naive, history, horizon),
+                ["drift"] = Baseline.Forecast(BaselineKind.Drift, history, horizon),
+                ["moving_average"] = Baseline.Forecast(BaselineKind.MovingAverage, history, horizon),
+            };
+            foreach (var (method, values) in forecasts)
+                for (int h = 0; h < horizon; h++) points[method].Add(new ScoredPoint(history[^1], values[h], actual[h], scale));
+            origins.Add(new BacktestOrigin(origin, series.Dates.Skip(origin).Take(horizon).ToArray(), actual, forecasts));
+        }
+        return new SeriesBacktest(series.Symbol, series, testStart, origins,
+            BacktestResult.Methods.ToDictionary(m => m, m => MetricsCalculator.Compute(points[m])));
+    }
+
+    /// <summary>A 40-point series "AAA" and a 12-point series <see cref="ShortSymbol"/>, with the overall metrics given.</summary>
+    public static BacktestResult Result(int horizon, Metrics model, Metrics? naive = null)
+    {
+        var a = Series("AAA", 40, new DateOnly(2024, 1, 1), t => 100 + 3 * Math.Sin(t / 3.0) + 0.2 * t);
+        var b = Series(ShortSymbol, 12, new DateOnly(2024, 1, 20), t => 50 + (t % 3) - 0.5 * t);
+        var overall = new Dictionary<string, Metrics>
+        {
+            ["model"] = model,
+            ["naive"] = naive ?? new Metrics(2.5, 3.0, 2.75, 1.0, 0, 30),
+            ["drift"] = new Metrics(2.6, 3.1, 2.8, 1.05, 0.5, 30),
+            ["moving_average"] = new Metrics(2.7, 3.2, 2.9, 1.1, 0.4, 30),
+        };
+        return new BacktestResult(horizon, overall, [Backtest(a, 32, horizon, 0.5), Backtest(b, 9, horizon, 0.25)], null);
+    }
+
+    public static ReportInfo Info(IReadOnlyList<TrainingProgress>? history = null) =>
+        new("LSTM backtest", "prices.csv", [("cell", "lstm"), ("hidden", "32"), ("lookback", "12")]) { History = history ?? [] };
+
+    public static IReadOnlyList<TrainingProgress> History(int epochs) => Enumerable.Range(1, epochs)
+        .Select(e => new TrainingProgress(e, epochs, 1.0 / e, 1.2 / Math.Sqrt(e), 0.5, TimeSpan.FromSeconds(e), IsBest: e % 5 == 0))
+        .ToArray();
+
+    /// <summary>Every &lt;svg&gt;...&lt;/svg&gt; element of a page.</summary>
+    public static IReadOnlyList<string> SvgElements(string html)
+        => Regex.Matches(html, "<svg[\\s>][\\s\\S]*?</svg>").Select(m => m.Value).ToArray();
+}
+
+public sealed class BacktestReportContentTests
+{
+    private static readonly Metrics GoodModel = new(1.23456, 2.5, 3.25, 0.93, 0.625, 30);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Render_NamesEverySymbolAndMethod(int horizon)
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(horizon, GoodModel), ReportFixtures.Info());
+
+        Assert.Contains("<h2>AAA</h2>", html);
+        Assert.Contains("<h2>B&amp;B &lt;&quot;Ltd&quot;&gt;</h2>", html);
+        foreach (string method in BacktestResult.Methods)
+            Assert.Contains($"</span>{method}</td>", html);
+        Assert.Contains("prices.csv", html);
+        Assert.Contains(horizon == 1 ? "1 step ahead" : "3 steps ahead", html);
+    }
+
+    [Fact]
+    public void Render_FormatsTheOverallMetricsAsShownAndBoldsTheBestPerColumn()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
+
+        // MAE 3 decimals, RMSE 3 decimals, MAPE 2, MASE 3, direction % 1, points as an integer (never bold).
+        // The model is best on all but MAPE, where the naive forecast's 2.75 wins.
+        Assert.Contains("</span>model</td><td><b>1.235</b></td><td><b>2.500</b></td><td>3.25</td><td><b>0.930</b></td><td><b>62.5</b></td><td>30</td>", html);
+        Assert.Contains("</span>naive</td><td>2.500</td><td>3.000</td><td><b>2.75</b></td><td>1.000</td><td>0.0</td><td>30</td>", html);
+    }
+
+    [Fact]
+    public void Render_BoldsEachColumnsBestWhereverItIs()
+    {
+        var model = new Metrics(3.5, 2.5, 3.25, 1.2, 0.3, 30);
+        string html = BacktestReport.Render(ReportFixtures.Result(1, model), ReportFixtures.Info());
+
+        // Lowest MAE and MASE are the naive forecast's; highest direction is drift's 50.0.
+        Assert.Contains("</span>model</td><td>3.500</td><td><b>2.500</b></td><td>3.25</td><td>1.200</td><td>30.0</td>", html);
+        Assert.Contains("</span>naive</td><td><b>2.500</b></td><td>3.000</td><td><b>2.75</b></td><td><b>1.000</b></td><td>0.0</td>", html);
+        Assert.Contains("</span>drift</td><td>2.600</td><td>3.100</td><td>2.80</td><td>1.050</td><td><b>50.0</b></td>", html);
+    }
+
+    [Theory]
+    [InlineData(1234.56, "1,234.6")]
+    [InlineData(12.3456, "12.346")]
+    [InlineData(0.012345, "0.0123")]
+    [InlineData(0, "0.000")]
+    [InlineData(double.NaN, "n/a")]
+    public void Render_FormatsErrorsInSeriesUnitsByMagnitude(double mae, string shown)
+    {
+        var model = new Metrics(mae, 2.5, 3.25, 0.93, 0.625, 30);
+        string html = BacktestReport.Render(ReportFixtures.Result(1, model), ReportFixtures.Info());
+
+        Assert.Matches($"</span>model</td><td>(<b>)?{Regex.Escape(shown)}(</b>)?</td>", html);
+    }
+
+    [Fact]
+    public void Verdict_ModelBetterThanNaive_SaysByHowMuch()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
+
+        Assert.Contains("The model&#39;s MASE is 0.93 against the naive forecast&#39;s 1.00: it beats guessing the last value by 7%.", html);
+        Assert.DoesNotContain("does not beat", html);
+    }
+
+    [Fact]
+    public void Verdict_ModelWorseThanNaive_SaysDoesNotBeat()
+    {
+        var model = new Metrics(3.0, 3.5, 3.1, 1.12, 0.55, 30);
+        string html = BacktestReport.Render(ReportFixtures.Result(1, model), ReportFixtures.Info());
+
+        Assert.Contains("The model&#39;s MASE is 1.12 against the naive forecast&#39;s 1.00: it does not beat the naive forecast", html);
+        Assert.Contains("its errors are 12% larger", html);
+        Assert.DoesNotContain("it beats", html);
+    }
+
+    [Fact]
+    public void Verdict_MaseNotComputed_GivesNoVerdict()
+    {
+        var model = new Metrics(3.0, 3.5, 3.1, double.NaN, 0.55, 30);
+
+        Assert.StartsWith("No verdict", BacktestReport.Verdict(model, new Metrics(2.5, 3.0, 2.75, 1.0, 0, 30)));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Render_EverySvgParsesAsXml(int horizon)
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(horizon, GoodModel), ReportFixtures.Info(ReportFixtures.History(40)));
+
+        var svgs = ReportFixtures.SvgElements(html);
+        // AAA (40 points, 8 in the test period): history, close-up, errors; B&B (12 points, 3 in the test period) is short
+        // enough that its history is its close-up: history, errors; then the loss chart.
+        Assert.Equal(6, svgs.Count);
+        foreach (string svg in svgs)
+        {
+            var root = XDocument.Parse(svg).Root!;
+            Assert.Equal("svg", root.Name.LocalName);
+            Assert.Equal("100%", (string?)root.Attribute("width"));
+            Assert.NotNull(root.Attribute("viewBox"));
+        }
+    }
+
+    [Fact]
+    public void Render_EscapesMarkupInSymbolsTitlesAndSettings()
+    {
+        var info = new ReportInfo("<script>alert(1)</script> & co", "a\"b'<c>.csv", [("note", "x < y & \"z\"")]);
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), info);
+
+        Assert.DoesNotContain("<script", html);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co", html);
+        Assert.Contains("a&quot;b&#39;&lt;c&gt;.csv", html);
+        Assert.Contains("x &lt; y &amp; &quot;z&quot;", html);
+        Assert.DoesNotContain(ReportFixtures.ShortSymbol, html);
+        // The symbol survives the round trip through the chart's XML unchanged.
+        var titles = ReportFixtures.SvgElements(html).Select(s => XDocument.Parse(s).Root!.Elements().First(e => e.Name.LocalName == "title").Value);
+        Assert.Contains(titles, t => t.StartsWith(ReportFixtures.ShortSymbol + ": actual values", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Render_IsSelfContained()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(3, GoodModel), ReportFixtures.Info(ReportFixtures.History(10)));
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        // The only URL is the SVG namespace name, which nothing fetches.
+        Assert.DoesNotContain(Regex.Matches(html, "https?://"), m => string.CompareOrdinal(html, m.Index, "http://www.w3.org/2000/svg", 0, 26) != 0);
+    }
+
+    [Fact]
+    public void Render_TestPeriodAndHorizonAreStated()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(3, GoodModel), ReportFixtures.Info());
+
+        // AAA's test period starts at step 32 (2024-02-02) and B&B's at step 9 (2024-01-29); the later ends 2024-02-09.
+        Assert.Contains("(2024-01-29 to 2024-02-09)", html);
+        Assert.Contains("2024-02-02 to 2024-02-09", html);
+        Assert.Contains("the first step of each 3-step forecast", html);
+    }
+
+    [Fact]
+    public void Render_WithoutHistory_HasNoTrainingChart()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
+
+        Assert.DoesNotContain("id=\"training\"", html);
+        Assert.Equal(5, ReportFixtures.SvgElements(html).Count);
+    }
+
+    [Fact]
+    public void Render_WithHistory_DrawsLossOnALogAxisAndMarksTheBestEpoch()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info(ReportFixtures.History(40)));
+
+        var loss = XDocument.Parse(ReportFixtures.SvgElements(html)[^1]).Root!;
+        var texts = loss.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.Contains("training loss", texts);
+        Assert.Contains("validation loss", texts);
+        Assert.Contains("best epoch 40", texts);
+        Assert.Contains("0.1", texts); // a decade tick: the training loss runs from 1 down to 0.025
+        Assert.Contains("1", texts);
+    }
+}
+
+public sealed class BacktestReportWriteTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "unroll-report-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void Write_CreatesTheFolderAndIndexHtml()
+    {
+        string target = Path.Combine(_folder, "nested", "report");
+        var result = ReportFixtures.Result(1, new Metrics(1, 1, 1, 0.9, 0.5, 30));
+
+        BacktestReport.Write(result, ReportFixtures.Info(), target);
+
+        string written = File.ReadAllText(Path.Combine(target, "index.html"));
+        Assert.Equal(BacktestReport.Render(result, ReportFixtures.Info()), written);
+        Assert.Equal(["index.html"], Directory.GetFiles(target).Select(f => Path.GetFileName(f)));
+    }
+
+    [Fact]
+    public void Write_LeavesOtherFilesUntouchedAndReplacesTheOldReport()
+    {
+        Directory.CreateDirectory(_folder);
+        string other = Path.Combine(_folder, "model.safetensors");
+        File.WriteAllText(other, "keep me");
+        var stamp = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(other, stamp);
+        File.WriteAllText(Path.Combine(_folder, "index.html"), "old report");
+
+        BacktestReport.Write(ReportFixtures.Result(3, new Metrics(1, 1, 1, 0.9, 0.5, 30)), ReportFixtures.Info(), _folder);
+
+        Assert.Equal("keep me", File.ReadAllText(other));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(other));
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(Path.Combine(_folder, "index.html")));
+        Assert.Equal(["index.html", "model.safetensors"], Directory.GetFiles(_folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+    }
+}
