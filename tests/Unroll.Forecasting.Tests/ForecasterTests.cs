@@ -1,0 +1,129 @@
+using Unroll.Core;
+using Unroll.Data;
+using Unroll.Forecasting;
+using Unroll.Forecasting.Baselines;
+
+namespace Unroll.Forecasting.Tests;
+
+public sealed class ForecasterTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("unroll-fc-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Two series of different lengths (9 and 5 weeks of history would be too short to train; use 60 and 35).</summary>
+    private static SeriesSet Ragged()
+    {
+        TimeSeries Make(string name, int length, double phase)
+        {
+            var dates = Enumerable.Range(0, length).Select(i => new DateOnly(2001, 1, 1).AddDays(7 * i)).ToArray();
+            var values = Enumerable.Range(0, length).Select(i => 50 + 10 * Math.Sin(i / 4.0 + phase) + i * 0.1).ToArray();
+            return new TimeSeries(name, dates, values);
+        }
+        return new SeriesSet([Make("LONG", 60, 0), Make("SHORT", 35, 1)], "price", [], "synthetic.csv");
+    }
+
+    private static readonly ForecastSettings Small = new() { Hidden = 8, Lookback = Lookback.Of(6), Epochs = 5, Seed = 11 };
+
+    [Fact]
+    public void Fit_SameSeed_GivesBitwiseIdenticalWeights()
+    {
+        var a = Forecaster.Fit(Ragged(), Small).Forecaster.Network;
+        var b = Forecaster.Fit(Ragged(), Small).Forecaster.Network;
+        for (int k = 0; k < a.Parameters.Count; k++) Assert.Equal(a.Parameters[k].Value, b.Parameters[k].Value);
+    }
+
+    [Fact]
+    public void Fit_LookbackAll_TrainsRaggedWindowsFromBothSeries()
+    {
+        var fit = Forecaster.Fit(Ragged(), Small with { Lookback = Lookback.All });
+        Assert.True(fit.TrainWindows > 0);
+        var forecast = fit.Forecaster.Predict(Ragged().Series[1], 3);
+        Assert.Equal(3, forecast.Values.Length);
+        Assert.All(forecast.Values, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Fit_Cancelled_StopsAndKeepsTheBestWeightsSoFar()
+    {
+        using var cancel = new CancellationTokenSource();
+        var progress = new Inline(p => { if (p.Epoch == 2) cancel.Cancel(); });
+        var fit = Forecaster.Fit(Ragged(), Small with { Epochs = 50 }, progress, cancel.Token);
+        Assert.Equal(StopReason.Cancelled, fit.Stop);
+        Assert.Equal(2, fit.History.Count);
+        Assert.InRange(fit.BestEpoch, 1, 2);
+    }
+
+    [Fact]
+    public void Fit_EarlyStopping_KeepsTheBestValidationEpoch()
+    {
+        var fit = Forecaster.Fit(Ragged(), Small with { Epochs = 200, Patience = 3, LearningRate = 0.05 });
+        var best = fit.History.Where(h => h.ValidationLoss is not null).MinBy(h => h.ValidationLoss!.Value)!;
+        Assert.Equal(best.Epoch, fit.BestEpoch);
+        if (fit.Stop == StopReason.EarlyStopped) Assert.Equal(fit.BestEpoch + 3, fit.History.Count);
+    }
+
+    [Theory]
+    [InlineData(ForecastStrategy.Recursive, TargetKind.Price)]
+    [InlineData(ForecastStrategy.Direct, TargetKind.LogReturn)]
+    [InlineData(ForecastStrategy.Recursive, TargetKind.Return)]
+    public void SaveThenLoad_PredictsExactlyTheSame(ForecastStrategy strategy, TargetKind target)
+    {
+        var settings = Small with { Strategy = strategy, Target = target, Horizon = 3 };
+        var forecaster = Forecaster.Fit(Ragged(), settings).Forecaster;
+        var path = Path.Combine(_folder, "m.safetensors");
+        ModelBundle.Save(forecaster, path);
+        var loaded = ModelBundle.Load(path);
+        Assert.Equal(settings with { }, loaded.Settings with { Cell = settings.Cell });
+        foreach (var s in Ragged().Series) Assert.Equal(forecaster.Predict(s).Values, loaded.Predict(s).Values);
+    }
+
+    [Fact]
+    public void Predict_DirectModelOtherHorizon_IsAClearError()
+    {
+        var forecaster = Forecaster.Fit(Ragged(), Small with { Strategy = ForecastStrategy.Direct, Horizon = 2 }).Forecaster;
+        var e = Assert.Throws<ArgumentException>(() => forecaster.Predict(Ragged().Series[0], 5));
+        Assert.Contains("--strategy recursive", e.Message);
+    }
+
+    [Fact]
+    public void Fit_SeriesTooShort_NamesItsLengthAndTheMinimum()
+    {
+        var e = Assert.Throws<DataException>(() => Forecaster.Fit(Ragged(), Small with { Lookback = Lookback.Of(40) }));
+        Assert.Contains("'SHORT'", e.Message);
+        Assert.Contains("35 points", e.Message);
+    }
+
+    [Fact]
+    public void PredictFrom_UsesOnlyTheHistoryBeforeTheOrigin()
+    {
+        var forecaster = Forecaster.Fit(Ragged(), Small).Forecaster;
+        var series = Ragged().Series[0];
+        var changed = new TimeSeries(series.Symbol, series.Dates, series.Values.Select((v, i) => i >= 40 ? v * 3 : v).ToArray());
+        Assert.Equal(forecaster.PredictFrom(series, 40, 2), forecaster.PredictFrom(changed, 40, 2));
+    }
+
+    [Theory]
+    [InlineData(BaselineKind.Naive, new[] { 4.0, 4.0 })]
+    [InlineData(BaselineKind.Drift, new[] { 5.0, 6.0 })]
+    [InlineData(BaselineKind.MovingAverage, new[] { 3.0, 3.0 })]
+    public void Baselines_KnownHistory_GiveTheTextbookForecasts(BaselineKind kind, double[] expected)
+        => Assert.Equal(expected, Baseline.Forecast(kind, [1, 2, 3, 4], 2));
+
+    [Fact]
+    public void Metrics_KnownPoints_GiveHandComputedValues()
+    {
+        var m = MetricsCalculator.Compute([new ScoredPoint(10, 12, 11, 2), new ScoredPoint(10, 9, 8, 2)]);
+        Assert.Equal(1, m.Mae, 12);
+        Assert.Equal(1, m.Rmse, 12);
+        Assert.Equal(100 * (1 / 11.0 + 1 / 8.0) / 2, m.Mape, 12);
+        Assert.Equal(0.5, m.Mase, 12);
+        Assert.Equal(1, m.Direction, 12);
+        Assert.Equal(1.0, MetricsCalculator.NaiveScale([1, 2, 3, 2]), 12);
+    }
+
+    private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
