@@ -55,6 +55,8 @@ public static class UnrollCli
     {
         yield return RunCommand.Create(context);
         yield return TrainExampleCommand.Create(context);
+        yield return ExplainCommand.Create(context);
+        yield return GradientsCommand.Create(context);
         yield return TrainCommand.Create(context);
         yield return PredictCommand.Create(context);
         yield return BacktestCommand.Create(context);

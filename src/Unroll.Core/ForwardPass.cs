@@ -39,6 +39,65 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal T[][] InitialCell { get; }    // (B × H), sorted order, LSTM
     internal T[] LastHidden { get; set; } = [];  // (B × H), input order: the head's input
 
+    /// <summary>The number of stacked recurrent layers the pass ran through.</summary>
+    public int Layers => Hidden.Length;
+
+    /// <summary>
+    /// Layer <paramref name="layer"/>'s gate values at every step of input sequence <paramref name="sequence"/>:
+    /// (length × G·H). LSTM: the activated gates [i | f | g | o]; GRU: the activated gates [r | z | n];
+    /// Elman RNN: the pre-activation a = W_ih·x + b_ih + W_hh·h' + b_hh.
+    /// </summary>
+    public T[] GatesOf(int layer, int sequence) => StepsOf(Gates, layer, sequence, nameof(GatesOf));
+
+    /// <summary>Layer <paramref name="layer"/>'s hidden state h at every step of input sequence <paramref name="sequence"/>: (length × H).</summary>
+    public T[] HiddenOf(int layer, int sequence) => StepsOf(Hidden, layer, sequence, nameof(HiddenOf));
+
+    /// <summary>An LSTM layer's cell state c at every step of input sequence <paramref name="sequence"/>: (length × H).</summary>
+    /// <exception cref="InvalidOperationException">The network is not an LSTM.</exception>
+    public T[] CellOf(int layer, int sequence) => StepsOf(Cell, layer, sequence, nameof(CellOf));
+
+    /// <summary>A GRU layer's hidden term W_hn·h' + b_hn at every step of input sequence <paramref name="sequence"/>: (length × H).</summary>
+    /// <exception cref="InvalidOperationException">The network is not a GRU.</exception>
+    public T[] HiddenTermOf(int layer, int sequence) => StepsOf(HiddenN, layer, sequence, nameof(HiddenTermOf));
+
+    /// <summary>The hidden state layer <paramref name="layer"/> started from for input sequence <paramref name="sequence"/>: (H).</summary>
+    public T[] InitialHiddenOf(int layer, int sequence) => InitialOf(InitialHidden, layer, sequence, nameof(InitialHiddenOf));
+
+    /// <summary>The cell state an LSTM layer started from for input sequence <paramref name="sequence"/>: (H).</summary>
+    /// <exception cref="InvalidOperationException">The network is not an LSTM.</exception>
+    public T[] InitialCellOf(int layer, int sequence) => InitialOf(InitialCell, layer, sequence, nameof(InitialCellOf));
+
+    // (N × width) packed tape → (length × width) rows of one sequence, in step order.
+    private T[] StepsOf(T[][] tape, int layer, int sequence, string what)
+    {
+        var packed = TapeOf(tape, layer, sequence, what);
+        int width = packed.Length / Batch.TotalSteps, length = Batch.Lengths[sequence], j = Batch.InputToSorted[sequence];
+        var result = new T[length * width];
+        for (int t = 0; t < length; t++)
+            packed.AsSpan(Batch.Row(t, j) * width, width).CopyTo(result.AsSpan(t * width, width));
+        return result;
+    }
+
+    // (B × H) sorted-order initial state → the (H) row of one input sequence.
+    private T[] InitialOf(T[][] tape, int layer, int sequence, string what)
+    {
+        var sorted = TapeOf(tape, layer, sequence, what);
+        int width = sorted.Length / Batch.Count;
+        return sorted.AsSpan(Batch.InputToSorted[sequence] * width, width).ToArray();
+    }
+
+    private T[] TapeOf(T[][] tape, int layer, int sequence, string what)
+    {
+        if ((uint)layer >= (uint)Layers)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"{what}: layer {layer} does not exist; the network has layers 0 to {Layers - 1}");
+        if ((uint)sequence >= (uint)Batch.Count)
+            throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"{what}: sequence {sequence} does not exist; the batch has sequences 0 to {Batch.Count - 1}");
+        var values = tape[layer];
+        if (values is null || values.Length == 0)
+            throw new InvalidOperationException($"{what}: this network's cell keeps no such values (cell states are LSTM only, hidden terms GRU only)");
+        return values;
+    }
+
     /// <summary>The last layer's hidden state at every step of input sequence <paramref name="sequence"/>: (length × H).</summary>
     public T[] TopHiddenOf(int sequence, int hidden)
     {

@@ -14,7 +14,7 @@ internal static class TrainExampleCommand
         var epochs = new Option<int>("--epochs") { Description = "Gradient-descent steps", DefaultValueFactory = _ => 2000 };
         var rate = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05 };
         var seed = new Option<int>("--seed") { Description = "Seed of the random starting weights", DefaultValueFactory = _ => 0 };
-        var explain = new Option<bool>("--explain") { Description = "Print every step: the loss, each gradient, every weight and bias" };
+        var explain = new Option<bool>("--explain") { Description = "Print every step: the loss, the gradient of every weight and bias, and their new values (try it with --epochs 20)" };
         var command = new Command("train-example", "Train the one-unit ReLU example (low/low → low, low/medium → high, high/medium → low, high/high → high) by plain gradient descent") { epochs, rate, seed, explain };
         command.SetAction(parse =>
         {
@@ -28,14 +28,12 @@ internal static class TrainExampleCommand
             o.WriteLine("(low = 0, medium = 0.5, high = 1): the sum of squared residuals is the loss, plain gradient descent the rule.");
             o.WriteLine();
             var table = new Table().AddColumns("step", "loss", "w1", "w2", "b1", "w3", "b2");
+            if (everyStep) WriteExplainHeader(o, parse.GetValue(seed), lr);
             var network = ExampleTraining.Run(parse.GetValue(seed), steps, lr, step =>
             {
                 if (everyStep)
                 {
-                    o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"step {step.Step}: loss {step.Loss:F6}; gradients dw1 {step.Gradients["rnn.weight_ih_l0"]:F6}, dw2 {step.Gradients["rnn.weight_hh_l0"]:F6}, db1 {step.Gradients["rnn.bias_ih_l0"]:F6}, dw3 {step.Gradients["head.weight"]:F6}, db2 {step.Gradients["head.bias"]:F6}"));
-                    o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"    new weights w1 = {step.W1:F6}, w2 = {step.W2:F6}, b1 = {step.B1:F6}, w3 = {step.W3:F6}, b2 = {step.B2:F6}  (each moved by −{lr} × its gradient)"));
+                    WriteExplainedStep(o, step);
                 }
                 else if (IsReported(step.Step, steps))
                 {
@@ -59,6 +57,39 @@ internal static class TrainExampleCommand
         });
         return command;
     }
+
+    // Columns of the --explain blocks: a label, then loss, w1, w2, b1, w3, b2, each right-aligned.
+    private const int LabelWidth = 10, NumberWidth = 12;
+
+    private static readonly string[] GradientNames = ["rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "head.weight", "head.bias"];
+
+    /// <summary>The rule, and the starting weights so that step 1's update can be checked by hand.</summary>
+    private static void WriteExplainHeader(TextWriter o, int seed, double lr)
+    {
+        // With no steps, Run returns the network exactly as it starts (the same seeded draw as the real run).
+        var start = ExampleTraining.Run(seed, 0, lr, null);
+        o.WriteLine("Each step: the loss with the weights on the line above, the gradient of that loss for every weight and bias,");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"and the new weights, each moved by −{lr} × its gradient (new = old − {lr} × gradient)."));
+        o.WriteLine();
+        o.WriteLine(Row("", "loss", "w1", "w2", "b1", "w3", "b2"));
+        o.WriteLine(Row("start", "", Numbers(start["rnn.weight_ih_l0"].Value[0], start["rnn.weight_hh_l0"].Value[0],
+            start["rnn.bias_ih_l0"].Value[0], start["head.weight"].Value[0], start["head.bias"].Value[0])));
+    }
+
+    private static void WriteExplainedStep(TextWriter o, ExampleStep step)
+    {
+        o.WriteLine(Row($"step {step.Step}", F(step.Loss)));
+        o.WriteLine(Row("  gradient", "", Numbers(GradientNames.Select(name => step.Gradients[name]).ToArray())));
+        o.WriteLine(Row("  weights", "", Numbers(step.W1, step.W2, step.B1, step.W3, step.B2)));
+    }
+
+    private static string[] Numbers(params double[] values) => values.Select(F).ToArray();
+
+    private static string F(double value) => value.ToString("F6", CultureInfo.InvariantCulture);
+
+    private static string Row(string label, string loss, params string[] values)
+        => (label.PadRight(LabelWidth) + loss.PadLeft(NumberWidth) + string.Concat(values.Select(v => v.PadLeft(NumberWidth)))).TrimEnd();
 
     /// <summary>Steps 1, 2, 5, 10, 20, 50, … and the last: the loss falls fastest early.</summary>
     private static bool IsReported(int step, int last)

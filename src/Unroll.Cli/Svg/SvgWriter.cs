@@ -30,6 +30,28 @@ internal sealed class SvgWriter
     /// <summary>The estimated width of <paramref name="text"/> in <see cref="Mono"/> at <paramref name="size"/> px.</summary>
     public static double MonoWidth(string text, double size) => text.Length * size * 0.602;
 
+    /// <summary>A rough width of <paramref name="text"/> in <see cref="Sans"/> at <paramref name="size"/> px (bold about 8% wider).</summary>
+    public static double SansWidth(string text, double size, bool bold = false) => text.Length * size * (bold ? 0.62 : 0.56);
+
+    /// <summary>Splits <paramref name="text"/> at spaces into lines of at most <paramref name="maxChars"/> characters.</summary>
+    public static IReadOnlyList<string> Wrap(string text, int maxChars)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > maxChars)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) lines.Add(line.ToString());
+        return lines;
+    }
+
     public void Rect(double x, double y, double width, double height, string fill, string stroke, double strokeWidth = 1,
         double radius = 0, string? dash = null)
     {

@@ -1,0 +1,283 @@
+using System.CommandLine;
+using System.Text.Json;
+using Unroll.Cli.Svg;
+using Unroll.Core;
+using Unroll.Core.Analysis;
+using Unroll.Core.Io;
+using static Unroll.Cli.Svg.NumberText;
+
+namespace Unroll.Cli.Commands;
+
+/// <summary>
+/// `unroll gradients`: vanishing and exploding gradients measured. For every length T from 1 to N, the gradient of
+/// the last output with respect to the first input and the gradient norm of each parameter group, for the one-unit
+/// example with a chosen recurrent weight, for a randomly initialised cell, or for every cell side by side.
+/// </summary>
+internal static class GradientsCommand
+{
+    /// <summary>The longest --steps: each length is its own forward and backward pass, so the work grows as N².</summary>
+    public const int MaxSteps = 1000;
+
+    /// <summary>The example's input and output weights; only w2 is chosen on the command line.</summary>
+    public const double W1 = 1.8, W3 = 1.1;
+
+    private sealed record Run(string Name, GradientFlowReport Report);
+
+    public static Command Create(CliContext context)
+    {
+        var cell = new Option<string?>("--cell") { Description = "Cell of a randomly initialised network: rnn_relu, rnn_tanh, lstm or gru" };
+        var w2 = new Option<double?>("--w2") { Description = "Use the one-unit ReLU example (w1 = 1.8, w3 = 1.1, biases 0, every input 1) with this recurrent weight: its first-input gradient is w1·w2^(T−1)·w3" };
+        var hidden = new Option<int?>("--hidden") { Description = "Hidden units of the random network (default 16)" };
+        var steps = new Option<int>("--steps") { Description = $"Measure every sequence length T from 1 to N (at most {MaxSteps})", Required = true };
+        var compare = new Option<bool>("--compare") { Description = "Run rnn_relu, rnn_tanh, lstm and gru of the same hidden size, randomly initialised with the same seed, side by side" };
+        var forgetBias = new Option<double?>("--forget-bias") { Description = "LSTM and GRU: set the bias of the gate that keeps the old state (LSTM forget gate f, GRU update gate z) to this value, as the forget-gate-bias initialisation does; an open gate lets the gradient through" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random weights and inputs", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print {\"lengths\": [...], \"first_input_gradient\": [...], \"parameter_gradient_norms\": {group: [...]}} instead of tables" };
+        var svg = new Option<string?>("--svg") { Description = "Also plot the gradients on a log scale to this SVG file" };
+        var command = new Command("gradients", "Measure vanishing and exploding gradients: for every sequence length, how much the last output depends on the first input, and the gradient norm of each parameter group")
+            { cell, w2, hidden, steps, compare, forgetBias, seed, json, svg };
+        command.SetAction(parse =>
+        {
+            string? cellName = parse.GetValue(cell), svgPath = parse.GetValue(svg);
+            double? recurrent = parse.GetValue(w2);
+            int? hiddenSize = parse.GetValue(hidden);
+            int n = parse.GetValue(steps), seedValue = parse.GetValue(seed);
+            bool sideBySide = parse.GetValue(compare);
+            double? keepBias = parse.GetValue(forgetBias);
+
+            if (n < 1 || n > MaxSteps)
+                throw new UserError($"--steps must be between 1 and {MaxSteps} (every length is its own forward and backward pass), got {n}");
+            if (hiddenSize is < 1 or > 1024)
+                throw new UserError($"--hidden must be between 1 and 1024, got {hiddenSize}");
+            CellKind? kind = null;
+            if (cellName is not null)
+                kind = CellKinds.TryParse(cellName, out var k) ? k : throw new UserError($"--cell {cellName} is not a cell: use rnn_relu, rnn_tanh, lstm or gru");
+            if (recurrent is double r)
+            {
+                if (!double.IsFinite(r)) throw new UserError($"--w2 must be a finite number, got {r}");
+                if (sideBySide) throw new UserError("--w2 sets the one-unit example's recurrent weight and --compare runs random networks: use one or the other");
+                if (kind is not (null or CellKind.RnnRelu))
+                    throw new UserError($"--w2 sets the recurrent weight of the one-unit ReLU example, not of a {kind.Value.ToName()}: drop --cell {cellName} or drop --w2");
+                if (hiddenSize is not (null or 1))
+                    throw new UserError($"--w2 uses the one-unit example, so --hidden {hiddenSize} does not apply: drop --hidden or drop --w2");
+                if (keepBias is not null)
+                    throw new UserError("--forget-bias applies to LSTM and GRU gates, and --w2 uses the one-unit ReLU example: drop one of them");
+            }
+            else if (sideBySide)
+            {
+                if (kind is not null) throw new UserError($"--compare runs every cell side by side, so --cell {cellName} does not apply: drop one of them");
+            }
+            else if (kind is null)
+                throw new UserError("say what to measure: --cell rnn_relu|rnn_tanh|lstm|gru (a random network), --w2 X (the one-unit example) or --compare (every cell)");
+            else if (keepBias is not null && kind is not (CellKind.Lstm or CellKind.Gru))
+                throw new UserError($"--forget-bias sets an LSTM or GRU gate's bias; a {kind.Value.ToName()} has no gates: use --cell lstm or --cell gru, or drop --forget-bias");
+            if (keepBias is double kb && !double.IsFinite(kb)) throw new UserError($"--forget-bias must be a finite number, got {kb}");
+            if (svgPath is not null) ExplainCommand.CheckWritable(svgPath, "--svg");
+
+            int h = hiddenSize ?? 16;
+            string description;
+            List<Run> runs;
+            if (recurrent is double w)
+            {
+                var example = Examples.StatQuest<double>(W1, w, W3);
+                var ones = Enumerable.Range(0, n).Select(_ => new[] { 1.0 }).ToList();
+                runs = [new Run("rnn_relu", GradientFlow.Measure(example, ones))];
+                description = $"The one-unit ReLU example with w1 = {Format(W1)}, w2 = {Format(w)}, w3 = {Format(W3)}, biases 0, every input 1.";
+            }
+            else
+            {
+                var inputs = RandomInputs(n, seedValue);
+                var kinds = sideBySide ? Enum.GetValues<CellKind>() : [kind!.Value];
+                runs = kinds.Select(c => new Run(c.ToName(), GradientFlow.Measure(RandomNetwork(c, h, seedValue, keepBias), inputs))).ToList();
+                description = $"{(sideBySide ? "Each cell" : kind!.Value.ToName())} with {h} hidden unit{(h == 1 ? "" : "s")}, initialised as PyTorch does (uniform in ±1/√{h}, seed {seedValue})"
+                    + (keepBias is double b ? $", then the LSTM forget gate's and GRU update gate's bias set to {Format(b)}" : "") + "; inputs uniform in [0, 1).";
+            }
+
+            if (parse.GetValue(json)) WriteJson(context.Out, runs, sideBySide);
+            else WriteTables(context.Out, runs, description, recurrent);
+            if (svgPath is not null)
+            {
+                AtomicFile.WriteText(svgPath, Plot(runs, description, recurrent));
+                if (!parse.GetValue(json)) context.Out.WriteLine($"Plotted to {svgPath}.");
+            }
+            return UnrollCli.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// A network initialised as PyTorch does; with <paramref name="keepBias"/>, the total bias (b_ih + b_hh) of the
+    /// gate that keeps the old state, LSTM f or GRU z, set to that value (b_ih = value, b_hh = 0).
+    /// </summary>
+    internal static RecurrentNetwork<double> RandomNetwork(CellKind cell, int hidden, int seed, double? keepBias)
+    {
+        var network = RecurrentNetwork<double>.Create(new NetworkShape(cell, 1, hidden), seed);
+        if (keepBias is double b && cell is CellKind.Lstm or CellKind.Gru)
+        {
+            int block = 1;                                          // LSTM [i | f | g | o], GRU [r | z | n]: f and z are both block 1
+            Array.Fill(network["rnn.bias_ih_l0"].Value, b, block * hidden, hidden);
+            Array.Fill(network["rnn.bias_hh_l0"].Value, 0.0, block * hidden, hidden);
+        }
+        return network;
+    }
+
+    /// <summary>The inputs every random network sees: N steps uniform in [0, 1), like prices scaled to low = 0, high = 1.</summary>
+    internal static List<double[]> RandomInputs(int steps, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, steps).Select(_ => new[] { random.NextDouble() }).ToList();
+    }
+
+    private static void WriteJson(TextWriter output, List<Run> runs, bool sideBySide)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("lengths");
+            foreach (var t in runs[0].Report.Lengths) json.WriteNumberValue(t);
+            json.WriteEndArray();
+            if (sideBySide)
+            {
+                json.WriteStartObject("cells");
+                foreach (var run in runs)
+                {
+                    json.WriteStartObject(run.Name);
+                    WriteReport(json, run.Report);
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+            }
+            else WriteReport(json, runs[0].Report);
+            json.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void WriteReport(Utf8JsonWriter json, GradientFlowReport report)
+    {
+        json.WriteStartArray("first_input_gradient");
+        foreach (var g in report.FirstInputGradient) Number(json, g[0]);
+        json.WriteEndArray();
+        json.WriteStartObject("parameter_gradient_norms");
+        foreach (var (group, norms) in report.ParameterGradientNorms)
+        {
+            json.WriteStartArray(group);
+            foreach (var v in norms) Number(json, v);
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>JSON has no infinity: a gradient beyond double range (an exploding one past T ≈ 1000) is written as null.</summary>
+    private static void Number(Utf8JsonWriter json, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumberValue(value);
+        else json.WriteNullValue();
+    }
+
+    private static void WriteTables(TextWriter o, List<Run> runs, string description, double? w2)
+    {
+        o.WriteLine(description);
+        o.WriteLine("For each sequence length T: ∂y_T/∂x_1, the gradient of the last output with respect to the first input"
+            + (w2 is not null ? " (here w1·w2^(T−1)·w3 while every ReLU stays active)," : ","));
+        o.WriteLine("and the norm of the gradient of L = the last output for each parameter group (any loss of the last output scales them all alike).");
+        o.WriteLine();
+        if (runs.Count == 1)
+        {
+            var report = runs[0].Report;
+            var columns = new List<(string Name, Func<int, double> Value)>
+            {
+                ("∂y_T/∂x_1", i => report.FirstInputGradient[i][0]),
+                ("÷ at T = 1", i => Ratio(report, i)),
+            };
+            columns.AddRange(GradientFlow.Groups.Select(g => ($"|∇ {g}|", (Func<int, double>)(i => report.ParameterGradientNorms[g][i]))));
+            WriteTable(o, report.Lengths, columns);
+            o.WriteLine();
+            o.WriteLine(Summary(runs[0], w2));
+            return;
+        }
+        o.WriteLine("∂y_T/∂x_1 per cell:");
+        WriteTable(o, runs[0].Report.Lengths, runs.Select(r => (r.Name, (Func<int, double>)(i => r.Report.FirstInputGradient[i][0]))).ToList());
+        o.WriteLine();
+        o.WriteLine("|∇ weight_hh|, the gradient norm of the recurrent weights, per cell:");
+        WriteTable(o, runs[0].Report.Lengths, runs.Select(r => (r.Name, (Func<int, double>)(i => r.Report.ParameterGradientNorms["weight_hh"][i]))).ToList());
+        o.WriteLine();
+        foreach (var run in runs) o.WriteLine(Summary(run, null));
+    }
+
+    private static double Ratio(GradientFlowReport report, int i) => report.FirstInputGradient[i][0] / report.FirstInputGradient[0][0];
+
+    private static string Summary(Run run, double? w2)
+    {
+        var report = run.Report;
+        int n = report.Lengths[^1];
+        double first = report.FirstInputGradient[0][0], lastValue = report.FirstInputGradient[^1][0];
+        var name = w2 is null ? $"{run.Name}: at" : "At";
+        if (first == 0) return $"{name} T = 1 the first-input gradient is already 0 (no unit is active), so there is nothing to compare.";
+        if (n == 1) return $"{name} T = 1 the first-input gradient is {Format(first)}; measure more --steps to see how it changes with length.";
+        double ratio = lastValue / first;
+        var verdict = !double.IsFinite(ratio) ? "It exploded beyond the range of double."
+            : ratio == 0 ? "It vanished completely: a ReLU on the way switched off, and no gradient passes a switched-off ReLU."
+            : Math.Abs(ratio) > 1e3 ? "It explodes."
+            : Math.Abs(ratio) < 1e-3 ? "It vanishes: the first input barely reaches the prediction."
+            : "It survives.";
+        var detail = w2 is double w
+            ? $" (w2^{n - 1} = {Format(w)}^{n - 1} = {Format(Math.Pow(w, n - 1), 17)})"
+            : double.IsFinite(ratio) && ratio != 0 ? $", a factor {Format(Math.Pow(Math.Abs(ratio), 1.0 / (n - 1)), 3)} per step on average" : "";
+        return $"{name} T = {n} the first-input gradient is {Format(ratio, w2 is null ? 3 : 17)} times its T = 1 value{detail}. {verdict}";
+    }
+
+    private static void WriteTable(TextWriter o, int[] lengths, List<(string Name, Func<int, double> Value)> columns)
+    {
+        var cells = lengths.Select((_, i) => columns.Select(c => Format(c.Value(i))).ToArray()).ToArray();
+        var widths = columns.Select((c, k) => Math.Max(c.Name.Length, cells.Max(row => row[k].Length))).ToArray();
+        int tWidth = Math.Max(1, lengths[^1].ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        o.WriteLine("  " + "T".PadLeft(tWidth) + string.Concat(columns.Select((c, k) => "  " + c.Name.PadLeft(widths[k]))));
+        for (int i = 0; i < lengths.Length; i++)
+            o.WriteLine("  " + lengths[i].ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(tWidth)
+                + string.Concat(cells[i].Select((v, k) => "  " + v.PadLeft(widths[k]))));
+    }
+
+    private static string Plot(List<Run> runs, string description, double? w2)
+    {
+        var lengths = runs[0].Report.Lengths;
+        List<PlotPanel> panels;
+        string title;
+        if (runs.Count == 1)
+        {
+            var report = runs[0].Report;
+            title = w2 is double w
+                ? $"Gradients through time, one-unit ReLU example with w2 = {Format(w)}"
+                : $"Gradients through time, {runs[0].Name}";
+            panels =
+            [
+                new PlotPanel("First-input gradient |∂y_T/∂x_1|", "|∂y_T/∂x_1|", w2 is double w2Line
+                    ?
+                    [
+                        new PlotSeries("measured by backpropagation through time", LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray()),
+                        new PlotSeries("w1·w2^(T−1)·w3", "#222", report.Lengths.Select(t => W1 * Math.Pow(w2Line, t - 1) * W3).ToArray(), "5 5"),
+                    ]
+                    : [new PlotSeries(runs[0].Name, LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray())]),
+                new PlotPanel("Gradient norm of each parameter group", "‖∇‖ of L = last output",
+                    GradientFlow.Groups.Select((g, k) => new PlotSeries(g, LogPlot.Colors[k], report.ParameterGradientNorms[g])).ToList()),
+            ];
+        }
+        else
+        {
+            title = "Which gradients survive long sequences: RNN, LSTM and GRU side by side";
+            panels =
+            [
+                new PlotPanel("First-input gradient |∂y_T/∂x_1|", "|∂y_T/∂x_1|",
+                    runs.Select((r, k) => new PlotSeries(r.Name, LogPlot.Colors[k], r.Report.FirstInputGradient.Select(g => g[0]).ToArray())).ToList()),
+                new PlotPanel("Gradient norm of the recurrent weights W_hh", "‖∇ weight_hh‖ of L = last output",
+                    runs.Select((r, k) => new PlotSeries(r.Name, LogPlot.Colors[k], r.Report.ParameterGradientNorms["weight_hh"])).ToList()),
+            ];
+        }
+        var footer = (w2 is double w2Value
+            ? $"|∂y_T/∂x_1| is how far the last output moves per unit of change in the first input. On a log scale w1·w2^(T−1)·w3 is a straight line whose slope is log10(|w2|) = {Format(Math.Log10(Math.Abs(w2Value)), 3)} decades per step: it explodes when |w2| > 1 and vanishes when |w2| < 1."
+            : "|∂y_T/∂x_1| is how far the last output moves per unit of change in the first input. A straight falling line is a vanishing gradient (the same factor lost every step); a rising one explodes.")
+            + " The weight_hh gradient is 0 at T = 1 (W_hh only multiplies h₀ = 0) and is drawn from T = 2.";
+        return LogPlot.Draw(title, description, lengths, panels, "sequence length T (steps back to the first input)", footer);
+    }
+}

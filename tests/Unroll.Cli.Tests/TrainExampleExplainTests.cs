@@ -1,0 +1,83 @@
+using System.Globalization;
+using Unroll.Core;
+
+namespace Unroll.Cli.Tests;
+
+/// <summary>`train-example --explain`: every step's loss, gradients and weights, checked against the update rule.</summary>
+public class TrainExampleExplainTests
+{
+    /// <summary>The numbers of an --explain row, after its 10-character label ("start", "step 12", "  gradient").</summary>
+    private static double[] Numbers(string line)
+        => line[10..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+
+    [Fact]
+    public void TrainExample_Explain_EveryStepMovesEachWeightByMinusTheRateTimesItsGradient()
+    {
+        var r = CliRunner.Run("train-example", "--explain", "--epochs", "6", "--lr", "0.05", "--seed", "0");
+        Assert.True(r.ExitCode is 0 or 1, r.Error);
+        var lines = r.Out.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        int start = lines.FindIndex(l => l.StartsWith("start", StringComparison.Ordinal));
+        Assert.True(start > 0, "the starting weights are printed");
+        Assert.Equal(["loss", "w1", "w2", "b1", "w3", "b2"], lines[start - 1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        var weights = Numbers(lines[start]);
+        Assert.Equal(5, weights.Length);
+        for (int step = 1; step <= 6; step++)
+        {
+            int at = lines.FindIndex(l => l.StartsWith($"step {step} ", StringComparison.Ordinal));
+            Assert.True(at > start, $"step {step} is printed");
+            Assert.Single(Numbers(lines[at]));                                   // the loss
+            Assert.StartsWith("  gradient", lines[at + 1]);
+            Assert.StartsWith("  weights", lines[at + 2]);
+            var gradient = Numbers(lines[at + 1]);
+            var next = Numbers(lines[at + 2]);
+            for (int k = 0; k < 5; k++)
+                Assert.True(Math.Abs(weights[k] - 0.05 * gradient[k] - next[k]) <= 2e-6,
+                    $"step {step}, column {k}: {weights[k]} − 0.05 × {gradient[k]} should be {next[k]}");
+            weights = next;
+        }
+        Assert.DoesNotContain(lines, l => l.StartsWith("step 7 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TrainExample_Explain_EachLossIsTheSumOfSquaredResidualsWithTheWeightsOnTheLineAbove()
+    {
+        var r = CliRunner.Run("train-example", "--explain", "--epochs", "3", "--seed", "5");
+        var lines = r.Out.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var previous = Numbers(lines.Single(l => l.StartsWith("start", StringComparison.Ordinal)));
+        for (int step = 1; step <= 3; step++)
+        {
+            int at = lines.FindIndex(l => l.StartsWith($"step {step} ", StringComparison.Ordinal));
+            double loss = Numbers(lines[at])[0];
+            var network = Examples.StatQuest<double>(previous[0], previous[1], previous[3]);
+            network["rnn.bias_ih_l0"].Value[0] = previous[2];
+            network["head.bias"].Value[0] = previous[4];
+            double[][] scenarios = [[0, 0], [0, 0.5], [1, 0.5], [1, 1]];
+            double[] targets = [0, 1, 0, 1];
+            var predictions = network.Predict(scenarios.Select(s => (IReadOnlyList<double[]>)s.Select(x => new[] { x }).ToList()).ToList());
+            double expected = predictions.Select((p, i) => (p[0] - targets[i]) * (p[0] - targets[i])).Sum();
+            Assert.True(Math.Abs(expected - loss) < 1e-4, $"step {step}: printed loss {loss}, recomputed {expected}");
+            previous = Numbers(lines[at + 2]);
+        }
+    }
+
+    [Fact]
+    public void TrainExample_WithoutExplain_PrintsTheSummaryTableNotEveryStep()
+    {
+        var r = CliRunner.Run("train-example", "--epochs", "30");
+        Assert.DoesNotContain("  gradient", r.Out);
+        Assert.Contains("│ 30 ", r.Out);
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0", "--epochs must be at least 1")]
+    [InlineData("--lr", "-1", "--lr must be a positive number")]
+    [InlineData("--lr", "0", "--lr must be a positive number")]
+    public void TrainExample_BadArguments_OneClearLineAndExitCode2(string option, string value, string expected)
+    {
+        var r = CliRunner.Run("train-example", option, value);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Error);
+        Assert.Equal("", r.Out);
+    }
+}
