@@ -61,5 +61,6 @@ public static class UnrollCli
         yield return PredictCommand.Create(context);
         yield return BacktestCommand.Create(context);
         yield return DemoCommand.Create(context);
+        yield return BenchCommand.Create(context);
     }
 }

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Unroll.Core.Training;
+using Unroll.Numerics;
+
+namespace Unroll.Core.Benchmarking;
+
+/// <summary>A benchmark workload: the same as PyTorch's anchor script (batch first, loss on the head at the last step).</summary>
+/// <param name="Cell">The cell.</param>
+/// <param name="InputSize">I.</param>
+/// <param name="HiddenSize">H.</param>
+/// <param name="Layers">L.</param>
+/// <param name="Steps">T, every sequence's length.</param>
+/// <param name="Batch">B.</param>
+public sealed record Workload(CellKind Cell, int InputSize, int HiddenSize, int Layers, int Steps, int Batch)
+{
+    /// <summary>Floating-point operations of the matrix products in one forward pass (2 per multiply-add).</summary>
+    public double ForwardFlops
+    {
+        get
+        {
+            double gh = Cell.GateCount() * (double)HiddenSize, n = (double)Steps * Batch, total = 0;
+            for (int l = 0; l < Layers; l++) total += 2 * n * gh * ((l == 0 ? InputSize : HiddenSize) + HiddenSize);
+            return total + 2.0 * Batch * HiddenSize;
+        }
+    }
+
+    /// <summary>The products of a training step: the forward, and twice that backward (input and weight gradients).</summary>
+    public double TrainFlops => 3 * ForwardFlops;
+}
+
+/// <summary>Timings of one workload: medians over repeated runs after warm-up.</summary>
+/// <param name="TrainMs">One training step: forward, MSE loss, BPTT, Adam update (median, milliseconds).</param>
+/// <param name="InferMs">One forward pass (median, milliseconds).</param>
+/// <param name="TrainGflops">The training step's matrix-product rate.</param>
+/// <param name="Threads">Threads the matrix products could use.</param>
+/// <param name="Repeats">Timed runs per figure.</param>
+public sealed record BenchmarkResult(double TrainMs, double InferMs, double TrainGflops, int Threads, int Repeats);
+
+/// <summary>Times training steps and forward passes of a workload with synthetic data (seeded).</summary>
+public static class StepBenchmark
+{
+    /// <summary>Runs the workload: 3 warm-up runs, then <paramref name="repeats"/> timed runs of each figure.</summary>
+    public static BenchmarkResult Run(Workload workload, int repeats = 20, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        if (repeats < 1) throw new ArgumentException($"repeats must be at least 1, got {repeats}");
+        int saved = Gemm.MaxThreads;
+        if (threads is int t) Gemm.MaxThreads = t;
+        try
+        {
+            var shape = new NetworkShape(workload.Cell, workload.InputSize, workload.HiddenSize, workload.Layers, 1);
+            var network = RecurrentNetwork<float>.Create(shape, seed: 0);
+            var random = new Random(1);
+            var sequences = Enumerable.Range(0, workload.Batch)
+                .Select(_ => Enumerable.Range(0, workload.Steps * workload.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray())
+                .ToList();
+            var batch = SequenceBatch<float>.FromFlat(sequences, workload.InputSize);
+            var targets = Enumerable.Range(0, workload.Batch).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var trainer = new Trainer<float>(network, new Adam<float>(weightDecay: 0), new TrainerOptions { Loss = LossKind.MeanSquared });
+
+            double train = Median(repeats, () => trainer.Step(batch, targets, 1e-3));
+            double infer = Median(repeats, () => network.Forward(batch));
+            return new BenchmarkResult(train, infer, workload.TrainFlops / (train * 1e6), Gemm.MaxThreads, repeats);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    private static double Median(int repeats, Action run)
+    {
+        for (int i = 0; i < 3; i++) run();
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            run();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
+    }
+}
