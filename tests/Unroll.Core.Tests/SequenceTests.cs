@@ -12,8 +12,13 @@ public class SequenceTests
         var network = RecurrentNetwork<double>.Create(new NetworkShape(cell, 3, 6, 2, 2), seed: 3);
         var sequences = TestData.Sequences<double>(1, 3, 9, 5, 1, 9, 14);
         var together = network.Predict(sequences);
+        // Equal to rounding: the matrix kernels pick their blocking by shape, so a batch of 1 and a batch of 5 may
+        // sum a dot product in a different order (as PyTorch's BLAS does); each is deterministic on its own.
         for (int s = 0; s < sequences.Count; s++)
-            Assert.Equal(network.Predict([sequences[s]])[0], together[s]);
+        {
+            var alone = network.Predict([sequences[s]])[0];
+            for (int o = 0; o < alone.Length; o++) TestData.Close(alone[o], together[s][o], 1e-13, 1e-15, $"sequence {s} output {o}");
+        }
     }
 
     [Theory]

@@ -1,0 +1,83 @@
+// Glossary: a quick GFLOP/s table for Gemm.Multiply<float> (2·M·N·K flops per product) beside the machine's
+// measured peak (PeakFlops), on one thread and on all of them. Seconds, not the minutes BenchmarkDotNet takes.
+using System.Diagnostics;
+using Unroll.Numerics;
+
+namespace Unroll.Benchmarks;
+
+/// <summary>Times large and small RNN-shaped products with a Stopwatch: best of several rounds after a warm-up.</summary>
+public static class GemmThroughput
+{
+    private static readonly GemmShape[] Shapes =
+    [
+        new("gates B=128 H=512", Transpose.No, Transpose.Yes, 128, 2048, 512),
+        new("gates B=64 H=128", Transpose.No, Transpose.Yes, 64, 512, 128),
+        new("dh B=128 H=512", Transpose.No, Transpose.No, 128, 512, 2048),
+        new("dWhh H=512 TB=6400", Transpose.Yes, Transpose.No, 2048, 512, 6400),
+        new("inputs TB=12800 I=64", Transpose.No, Transpose.Yes, 12800, 2048, 64),
+        new("gates B=64 H=32", Transpose.No, Transpose.Yes, 64, 128, 32),
+        new("gates B=1 H=512", Transpose.No, Transpose.Yes, 1, 2048, 512),
+        new("tiny", Transpose.No, Transpose.Yes, 4, 1, 1),
+    ];
+
+    /// <summary>Measures the peak, then each shape on one thread and on <see cref="Environment.ProcessorCount"/>.</summary>
+    public static void Run(TextWriter output)
+    {
+        PeakFlopsResult peak = PeakFlops.Measure();
+        output.WriteLine($"peak float32 FMA rate ({peak.VectorBits}-bit vectors): one thread {peak.SingleCoreGflops:F1} GFLOP/s, " +
+                         $"{peak.Threads} threads {peak.AllCoresGflops:F1} GFLOP/s");
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (GemmShape shape in Shapes)
+            {
+                foreach (int threads in new[] { 1, Environment.ProcessorCount })
+                {
+                    Gemm.MaxThreads = threads;
+                    double seconds = Time(shape);
+                    double gflops = 2.0 * shape.M * shape.N * shape.K / seconds / 1e9;
+                    double ofPeak = gflops / (threads == 1 ? peak.SingleCoreGflops : peak.AllCoresGflops);
+                    output.WriteLine($"{shape,-40} threads {threads}: {seconds * 1e6,10:F2} µs {gflops,8:F1} GFLOP/s {ofPeak,6:P0} of peak");
+                }
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    private static double Time(GemmShape shape)
+    {
+        var random = new Random(1);
+        float[] a = Fill(random, shape.M * shape.K), b = Fill(random, shape.K * shape.N), c = new float[shape.M * shape.N];
+        int lda = shape.TransA == Transpose.No ? shape.K : shape.M, ldb = shape.TransB == Transpose.No ? shape.N : shape.K;
+        void Once() => Gemm.Multiply<float>(shape.TransA, shape.TransB, shape.M, shape.N, shape.K, a, lda, b, ldb, c, shape.N, false);
+
+        var clock = Stopwatch.StartNew();
+        long warmups = 0;
+        while (clock.ElapsedMilliseconds < 300)
+        {
+            Once();
+            warmups++;
+        }
+        long repetitions = Math.Max(1, warmups / 6);   // about 50 ms a round
+        double best = double.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            clock.Restart();
+            for (long r = 0; r < repetitions; r++)
+                Once();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds / repetitions);
+        }
+        return best;
+    }
+
+    private static float[] Fill(Random random, int length)
+    {
+        var data = new float[length];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = (float)(random.NextDouble() * 2 - 1);
+        return data;
+    }
+}

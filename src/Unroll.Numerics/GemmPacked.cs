@@ -1,0 +1,359 @@
+// Glossary: the blocked, packed GEMM driver (Goto's loop nest) around a micro-kernel of GemmKernels.cs.
+//   M, N, K     C (M × N) = op(A) (M × K) · op(B) (K × N); all row-major with strides lda, ldb, ldc
+//   MR, NR      the micro-kernel's C tile (registers)
+//   KC          K block: one B micro-panel (KC, NR) stays in L1 while the A micro-panels stream past it
+//   MC          M block: the packed A block (MC, KC) stays in L2
+//   NC          N block: the packed B block (KC, NC) stays in L3 and is reused by every M block
+//   Ã (packed A) ⌈mc / MR⌉ micro-panels, each (kc, MR), rows past M zero
+//   B̃ (packed B) ⌈nc / NR⌉ micro-panels, each (kc, NR), columns past N zero
+// Loops, outer to inner: jc over N by NC; pc over K by KC (pack B̃); ic over M by MC (pack Ã); jr by NR; ir by MR.
+// Summation order of C[i, j]: the K blocks in order, each summed from zero by FMAs in p order, then added to C.
+// That order depends on K alone, so splitting C's rows or columns over threads never changes a bit.
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Unroll.Numerics;
+
+/// <summary>The single-threaded packed GEMM for one micro-kernel; <see cref="Gemm"/> splits work over threads.</summary>
+internal static class GemmPacked<T, TKernel>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TKernel : IGemmKernel<T>
+{
+    /// <summary>K block: a B micro-panel (KC × NR) is 32 KiB for both float and double with the AVX-512 kernel.</summary>
+    internal const int KC = 256;
+
+    /// <summary>M block, a multiple of every MR (4, 6, 8): the packed A block is MC × KC.</summary>
+    internal const int MC = 144;
+
+    /// <summary>N block, a multiple of every NR: the packed B block is KC × NC (1 MiB of floats).</summary>
+    internal const int NC = 1024;
+
+    /// <summary>Splits K into near-equal blocks of at most <see cref="KC"/>; depends on <paramref name="k"/> only.</summary>
+    internal static int KBlock(int k) => (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+
+    /// <summary>C (m × n) = or += op(A) · op(B) on one thread; shapes were checked by the caller, and m, n, k are positive.</summary>
+    public static void Multiply(Transpose transA, Transpose transB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+    {
+        Debug.Assert(m > 0 && n > 0 && k > 0);
+        int mr = TKernel.MR, nr = TKernel.NR;
+        int kcMax = KBlock(k);
+        int mcMax = Math.Min(MC, RoundUp(m, mr));
+        int ncMax = Math.Min(NC, RoundUp(n, nr));
+        Span<T> aPacked = PackBuffers<T>.ForA(mcMax * kcMax);   // (mc, kc) as ⌈mc / MR⌉ panels of (kc, MR)
+        Span<T> bPacked = PackBuffers<T>.ForB(kcMax * ncMax);   // (kc, nc) as ⌈nc / NR⌉ panels of (kc, NR)
+        Span<T> edge = PackBuffers<T>.ForEdgeTile(mr * nr);     // (MR, NR) scratch tile for partial tiles of C
+        ref T aRef = ref MemoryMarshal.GetReference(aPacked);
+        ref T bRef = ref MemoryMarshal.GetReference(bPacked);
+        ref T cRef = ref MemoryMarshal.GetReference(c);
+
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                bool add = accumulate || pc > 0;
+                PackB(transB, b, ldb, pc, kc, jc, nc, bPacked);
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    PackA(transA, a, lda, ic, mc, pc, kc, aPacked);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int nrHere = Math.Min(nr, nc - jr);
+                        ref T bPanel = ref Unsafe.Add(ref bRef, jr * kc);
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int mrHere = Math.Min(mr, mc - ir);
+                            ref T aPanel = ref Unsafe.Add(ref aRef, ir * kc);
+                            int row = ic + ir, col = jc + jr;
+                            Debug.Assert((long)(row + mrHere - 1) * ldc + col + nrHere <= c.Length);
+                            ref T cTile = ref Unsafe.Add(ref cRef, (nint)row * ldc + col);
+                            if (mrHere == mr && nrHere == nr)
+                            {
+                                TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, ldc, add);
+                            }
+                            else
+                            {
+                                TKernel.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edge), nr, add: false);
+                                CopyEdge(edge, nr, mrHere, nrHere, ref cTile, ldc, add);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>C tile (rows × cols) = or += the top-left of the scratch tile (row stride <paramref name="ldTile"/>).</summary>
+    private static void CopyEdge(Span<T> tile, int ldTile, int rows, int cols, ref T c, nint ldc, bool add)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ref T cRow = ref Unsafe.Add(ref c, r * ldc);
+            for (int j = 0; j < cols; j++)
+            {
+                T v = tile[r * ldTile + j];
+                Unsafe.Add(ref cRow, j) = add ? Unsafe.Add(ref cRow, j) + v : v;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs op(A)[ic .. ic + mc, pc .. pc + kc] into ⌈mc / MR⌉ micro-panels of (kc, MR):
+    /// <c>dst[(ir / MR) · kc · MR + p · MR + r] = op(A)[ic + ir + r, pc + p]</c>, rows past mc zero.
+    /// </summary>
+    private static void PackA(Transpose transA, ReadOnlySpan<T> a, int lda, int ic, int mc, int pc, int kc, Span<T> dst)
+    {
+        int mr = TKernel.MR;
+        ref T aRef = ref MemoryMarshal.GetReference(a);
+        ref T dRef = ref MemoryMarshal.GetReference(dst);
+        Debug.Assert(RoundUp(mc, mr) * kc <= dst.Length);
+        if (transA == Transpose.Yes)
+        {
+            // A stored (K, M): row p of every panel is a contiguous piece of row pc + p of A; read A row by row.
+            Debug.Assert((long)(pc + kc - 1) * lda + ic + mc <= a.Length);
+            CopyRowsToPanels(ref Unsafe.Add(ref aRef, (nint)pc * lda + ic), lda, mc, kc, ref dRef, mr);
+            return;
+        }
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            ref T panel = ref Unsafe.Add(ref dRef, ir * kc);
+            // A stored (M, K): rows of the panel are rows of A, so the panel is a transpose.
+            Debug.Assert((long)(ic + ir + rows - 1) * lda + pc + kc <= a.Length);
+            ref T src = ref Unsafe.Add(ref aRef, (nint)(ic + ir) * lda + pc);
+            Transposer<T>.Transpose(ref src, lda, rows, kc, ref panel, mr, TKernel.SimdPacking);
+            if (rows < mr)
+                ZeroColumns(ref panel, mr, rows, kc);
+        }
+    }
+
+    /// <summary>
+    /// Packs op(B)[pc .. pc + kc, jc .. jc + nc] into ⌈nc / NR⌉ micro-panels of (kc, NR):
+    /// <c>dst[(jr / NR) · kc · NR + p · NR + j] = op(B)[pc + p, jc + jr + j]</c>, columns past nc zero.
+    /// </summary>
+    private static void PackB(Transpose transB, ReadOnlySpan<T> b, int ldb, int pc, int kc, int jc, int nc, Span<T> dst)
+    {
+        int nr = TKernel.NR;
+        ref T bRef = ref MemoryMarshal.GetReference(b);
+        ref T dRef = ref MemoryMarshal.GetReference(dst);
+        Debug.Assert(RoundUp(nc, nr) * kc <= dst.Length);
+        if (transB == Transpose.No)
+        {
+            // B stored (K, N): row p of every panel is a contiguous piece of row pc + p of B; read B row by row.
+            Debug.Assert((long)(pc + kc - 1) * ldb + jc + nc <= b.Length);
+            CopyRowsToPanels(ref Unsafe.Add(ref bRef, (nint)pc * ldb + jc), ldb, nc, kc, ref dRef, nr);
+            return;
+        }
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            ref T panel = ref Unsafe.Add(ref dRef, jr * kc);
+            // B stored (N, K): columns of the panel are rows of B, so the panel is a transpose.
+            Debug.Assert((long)(jc + jr + cols - 1) * ldb + pc + kc <= b.Length);
+            ref T src = ref Unsafe.Add(ref bRef, (nint)(jc + jr) * ldb + pc);
+            Transposer<T>.Transpose(ref src, ldb, cols, kc, ref panel, nr, TKernel.SimdPacking);
+            if (cols < nr)
+                ZeroColumns(ref panel, nr, cols, kc);
+        }
+    }
+
+    /// <summary>
+    /// Copies row p of ⌈count / width⌉ panels at once for each p, reading along the source rows (prefetch-friendly):
+    /// <c>dst[(j / width) · rows · width + p · width + j % width] = src[p · ld + j]</c> for j &lt; count, p &lt; rows;
+    /// the last panel's columns past count are zeroed.
+    /// </summary>
+    private static void CopyRowsToPanels(ref T src, int ld, int count, int rows, ref T dst, int width)
+    {
+        int fullPanels = count / width;
+        int tail = count - fullPanels * width;
+        nint panelSize = (nint)rows * width;
+        uint bytes = (uint)(width * Unsafe.SizeOf<T>());
+        for (int p = 0; p < rows; p++)
+        {
+            ref T s = ref Unsafe.Add(ref src, (nint)p * ld);
+            ref T d = ref Unsafe.Add(ref dst, p * width);
+            for (int q = 0; q < fullPanels; q++)
+            {
+                Debug.Assert((q + 1) * width <= count);
+                Unsafe.CopyBlockUnaligned(
+                    ref Unsafe.As<T, byte>(ref Unsafe.Add(ref d, q * panelSize)),
+                    ref Unsafe.As<T, byte>(ref Unsafe.Add(ref s, q * width)), bytes);
+            }
+            if (tail > 0)
+            {
+                ref T dTail = ref Unsafe.Add(ref d, fullPanels * panelSize);
+                ref T sTail = ref Unsafe.Add(ref s, fullPanels * width);
+                for (int j = 0; j < tail; j++)
+                    Unsafe.Add(ref dTail, j) = Unsafe.Add(ref sTail, j);
+                for (int j = tail; j < width; j++)
+                    Unsafe.Add(ref dTail, j) = T.Zero;
+            }
+        }
+    }
+
+    /// <summary>Zeroes dst[p · width + j] for from ≤ j &lt; width, p &lt; rows: the padding of an edge panel.</summary>
+    private static void ZeroColumns(ref T dst, int width, int from, int rows)
+    {
+        for (int p = 0; p < rows; p++)
+        {
+            ref T d = ref Unsafe.Add(ref dst, p * width);
+            for (int j = from; j < width; j++)
+                Unsafe.Add(ref d, j) = T.Zero;
+        }
+    }
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+}
+
+/// <summary>Block transposes used by packing: 8 × 8 floats or 4 × 4 doubles in AVX registers, scalar elsewhere.</summary>
+internal static class Transposer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>dst[c · ldDst + r] = src[r · ldSrc + c] for r &lt; rows, c &lt; cols.</summary>
+    public static void Transpose(ref T src, int ldSrc, int rows, int cols, ref T dst, int ldDst, bool simd)
+    {
+        Debug.Assert(rows <= ldDst);
+        int r0 = 0;
+        if (simd && Avx.IsSupported)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                for (; r0 + 8 <= rows; r0 += 8)
+                {
+                    int c0 = 0;
+                    for (; c0 + 8 <= cols; c0 += 8)
+                    {
+                        Transpose8x8(
+                            ref Unsafe.As<T, float>(ref Unsafe.Add(ref src, (nint)r0 * ldSrc + c0)), ldSrc,
+                            ref Unsafe.As<T, float>(ref Unsafe.Add(ref dst, (nint)c0 * ldDst + r0)), ldDst);
+                    }
+                    Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, 8, c0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
+                }
+            }
+            else if (typeof(T) == typeof(double))
+            {
+                for (; r0 + 4 <= rows; r0 += 4)
+                {
+                    int c0 = 0;
+                    for (; c0 + 4 <= cols; c0 += 4)
+                    {
+                        Transpose4x4(
+                            ref Unsafe.As<T, double>(ref Unsafe.Add(ref src, (nint)r0 * ldSrc + c0)), ldSrc,
+                            ref Unsafe.As<T, double>(ref Unsafe.Add(ref dst, (nint)c0 * ldDst + r0)), ldDst);
+                    }
+                    Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, 4, c0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
+                }
+            }
+        }
+        if (r0 < rows)
+            Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, rows - r0, 0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
+    }
+
+    /// <summary>The plain transpose of columns <paramref name="c0"/> .. <paramref name="cols"/> of a rows-tall block.</summary>
+    private static void Scalar(ref T src, int ldSrc, int rows, int c0, int cols, ref T dst, int ldDst)
+    {
+        for (int c = c0; c < cols; c++)
+        {
+            ref T d = ref Unsafe.Add(ref dst, (nint)c * ldDst);
+            for (int r = 0; r < rows; r++)
+                Unsafe.Add(ref d, r) = Unsafe.Add(ref src, (nint)r * ldSrc + c);
+        }
+    }
+
+    /// <summary>Transposes one 8 × 8 float block: unpack pairs, shuffle quads, swap 128-bit halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(ref float src, int ldSrc, ref float dst, int ldDst)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref src);
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref src, (nuint)ldSrc);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref src, (nuint)(2 * ldSrc));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref src, (nuint)(3 * ldSrc));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref src, (nuint)(4 * ldSrc));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref src, (nuint)(5 * ldSrc));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref src, (nuint)(6 * ldSrc));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref src, (nuint)(7 * ldSrc));
+        // t: pairs (r0 r1 interleaved) per 128-bit lane.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        // u: quads (column c of rows 0..3, or 4..7) per 128-bit lane.
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref dst, (nuint)ldDst);
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref dst, (nuint)(2 * ldDst));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref dst, (nuint)(3 * ldDst));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref dst, (nuint)(4 * ldDst));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref dst, (nuint)(5 * ldDst));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref dst, (nuint)(6 * ldDst));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref dst, (nuint)(7 * ldDst));
+    }
+
+    /// <summary>Transposes one 4 × 4 double block: unpack pairs, swap 128-bit halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(ref double src, int ldSrc, ref double dst, int ldDst)
+    {
+        Vector256<double> r0 = Vector256.LoadUnsafe(ref src);
+        Vector256<double> r1 = Vector256.LoadUnsafe(ref src, (nuint)ldSrc);
+        Vector256<double> r2 = Vector256.LoadUnsafe(ref src, (nuint)(2 * ldSrc));
+        Vector256<double> r3 = Vector256.LoadUnsafe(ref src, (nuint)(3 * ldSrc));
+        Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<double> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref dst);
+        Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref dst, (nuint)ldDst);
+        Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref dst, (nuint)(2 * ldDst));
+        Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref dst, (nuint)(3 * ldDst));
+    }
+}
+
+/// <summary>
+/// Per-thread packing buffers, grown on demand and kept: steady-state calls allocate nothing. They live on the
+/// pinned object heap, so a 64-byte aligned start is computed once per buffer.
+/// </summary>
+internal static class PackBuffers<T> where T : unmanaged
+{
+    [ThreadStatic] private static T[]? t_a;
+    [ThreadStatic] private static int t_aOffset;
+    [ThreadStatic] private static T[]? t_b;
+    [ThreadStatic] private static int t_bOffset;
+    [ThreadStatic] private static T[]? t_edge;
+
+    /// <summary>This thread's buffer for the packed A block, at least <paramref name="length"/> long.</summary>
+    public static Span<T> ForA(int length) => Get(ref t_a, ref t_aOffset, length);
+
+    /// <summary>This thread's buffer for the packed B block, at least <paramref name="length"/> long.</summary>
+    public static Span<T> ForB(int length) => Get(ref t_b, ref t_bOffset, length);
+
+    /// <summary>This thread's scratch tile for partial C tiles.</summary>
+    public static Span<T> ForEdgeTile(int length)
+    {
+        T[]? tile = t_edge;
+        if (tile is null || tile.Length < length)
+            t_edge = tile = new T[length];
+        return tile.AsSpan(0, length);
+    }
+
+    private static unsafe Span<T> Get(ref T[]? buffer, ref int offset, int length)
+    {
+        T[]? array = buffer;
+        if (array is null || array.Length - offset < length)
+        {
+            int slack = 64 / sizeof(T);
+            array = GC.AllocateUninitializedArray<T>(length + slack, pinned: true);
+            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+            int misaligned = (int)(address & 63);
+            offset = misaligned == 0 ? 0 : (64 - misaligned) / sizeof(T);
+            buffer = array;
+        }
+        return array.AsSpan(offset, length);
+    }
+}
