@@ -271,7 +271,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         var carry = new T[count * h];                               // (B × H) dh flowing to the previous step
         var carryCell = lstm ? new T[count * h] : [];               // (B × H) dc flowing to the previous step
         var dhStep = new T[count * h];                              // (B × H) total dh at this step
-        var direct = gru ? new T[count * h] : [];                   // (B × H) GRU's z ⊙ dh path to h'
+        var direct = gru || lstm ? new T[count * h] : [];           // (B × H) GRU: the z ⊙ dh path to h'; LSTM: scratch
         var hPrevAll = new T[n * h];                                // (N × H) h' of every row
         T[]? inputGradient = null;
 
@@ -296,7 +296,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                 {
                     ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
                     var dc = carryCell.AsSpan(0, b * h);
-                    LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dIn, dc, h);
+                    LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dIn, dc, direct, h);
                 }
                 else if (gru)
                 {

@@ -159,7 +159,10 @@ public static class Gemm
         }
     }
 
-    /// <summary>Splits C into parts of whole tiles (rows when M has more tiles than N, else columns) and runs each part.</summary>
+    /// <summary>
+    /// Splits C into parts of whole tiles and runs each part. Every part packs all of the operand it does not split,
+    /// so split the longer side of C: rows (each part packs all of op(B), K × N) when M &gt; N, else columns.
+    /// </summary>
     private static unsafe void Parallel<T, TKernel>(int maxThreads, long parallelGrain,
         Transpose transA, Transpose transB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
@@ -168,7 +171,7 @@ public static class Gemm
     {
         int rowTiles = (m + TKernel.MR - 1) / TKernel.MR;
         int colTiles = (n + TKernel.NR - 1) / TKernel.NR;
-        bool splitRows = rowTiles >= colTiles;
+        bool splitRows = m > n;
         long work = (long)m * n * k;
         int parts = (int)Math.Min(Math.Min(maxThreads, Math.Max(1, work / parallelGrain)), splitRows ? rowTiles : colTiles);
         if (parts <= 1)

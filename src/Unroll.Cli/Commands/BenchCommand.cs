@@ -19,7 +19,7 @@ internal static class BenchCommand
         var seq = new Option<int>("--seq") { Description = "Steps per sequence", DefaultValueFactory = _ => 30 };
         var batch = new Option<int>("--batch") { Description = "Sequences per batch", DefaultValueFactory = _ => 64 };
         var threads = new Option<int?>("--threads") { Description = "Threads for the large matrix products (default: all cores)" };
-        var repeats = new Option<int>("--repeats") { Description = "Timed runs per figure (after 3 warm-up runs)", DefaultValueFactory = _ => 20 };
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs per figure (after at least 0.4 s of warm-up)", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var command = new Command("bench", "Time one training step (forward, BPTT, Adam) and one forward pass; report GFLOP/s against the machine's peak")
             { cell, input, hidden, layers, seq, batch, threads, repeats, json };

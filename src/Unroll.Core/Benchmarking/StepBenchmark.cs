@@ -39,7 +39,7 @@ public sealed record BenchmarkResult(double TrainMs, double InferMs, double Trai
 /// <summary>Times training steps and forward passes of a workload with synthetic data (seeded).</summary>
 public static class StepBenchmark
 {
-    /// <summary>Runs the workload: 3 warm-up runs, then <paramref name="repeats"/> timed runs of each figure.</summary>
+    /// <summary>Runs the workload: warm-up runs (at least 5 and 0.4 s), then <paramref name="repeats"/> timed runs of each figure.</summary>
     public static BenchmarkResult Run(Workload workload, int repeats = 20, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(workload);
@@ -70,7 +70,9 @@ public static class StepBenchmark
 
     private static double Median(int repeats, Action run)
     {
-        for (int i = 0; i < 3; i++) run();
+        // Warm up until the JIT's optimised tier is in (it promotes hot methods in the background after ~100 ms).
+        var warmup = Stopwatch.StartNew();
+        for (int i = 0; i < 5 || (warmup.ElapsedMilliseconds < 400 && i < 2000); i++) run();
         var times = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {

@@ -1,7 +1,7 @@
 // Glossary: b rows (sequences running at this step), H hidden units.
 using System.Diagnostics;
 using System.Numerics;
-using static Unroll.Core.Cells.Activations;
+using System.Numerics.Tensors;
 
 namespace Unroll.Core.Cells;
 
@@ -18,9 +18,9 @@ internal static class ElmanCell
     {
         Debug.Assert(a.Length == h.Length);
         if (kind == CellKind.RnnRelu)
-            for (int i = 0; i < a.Length; i++) h[i] = Relu(a[i]);
+            TensorPrimitives.Max(a, T.Zero, h);
         else
-            for (int i = 0; i < a.Length; i++) h[i] = T.Tanh(a[i]);
+            TensorPrimitives.Tanh(a, h);
     }
 
     /// <summary>da = dh ⊙ φ'(a), with φ' computed from the cached h.</summary>

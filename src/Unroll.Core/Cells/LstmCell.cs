@@ -1,7 +1,7 @@
 // Glossary: b rows (sequences running at this step), H hidden units; gate rows are [i | f | g | o], each H wide.
 using System.Diagnostics;
 using System.Numerics;
-using static Unroll.Core.Cells.Activations;
+using System.Numerics.Tensors;
 
 namespace Unroll.Core.Cells;
 
@@ -26,48 +26,69 @@ internal static class LstmCell
         Debug.Assert(gates.Length == rows * 4 * hidden && cPrev.Length == c.Length && c.Length == h.Length);
         for (int r = 0; r < rows; r++)
         {
-            var gi = gates.Slice(r * 4 * hidden, hidden);
-            var gf = gates.Slice(r * 4 * hidden + hidden, hidden);
-            var gg = gates.Slice(r * 4 * hidden + 2 * hidden, hidden);
-            var go = gates.Slice(r * 4 * hidden + 3 * hidden, hidden);
-            var cp = cPrev.Slice(r * hidden, hidden);
+            var row = gates.Slice(r * 4 * hidden, 4 * hidden);
+            var ifGates = row[..(2 * hidden)];
+            var g = row.Slice(2 * hidden, hidden);
+            var o = row.Slice(3 * hidden, hidden);
+            TensorPrimitives.Sigmoid(ifGates, ifGates);
+            TensorPrimitives.Tanh(g, g);
+            TensorPrimitives.Sigmoid(o, o);
             var cr = c.Slice(r * hidden, hidden);
             var hr = h.Slice(r * hidden, hidden);
-            for (int u = 0; u < hidden; u++)
-            {
-                T i = Sigmoid(gi[u]), f = Sigmoid(gf[u]), g = T.Tanh(gg[u]), o = Sigmoid(go[u]);
-                gi[u] = i; gf[u] = f; gg[u] = g; go[u] = o;
-                T cu = f * cp[u] + i * g;
-                cr[u] = cu;
-                hr[u] = o * T.Tanh(cu);
-            }
+            TensorPrimitives.Multiply(row.Slice(hidden, hidden), cPrev.Slice(r * hidden, hidden), cr);   // f ⊙ c'
+            TensorPrimitives.FusedMultiplyAdd(row[..hidden], g, cr, cr);                                   // + i ⊙ g
+            TensorPrimitives.Tanh(cr, hr);
+            TensorPrimitives.Multiply(hr, o, hr);                                                           // o ⊙ tanh(c)
         }
     }
 
     /// <summary>
     /// From dh and the carried dc (b × H), computes the pre-activation gradients (b × 4H) and dc' (b × H, may alias dc).
+    /// <paramref name="scratch"/> holds H values.
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> c,
-        ReadOnlySpan<T> dh, ReadOnlySpan<T> dc, Span<T> dGates, Span<T> dcPrev, int hidden)
+        ReadOnlySpan<T> dh, ReadOnlySpan<T> dc, Span<T> dGates, Span<T> dcPrev, Span<T> scratch, int hidden)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = dh.Length / hidden;
-        Debug.Assert(gates.Length == dGates.Length && dc.Length == dcPrev.Length && c.Length == dh.Length);
+        Debug.Assert(gates.Length == dGates.Length && dc.Length == dcPrev.Length && c.Length == dh.Length && scratch.Length >= hidden);
+        var tc = scratch[..hidden];
         for (int r = 0; r < rows; r++)
         {
             int g0 = r * 4 * hidden, h0 = r * hidden;
-            for (int u = 0; u < hidden; u++)
+            TensorPrimitives.Tanh(c.Slice(h0, hidden), tc);
+            ReadOnlySpan<T> gi = gates.Slice(g0, hidden), gf = gates.Slice(g0 + hidden, hidden);
+            ReadOnlySpan<T> gg = gates.Slice(g0 + 2 * hidden, hidden), go = gates.Slice(g0 + 3 * hidden, hidden);
+            ReadOnlySpan<T> dhr = dh.Slice(h0, hidden), dcr = dc.Slice(h0, hidden), cp = cPrev.Slice(h0, hidden);
+            Span<T> di = dGates.Slice(g0, hidden), df = dGates.Slice(g0 + hidden, hidden);
+            Span<T> dg = dGates.Slice(g0 + 2 * hidden, hidden), dO = dGates.Slice(g0 + 3 * hidden, hidden);
+            Span<T> dcp = dcPrev.Slice(h0, hidden);
+            int u = 0;
+            if (Vector.IsHardwareAccelerated)
             {
-                T i = gates[g0 + u], f = gates[g0 + hidden + u], g = gates[g0 + 2 * hidden + u], o = gates[g0 + 3 * hidden + u];
-                T tc = T.Tanh(c[h0 + u]);
-                T dhu = dh[h0 + u];
-                T dcu = dc[h0 + u] + dhu * o * (T.One - tc * tc);
-                T di = dcu * g, df = dcu * cPrev[h0 + u], dg = dcu * i, dO = dhu * tc;
-                dGates[g0 + u] = di * i * (T.One - i);
-                dGates[g0 + hidden + u] = df * f * (T.One - f);
-                dGates[g0 + 2 * hidden + u] = dg * (T.One - g * g);
-                dGates[g0 + 3 * hidden + u] = dO * o * (T.One - o);
-                dcPrev[h0 + u] = dcu * f;
+                var one = Vector<T>.One;
+                for (; u <= hidden - Vector<T>.Count; u += Vector<T>.Count)
+                {
+                    var i = new Vector<T>(gi[u..]); var f = new Vector<T>(gf[u..]);
+                    var g = new Vector<T>(gg[u..]); var o = new Vector<T>(go[u..]);
+                    var t = new Vector<T>(tc[u..]); var dhu = new Vector<T>(dhr[u..]);
+                    var dcu = new Vector<T>(dcr[u..]) + dhu * o * (one - t * t);
+                    (dcu * g * i * (one - i)).CopyTo(di[u..]);
+                    (dcu * new Vector<T>(cp[u..]) * f * (one - f)).CopyTo(df[u..]);
+                    (dcu * i * (one - g * g)).CopyTo(dg[u..]);
+                    (dhu * t * o * (one - o)).CopyTo(dO[u..]);
+                    (dcu * f).CopyTo(dcp[u..]);
+                }
+            }
+            for (; u < hidden; u++)
+            {
+                T i = gi[u], f = gf[u], g = gg[u], o = go[u], t = tc[u], dhu = dhr[u];
+                T dcu = dcr[u] + dhu * o * (T.One - t * t);
+                di[u] = dcu * g * i * (T.One - i);
+                df[u] = dcu * cp[u] * f * (T.One - f);
+                dg[u] = dcu * i * (T.One - g * g);
+                dO[u] = dhu * t * o * (T.One - o);
+                dcp[u] = dcu * f;
             }
         }
     }
