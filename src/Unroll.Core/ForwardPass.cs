@@ -22,7 +22,18 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>The packed input.</summary>
-    public SequenceBatch<T> Batch { get; }
+    public SequenceBatch<T> Batch { get; private set; }
+
+    /// <summary>Set once a training step's backward pass has overwritten the tape with gradients.</summary>
+    internal bool Consumed { get; set; }
+
+    /// <summary>Points this pass at a new batch so its tape arrays can be reused.</summary>
+    internal ForwardPass<T> Rebind(SequenceBatch<T> batch)
+    {
+        Batch = batch;
+        Consumed = false;
+        return this;
+    }
 
     /// <summary>The head's output for each sequence's last step: (B × O), input order.</summary>
     public T[] Outputs { get; internal set; } = [];

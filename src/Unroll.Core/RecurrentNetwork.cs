@@ -1,6 +1,7 @@
 // Glossary: B sequences, T longest length, N total steps (packed rows), I inputs, H hidden, G gates, O outputs.
 // Packed layout: see SequenceBatch. Shapes in comments are (rows × columns), row-major.
 using System.Numerics;
+using System.Numerics.Tensors;
 using Unroll.Core.Cells;
 using Unroll.Numerics;
 
@@ -151,6 +152,13 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     /// <param name="batch">The packed sequences.</param>
     /// <param name="initialState">The state to start from (zeros when null), e.g. the final state of a previous call.</param>
     public ForwardPass<T> Forward(SequenceBatch<T> batch, RecurrentState<T>? initialState = null)
+        => ForwardCore(batch, initialState, reuse: null);
+
+    /// <summary>
+    /// <see cref="Forward(SequenceBatch{T}, RecurrentState{T}?)"/> writing its tape into <paramref name="reuse"/>'s arrays
+    /// where they are large enough: a training loop allocates nothing per step once sizes settle.
+    /// </summary>
+    internal ForwardPass<T> ForwardCore(SequenceBatch<T> batch, RecurrentState<T>? initialState, ForwardPass<T>? reuse)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.InputSize != Shape.InputSize)
@@ -158,23 +166,28 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         initialState?.Validate(Shape, batch.Count);
 
         int count = batch.Count, n = batch.TotalSteps, h = Shape.HiddenSize, gh = Shape.GateRows;
-        var pass = new ForwardPass<T>(batch, Shape.Layers);
+        var pass = reuse is not null && reuse.Gates.Length == Shape.Layers ? reuse.Rebind(batch) : new ForwardPass<T>(batch, Shape.Layers);
+        bool gru = Shape.Cell == CellKind.Gru, lstm = Shape.Cell == CellKind.Lstm;
         var input = batch.Packed;                                   // (N × in)
-        T[] gatesHidden = Shape.Cell == CellKind.Gru ? new T[count * gh] : [];  // (B × 3H) scratch
+        T[] gatesHidden = gru ? Fit(ref _gatesHiddenScratch, count * gh) : [];  // (B × 3H) scratch
+        var bias = Fit(ref _biasScratch, gh);                       // (GH): b_ih + b_hh, or b_ih alone for GRU
         for (int l = 0; l < Shape.Layers; l++)
         {
             int inSize = Shape.LayerInputSize(l);
-            var h0 = pass.InitialHidden[l] = ToSorted(initialState?.Hidden[l], batch, h);
-            var c0 = pass.InitialCell[l] = Shape.Cell == CellKind.Lstm ? ToSorted(initialState?.Cell?[l], batch, h) : [];
-            var gates = pass.Gates[l] = new T[n * gh];              // (N × GH)
-            var hidden = pass.Hidden[l] = new T[n * h];             // (N × H)
-            var cell = pass.Cell[l] = Shape.Cell == CellKind.Lstm ? new T[n * h] : [];
-            var hiddenN = pass.HiddenN[l] = Shape.Cell == CellKind.Gru ? new T[n * h] : [];
+            var h0 = pass.InitialHidden[l] = ToSorted(initialState?.Hidden[l], batch, h, pass.InitialHidden[l]);
+            var c0 = pass.InitialCell[l] = lstm ? ToSorted(initialState?.Cell?[l], batch, h, pass.InitialCell[l]) : [];
+            var gates = Fit(ref pass.Gates[l], n * gh);              // (N × GH)
+            var hidden = Fit(ref pass.Hidden[l], n * h);             // (N × H)
+            var cell = lstm ? Fit(ref pass.Cell[l], n * h) : [];
+            var hiddenN = gru ? Fit(ref pass.HiddenN[l], n * h) : [];
             T[] wih = _weightIh[l].Value, whh = _weightHh[l].Value, bih = _biasIh[l].Value, bhh = _biasHh[l].Value;
 
-            // The input projection of all steps as one product: gates = X·W_ihᵀ + b_ih   (N × GH)
-            Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, gh, inSize, input, inSize, wih, inSize, gates, gh, accumulate: false);
-            AddRowBias(gates, bih, n);
+            // The input projection of all steps as one product, both biases folded in (GRU keeps b_hh for each step,
+            // since its reset multiplies W_hn·h' + b_hn):   gates = X·W_ihᵀ + b_ih (+ b_hh)   (N × GH)
+            if (gru) bih.CopyTo(bias, 0);
+            else TensorPrimitives.Add(bih, bhh, bias);
+            FillRows(gates, bias, n);
+            Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, gh, inSize, input, inSize, wih, inSize, gates, gh, accumulate: true);
 
             for (int t = 0; t < batch.MaxLength; t++)
             {
@@ -182,17 +195,16 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                 ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
                 var gatesT = gates.AsSpan(row * gh, b * gh);         // (b × GH)
                 var hiddenT = hidden.AsSpan(row * h, b * h);         // (b × H)
-                if (Shape.Cell == CellKind.Gru)
+                if (gru)
                 {
                     var gh_t = gatesHidden.AsSpan(0, b * gh);
-                    Gemm.Multiply<T>(Transpose.No, Transpose.Yes, b, gh, h, hPrev, h, whh, h, gh_t, gh, accumulate: false);
-                    AddRowBias(gh_t, bhh, b);
+                    FillRows(gh_t, bhh, b);
+                    Gemm.Multiply<T>(Transpose.No, Transpose.Yes, b, gh, h, hPrev, h, whh, h, gh_t, gh, accumulate: true);
                     GruCell.Forward<T>(gatesT, gh_t, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenT, h);
                     continue;
                 }
                 Gemm.Multiply<T>(Transpose.No, Transpose.Yes, b, gh, h, hPrev, h, whh, h, gatesT, gh, accumulate: true);
-                AddRowBias(gatesT, bhh, b);
-                if (Shape.Cell == CellKind.Lstm)
+                if (lstm)
                 {
                     ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
                     LstmCell.Forward<T>(gatesT, cPrev, cell.AsSpan(row * h, b * h), hiddenT, h);
@@ -217,8 +229,8 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         pass.LastHidden = finalHidden[^1];                          // (B × H)
         int o = Shape.OutputSize;
         var outputs = new T[count * o];                             // (B × O) = h_last·W_headᵀ + b_head
-        Gemm.Multiply<T>(Transpose.No, Transpose.Yes, count, o, h, pass.LastHidden, h, _headWeight.Value, h, outputs, o, accumulate: false);
-        AddRowBias(outputs, _headBias.Value, count);
+        FillRows(outputs, _headBias.Value, count);
+        Gemm.Multiply<T>(Transpose.No, Transpose.Yes, count, o, h, pass.LastHidden, h, _headWeight.Value, h, outputs, o, accumulate: true);
         pass.Outputs = outputs;
         return pass;
     }
@@ -233,8 +245,8 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         int h = Shape.HiddenSize, o = Shape.OutputSize, length = pass.Batch.Lengths[sequence];
         var top = pass.TopHiddenOf(sequence, h);
         var outputs = new T[length * o];
-        Gemm.Multiply<T>(Transpose.No, Transpose.Yes, length, o, h, top, h, _headWeight.Value, h, outputs, o, accumulate: false);
-        AddRowBias(outputs, _headBias.Value, length);
+        FillRows(outputs, _headBias.Value, length);
+        Gemm.Multiply<T>(Transpose.No, Transpose.Yes, length, o, h, top, h, _headWeight.Value, h, outputs, o, accumulate: true);
         return outputs;
     }
 
@@ -245,8 +257,17 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     /// <param name="outputGradient">dLoss/dOutputs, (B × O) in input order.</param>
     /// <param name="options">Truncation and input-gradient options.</param>
     public BackwardResult<T> Backward(ForwardPass<T> pass, ReadOnlySpan<T> outputGradient, BackwardOptions? options = null)
+        => BackwardCore(pass, outputGradient, options, consumeTape: false);
+
+    /// <summary>
+    /// BPTT; with <paramref name="consumeTape"/> the pre-activation gradients overwrite the tape's gates step by step
+    /// (each step's gates are read once, just before), so training keeps no second (N × GH) array. The pass cannot be
+    /// differentiated again afterwards.
+    /// </summary>
+    internal BackwardResult<T> BackwardCore(ForwardPass<T> pass, ReadOnlySpan<T> outputGradient, BackwardOptions? options, bool consumeTape)
     {
         ArgumentNullException.ThrowIfNull(pass);
+        if (pass.Consumed) throw new InvalidOperationException("this forward pass was already differentiated by a training step; run Forward again");
         options ??= new BackwardOptions();
         var batch = pass.Batch;
         int count = batch.Count, n = batch.TotalSteps, h = Shape.HiddenSize, gh = Shape.GateRows, o = Shape.OutputSize;
@@ -258,38 +279,46 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         // Head: out = h_last·Wᵀ + b.   dW += dOutᵀ·h_last (O × H); db += Σ dOut; dh_last = dOut·W (B × H)
         Gemm.Multiply<T>(Transpose.Yes, Transpose.No, o, h, count, outputGradient, o, pass.LastHidden, h, _headWeight.Gradient, h, accumulate: true);
         AddColumnSums(outputGradient, _headBias.Gradient, count);
-        var dLast = new T[count * h];
+        if (pass.Consumed) throw new InvalidOperationException("this forward pass was already differentiated by a training step; run Forward again");
+        var dLast = Fit(ref _dLast, count * h);
         Gemm.Multiply<T>(Transpose.No, Transpose.No, count, h, o, outputGradient, o, _headWeight.Value, h, dLast, h, accumulate: false);
 
-        var dHidden = new T[n * h];                                 // (N × H): dLoss/dh from above, per packed row
+        var dHidden = Fit(ref _dHidden, n * h);                     // (N × H): dLoss/dh from above, per packed row
+        Array.Clear(dHidden, 0, n * h);
         for (int i = 0; i < count; i++)
             dLast.AsSpan(i * h, h).CopyTo(dHidden.AsSpan(batch.LastRow(i) * h, h));
 
         bool gru = Shape.Cell == CellKind.Gru, lstm = Shape.Cell == CellKind.Lstm;
-        var dGatesIn = new T[n * gh];                               // (N × GH) pre-activation gradients, input half
-        var dGatesHidden = gru ? new T[n * gh] : dGatesIn;          // (N × GH) hidden half (the same array but for GRU)
-        var carry = new T[count * h];                               // (B × H) dh flowing to the previous step
-        var carryCell = lstm ? new T[count * h] : [];               // (B × H) dc flowing to the previous step
-        var dhStep = new T[count * h];                              // (B × H) total dh at this step
-        var direct = gru || lstm ? new T[count * h] : [];           // (B × H) GRU: the z ⊙ dh path to h'; LSTM: scratch
-        var hPrevAll = new T[n * h];                                // (N × H) h' of every row
+        T[] dGatesIn = consumeTape ? [] : Fit(ref _dGatesIn, n * gh); // (N × GH) pre-activation gradients, input half
+        T[] dGatesHidden = gru ? Fit(ref _dGatesHidden, n * gh) : dGatesIn; // (N × GH) hidden half (the same but for GRU)
+        var carry = Fit(ref _carry, count * h);                     // (B × H) dh flowing to the previous step
+        var carryCell = lstm ? Fit(ref _carryCell, count * h) : []; // (B × H) dc flowing to the previous step
+        var dhStep = Fit(ref _dhStep, count * h);                   // (B × H) total dh at this step
+        var direct = gru || lstm ? Fit(ref _direct, Math.Max(count, 1) * h) : []; // GRU: the z ⊙ dh path to h'; LSTM: scratch
+        var hPrevAll = Fit(ref _hPrevAll, n * h);                   // (N × H) h' of every row
+        var biasSums = Fit(ref _biasScratch, gh);                   // (GH) column sums of a gradient
         T[]? inputGradient = null;
+        if (consumeTape) pass.Consumed = true;
 
         for (int l = Shape.Layers - 1; l >= 0; l--)
         {
             int inSize = Shape.LayerInputSize(l);
             T[] gates = pass.Gates[l], hidden = pass.Hidden[l], cell = pass.Cell[l], hiddenN = pass.HiddenN[l];
             T[] h0 = pass.InitialHidden[l], c0 = pass.InitialCell[l], whh = _weightHh[l].Value;
-            Array.Clear(carry);
-            if (lstm) Array.Clear(carryCell);
+            if (consumeTape)
+            {
+                dGatesIn = gates;
+                if (!gru) dGatesHidden = gates;
+            }
+            Array.Clear(carry, 0, count * h);
+            if (lstm) Array.Clear(carryCell, 0, count * h);
 
             for (int t = batch.MaxLength - 1; t >= 0; t--)
             {
                 int b = batch.BatchSizes[t], row = batch.Offsets[t];
                 ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
                 var dh = dhStep.AsSpan(0, b * h);
-                var fromAbove = dHidden.AsSpan(row * h, b * h);
-                for (int k = 0; k < dh.Length; k++) dh[k] = fromAbove[k] + carry[k];
+                TensorPrimitives.Add(dHidden.AsSpan(row * h, b * h), carry.AsSpan(0, b * h), dh);
                 var dIn = dGatesIn.AsSpan(row * gh, b * gh);
                 var dHid = dGatesHidden.AsSpan(row * gh, b * gh);
                 if (lstm)
@@ -309,7 +338,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                 // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H)
                 Gemm.Multiply<T>(Transpose.No, Transpose.No, b, h, gh, dHid, gh, whh, h, carry, h, accumulate: false);
                 if (gru)
-                    for (int k = 0; k < b * h; k++) carry[k] += direct[k];
+                    TensorPrimitives.Add(carry.AsSpan(0, b * h), direct.AsSpan(0, b * h), carry.AsSpan(0, b * h));
                 hPrev.CopyTo(hPrevAll.AsSpan(row * h, b * h));
                 if (options.TruncateSteps is int window)
                     for (int j = 0; j < b; j++)
@@ -323,9 +352,11 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             // Weight gradients as one product over all steps.
             var layerInput = l == 0 ? batch.Packed : pass.Hidden[l - 1];
             Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, inSize, n, dGatesIn, gh, layerInput, inSize, _weightIh[l].Gradient, inSize, accumulate: true);
-            AddColumnSums(dGatesIn, _biasIh[l].Gradient, n);
+            ColumnSums(dGatesIn, biasSums, n);
+            TensorPrimitives.Add(_biasIh[l].Gradient, biasSums, _biasIh[l].Gradient);
             Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, h, n, dGatesHidden, gh, hPrevAll, h, _weightHh[l].Gradient, h, accumulate: true);
-            AddColumnSums(dGatesHidden, _biasHh[l].Gradient, n);
+            if (gru) ColumnSums(dGatesHidden, biasSums, n);      // else the same sums: both biases enter the same pre-activation
+            TensorPrimitives.Add(_biasHh[l].Gradient, biasSums, _biasHh[l].Gradient);
 
             // dX = dA_input·W_ih   (N × in): the gradient flowing into the layer below, or into the input.
             if (l > 0)
@@ -341,30 +372,43 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         return new BackwardResult<T>(batch, inputGradient);
     }
 
-    private static void AddRowBias(Span<T> matrix, ReadOnlySpan<T> bias, int rows)
+    // Workspace reused across calls (a network runs one backward pass at a time).
+    private T[] _gatesHiddenScratch = [], _biasScratch = [], _dLast = [], _dHidden = [], _dGatesIn = [], _dGatesHidden = [],
+        _carry = [], _carryCell = [], _dhStep = [], _direct = [], _hPrevAll = [];
+
+    /// <summary>The array in <paramref name="slot"/> if it holds at least <paramref name="length"/> values, else a new one there.</summary>
+    internal static T[] Fit(ref T[] slot, int length)
     {
-        int width = bias.Length;
-        for (int r = 0; r < rows; r++)
-        {
-            var row = matrix.Slice(r * width, width);
-            for (int k = 0; k < width; k++) row[k] += bias[k];
-        }
+        if (slot is null || slot.Length < length) slot = new T[length];
+        return slot;
+    }
+
+    private static void FillRows(Span<T> matrix, ReadOnlySpan<T> row, int rows)
+    {
+        int width = row.Length;
+        for (int r = 0; r < rows; r++) row.CopyTo(matrix.Slice(r * width, width));
+    }
+
+    private static void ColumnSums(ReadOnlySpan<T> matrix, Span<T> sums, int rows)
+    {
+        sums.Clear();
+        AddColumnSums(matrix, sums, rows);
     }
 
     private static void AddColumnSums(ReadOnlySpan<T> matrix, Span<T> sums, int rows)
     {
         int width = sums.Length;
-        for (int r = 0; r < rows; r++)
-        {
-            var row = matrix.Slice(r * width, width);
-            for (int k = 0; k < width; k++) sums[k] += row[k];
-        }
+        for (int r = 0; r < rows; r++) TensorPrimitives.Add(sums, matrix.Slice(r * width, width), sums);
     }
 
-    private static T[] ToSorted(T[]? inputOrder, SequenceBatch<T> batch, int h)
+    private static T[] ToSorted(T[]? inputOrder, SequenceBatch<T> batch, int h, T[]? reuse = null)
     {
-        var sorted = new T[batch.Count * h];
-        if (inputOrder is null) return sorted;
+        var sorted = reuse is not null && reuse.Length == batch.Count * h ? reuse : new T[batch.Count * h];
+        if (inputOrder is null)
+        {
+            Array.Clear(sorted);
+            return sorted;
+        }
         for (int j = 0; j < batch.Count; j++)
             inputOrder.AsSpan(batch.SortedToInput[j] * h, h).CopyTo(sorted.AsSpan(j * h, h));
         return sorted;

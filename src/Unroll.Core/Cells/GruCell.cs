@@ -1,6 +1,7 @@
 // Glossary: b rows (sequences running at this step), H hidden units; gate rows are [r | z | n], each H wide.
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using static Unroll.Core.Cells.Activations;
 
 namespace Unroll.Core.Cells;
@@ -27,6 +28,12 @@ internal static class GruCell
     {
         int rows = h.Length / hidden;
         Debug.Assert(gatesIn.Length == rows * 3 * hidden && gatesHidden.Length == gatesIn.Length && hPrev.Length == h.Length);
+        if (typeof(T) == typeof(float))
+        {
+            ForwardFloat(MemoryMarshal.Cast<T, float>(gatesIn), MemoryMarshal.Cast<T, float>(gatesHidden), MemoryMarshal.Cast<T, float>(hPrev),
+                MemoryMarshal.Cast<T, float>(hn), MemoryMarshal.Cast<T, float>(h), hidden);
+            return;
+        }
         for (int row = 0; row < rows; row++)
         {
             int g0 = row * 3 * hidden, h0 = row * hidden;
@@ -55,7 +62,26 @@ internal static class GruCell
         for (int row = 0; row < rows; row++)
         {
             int g0 = row * 3 * hidden, h0 = row * hidden;
-            for (int u = 0; u < hidden; u++)
+            int u = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var one = Vector<T>.One;
+                for (; u <= hidden - Vector<T>.Count; u += Vector<T>.Count)
+                {
+                    var r = new Vector<T>(gates[(g0 + u)..]);
+                    var z = new Vector<T>(gates[(g0 + hidden + u)..]);
+                    var n = new Vector<T>(gates[(g0 + 2 * hidden + u)..]);
+                    var dhu = new Vector<T>(dh[(h0 + u)..]);
+                    var dAn = dhu * (one - z) * (one - n * n);
+                    var dAr = dAn * new Vector<T>(hn[(h0 + u)..]) * r * (one - r);
+                    var dAz = dhu * (new Vector<T>(hPrev[(h0 + u)..]) - n) * z * (one - z);
+                    dAr.CopyTo(dGatesIn[(g0 + u)..]); dAr.CopyTo(dGatesHidden[(g0 + u)..]);
+                    dAz.CopyTo(dGatesIn[(g0 + hidden + u)..]); dAz.CopyTo(dGatesHidden[(g0 + hidden + u)..]);
+                    dAn.CopyTo(dGatesIn[(g0 + 2 * hidden + u)..]); (dAn * r).CopyTo(dGatesHidden[(g0 + 2 * hidden + u)..]);
+                    (dhu * z).CopyTo(dhPrevDirect[(h0 + u)..]);
+                }
+            }
+            for (; u < hidden; u++)
             {
                 T r = gates[g0 + u], z = gates[g0 + hidden + u], n = gates[g0 + 2 * hidden + u];
                 T dhu = dh[h0 + u];
@@ -69,6 +95,37 @@ internal static class GruCell
                 dGatesIn[g0 + hidden + u] = dAz; dGatesHidden[g0 + hidden + u] = dAz;
                 dGatesIn[g0 + 2 * hidden + u] = dAn; dGatesHidden[g0 + 2 * hidden + u] = dAn * r;
                 dhPrevDirect[h0 + u] = dhu * z;
+            }
+        }
+    }
+
+    /// <summary>The float path of <see cref="Forward{T}"/>: every gate and h in one vectorised pass over each row.</summary>
+    private static void ForwardFloat(Span<float> gatesIn, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev,
+        Span<float> hn, Span<float> h, int hidden)
+    {
+        int rows = h.Length / hidden, width = Vector<float>.Count;
+        for (int row = 0; row < rows; row++)
+        {
+            int g0 = row * 3 * hidden, h0 = row * hidden, u = 0;
+            for (; u <= hidden - width; u += width)
+            {
+                var hiddenN = new Vector<float>(gatesHidden[(g0 + 2 * hidden + u)..]);
+                var r = FastMath.Sigmoid(new Vector<float>(gatesIn[(g0 + u)..]) + new Vector<float>(gatesHidden[(g0 + u)..]));
+                var z = FastMath.Sigmoid(new Vector<float>(gatesIn[(g0 + hidden + u)..]) + new Vector<float>(gatesHidden[(g0 + hidden + u)..]));
+                var n = FastMath.Tanh(new Vector<float>(gatesIn[(g0 + 2 * hidden + u)..]) + r * hiddenN);
+                r.CopyTo(gatesIn[(g0 + u)..]); z.CopyTo(gatesIn[(g0 + hidden + u)..]); n.CopyTo(gatesIn[(g0 + 2 * hidden + u)..]);
+                hiddenN.CopyTo(hn[(h0 + u)..]);
+                ((Vector<float>.One - z) * n + z * new Vector<float>(hPrev[(h0 + u)..])).CopyTo(h[(h0 + u)..]);
+            }
+            for (; u < hidden; u++)
+            {
+                float hiddenN = gatesHidden[g0 + 2 * hidden + u];
+                float r = FastMath.Sigmoid(gatesIn[g0 + u] + gatesHidden[g0 + u]);
+                float z = FastMath.Sigmoid(gatesIn[g0 + hidden + u] + gatesHidden[g0 + hidden + u]);
+                float n = FastMath.Tanh(gatesIn[g0 + 2 * hidden + u] + r * hiddenN);
+                gatesIn[g0 + u] = r; gatesIn[g0 + hidden + u] = z; gatesIn[g0 + 2 * hidden + u] = n;
+                hn[h0 + u] = hiddenN;
+                h[h0 + u] = (1f - z) * n + z * hPrev[h0 + u];
             }
         }
     }

@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Unroll.Core.Cells;
 
@@ -24,6 +25,12 @@ internal static class LstmCell
     {
         int rows = h.Length / hidden;
         Debug.Assert(gates.Length == rows * 4 * hidden && cPrev.Length == c.Length && c.Length == h.Length);
+        if (typeof(T) == typeof(float))
+        {
+            ForwardFloat(MemoryMarshal.Cast<T, float>(gates), MemoryMarshal.Cast<T, float>(cPrev),
+                MemoryMarshal.Cast<T, float>(c), MemoryMarshal.Cast<T, float>(h), hidden);
+            return;
+        }
         for (int r = 0; r < rows; r++)
         {
             var row = gates.Slice(r * 4 * hidden, 4 * hidden);
@@ -42,6 +49,42 @@ internal static class LstmCell
         }
     }
 
+    /// <summary>The float path: every gate, c and h in one pass over each row, vectorised.</summary>
+    private static void ForwardFloat(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden)
+    {
+        int rows = h.Length / hidden, width = Vector<float>.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            var gi = gates.Slice(r * 4 * hidden, hidden);
+            var gf = gates.Slice(r * 4 * hidden + hidden, hidden);
+            var gg = gates.Slice(r * 4 * hidden + 2 * hidden, hidden);
+            var go = gates.Slice(r * 4 * hidden + 3 * hidden, hidden);
+            var cp = cPrev.Slice(r * hidden, hidden);
+            var cr = c.Slice(r * hidden, hidden);
+            var hr = h.Slice(r * hidden, hidden);
+            int u = 0;
+            for (; u <= hidden - width; u += width)
+            {
+                var i = FastMath.Sigmoid(new Vector<float>(gi[u..]));
+                var f = FastMath.Sigmoid(new Vector<float>(gf[u..]));
+                var g = FastMath.Tanh(new Vector<float>(gg[u..]));
+                var o = FastMath.Sigmoid(new Vector<float>(go[u..]));
+                var cu = f * new Vector<float>(cp[u..]) + i * g;
+                i.CopyTo(gi[u..]); f.CopyTo(gf[u..]); g.CopyTo(gg[u..]); o.CopyTo(go[u..]);
+                cu.CopyTo(cr[u..]);
+                (o * FastMath.Tanh(cu)).CopyTo(hr[u..]);
+            }
+            for (; u < hidden; u++)
+            {
+                float i = FastMath.Sigmoid(gi[u]), f = FastMath.Sigmoid(gf[u]), g = FastMath.Tanh(gg[u]), o = FastMath.Sigmoid(go[u]);
+                gi[u] = i; gf[u] = f; gg[u] = g; go[u] = o;
+                float cu = f * cp[u] + i * g;
+                cr[u] = cu;
+                hr[u] = o * FastMath.Tanh(cu);
+            }
+        }
+    }
+
     /// <summary>
     /// From dh and the carried dc (b × H), computes the pre-activation gradients (b × 4H) and dc' (b × H, may alias dc).
     /// <paramref name="scratch"/> holds H values.
@@ -56,7 +99,8 @@ internal static class LstmCell
         for (int r = 0; r < rows; r++)
         {
             int g0 = r * 4 * hidden, h0 = r * hidden;
-            TensorPrimitives.Tanh(c.Slice(h0, hidden), tc);
+            if (typeof(T) == typeof(float)) TanhFloat(MemoryMarshal.Cast<T, float>(c.Slice(h0, hidden)), MemoryMarshal.Cast<T, float>(tc));
+            else TensorPrimitives.Tanh(c.Slice(h0, hidden), tc);
             ReadOnlySpan<T> gi = gates.Slice(g0, hidden), gf = gates.Slice(g0 + hidden, hidden);
             ReadOnlySpan<T> gg = gates.Slice(g0 + 2 * hidden, hidden), go = gates.Slice(g0 + 3 * hidden, hidden);
             ReadOnlySpan<T> dhr = dh.Slice(h0, hidden), dcr = dc.Slice(h0, hidden), cp = cPrev.Slice(h0, hidden);
@@ -91,5 +135,12 @@ internal static class LstmCell
                 dcp[u] = dcu * f;
             }
         }
+    }
+
+    private static void TanhFloat(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int u = 0, width = Vector<float>.Count;
+        for (; u <= x.Length - width; u += width) FastMath.Tanh(new Vector<float>(x[u..])).CopyTo(y[u..]);
+        for (; u < x.Length; u++) y[u] = FastMath.Tanh(x[u]);
     }
 }

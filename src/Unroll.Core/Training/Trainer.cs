@@ -31,6 +31,7 @@ public sealed class TrainingDivergedException(string message) : Exception(messag
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _snapshot;
+    private ForwardPass<T>? _pass;   // its tape arrays are reused step after step
 
     /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
     public Trainer(RecurrentNetwork<T> network, IOptimizer<T> optimizer, TrainerOptions? options = null)
@@ -65,13 +66,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// weights are left as they were before this step.</exception>
     public StepResult Step(SequenceBatch<T> batch, ReadOnlySpan<T> targets, double learningRate)
     {
-        var pass = Network.Forward(batch);
+        var pass = _pass = Network.ForwardCore(batch, null, _pass);
         var dOut = new T[pass.Outputs.Length];
         double loss = double.CreateChecked(Losses.Compute(Options.Loss, pass.Outputs, targets, dOut, Options.HuberDelta));
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException($"the loss became {loss} before the update; the weights were not changed. Try a lower learning rate or gradient clipping");
         Network.ZeroGradients();
-        Network.Backward(pass, dOut, new BackwardOptions { TruncateSteps = Options.TruncateSteps });
+        Network.BackwardCore(pass, dOut, new BackwardOptions { TruncateSteps = Options.TruncateSteps }, consumeTape: true);
         double norm = Options.ClipNorm is double clip
             ? GradientClipping.ClipGlobalNorm(Network.Parameters, clip)
             : GradientClipping.GlobalNorm(Network.Parameters);
