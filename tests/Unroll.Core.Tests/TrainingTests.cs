@@ -192,3 +192,34 @@ public class TrainerTests
         for (int i = 0; i < 4; i++) Assert.InRange(predictions[i][0], Targets[i] - 0.1, Targets[i] + 0.1);
     }
 }
+
+public class TrainerGradientTests
+{
+    public static IEnumerable<object[]> Cells() => Enum.GetValues<CellKind>().Select(c => new object[] { c });
+
+    /// <summary>The training step reuses its tape and overwrites it with gradients; its update must still be exact.</summary>
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void Step_Sgd_MovesEachWeightByLearningRateTimesTheReferenceGradient(CellKind cell)
+    {
+        var shape = new NetworkShape(cell, 2, 5, 2, 2);
+        var network = RecurrentNetwork<double>.Create(shape, 21);
+        var reference = network.Clone();
+        var sequences = TestData.Sequences<double>(3, 2, 4, 9, 1, 6);
+        double[] targets = [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8];
+        var trainer = new Trainer<double>(network, Optimizer.Create<double>(OptimizerKind.Sgd), new TrainerOptions { Loss = LossKind.SumSquared });
+        for (int step = 0; step < 3; step++)
+        {
+            var batch = network.Pack(sequences);
+            trainer.Step(batch, targets, 0.01);
+            var pass = reference.Forward(reference.Pack(sequences));
+            reference.ZeroGradients();
+            reference.Backward(pass, TestData.SumSquared(pass.Outputs, targets).Gradient);
+            foreach (var p in reference.Parameters)
+                for (int i = 0; i < p.Value.Length; i++) p.Value[i] -= 0.01 * p.Gradient[i];
+            for (int k = 0; k < network.Parameters.Count; k++)
+                for (int i = 0; i < network.Parameters[k].Value.Length; i++)
+                    TestData.Close(reference.Parameters[k].Value[i], network.Parameters[k].Value[i], 1e-12, 1e-14, $"step {step} {network.Parameters[k].Name}[{i}]");
+        }
+    }
+}
