@@ -3,9 +3,20 @@ using Unroll.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*Gemm*'   BenchmarkDotNet, reference as baseline
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --gflops              quick GFLOP/s against the measured peak
+// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --small               quick µs of the engine's small, skinny products
+// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*WorkloadBenchmarks*W4*' --job short
+//                                                    one training step and one forward pass of a workload (W0..W6)
+// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*EngineGemmBenchmarks*W1*'
+//                                                    the engine's products for a workload, reference as baseline
+// benchmarks/compare.sh                              the workloads against PyTorch, as a markdown table
 if (args.Length > 0 && args[0] == "--gflops")
 {
     GemmThroughput.Run(Console.Out);
+    return;
+}
+if (args.Length > 0 && args[0] == "--small")
+{
+    GemmSmallShapes.Run(Console.Out);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

@@ -188,6 +188,8 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             else TensorPrimitives.Add(bih, bhh, bias);
             FillRows(gates, bias, n);
             Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, gh, inSize, input, inSize, wih, inSize, gates, gh, accumulate: true);
+            // W_hhᵀ (H × GH) multiplies every step: pack it once when the products are large enough to be packed.
+            var packedWhh = PackedFor(ref _packedForward, l, Transpose.Yes, gh, h, whh, batch.BatchSizes[0]);
 
             for (int t = 0; t < batch.MaxLength; t++)
             {
@@ -199,11 +201,11 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                 {
                     var gh_t = gatesHidden.AsSpan(0, b * gh);
                     FillRows(gh_t, bhh, b);
-                    Gemm.Multiply<T>(Transpose.No, Transpose.Yes, b, gh, h, hPrev, h, whh, h, gh_t, gh, accumulate: true);
+                    MultiplyStep(packedWhh, Transpose.Yes, b, gh, h, hPrev, whh, gh_t);
                     GruCell.Forward<T>(gatesT, gh_t, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenT, h);
                     continue;
                 }
-                Gemm.Multiply<T>(Transpose.No, Transpose.Yes, b, gh, h, hPrev, h, whh, h, gatesT, gh, accumulate: true);
+                MultiplyStep(packedWhh, Transpose.Yes, b, gh, h, hPrev, whh, gatesT);
                 if (lstm)
                 {
                     ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
@@ -312,6 +314,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             }
             Array.Clear(carry, 0, count * h);
             if (lstm) Array.Clear(carryCell, 0, count * h);
+            var packedWhh = PackedFor(ref _packedBackward, l, Transpose.No, h, gh, whh, batch.BatchSizes[0]);   // W_hh (GH × H)
 
             for (int t = batch.MaxLength - 1; t >= 0; t--)
             {
@@ -336,7 +339,8 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                     ElmanCell.Backward<T>(Shape.Cell, hidden.AsSpan(row * h, b * h), dh, dIn);
                 }
                 // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H)
-                Gemm.Multiply<T>(Transpose.No, Transpose.No, b, h, gh, dHid, gh, whh, h, carry, h, accumulate: false);
+                carry.AsSpan(0, b * h).Clear();
+                MultiplyStep(packedWhh, Transpose.No, b, h, gh, dHid, whh, carry);
                 if (gru)
                     TensorPrimitives.Add(carry.AsSpan(0, b * h), direct.AsSpan(0, b * h), carry.AsSpan(0, b * h));
                 hPrev.CopyTo(hPrevAll.AsSpan(row * h, b * h));
@@ -375,6 +379,30 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     // Workspace reused across calls (a network runs one backward pass at a time).
     private T[] _gatesHiddenScratch = [], _biasScratch = [], _dLast = [], _dHidden = [], _dGatesIn = [], _dGatesHidden = [],
         _carry = [], _carryCell = [], _dhStep = [], _direct = [], _hPrevAll = [];
+
+    private PackedMatrix<T>?[] _packedForward = [], _packedBackward = [];
+
+    /// <summary>
+    /// op(W) packed for the per-step products of layer <paramref name="layer"/> when the largest step
+    /// (<paramref name="rows"/> sequences) takes the packed path; null when plain products are as fast.
+    /// </summary>
+    private PackedMatrix<T>? PackedFor(ref PackedMatrix<T>?[] slots, int layer, Transpose transB, int n, int k, T[] weights, int rows)
+    {
+        if (slots.Length != Shape.Layers) slots = new PackedMatrix<T>?[Shape.Layers];
+        if (!PackedMatrix<T>.Pays(rows, n, k, transB)) return null;   // (the largest step decides)
+        var packed = slots[layer] ??= new PackedMatrix<T>();
+        packed.Pack(transB, n, k, weights, transB == Transpose.Yes ? k : n);
+        return packed;
+    }
+
+    /// <summary>C (b × n) += op(A)·op(W), through the packed W where it pays for this many rows.</summary>
+    private static void MultiplyStep(PackedMatrix<T>? packed, Transpose transB, int b, int n, int k, ReadOnlySpan<T> a, T[] weights, Span<T> c)
+    {
+        if (packed is not null && PackedMatrix<T>.Pays(b, n, k, transB))
+            packed.Multiply(Transpose.No, b, a, k, c, n, accumulate: true);
+        else
+            Gemm.Multiply<T>(Transpose.No, transB, b, n, k, a, k, weights, transB == Transpose.Yes ? k : n, c, n, accumulate: true);
+    }
 
     /// <summary>The array in <paramref name="slot"/> if it holds at least <paramref name="length"/> values, else a new one there.</summary>
     internal static T[] Fit(ref T[] slot, int length)

@@ -1,7 +1,9 @@
 // Glossary: M, N, K are the sizes of C (M × N) = op(A) (M × K) · op(B) (K × N); all matrices row-major,
 // with leading dimensions lda, ldb, ldc (the distance between consecutive rows in the span).
-//   unpacked path  GemmUnpacked: products of at most 2048 multiply-adds, or C with at most 3 rows or columns
-//                  (batch 1, a one-output head); no packing, no buffers, one thread
+//   unpacked path  GemmUnpacked: products of at most 2048 multiply-adds, C with at most 3 rows or columns
+//                  (batch 1, a one-output head), and with vectors K of at most 8 (an input projection with few
+//                  features) or C at most 32 columns wide with B stored (K, N) (dWhh, dh with H ≤ 32); no packing,
+//                  rows split over threads in whole register blocks
 //   packed path    GemmPacked (blocking, packing, register micro-kernels) on 1..MaxThreads threads
 //   part           one thread's share: a range of C's rows, or of its columns, rounded to whole MR / NR tiles
 // Typical RNN shapes (B batch, T steps, I inputs, H hidden, G gates):
@@ -41,7 +43,8 @@ internal enum SimdLevel
 /// <para>Large products are blocked and packed for a register micro-kernel (Vector512, else Vector256, else scalar,
 /// with fused multiply-add) and split over up to <see cref="MaxThreads"/> threads. Each element of C is summed in an
 /// order fixed by the shape alone, so the result is bitwise the same whatever the number of threads. Tiny products,
-/// and C with one to three rows or columns, take vectorised loops without packing.</para>
+/// C with one to three rows or columns, products with K of at most 8, and C at most 32 columns wide with B stored
+/// (K, N) take vectorised loops without packing (<c>GemmUnpacked</c>).</para>
 /// </remarks>
 public static class Gemm
 {
@@ -50,6 +53,12 @@ public static class Gemm
 
     /// <summary>C with at most this many rows or columns takes the unpacked path: a row (or column) of dot products.</summary>
     internal const int SkinnyLimit = 3;
+
+    /// <summary>Products with at most this inner dimension take the unpacked path (with vectors).</summary>
+    internal const int ShallowLimit = 8;
+
+    /// <summary>C at most this wide, with B stored (K, N), takes the unpacked path (with vectors).</summary>
+    internal const int NarrowLimit = 32;
 
     /// <summary>Multiply-adds worth one extra thread (about 20 µs of one core's work).</summary>
     internal const long DefaultParallelGrain = 1L << 21;
@@ -139,10 +148,9 @@ public static class Gemm
         }
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
             level = SimdLevel.Scalar;   // Half, NFloat: no vector kernels
-        if ((long)m * n * k <= smallPathLimit || (smallPathLimit >= 0 && (m <= SkinnyLimit || n <= SkinnyLimit)))
+        if ((long)m * n * k <= smallPathLimit || (smallPathLimit >= 0 && PrefersUnpacked(level, transB, m, n, k)))
         {
-            // Tiny, or so thin that the packed path's 8-row, 32-column tiles would mostly multiply padding.
-            GemmUnpacked.Multiply(level, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            GemmUnpacked.Multiply(level, maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
         switch (level)
@@ -157,6 +165,23 @@ public static class Gemm
                 Parallel<T, KernelScalar<T>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether a product that is not tiny still runs faster unpacked: C so thin (at most 3 rows or columns) that the
+    /// packed tiles (8 × 32) would mostly multiply padding; and, with vectors, a K of at most 8 (an input projection
+    /// with few features, where packing and the tile loads cost more than the FMAs) or a C at most 32 columns wide with
+    /// B stored (K, N) (a weight gradient or dh with H ≤ 32: one or two vectors of columns, which the packed tile would
+    /// pad to 32).
+    /// </summary>
+    internal static bool PrefersUnpacked(SimdLevel level, Transpose transB, int m, int n, int k)
+    {
+        if (m <= SkinnyLimit || n <= SkinnyLimit)
+            return true;
+        if (level == SimdLevel.Scalar)
+            return false;
+        return (k <= ShallowLimit && (transB == Transpose.No || (long)k * n <= GemmUnpacked.ScratchLimit))
+            || (transB == Transpose.No && n <= NarrowLimit);
     }
 
     /// <summary>

@@ -90,6 +90,76 @@ internal static class GemmPacked<T, TKernel>
         }
     }
 
+    /// <summary>
+    /// Packs all of op(B) (k × n) once, K block by K block, each block as ⌈n / NR⌉ panels of (kc, NR): the layout
+    /// <see cref="MultiplyPrepacked"/> reads, so a matrix used at every time step is packed once per pass.
+    /// </summary>
+    internal static void PackAllB(Transpose transB, int n, int k, ReadOnlySpan<T> b, int ldb, Span<T> dst)
+    {
+        int nPadded = RoundUp(n, TKernel.NR), kcMax = KBlock(k);
+        for (int pc = 0; pc < k; pc += kcMax)
+        {
+            int kc = Math.Min(kcMax, k - pc);
+            PackB(transB, b, ldb, pc, kc, 0, n, dst.Slice(pc * nPadded, kc * nPadded));
+        }
+    }
+
+    /// <summary>Elements <see cref="PackAllB"/> writes.</summary>
+    internal static int PackedBLength(int n, int k) => RoundUp(n, TKernel.NR) * k;
+
+    /// <summary>
+    /// C[rows, colStart .. colStart + n) = or += op(A) · B̃ with B̃ from <see cref="PackAllB"/> of a matrix with
+    /// <paramref name="nTotal"/> columns; colStart is a multiple of NR. The same loops and summation order as
+    /// <see cref="Multiply"/>, without packing B.
+    /// </summary>
+    internal static void MultiplyPrepacked(Transpose transA, int m, int n, int k, ReadOnlySpan<T> a, int lda,
+        ReadOnlySpan<T> bPackedAll, int nTotal, int colStart, Span<T> c, int ldc, bool accumulate)
+    {
+        Debug.Assert(m > 0 && n > 0 && k > 0 && colStart % TKernel.NR == 0);
+        int mr = TKernel.MR, nr = TKernel.NR;
+        int kcMax = KBlock(k);
+        int nPadded = RoundUp(nTotal, nr);
+        int mcMax = Math.Min(MC, RoundUp(m, mr));
+        Span<T> aPacked = PackBuffers<T>.ForA(mcMax * kcMax);
+        Span<T> edge = PackBuffers<T>.ForEdgeTile(mr * nr);
+        ref T aRef = ref MemoryMarshal.GetReference(aPacked);
+        ref T bAll = ref MemoryMarshal.GetReference(bPackedAll);
+        ref T cRef = ref MemoryMarshal.GetReference(c);
+        for (int pc = 0; pc < k; pc += kcMax)
+        {
+            int kc = Math.Min(kcMax, k - pc);
+            bool add = accumulate || pc > 0;
+            ref T bBlock = ref Unsafe.Add(ref bAll, (nint)pc * nPadded);
+            for (int ic = 0; ic < m; ic += MC)
+            {
+                int mc = Math.Min(MC, m - ic);
+                PackA(transA, a, lda, ic, mc, pc, kc, aPacked);
+                for (int jr = 0; jr < n; jr += nr)
+                {
+                    int nrHere = Math.Min(nr, n - jr);
+                    ref T bPanel = ref Unsafe.Add(ref bBlock, (nint)(colStart + jr) * kc);
+                    for (int ir = 0; ir < mc; ir += mr)
+                    {
+                        int mrHere = Math.Min(mr, mc - ir);
+                        ref T aPanel = ref Unsafe.Add(ref aRef, ir * kc);
+                        int row = ic + ir, col = colStart + jr;
+                        Debug.Assert((long)(row + mrHere - 1) * ldc + col + nrHere <= c.Length);
+                        ref T cTile = ref Unsafe.Add(ref cRef, (nint)row * ldc + col);
+                        if (mrHere == mr && nrHere == nr)
+                        {
+                            TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, ldc, add);
+                        }
+                        else
+                        {
+                            TKernel.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edge), nr, add: false);
+                            CopyEdge(edge, nr, mrHere, nrHere, ref cTile, ldc, add);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>C tile (rows × cols) = or += the top-left of the scratch tile (row stride <paramref name="ldTile"/>).</summary>
     private static void CopyEdge(Span<T> tile, int ldTile, int rows, int cols, ref T c, nint ldc, bool add)
     {

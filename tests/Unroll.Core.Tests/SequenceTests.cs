@@ -36,8 +36,11 @@ public class SequenceTests
             last = network.Forward(network.Pack(step), state);
             state = last.FinalState;
         }
-        Assert.Equal(whole.Outputs, last!.Outputs);
-        for (int l = 0; l < 2; l++) Assert.Equal(whole.FinalState.Hidden[l], state!.Hidden[l]);
+        // Equal to rounding, as for ragged batches: the kernels' summation order follows the product's shape.
+        for (int i = 0; i < whole.Outputs.Length; i++) TestData.Close(whole.Outputs[i], last!.Outputs[i], 1e-13, 1e-15, $"output {i}");
+        for (int l = 0; l < 2; l++)
+            for (int i = 0; i < whole.FinalState.Hidden[l].Length; i++)
+                TestData.Close(whole.FinalState.Hidden[l][i], state!.Hidden[l][i], 1e-13, 1e-15, $"h layer {l} [{i}]");
     }
 
     [Theory]
@@ -92,7 +95,7 @@ public class SequenceTests
         Assert.All(network.Parameters.SelectMany(p => p.Gradient), v => Assert.True(float.IsFinite(v)));
         var half = network.Forward(network.Pack([sequences[0].Take(5_000).ToList()]));
         var rest = network.Forward(network.Pack([sequences[0].Skip(5_000).ToList()]), half.FinalState);
-        Assert.Equal(pass.Outputs[0], rest.Outputs[0]);
+        Assert.Equal(pass.Outputs[0], rest.Outputs[0], 1e-5f);
     }
 
     [Fact]

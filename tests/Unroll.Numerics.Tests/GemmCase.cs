@@ -24,13 +24,17 @@ internal sealed class GemmCase<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>C before the product: random values in the rows, <see cref="Sentinel"/> in the padding.</summary>
     public T[] InitialC { get; }
 
-    public GemmCase(Transpose transA, Transpose transB, int m, int n, int k, int seed, int pad = 3)
+    /// <summary>A random problem; <paramref name="tight"/> makes the strides equal to the rows (no padding, as the
+    /// engine stores its matrices), else each stride is padded by about <paramref name="pad"/>.</summary>
+    public GemmCase(Transpose transA, Transpose transB, int m, int n, int k, int seed, int pad = 3, bool tight = false)
     {
         TransA = transA; TransB = transB; M = m; N = n; K = k;
         var random = new Random(seed);
         int aRows = transA == Transpose.No ? m : k, aCols = transA == Transpose.No ? k : m;
         int bRows = transB == Transpose.No ? k : n, bCols = transB == Transpose.No ? n : k;
         Lda = aCols + pad; Ldb = bCols + pad + 2; Ldc = n + pad + 1;
+        if (tight)
+            (Lda, Ldb, Ldc) = (Math.Max(1, aCols), Math.Max(1, bCols), Math.Max(1, n));
         A = Random(random, aRows, aCols, Lda);
         B = Random(random, bRows, bCols, Ldb);
         InitialC = Random(random, m, n, Ldc);
@@ -108,6 +112,17 @@ internal static class GemmPaths
     /// <summary>Every <see cref="SimdLevel"/> this machine accelerates, narrowest first.</summary>
     public static IEnumerable<SimdLevel> Supported =>
         Enum.GetValues<SimdLevel>().Where(Gemm.IsSupported);
+
+    /// <summary>The unpacked path at <paramref name="level"/>, whatever the shape, on one thread.</summary>
+    public static GemmAction<T> Unpacked<T>(SimdLevel level) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc) =>
+            Gemm.MultiplyWith(level, 1, Gemm.DefaultParallelGrain, long.MaxValue, ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc);
+
+    /// <summary>The public entry's choice of path at <paramref name="level"/> (Gemm.Multiply with the width forced).</summary>
+    public static GemmAction<T> Default<T>(SimdLevel level) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc) =>
+            Gemm.MultiplyWith(level, Gemm.MaxThreads, Gemm.DefaultParallelGrain, Gemm.DefaultSmallPathLimit,
+                ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc);
 
     /// <summary>The packed path at <paramref name="level"/>, never the small path, on one thread.</summary>
     public static GemmAction<T> Packed<T>(SimdLevel level) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -1,0 +1,93 @@
+// Glossary: the small and skinny products an RNN step issues (B batch, T steps, I inputs, H hidden, G gates),
+// timed with a Stopwatch in seconds rather than BenchmarkDotNet's minutes: best of several rounds after a warm-up.
+//   dWih  (GH, I)  += dGᵀ (GH, T·B) · X (T·B, I)     TN, skinny N when I = 1
+//   dWhh  (GH, H)  += dGᵀ (GH, T·B) · h (T·B, H)     TN, long K
+//   inputs (T·B, GH) = X (T·B, I) · Wihᵀ             NT, K = I = 1: an outer product
+//   gates (B, GH)  += h (B, H) · Whhᵀ                NT, one row when B = 1
+//   dh    (B, H)    = dG (B, GH) · Whh               NN
+using System.Diagnostics;
+using Unroll.Numerics;
+
+namespace Unroll.Benchmarks;
+
+/// <summary>Times <see cref="Gemm.Multiply{T}"/> at the engine's small and skinny shapes, on one thread and on all.</summary>
+public static class GemmSmallShapes
+{
+    /// <summary>
+    /// The shapes: per-step products of the W1 (LSTM 1→32, T30, B64) and W4 (LSTM 1→64, T30, B1) workloads, with
+    /// whether the engine adds to C (weight gradients, LSTM gates) or overwrites it.
+    /// </summary>
+    public static readonly (GemmShape Shape, bool Accumulate)[] Shapes =
+    [
+        (new("dWih I=1 TB=1920", Transpose.Yes, Transpose.No, 128, 1, 1920), true),
+        (new("dWhh H=32 TB=1920", Transpose.Yes, Transpose.No, 128, 32, 1920), true),
+        (new("inputs TB=1920 I=1", Transpose.No, Transpose.Yes, 1920, 128, 1), false),
+        (new("dh B=64 H=32", Transpose.No, Transpose.No, 64, 32, 128), false),
+        (new("gates B=1 H=32", Transpose.No, Transpose.Yes, 1, 128, 32), true),
+        (new("gates B=1 H=64", Transpose.No, Transpose.Yes, 1, 256, 64), true),
+        (new("dh B=1 H=64", Transpose.No, Transpose.No, 1, 64, 256), false),
+        (new("dWhh H=64 TB=30", Transpose.Yes, Transpose.No, 256, 64, 30), true),
+        (new("gates B=64 H=32", Transpose.No, Transpose.Yes, 64, 128, 32), true),
+        (new("dWih I=1 TB=30", Transpose.Yes, Transpose.No, 256, 1, 30), true),
+        (new("inputs TB=30 I=1", Transpose.No, Transpose.Yes, 30, 256, 1), false),
+        (new("dWih I=8 TB=3200", Transpose.Yes, Transpose.No, 512, 8, 3200), true),
+        (new("inputs TB=3200 I=8", Transpose.No, Transpose.Yes, 3200, 512, 8), false),
+        (new("dWhh H=32 GRU TB=1920", Transpose.Yes, Transpose.No, 96, 32, 1920), true),
+    ];
+
+    /// <summary>Prints each shape's time on one thread and on <see cref="Environment.ProcessorCount"/> threads.</summary>
+    public static void Run(TextWriter output)
+    {
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (var (shape, accumulate) in Shapes)
+            {
+                Gemm.MaxThreads = 1;
+                double one = Time(shape, accumulate);
+                Gemm.MaxThreads = Environment.ProcessorCount;
+                double all = Time(shape, accumulate);
+                double gflops = 2.0 * shape.M * shape.N * shape.K / one / 1e9;
+                output.WriteLine($"{shape,-40} {(accumulate ? "C +=" : "C = ")} 1 thread {one * 1e6,10:F3} µs ({gflops,6:F1} GFLOP/s)   {Environment.ProcessorCount} threads {all * 1e6,10:F3} µs");
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    private static double Time(GemmShape shape, bool accumulate)
+    {
+        var random = new Random(1);
+        float[] a = Fill(random, shape.M * shape.K), b = Fill(random, shape.K * shape.N), c = new float[shape.M * shape.N];
+        int lda = shape.TransA == Transpose.No ? shape.K : shape.M, ldb = shape.TransB == Transpose.No ? shape.N : shape.K;
+        void Once() => Gemm.Multiply<float>(shape.TransA, shape.TransB, shape.M, shape.N, shape.K, a, lda, b, ldb, c, shape.N, accumulate);
+
+        var clock = Stopwatch.StartNew();
+        long warmups = 0;
+        while (clock.ElapsedMilliseconds < 250)
+        {
+            Once();
+            warmups++;
+        }
+        long repetitions = Math.Max(1, warmups / 10);   // about 25 ms a round
+        double best = double.MaxValue;
+        for (int round = 0; round < 7; round++)
+        {
+            clock.Restart();
+            for (long r = 0; r < repetitions; r++)
+                Once();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds / repetitions);
+        }
+        return best;
+    }
+
+    private static float[] Fill(Random random, int length)
+    {
+        var data = new float[length];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = (float)(random.NextDouble() * 2 - 1);
+        return data;
+    }
+}
