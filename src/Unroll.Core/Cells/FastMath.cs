@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Unroll.Core.Cells;
 
@@ -11,6 +12,19 @@ namespace Unroll.Core.Cells;
 /// </summary>
 internal static class FastMath
 {
+    /// <summary>Whether the float kernels use 16-lane Vector512 (tests switch it off to cover the narrower path).</summary>
+    internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x)
+    {
+        var two = Vector512.Create(2f);
+        return two / (Vector512<float>.One + Vector512.Exp(-two * x)) - Vector512<float>.One;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Sigmoid(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Vector.Exp(-x));
 

@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using static Unroll.Core.Cells.Activations;
 
 namespace Unroll.Core.Cells;
@@ -107,6 +108,19 @@ internal static class GruCell
         for (int row = 0; row < rows; row++)
         {
             int g0 = row * 3 * hidden, h0 = row * hidden, u = 0;
+            if (FastMath.UseVector512)
+            {
+                for (; u <= hidden - 16; u += 16)
+                {
+                    var hiddenN = Vector512.Create(gatesHidden[(g0 + 2 * hidden + u)..]);
+                    var r = FastMath.Sigmoid(Vector512.Create(gatesIn[(g0 + u)..]) + Vector512.Create(gatesHidden[(g0 + u)..]));
+                    var z = FastMath.Sigmoid(Vector512.Create(gatesIn[(g0 + hidden + u)..]) + Vector512.Create(gatesHidden[(g0 + hidden + u)..]));
+                    var n = FastMath.Tanh(Vector512.Create(gatesIn[(g0 + 2 * hidden + u)..]) + r * hiddenN);
+                    r.CopyTo(gatesIn[(g0 + u)..]); z.CopyTo(gatesIn[(g0 + hidden + u)..]); n.CopyTo(gatesIn[(g0 + 2 * hidden + u)..]);
+                    hiddenN.CopyTo(hn[(h0 + u)..]);
+                    ((Vector512<float>.One - z) * n + z * Vector512.Create(hPrev[(h0 + u)..])).CopyTo(h[(h0 + u)..]);
+                }
+            }
             for (; u <= hidden - width; u += width)
             {
                 var hiddenN = new Vector<float>(gatesHidden[(g0 + 2 * hidden + u)..]);

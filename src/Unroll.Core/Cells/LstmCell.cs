@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Unroll.Core.Cells;
 
@@ -63,6 +64,20 @@ internal static class LstmCell
             var cr = c.Slice(r * hidden, hidden);
             var hr = h.Slice(r * hidden, hidden);
             int u = 0;
+            if (FastMath.UseVector512)
+            {
+                for (; u <= hidden - 16; u += 16)
+                {
+                    var i = FastMath.Sigmoid(Vector512.Create(gi[u..]));
+                    var f = FastMath.Sigmoid(Vector512.Create(gf[u..]));
+                    var g = FastMath.Tanh(Vector512.Create(gg[u..]));
+                    var o = FastMath.Sigmoid(Vector512.Create(go[u..]));
+                    var cu = f * Vector512.Create(cp[u..]) + i * g;
+                    i.CopyTo(gi[u..]); f.CopyTo(gf[u..]); g.CopyTo(gg[u..]); o.CopyTo(go[u..]);
+                    cu.CopyTo(cr[u..]);
+                    (o * FastMath.Tanh(cu)).CopyTo(hr[u..]);
+                }
+            }
             for (; u <= hidden - width; u += width)
             {
                 var i = FastMath.Sigmoid(new Vector<float>(gi[u..]));
@@ -140,6 +155,8 @@ internal static class LstmCell
     private static void TanhFloat(ReadOnlySpan<float> x, Span<float> y)
     {
         int u = 0, width = Vector<float>.Count;
+        if (FastMath.UseVector512)
+            for (; u <= x.Length - 16; u += 16) FastMath.Tanh(Vector512.Create(x[u..])).CopyTo(y[u..]);
         for (; u <= x.Length - width; u += width) FastMath.Tanh(new Vector<float>(x[u..])).CopyTo(y[u..]);
         for (; u < x.Length; u++) y[u] = FastMath.Tanh(x[u]);
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Unroll.Core.Training;
 
@@ -9,12 +10,7 @@ public static class GradientClipping
     public static double GlobalNorm<T>(IEnumerable<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;
-        foreach (var p in parameters)
-            foreach (var g in p.Gradient)
-            {
-                double d = double.CreateChecked(g);
-                sum += d * d;
-            }
+        foreach (var p in parameters) sum += SumOfSquares(p.Gradient);
         return Math.Sqrt(sum);
     }
 
@@ -30,9 +26,34 @@ public static class GradientClipping
         if (scale < 1 && double.IsFinite(norm))
         {
             T s = T.CreateChecked(scale);
-            foreach (var p in parameters)
-                for (int i = 0; i < p.Gradient.Length; i++) p.Gradient[i] *= s;
+            foreach (var p in parameters) TensorPrimitives.Multiply(p.Gradient, s, p.Gradient);
         }
         return norm;
+    }
+
+    /// <summary>Σ x², accumulated in double (float values are widened lane by lane).</summary>
+    internal static double SumOfSquares<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values);
+            var acc = Vector<double>.Zero;
+            int i = 0;
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(x[i..]), out var low, out var high);
+                acc += low * low + high * high;
+            }
+            double sum = Vector.Sum(acc);
+            for (; i < x.Length; i++) sum += (double)x[i] * x[i];
+            return sum;
+        }
+        double total = 0;
+        foreach (var v in values)
+        {
+            double d = double.CreateChecked(v);
+            total += d * d;
+        }
+        return total;
     }
 }

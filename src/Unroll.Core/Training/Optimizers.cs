@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Unroll.Core.Training;
 
@@ -62,20 +63,17 @@ public sealed class Sgd<T>(double momentum) : IOptimizer<T> where T : unmanaged,
         {
             if (momentum == 0)
             {
-                for (int i = 0; i < p.Value.Length; i++) p.Value[i] -= lr * p.Gradient[i];
+                TensorPrimitives.MultiplyAdd(p.Gradient, -lr, p.Value, p.Value);          // w −= lr·g
                 continue;
             }
             if (!_velocity.TryGetValue(p, out var v))
             {
                 _velocity[p] = v = (T[])p.Gradient.Clone();   // PyTorch: the first step's buffer is the gradient itself
-                for (int i = 0; i < v.Length; i++) p.Value[i] -= lr * v[i];
+                TensorPrimitives.MultiplyAdd(v, -lr, p.Value, p.Value);
                 continue;
             }
-            for (int i = 0; i < v.Length; i++)
-            {
-                v[i] = mu * v[i] + p.Gradient[i];
-                p.Value[i] -= lr * v[i];
-            }
+            TensorPrimitives.MultiplyAdd(v, mu, p.Gradient, v);                           // v = μv + g
+            TensorPrimitives.MultiplyAdd(v, -lr, p.Value, p.Value);                       // w −= lr·v
         }
     }
 }
@@ -105,14 +103,38 @@ public sealed class Adam<T>(double weightDecay, double beta1 = 0.9, double beta2
             if (!_moments.TryGetValue(p, out var state))
                 _moments[p] = state = (new T[p.Value.Length], new T[p.Value.Length]);
             var (m, v) = state;
-            for (int i = 0; i < m.Length; i++)
+            Update(p.Value, p.Gradient, m, v, decay, b1, b2, stepSize, sqrtCorrection2, eps);
+        }
+    }
+
+    /// <summary>One Adam update of a tensor, vectorised; the scalar tail does the same arithmetic.</summary>
+    private void Update(Span<T> w, ReadOnlySpan<T> g, Span<T> m, Span<T> v, T decay, T b1, T b2, T stepSize, T sqrtCorrection2, T eps)
+    {
+        T one = T.One, c1 = one - b1, c2 = one - b2;
+        bool decays = weightDecay != 0;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> vb1 = new(b1), vb2 = new(b2), vc1 = new(c1), vc2 = new(c2), vStep = new(stepSize), vCorr = new(sqrtCorrection2), vEps = new(eps), vDecay = new(decay);
+            for (; i <= w.Length - Vector<T>.Count; i += Vector<T>.Count)
             {
-                T g = p.Gradient[i];
-                if (weightDecay != 0) p.Value[i] *= decay;
-                m[i] = b1 * m[i] + (one - b1) * g;
-                v[i] = b2 * v[i] + (one - b2) * g * g;
-                p.Value[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / sqrtCorrection2 + eps);
+                var gi = new Vector<T>(g[i..]);
+                var wi = new Vector<T>(w[i..]);
+                if (decays) wi *= vDecay;
+                var mi = vb1 * new Vector<T>(m[i..]) + vc1 * gi;
+                var vi = vb2 * new Vector<T>(v[i..]) + vc2 * gi * gi;
+                mi.CopyTo(m[i..]);
+                vi.CopyTo(v[i..]);
+                (wi - vStep * mi / (Vector.SquareRoot(vi) / vCorr + vEps)).CopyTo(w[i..]);
             }
+        }
+        for (; i < w.Length; i++)
+        {
+            T gi = g[i];
+            if (decays) w[i] *= decay;
+            m[i] = b1 * m[i] + c1 * gi;
+            v[i] = b2 * v[i] + c2 * gi * gi;
+            w[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / sqrtCorrection2 + eps);
         }
     }
 }

@@ -82,12 +82,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int k = 0; k < _snapshot.Length; k++) Network.Parameters[k].Value.CopyTo(_snapshot[k], 0);
         Optimizer.Step(Network.Parameters, learningRate);
         foreach (var p in Network.Parameters)
-            foreach (var v in p.Value)
-                if (!T.IsFinite(v))
+            if (!AllFinite(p.Value))
                 {
                     for (int k = 0; k < _snapshot.Length; k++) _snapshot[k].CopyTo(Network.Parameters[k].Value, 0);
                     throw new TrainingDivergedException($"the update made {p.Name} non-finite (loss {loss:G6}, gradient norm {norm:G6}); the weights were restored. Try a lower learning rate or gradient clipping");
                 }
         return new StepResult(loss, norm);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<T> values)
+    {
+        // A float's square always fits a double, so one vectorised sum answers for float; doubles are checked one by one.
+        if (typeof(T) == typeof(float)) return double.IsFinite(GradientClipping.SumOfSquares(values));
+        foreach (var v in values)
+            if (!T.IsFinite(v)) return false;
+        return true;
     }
 }
