@@ -143,10 +143,19 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>Predicts the head's output after each sequence's last step: one O-vector per sequence.</summary>
     public T[][] Predict(IReadOnlyList<IReadOnlyList<T[]>> sequences)
     {
-        var pass = Forward(Pack(sequences));
+        var batch = Pack(sequences);
+        var outputs = Infer(batch);
         int o = Shape.OutputSize;
-        return Enumerable.Range(0, pass.Batch.Count).Select(i => pass.Outputs.AsSpan(i * o, o).ToArray()).ToArray();
+        return Enumerable.Range(0, batch.Count).Select(i => outputs.AsSpan(i * o, o).ToArray()).ToArray();
     }
+
+    /// <summary>
+    /// The head's outputs (B × O, input order) for a batch: a forward pass whose working arrays are kept and reused by
+    /// the next call, so repeated inference allocates almost nothing. Not for concurrent use of one network.
+    /// </summary>
+    public T[] Infer(SequenceBatch<T> batch) => (_inference = ForwardCore(batch, null, _inference)).Outputs;
+
+    private ForwardPass<T>? _inference;
 
     /// <summary>Runs the network over a batch, keeping what the backward pass needs.</summary>
     /// <param name="batch">The packed sequences.</param>

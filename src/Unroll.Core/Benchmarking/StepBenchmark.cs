@@ -30,7 +30,7 @@ public sealed record Workload(CellKind Cell, int InputSize, int HiddenSize, int 
 
 /// <summary>Timings of one workload: medians over repeated runs after warm-up.</summary>
 /// <param name="TrainMs">One training step: forward, MSE loss, BPTT, Adam update (median, milliseconds).</param>
-/// <param name="InferMs">One forward pass (median, milliseconds).</param>
+/// <param name="InferMs">One forward pass to the head's outputs, <see cref="RecurrentNetwork{T}.Infer"/> (median, milliseconds).</param>
 /// <param name="TrainGflops">The training step's matrix-product rate.</param>
 /// <param name="Threads">Threads the matrix products could use.</param>
 /// <param name="Repeats">Timed runs per figure.</param>
@@ -59,7 +59,7 @@ public static class StepBenchmark
             var trainer = new Trainer<float>(network, new Adam<float>(weightDecay: 0), new TrainerOptions { Loss = LossKind.MeanSquared });
 
             double train = Median(repeats, () => trainer.Step(batch, targets, 1e-3));
-            double infer = Median(repeats, () => network.Forward(batch));
+            double infer = Median(repeats, () => network.Infer(batch));
             return new BenchmarkResult(train, infer, workload.TrainFlops / (train * 1e6), Gemm.MaxThreads, repeats);
         }
         finally
