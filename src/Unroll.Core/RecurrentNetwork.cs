@@ -291,22 +291,21 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         Gemm.Multiply<T>(Transpose.Yes, Transpose.No, o, h, count, outputGradient, o, pass.LastHidden, h, _headWeight.Gradient, h, accumulate: true);
         AddColumnSums(outputGradient, _headBias.Gradient, count);
         if (pass.Consumed) throw new InvalidOperationException("this forward pass was already differentiated by a training step; run Forward again");
-        var dLast = Fit(ref _dLast, count * h);
+        var dLast = Fit(ref _dLast, count * h);                     // (B × H) input order
         Gemm.Multiply<T>(Transpose.No, Transpose.No, count, h, o, outputGradient, o, _headWeight.Value, h, dLast, h, accumulate: false);
 
-        var dHidden = Fit(ref _dHidden, n * h);                     // (N × H): dLoss/dh from above, per packed row
-        Array.Clear(dHidden, 0, n * h);
-        for (int i = 0; i < count; i++)
-            dLast.AsSpan(i * h, h).CopyTo(dHidden.AsSpan(batch.LastRow(i) * h, h));
-
         bool gru = Shape.Cell == CellKind.Gru, lstm = Shape.Cell == CellKind.Lstm;
-        T[] dGatesIn = consumeTape ? [] : Fit(ref _dGatesIn, n * gh); // (N × GH) pre-activation gradients, input half
-        T[] dGatesHidden = gru ? Fit(ref _dGatesHidden, n * gh) : dGatesIn; // (N × GH) hidden half (the same but for GRU)
+        // dLoss/dh from above, per packed row (N × H): none for the top layer, whose only gradient from above is the
+        // head's at each sequence's last step (added as the backward loop reaches it); for the layers below, the dX
+        // of the layer above, written where that layer's outputs were once they are used up (consumeTape), else here.
+        T[] dHidden = Shape.Layers > 1 && !consumeTape ? Fit(ref _dHidden, n * h) : [];
+        T[] dGatesIn = consumeTape ? [] : Fit(ref _dGatesIn, n * gh);  // (N × GH) pre-activation gradients
+        T[] dHiddenN = gru ? Fit(ref _dGatesHidden, n * h) : [];       // (N × H) GRU: the n part of the hidden half, dA_n ⊙ r
+        T[] dHidStep = gru ? Fit(ref _dHidStep, count * gh) : [];      // (B × 3H) GRU: this step's hidden-half gradient
         var carry = Fit(ref _carry, count * h);                     // (B × H) dh flowing to the previous step
         var carryCell = lstm ? Fit(ref _carryCell, count * h) : []; // (B × H) dc flowing to the previous step
         var dhStep = Fit(ref _dhStep, count * h);                   // (B × H) total dh at this step
         var direct = gru || lstm ? Fit(ref _direct, Math.Max(count, 1) * h) : []; // GRU: the z ⊙ dh path to h'; LSTM: scratch
-        var hPrevAll = Fit(ref _hPrevAll, n * h);                   // (N × H) h' of every row
         var biasSums = Fit(ref _biasScratch, gh);                   // (GH) column sums of a gradient
         T[]? inputGradient = null;
         if (consumeTape) pass.Consumed = true;
@@ -314,13 +313,10 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         for (int l = Shape.Layers - 1; l >= 0; l--)
         {
             int inSize = Shape.LayerInputSize(l);
+            bool top = l == Shape.Layers - 1;
             T[] gates = pass.Gates[l], hidden = pass.Hidden[l], cell = pass.Cell[l], hiddenN = pass.HiddenN[l];
             T[] h0 = pass.InitialHidden[l], c0 = pass.InitialCell[l], whh = _weightHh[l].Value;
-            if (consumeTape)
-            {
-                dGatesIn = gates;
-                if (!gru) dGatesHidden = gates;
-            }
+            if (consumeTape) dGatesIn = gates;
             Array.Clear(carry, 0, count * h);
             if (lstm) Array.Clear(carryCell, 0, count * h);
             var packedWhh = PackedFor(ref _packedBackward, l, Transpose.No, h, gh, whh, batch.BatchSizes[0]);   // W_hh (GH × H)
@@ -330,29 +326,44 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                 int b = batch.BatchSizes[t], row = batch.Offsets[t];
                 ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
                 var dh = dhStep.AsSpan(0, b * h);
-                TensorPrimitives.Add(dHidden.AsSpan(row * h, b * h), carry.AsSpan(0, b * h), dh);
+                if (top)
+                {
+                    // Sequences at sorted positions [b_(t+1), b_t) end here: the head's gradient enters at their last step.
+                    carry.AsSpan(0, b * h).CopyTo(dh);
+                    int ending = t + 1 < batch.MaxLength ? batch.BatchSizes[t + 1] : 0;
+                    for (int j = ending; j < b; j++)
+                        TensorPrimitives.Add(dh.Slice(j * h, h), dLast.AsSpan(batch.SortedToInput[j] * h, h), dh.Slice(j * h, h));
+                }
+                else
+                {
+                    TensorPrimitives.Add(dHidden.AsSpan(row * h, b * h), carry.AsSpan(0, b * h), dh);
+                }
                 var dIn = dGatesIn.AsSpan(row * gh, b * gh);
-                var dHid = dGatesHidden.AsSpan(row * gh, b * gh);
+                Span<T> dHid;
                 if (lstm)
                 {
                     ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
                     var dc = carryCell.AsSpan(0, b * h);
                     LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dIn, dc, direct, h);
+                    dHid = dIn;
                 }
                 else if (gru)
                 {
+                    dHid = dHidStep.AsSpan(0, b * gh);
                     GruCell.Backward<T>(gates.AsSpan(row * gh, b * gh), hiddenN.AsSpan(row * h, b * h), hPrev, dh, dIn, dHid, direct.AsSpan(0, b * h), h);
+                    for (int j = 0; j < b; j++)
+                        dHid.Slice(j * gh + 2 * h, h).CopyTo(dHiddenN.AsSpan((row + j) * h, h));
                 }
                 else
                 {
                     ElmanCell.Backward<T>(Shape.Cell, hidden.AsSpan(row * h, b * h), dh, dIn);
+                    dHid = dIn;
                 }
                 // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H)
                 carry.AsSpan(0, b * h).Clear();
                 MultiplyStep(packedWhh, Transpose.No, b, h, gh, dHid, whh, carry);
                 if (gru)
                     TensorPrimitives.Add(carry.AsSpan(0, b * h), direct.AsSpan(0, b * h), carry.AsSpan(0, b * h));
-                hPrev.CopyTo(hPrevAll.AsSpan(row * h, b * h));
                 if (options.TruncateSteps is int window)
                     for (int j = 0; j < b; j++)
                         if (t <= batch.Lengths[batch.SortedToInput[j]] - window)
@@ -362,18 +373,24 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                         }
             }
 
-            // Weight gradients as one product over all steps.
+            // Weight gradients as products over all steps: dW_ih = Σ_t dA_tᵀ·x_t in one product; dW_hh = Σ_t dA_tᵀ·h_(t−1)
+            // in one product per run of steps whose rows and previous rows are both contiguous (all of them but the
+            // first step when every sequence has the same length).
             var layerInput = l == 0 ? batch.Packed : pass.Hidden[l - 1];
             Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, inSize, n, dGatesIn, gh, layerInput, inSize, _weightIh[l].Gradient, inSize, accumulate: true);
             ColumnSums(dGatesIn, biasSums, n);
             TensorPrimitives.Add(_biasIh[l].Gradient, biasSums, _biasIh[l].Gradient);
-            Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, h, n, dGatesHidden, gh, hPrevAll, h, _weightHh[l].Gradient, h, accumulate: true);
-            if (gru) ColumnSums(dGatesHidden, biasSums, n);      // else the same sums: both biases enter the same pre-activation
+            AddRecurrentWeightGradient(batch, l, dGatesIn, dHiddenN, hidden, h0);
+            if (gru)
+            {
+                ColumnSums(dHiddenN.AsSpan(0, n * h), biasSums.AsSpan(2 * h, h), n);   // r and z: the same sums as b_ih
+            }
             TensorPrimitives.Add(_biasHh[l].Gradient, biasSums, _biasHh[l].Gradient);
 
             // dX = dA_input·W_ih   (N × in): the gradient flowing into the layer below, or into the input.
             if (l > 0)
             {
+                if (consumeTape) dHidden = hidden;                  // this layer's outputs are used up: hold dX there
                 Gemm.Multiply<T>(Transpose.No, Transpose.No, n, h, gh, dGatesIn, gh, _weightIh[l].Value, h, dHidden, h, accumulate: false);
             }
             else if (options.InputGradient)
@@ -387,7 +404,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
 
     // Workspace reused across calls (a network runs one backward pass at a time).
     private T[] _gatesHiddenScratch = [], _biasScratch = [], _dLast = [], _dHidden = [], _dGatesIn = [], _dGatesHidden = [],
-        _carry = [], _carryCell = [], _dhStep = [], _direct = [], _hPrevAll = [];
+        _carry = [], _carryCell = [], _dhStep = [], _direct = [], _dHidStep = [];
 
     private PackedMatrix<T>?[] _packedForward = [], _packedBackward = [];
 
@@ -402,6 +419,37 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         var packed = slots[layer] ??= new PackedMatrix<T>();
         packed.Pack(transB, n, k, weights, transB == Transpose.Yes ? k : n);
         return packed;
+    }
+
+    /// <summary>
+    /// dW_hh += Σ_t dA_tᵀ·h_(t−1) (GH × H). Step t's rows are [Offsets[t], +b_t) and their previous hidden states are
+    /// rows [Offsets[t−1], +b_t) of the layer's output; a run of steps whose batch sizes stay equal (but for its last)
+    /// is contiguous in both, so it is one product. For GRU the n block of the hidden half is dA_n ⊙ r, kept apart.
+    /// </summary>
+    private void AddRecurrentWeightGradient(SequenceBatch<T> batch, int layer, T[] dGates, T[] dHiddenN, T[] hidden, T[] h0)
+    {
+        int h = Shape.HiddenSize, gh = Shape.GateRows;
+        var dWhh = _weightHh[layer].Gradient;
+        void Product(int row, int rows, ReadOnlySpan<T> previous)
+        {
+            if (Shape.Cell != CellKind.Gru)
+            {
+                Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, h, rows, dGates.AsSpan(row * gh), gh, previous, h, dWhh, h, accumulate: true);
+                return;
+            }
+            // r and z rows of dW_hh from the shared gradient (the first 2H columns of dA); n rows from dA_n ⊙ r.
+            Gemm.Multiply<T>(Transpose.Yes, Transpose.No, 2 * h, h, rows, dGates.AsSpan(row * gh), gh, previous, h, dWhh, h, accumulate: true);
+            Gemm.Multiply<T>(Transpose.Yes, Transpose.No, h, h, rows, dHiddenN.AsSpan(row * h), h, previous, h, dWhh.AsSpan(2 * h * h), h, accumulate: true);
+        }
+        Product(0, batch.BatchSizes[0], h0);
+        for (int t = 1; t < batch.MaxLength;)
+        {
+            int end = t;
+            while (end + 1 < batch.MaxLength && batch.BatchSizes[end] == batch.BatchSizes[end - 1]) end++;
+            int row = batch.Offsets[t], rows = batch.Offsets[end] + batch.BatchSizes[end] - row;
+            Product(row, rows, hidden.AsSpan(batch.Offsets[t - 1] * h, rows * h));
+            t = end + 1;
+        }
     }
 
     /// <summary>C (b × n) += op(A)·op(W), through the packed W where it pays for this many rows.</summary>

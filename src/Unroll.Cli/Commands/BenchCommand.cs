@@ -45,12 +45,16 @@ internal static class BenchCommand
                     gflops = Math.Round(result.TrainGflops, 2),
                     peak_gflops = Math.Round(peakGflops, 1),
                     peak_vector_bits = peak.VectorBits,
+                    memory_mb = Math.Round(result.TrainingBytes / 1048576, 2),
+                    bptt_floor_mb = Math.Round(result.FloorBytes / 1048576, 2),
+                    memory_ratio = Math.Round(result.TrainingBytes / result.FloorBytes, 2),
                 }));
                 return UnrollCli.Ok;
             }
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{kind.ToName()} {workload.InputSize}→{workload.HiddenSize}×{workload.Layers}, T={workload.Steps}, B={workload.Batch}, {result.Threads} thread(s): " +
-                $"train step {result.TrainMs:F3} ms, forward {result.InferMs:F3} ms; {result.TrainGflops:F1} GFLOP/s of a {peakGflops:F0} GFLOP/s peak ({peak.VectorBits}-bit FMA)"));
+                $"train step {result.TrainMs:F3} ms, forward {result.InferMs:F3} ms; {result.TrainGflops:F1} GFLOP/s of a {peakGflops:F0} GFLOP/s peak ({peak.VectorBits}-bit FMA); " +
+                $"training holds {result.TrainingBytes / 1048576:F1} MB, {result.TrainingBytes / result.FloorBytes:F2}× the {result.FloorBytes / 1048576:F1} MB BPTT must keep"));
             return UnrollCli.Ok;
         });
         return command;

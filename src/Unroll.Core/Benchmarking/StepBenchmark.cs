@@ -26,6 +26,22 @@ public sealed record Workload(CellKind Cell, int InputSize, int HiddenSize, int 
 
     /// <summary>The products of a training step: the forward, and twice that backward (input and weight gradients).</summary>
     public double TrainFlops => 3 * ForwardFlops;
+
+    /// <summary>
+    /// Bytes a float32 training step cannot do without: the activations BPTT reads back for every step (RNN: h;
+    /// LSTM: the four gates, c and h; GRU: the three gates, W_hn·h' + b_hn and h) and, per parameter, its value,
+    /// gradient and Adam's two moments.
+    /// </summary>
+    public double BpttFloorBytes
+    {
+        get
+        {
+            int perRow = Cell switch { CellKind.Lstm => 6, CellKind.Gru => 5, _ => 1 };
+            double activations = (double)Steps * Batch * HiddenSize * perRow * Layers;
+            double parameters = new NetworkShape(Cell, InputSize, HiddenSize, Layers, 1).ParameterCount;
+            return 4 * (activations + 4 * parameters);
+        }
+    }
 }
 
 /// <summary>Timings of one workload: medians over repeated runs after warm-up.</summary>
@@ -34,7 +50,11 @@ public sealed record Workload(CellKind Cell, int InputSize, int HiddenSize, int 
 /// <param name="TrainGflops">The training step's matrix-product rate.</param>
 /// <param name="Threads">Threads the matrix products could use.</param>
 /// <param name="Repeats">Timed runs per figure.</param>
-public sealed record BenchmarkResult(double TrainMs, double InferMs, double TrainGflops, int Threads, int Repeats);
+/// <param name="TrainingBytes">Bytes the training loop holds between steps (network, optimizer, tape, workspace, packed
+/// weights, kernel buffers), measured on the managed heap, the input batch excluded.</param>
+/// <param name="FloorBytes">What BPTT must keep: <see cref="Workload.BpttFloorBytes"/>.</param>
+public sealed record BenchmarkResult(double TrainMs, double InferMs, double TrainGflops, int Threads, int Repeats,
+    double TrainingBytes = 0, double FloorBytes = 0);
 
 /// <summary>Times training steps and forward passes of a workload with synthetic data (seeded).</summary>
 public static class StepBenchmark
@@ -48,19 +68,24 @@ public static class StepBenchmark
         if (threads is int t) Gemm.MaxThreads = t;
         try
         {
-            var shape = new NetworkShape(workload.Cell, workload.InputSize, workload.HiddenSize, workload.Layers, 1);
-            var network = RecurrentNetwork<float>.Create(shape, seed: 0);
             var random = new Random(1);
             var sequences = Enumerable.Range(0, workload.Batch)
                 .Select(_ => Enumerable.Range(0, workload.Steps * workload.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray())
                 .ToList();
             var batch = SequenceBatch<float>.FromFlat(sequences, workload.InputSize);
+            sequences = null;
             var targets = Enumerable.Range(0, workload.Batch).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+
+            var shape = new NetworkShape(workload.Cell, workload.InputSize, workload.HiddenSize, workload.Layers, 1);
+            var network = RecurrentNetwork<float>.Create(shape, seed: 0);
             var trainer = new Trainer<float>(network, new Adam<float>(weightDecay: 0), new TrainerOptions { Loss = LossKind.MeanSquared });
 
             double train = Median(repeats, () => trainer.Step(batch, targets, 1e-3));
+            long held = GC.GetTotalMemory(forceFullCollection: true) - before;
+            GC.KeepAlive(trainer);
             double infer = Median(repeats, () => network.Infer(batch));
-            return new BenchmarkResult(train, infer, workload.TrainFlops / (train * 1e6), Gemm.MaxThreads, repeats);
+            return new BenchmarkResult(train, infer, workload.TrainFlops / (train * 1e6), Gemm.MaxThreads, repeats, held, workload.BpttFloorBytes);
         }
         finally
         {
