@@ -60,8 +60,8 @@ public static class Gemm
     /// <summary>C at most this wide, with B stored (K, N), takes the unpacked path (with vectors).</summary>
     internal const int NarrowLimit = 32;
 
-    /// <summary>Multiply-adds worth one extra thread (about 20 µs of one core's work).</summary>
-    internal const long DefaultParallelGrain = 1L << 21;
+    /// <summary>Multiply-adds worth one extra thread: about 150 µs of one core's work, since waking a second thread costs tens of µs (measured on 2-vCPU machines, where mid-size products ran slower split).</summary>
+    internal const long DefaultParallelGrain = 1L << 24;
 
     private static int s_maxThreads = Environment.ProcessorCount;
 

@@ -27,9 +27,22 @@ internal static class ElmanCell
     public static void Backward<T>(CellKind kind, ReadOnlySpan<T> h, ReadOnlySpan<T> dh, Span<T> da) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Debug.Assert(h.Length == dh.Length && dh.Length == da.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= h.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var hv = new Vector<T>(h[i..]);
+                var dhv = new Vector<T>(dh[i..]);
+                var result = kind == CellKind.RnnRelu
+                    ? Vector.ConditionalSelect(Vector.GreaterThan(hv, Vector<T>.Zero), dhv, Vector<T>.Zero)
+                    : dhv * (Vector<T>.One - hv * hv);
+                result.CopyTo(da[i..]);
+            }
+        }
         if (kind == CellKind.RnnRelu)
-            for (int i = 0; i < h.Length; i++) da[i] = h[i] > T.Zero ? dh[i] : T.Zero;
+            for (; i < h.Length; i++) da[i] = h[i] > T.Zero ? dh[i] : T.Zero;
         else
-            for (int i = 0; i < h.Length; i++) da[i] = dh[i] * (T.One - h[i] * h[i]);
+            for (; i < h.Length; i++) da[i] = dh[i] * (T.One - h[i] * h[i]);
     }
 }
