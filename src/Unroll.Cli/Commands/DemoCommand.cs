@@ -21,6 +21,8 @@ internal static class DemoCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(data) ?? BundledData;
+            // Name the bundled sample by the copy beside the user when there is one (the repository's data/).
+            var shown = path == BundledData && File.Exists(Path.Combine("data", "stocks.csv")) ? Path.Combine("data", "stocks.csv") : path;
             if (!File.Exists(path)) throw new UserError($"data file {path} does not exist");
             var reportDir = parse.GetValue(report)!;
             BacktestCommand.RequireReportFolder(reportDir);
@@ -29,7 +31,7 @@ internal static class DemoCommand
             catch (ArgumentException e) { throw new UserError(e.Message); }
             var set = CsvSeriesReader.Read(path);
             var o = context.Out;
-            o.WriteLine($"Data: {path}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
+            o.WriteLine($"Data: {shown}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
             o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.Hidden} hidden units) over all series, windows of {settings.Lookback} months, each series min-max scaled on its own training part.");
             o.WriteLine();
 
@@ -46,10 +48,10 @@ internal static class DemoCommand
             Directory.CreateDirectory(reportDir);
             var modelPath = Path.Combine(reportDir, "model.safetensors");
             ModelBundle.Save(fit.Forecaster, modelPath);
-            ReportWriter.Write(backtest, path, reportDir, backtestSettings);
+            ReportWriter.Write(backtest, shown, reportDir, backtestSettings);
             o.WriteLine();
             o.WriteLine($"Report: {Path.Combine(reportDir, "index.html")}   Model: {modelPath}");
-            o.WriteLine($"Try: unroll predict --model {modelPath} --data {path} --horizon 3");
+            o.WriteLine($"Try: unroll predict --model {modelPath} --data {shown} --horizon 3");
             return UnrollCli.Ok;
         });
         return command;
