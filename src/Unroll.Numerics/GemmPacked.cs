@@ -249,12 +249,31 @@ internal static class GemmPacked<T, TKernel>
         {
             ref T s = ref Unsafe.Add(ref src, (nint)p * ld);
             ref T d = ref Unsafe.Add(ref dst, p * width);
-            for (int q = 0; q < fullPanels; q++)
+            if (bytes % 32 == 0)
             {
-                Debug.Assert((q + 1) * width <= count);
-                Unsafe.CopyBlockUnaligned(
-                    ref Unsafe.As<T, byte>(ref Unsafe.Add(ref d, q * panelSize)),
-                    ref Unsafe.As<T, byte>(ref Unsafe.Add(ref s, q * width)), bytes);
+                // Panel rows are whole 32-byte vectors (8 floats, 4 doubles, or multiples): copy them as vectors, not
+                // through a general block copy, which costs more than the 32 to 128 bytes it moves.
+                ref byte sb = ref Unsafe.As<T, byte>(ref s);
+                ref byte db = ref Unsafe.As<T, byte>(ref d);
+                nint panelBytes = panelSize * Unsafe.SizeOf<T>();
+                for (int q = 0; q < fullPanels; q++)
+                {
+                    Debug.Assert((q + 1) * width <= count);
+                    ref byte from = ref Unsafe.Add(ref sb, (nint)q * (nint)bytes);
+                    ref byte to = ref Unsafe.Add(ref db, q * panelBytes);
+                    for (uint off = 0; off < bytes; off += 32)
+                        Vector256.LoadUnsafe(ref from, off).StoreUnsafe(ref to, off);
+                }
+            }
+            else
+            {
+                for (int q = 0; q < fullPanels; q++)
+                {
+                    Debug.Assert((q + 1) * width <= count);
+                    Unsafe.CopyBlockUnaligned(
+                        ref Unsafe.As<T, byte>(ref Unsafe.Add(ref d, q * panelSize)),
+                        ref Unsafe.As<T, byte>(ref Unsafe.Add(ref s, q * width)), bytes);
+                }
             }
             if (tail > 0)
             {
