@@ -26,7 +26,7 @@ internal sealed class ForecastOptions
     public Option<int> Horizon { get; } = new("--horizon") { Description = "Steps to forecast", DefaultValueFactory = _ => Defaults.Horizon };
     public Option<string> Strategy { get; } = new("--strategy") { Description = "Multi-step forecasts: recursive (predictions fed back) or direct (the head outputs every step)", DefaultValueFactory = _ => "recursive" };
     public Option<string> Target { get; } = new("--target") { Description = "What the network learns: price, return or logreturn", DefaultValueFactory = _ => "price" };
-    public Option<string> Scaling { get; } = new("--scaling") { Description = "Per-series scaling fitted on the training part: minmax or zscore", DefaultValueFactory = _ => "minmax" };
+    public Option<string> Scaling { get; } = new("--scaling") { Description = "Per-series scaling fitted on the training part: relative (each window relative to its last value, so forecasts can leave the trained range; the default for prices), minmax or zscore (the default for returns: minmax)", DefaultValueFactory = _ => "auto" };
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Most passes over the training windows", DefaultValueFactory = _ => Defaults.Epochs };
     public Option<int> Batch { get; } = new("--batch") { Description = "Windows per gradient step", DefaultValueFactory = _ => Defaults.BatchSize };
     public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => Defaults.LearningRate };
@@ -84,10 +84,11 @@ internal sealed class ForecastOptions
             },
             Scaling = parse.GetValue(Scaling)!.ToLowerInvariant() switch
             {
-                "minmax" => ScalerKind.MinMax,
-                "zscore" => ScalerKind.ZScore,
-                var s => throw new UserError($"--scaling {s} is not a scaling: use minmax or zscore"),
+                "minmax" or "auto" => ScalerKind.MinMax,
+                "zscore" or "relative" => ScalerKind.ZScore,
+                var s => throw new UserError($"--scaling {s} is not a scaling: use relative, minmax or zscore"),
             },
+            Relative = parse.GetValue(Scaling)!.ToLowerInvariant() switch { "auto" => null, "relative" => true, _ => false },
             Epochs = parse.GetValue(Epochs),
             BatchSize = parse.GetValue(Batch),
             LearningRate = parse.GetValue(LearningRate),
@@ -121,7 +122,7 @@ internal sealed class ForecastOptions
         ("cell", s.Cell.ToName()), ("hidden", s.Hidden.ToString(CultureInfo.InvariantCulture)), ("layers", s.Layers.ToString(CultureInfo.InvariantCulture)),
         ("lookback", s.Lookback.ToString()),
         ("strategy", s.Strategy.ToString().ToLowerInvariant()), ("target", s.Target.ToString().ToLowerInvariant()),
-        ("scaling", s.Scaling.ToString().ToLowerInvariant()), ("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture)),
+        ("scaling", s.IsRelative ? "relative" : s.Scaling.ToString().ToLowerInvariant()), ("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture)),
         ("batch", s.BatchSize.ToString(CultureInfo.InvariantCulture)), ("lr", s.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
         ("optimizer", s.Optimizer.ToString().ToLowerInvariant()), ("clip", s.Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none"),
         ("validation", s.ValidationFraction.ToString("R", CultureInfo.InvariantCulture)), ("test", s.TestFraction.ToString("R", CultureInfo.InvariantCulture)),

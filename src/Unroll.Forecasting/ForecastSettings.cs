@@ -33,6 +33,18 @@ public sealed record ForecastSettings
     public TargetKind Target { get; init; } = TargetKind.Price;
     /// <summary>Per-series scaling, fitted on each series' training part only.</summary>
     public ScalerKind Scaling { get; init; } = ScalerKind.MinMax;
+
+    /// <summary>
+    /// Relative scaling of the forecast column: each window is divided by its own last value (inputs and targets become
+    /// changes relative to it), then by the series' mean absolute one-step relative change on its training part. A
+    /// price can then leave the range it was trained on, which a network with a bounded hidden state cannot reach
+    /// otherwise. Features keep <see cref="Scaling"/>. Needs the price target and positive values. Null (the default)
+    /// means relative for the price target and <see cref="Scaling"/> for returns.
+    /// </summary>
+    public bool? Relative { get; init; }
+
+    /// <summary>Whether the forecast column is scaled relative to each window's last value (<see cref="Relative"/> resolved).</summary>
+    public bool IsRelative => Relative ?? Target == TargetKind.Price;
     /// <summary>Passes over the training windows (early stopping may end sooner).</summary>
     public int Epochs { get; init; } = 150;
     /// <summary>Windows per gradient step.</summary>
@@ -71,5 +83,7 @@ public sealed record ForecastSettings
         if (!(TestFraction >= 0 && TestFraction < 0.9)) throw new ArgumentException($"test fraction must be in [0, 0.9), got {TestFraction}");
         if (ValidationFraction + TestFraction >= 0.9) throw new ArgumentException($"validation {ValidationFraction} + test {TestFraction} leave too little to train on; keep their sum below 0.9");
         if (Patience < 1) throw new ArgumentException($"patience must be at least 1 epoch, got {Patience}");
+        if (Relative == true && Target != TargetKind.Price)
+            throw new ArgumentException($"relative scaling already forecasts changes relative to the last value; use it with the price target, not {Target.ToString().ToLowerInvariant()}");
     }
 }

@@ -71,6 +71,11 @@ public sealed class Forecaster
         foreach (var p in prepared)
         {
             var windows = Windows.CreateSplit(p.Scaled, settings.Lookback, settings.OutputSize, p.Split);
+            if (settings.IsRelative)
+            {
+                double scale = p.Scalers.Target.Inverse(1) - p.Scalers.Target.Inverse(0);
+                foreach (var w in windows.Train.Concat(windows.Validation)) NormalizeWindow(w, scale);
+            }
             train.AddRange(windows.Train);
             validation.AddRange(windows.Validation);
         }
@@ -157,6 +162,9 @@ public sealed class Forecaster
         int needed = Settings.Lookback.Steps ?? 1;
         if (transformed.Length < needed)
             throw new DataException($"series '{series.Symbol}' has {history.Length} points up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}");
+        if (Settings.IsRelative)
+            return PredictRelative(new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed),
+                scalers.Target.Inverse(1) - scalers.Target.Inverse(0), horizon);
         var scaled = scalers.Transform(transformed);
         var window = Windows.ForecastInput(scaled, Settings.Lookback);
         int inputSize = window.InputSize;
@@ -197,6 +205,42 @@ public sealed class Forecaster
         return TargetTransform.Inverse(Settings.Target, history.Values[^1], unscaled);
     }
 
+    /// <summary>Relative scaling: the window in its own units (features scaled), each step renormalised to the last value.</summary>
+    private double[] PredictRelative(TimeSeries history, double scale, int horizon)
+    {
+        var window = Windows.ForecastInput(history, Settings.Lookback);
+        int inputSize = window.InputSize;
+        var raw = window.Inputs.ToList();                           // (steps × I), the forecast column unscaled
+        var lastFeatures = raw.Skip(raw.Count - inputSize + 1).Take(inputSize - 1).ToArray();
+        var forecast = new double[horizon];
+        int produced = 0;
+        while (produced < horizon)
+        {
+            double last = raw[^inputSize];
+            var input = new float[raw.Count];
+            for (int k = 0; k < raw.Count; k++)
+                input[k] = (float)(k % inputSize == 0 ? (raw[k] / last - 1) / scale : raw[k]);
+            var output = Network.Forward(SequenceBatch<float>.FromFlat([input], inputSize)).Outputs;
+            int take = Settings.Strategy == ForecastStrategy.Direct ? horizon : 1;
+            for (int h = 0; h < take; h++) forecast[produced + h] = last * (1 + output[h] * scale);
+            if (Settings.Strategy == ForecastStrategy.Direct) break;
+            raw.Add(forecast[produced]);
+            raw.AddRange(lastFeatures);
+            if (!Settings.Lookback.IsAll) raw.RemoveRange(0, inputSize);
+            produced++;
+        }
+        return forecast;
+    }
+
+    /// <summary>Divides a window's forecast column and targets by its last input value, less 1, then by <paramref name="scale"/>.</summary>
+    internal static void NormalizeWindow(Window window, double scale)
+    {
+        int inputSize = window.InputSize;
+        double last = window.Inputs[^inputSize];
+        for (int k = 0; k < window.Inputs.Length; k += inputSize) window.Inputs[k] = (window.Inputs[k] / last - 1) / scale;
+        for (int h = 0; h < window.Targets.Length; h++) window.Targets[h] = (window.Targets[h] / last - 1) / scale;
+    }
+
     private SeriesScalers CheckServes(TimeSeries series)
     {
         if (!Scalers.TryGetValue(series.Symbol, out var scalers))
@@ -222,7 +266,23 @@ public sealed class Forecaster
             throw new DataException($"series '{series.Symbol}' has {series.Length} points; its training part ({split.TrainEnd} of them) is shorter than " +
                 $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter --lookback or --horizon, or leave this series out with --symbol");
         var scalers = SeriesScalers.Fit(settings.Scaling, transformed, split.TrainEnd);
-        return new PreparedSeries(series, transformed, split, scalers, scalers.Transform(transformed));
+        if (!settings.IsRelative)
+            return new PreparedSeries(series, transformed, split, scalers, scalers.Transform(transformed));
+        // Relative: the forecast column stays in its units (each window is normalised to its own last value); the
+        // target "scaler" holds the series' typical one-step relative change, the unit the network sees.
+        var values = transformed.Values;
+        double sum = 0;
+        for (int t = 1; t < split.TrainEnd; t++)
+        {
+            if (!(values[t - 1] > 0))
+                throw new DataException($"series '{series.Symbol}' has the value {values[t - 1]} at {transformed.Dates[t - 1]:yyyy-MM-dd}; relative scaling needs values above 0. Use --scaling minmax or zscore");
+            sum += Math.Abs(values[t] / values[t - 1] - 1);
+        }
+        double scale = sum / Math.Max(1, split.TrainEnd - 1);
+        if (!(scale > 0))
+            throw new DataException($"series '{series.Symbol}' does not change over its training part, so relative scaling would divide by zero; leave it out with --symbol");
+        var relative = new SeriesScalers(new ZScoreScaler(0, scale), scalers.Features);
+        return new PreparedSeries(series, transformed, split, relative, new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed));
     }
 
     internal static (SequenceBatch<float> Batch, float[] Targets) ToBatch(IReadOnlyList<Window> windows, int inputSize, int outputs)

@@ -30,6 +30,7 @@ public static class ModelBundle
             [Prefix + "strategy"] = s.Strategy.ToString().ToLowerInvariant(),
             [Prefix + "target"] = s.Target.ToString().ToLowerInvariant(),
             [Prefix + "scaling"] = s.Scaling.ToString().ToLowerInvariant(),
+            [Prefix + "relative"] = s.IsRelative ? "true" : "false",
             [Prefix + "scalers"] = JsonSerializer.Serialize(forecaster.Scalers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString())),
             [Prefix + "training"] = JsonSerializer.Serialize(new Dictionary<string, string>
             {
@@ -69,6 +70,7 @@ public static class ModelBundle
                 Strategy = Enum.Parse<ForecastStrategy>(Get("strategy"), ignoreCase: true),
                 Target = Enum.Parse<TargetKind>(Get("target"), ignoreCase: true),
                 Scaling = Enum.Parse<ScalerKind>(Get("scaling"), ignoreCase: true),
+                Relative = metadata.TryGetValue(Prefix + "relative", out var relative) && relative == "true",   // files before it: not relative
                 Epochs = int.Parse(T("epochs", "150"), CultureInfo.InvariantCulture),
                 BatchSize = int.Parse(T("batch", "32"), CultureInfo.InvariantCulture),
                 LearningRate = double.Parse(T("lr", "0.005"), CultureInfo.InvariantCulture),

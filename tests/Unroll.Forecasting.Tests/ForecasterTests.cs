@@ -74,7 +74,7 @@ public sealed class ForecasterTests : IDisposable
         var path = Path.Combine(_folder, "m.safetensors");
         ModelBundle.Save(forecaster, path);
         var loaded = ModelBundle.Load(path);
-        Assert.Equal(settings with { }, loaded.Settings with { Cell = settings.Cell });
+        Assert.Equal(settings with { Relative = settings.IsRelative }, loaded.Settings);
         foreach (var s in Ragged().Series) Assert.Equal(forecaster.Predict(s).Values, loaded.Predict(s).Values);
     }
 
@@ -125,5 +125,40 @@ public sealed class ForecasterTests : IDisposable
     private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
+    }
+}
+
+public class RelativeScalingTests
+{
+    [Fact]
+    public void Relative_TrendBeyondTheTrainingRange_IsFollowed()
+    {
+        // A price that doubles over the test period: min-max scaling caps forecasts near the training high,
+        // relative scaling forecasts changes and follows the trend out of the trained range.
+        var dates = Enumerable.Range(0, 120).Select(i => new DateOnly(2001, 1, 1).AddMonths(i)).ToArray();
+        var values = Enumerable.Range(0, 120).Select(i => 10 * Math.Pow(1.02, i) * (1 + 0.01 * Math.Sin(i))).ToArray();
+        var data = new SeriesSet([new TimeSeries("UP", dates, values)], "price", [], "up.csv");
+        var settings = new ForecastSettings { Hidden = 8, Lookback = Lookback.Of(6), Epochs = 40, TestFraction = 0.25, Seed = 2 };
+        var relative = Backtester.Run(data, settings).Overall["model"].Mase;
+        var minmax = Backtester.Run(data, settings with { Relative = false }).Overall["model"].Mase;
+        Assert.True(relative < minmax, $"relative MASE {relative:F3} should beat min-max's {minmax:F3} on a trend out of range");
+        Assert.True(relative < 1.0, $"relative MASE {relative:F3}");
+    }
+
+    [Fact]
+    public void Relative_WithReturnTarget_IsRejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ForecastSettings { Relative = true, Target = TargetKind.Return }.Validate());
+        Assert.Contains("price target", e.Message);
+    }
+
+    [Fact]
+    public void Relative_NonPositiveValues_AreAClearError()
+    {
+        var dates = Enumerable.Range(0, 40).Select(i => new DateOnly(2001, 1, 1).AddDays(i)).ToArray();
+        var values = Enumerable.Range(0, 40).Select(i => Math.Sin(i / 3.0)).ToArray();
+        var data = new SeriesSet([new TimeSeries("WAVE", dates, values)], "value", [], "wave.csv");
+        var e = Assert.Throws<DataException>(() => Forecaster.Fit(data, new ForecastSettings { Hidden = 4, Lookback = Lookback.Of(5), Epochs = 1 }));
+        Assert.Contains("relative scaling needs values above 0", e.Message);
     }
 }

@@ -32,7 +32,8 @@ internal static class DemoCommand
             var set = CsvSeriesReader.Read(path);
             var o = context.Out;
             o.WriteLine($"Data: {shown}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
-            o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.Hidden} hidden units) over all series, windows of {settings.Lookback} months, each series min-max scaled on its own training part.");
+            o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.Hidden} hidden units) over all series, windows of {settings.Lookback} months, " +
+                (settings.IsRelative ? "each window relative to its last price, in units of its series' typical monthly move." : "each series scaled on its own training part."));
             o.WriteLine();
 
             var backtestSettings = settings with { TestFraction = 0.2 };

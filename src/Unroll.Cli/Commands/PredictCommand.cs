@@ -72,7 +72,7 @@ internal static class PredictCommand
             double change = f.LastValue == 0 ? double.NaN : (f.Values[0] / f.LastValue - 1) * 100;
             table.AddRow([Markup.Escape(f.Symbol), f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ForecastOptions.Format(f.LastValue, 2),
                 .. f.Values.Select(v => ForecastOptions.Format(v, 2)), ForecastOptions.Format(f.LastValue, 2),
-                double.IsNaN(change) ? "–" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"]);
+                double.IsNaN(change) ? "–" : Math.Abs(change) < 0.05 ? "0.0%" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"]);
         }
         context.Console.Write(table);
         context.Out.WriteLine("naive = the last value, repeated; change = the first forecast step against it.");
