@@ -49,7 +49,6 @@ internal static class GemmPacked<T, TKernel>
         Span<T> edge = PackBuffers<T>.ForEdgeTile(mr * nr);     // (MR, NR) scratch tile for partial tiles of C
         ref T aRef = ref MemoryMarshal.GetReference(aPacked);
         ref T bRef = ref MemoryMarshal.GetReference(bPacked);
-        ref T cRef = ref MemoryMarshal.GetReference(c);
 
         for (int jc = 0; jc < n; jc += NC)
         {
@@ -63,28 +62,41 @@ internal static class GemmPacked<T, TKernel>
                 {
                     int mc = Math.Min(MC, m - ic);
                     PackA(transA, a, lda, ic, mc, pc, kc, aPacked);
-                    for (int jr = 0; jr < nc; jr += nr)
-                    {
-                        int nrHere = Math.Min(nr, nc - jr);
-                        ref T bPanel = ref Unsafe.Add(ref bRef, jr * kc);
-                        for (int ir = 0; ir < mc; ir += mr)
-                        {
-                            int mrHere = Math.Min(mr, mc - ir);
-                            ref T aPanel = ref Unsafe.Add(ref aRef, ir * kc);
-                            int row = ic + ir, col = jc + jr;
-                            Debug.Assert((long)(row + mrHere - 1) * ldc + col + nrHere <= c.Length);
-                            ref T cTile = ref Unsafe.Add(ref cRef, (nint)row * ldc + col);
-                            if (mrHere == mr && nrHere == nr)
-                            {
-                                TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, ldc, add);
-                            }
-                            else
-                            {
-                                TKernel.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edge), nr, add: false);
-                                CopyEdge(edge, nr, mrHere, nrHere, ref cTile, ldc, add);
-                            }
-                        }
-                    }
+                    MacroKernel(ref aRef, mc, kc, ref bRef, nc, ic, jc, c, ldc, add, edge);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[row0 .. row0 + mc, col0 .. col0 + nc) = or += Ã (mc × kc, packed) · B̃ (kc × nc, packed panels from
+    /// <paramref name="bPanels"/>, the panel of column col0 first): every register tile, partial tiles through the
+    /// scratch tile.
+    /// </summary>
+    private static void MacroKernel(ref T aRef, int mc, int kc, ref T bPanels, int nc, int row0, int col0,
+        Span<T> c, int ldc, bool add, Span<T> edge)
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        ref T cRef = ref MemoryMarshal.GetReference(c);
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int nrHere = Math.Min(nr, nc - jr);
+            ref T bPanel = ref Unsafe.Add(ref bPanels, (nint)jr * kc);
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int mrHere = Math.Min(mr, mc - ir);
+                ref T aPanel = ref Unsafe.Add(ref aRef, ir * kc);
+                int row = row0 + ir, col = col0 + jr;
+                Debug.Assert((long)(row + mrHere - 1) * ldc + col + nrHere <= c.Length);
+                ref T cTile = ref Unsafe.Add(ref cRef, (nint)row * ldc + col);
+                if (mrHere == mr && nrHere == nr)
+                {
+                    TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, ldc, add);
+                }
+                else
+                {
+                    TKernel.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edge), nr, add: false);
+                    CopyEdge(edge, nr, mrHere, nrHere, ref cTile, ldc, add);
                 }
             }
         }
@@ -124,7 +136,6 @@ internal static class GemmPacked<T, TKernel>
         Span<T> edge = PackBuffers<T>.ForEdgeTile(mr * nr);
         ref T aRef = ref MemoryMarshal.GetReference(aPacked);
         ref T bAll = ref MemoryMarshal.GetReference(bPackedAll);
-        ref T cRef = ref MemoryMarshal.GetReference(c);
         for (int pc = 0; pc < k; pc += kcMax)
         {
             int kc = Math.Min(kcMax, k - pc);
@@ -134,28 +145,7 @@ internal static class GemmPacked<T, TKernel>
             {
                 int mc = Math.Min(MC, m - ic);
                 PackA(transA, a, lda, ic, mc, pc, kc, aPacked);
-                for (int jr = 0; jr < n; jr += nr)
-                {
-                    int nrHere = Math.Min(nr, n - jr);
-                    ref T bPanel = ref Unsafe.Add(ref bBlock, (nint)(colStart + jr) * kc);
-                    for (int ir = 0; ir < mc; ir += mr)
-                    {
-                        int mrHere = Math.Min(mr, mc - ir);
-                        ref T aPanel = ref Unsafe.Add(ref aRef, ir * kc);
-                        int row = ic + ir, col = colStart + jr;
-                        Debug.Assert((long)(row + mrHere - 1) * ldc + col + nrHere <= c.Length);
-                        ref T cTile = ref Unsafe.Add(ref cRef, (nint)row * ldc + col);
-                        if (mrHere == mr && nrHere == nr)
-                        {
-                            TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, ldc, add);
-                        }
-                        else
-                        {
-                            TKernel.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edge), nr, add: false);
-                            CopyEdge(edge, nr, mrHere, nrHere, ref cTile, ldc, add);
-                        }
-                    }
-                }
+                MacroKernel(ref aRef, mc, kc, ref Unsafe.Add(ref bBlock, (nint)colStart * kc), n, ic, colStart, c, ldc, add, edge);
             }
         }
     }
