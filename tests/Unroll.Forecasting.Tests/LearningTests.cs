@@ -48,7 +48,7 @@ public class LearningTests
         var (data, oracle) = Synthetic("sine", 700, (_, t) => Math.Sin(2 * Math.PI * t / 25), noise: 0.1, seed: 1);
         AssertNearNoiseFloor(data, oracle, new ForecastSettings
         {
-            Cell = CellKind.Lstm, Hidden = 16, Lookback = Lookback.Of(25), Epochs = 60, LearningRate = 0.01,
+            Cell = CellKind.Lstm, Hidden = 16, Lookback = Lookback.Of(25), Epochs = 150, LearningRate = 0.005,
             ValidationFraction = 0.15, TestFraction = 0.25, Patience = 15, Seed = 3, Relative = false,
         });
     }
