@@ -46,7 +46,9 @@ internal static class TrainingRunner
                 result = work(new Inline<TrainingProgress>(p =>
                 {
                     task.Value = p.Epoch;
-                    task.Description = Markup.Escape($"{title}  epoch {p.Epoch}/{p.Epochs}  train {p.TrainLoss:G4}  val {(p.ValidationLoss is double v ? v.ToString("G4") : "–")}  |g| {p.GradientNorm:G3}  {Remaining(p)}");
+                    // Short enough to share an 80-column line with the bar, the percentage and the time left.
+                    task.Description = Markup.Escape(FormattableString.Invariant(
+                        $"{title} {p.Epoch}/{p.Epochs} train {p.TrainLoss:G3} val {(p.ValidationLoss is double v ? v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : "–")} |g| {p.GradientNorm:G2}"));
                 }), token);
                 task.Value = task.MaxValue;
             });
