@@ -41,18 +41,25 @@ internal sealed class ForecastOptions
     public IEnumerable<Option> TrainingOptions => [Cell, Hidden, Layers, Lookback, Horizon, Strategy, Target, Scaling, Epochs, Batch,
         LearningRate, Optimizer, Clip, Validation, Patience, Seed];
 
-    public SeriesSet ReadData(ParseResult parse, int minLength = 1)
+    /// <summary>Reads --data; a trained model's column and features stand in for --column and --features when given.</summary>
+    public SeriesSet ReadData(ParseResult parse, Forecaster? model = null)
     {
         var path = parse.GetValue(Data)!;
-        if (!File.Exists(path)) throw new UserError($"data file {path} does not exist");
+        RequireDataFile(path);
         return CsvSeriesReader.Read(path, new CsvReadOptions
         {
-            Column = parse.GetValue(Column),
-            Features = SplitList(parse.GetValue(Features)),
+            Column = parse.GetValue(Column) ?? model?.TargetColumn,
+            Features = parse.GetValue(Features) is { } features ? SplitList(features) : model?.FeatureNames ?? [],
             Symbols = (parse.GetValue(Symbol) ?? []).SelectMany(s => SplitList(s)).ToList(),
             Sort = parse.GetValue(Sort),
-            MinLength = minLength,
         });
+    }
+
+    /// <summary>One line for a --data path that is missing or a folder.</summary>
+    internal static void RequireDataFile(string path)
+    {
+        if (Directory.Exists(path)) throw new UserError($"data file {path} is a folder; give the CSV file inside it");
+        if (!File.Exists(path)) throw new UserError($"data file {path} does not exist");
     }
 
     public ForecastSettings Settings(ParseResult parse, double testFraction)

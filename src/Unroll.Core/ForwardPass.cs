@@ -10,8 +10,12 @@ namespace Unroll.Core;
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal ForwardPass(SequenceBatch<T> batch, int layers)
+    private readonly int _hidden, _gateRows;
+
+    internal ForwardPass(SequenceBatch<T> batch, NetworkShape shape)
     {
+        int layers = shape.Layers;
+        (_hidden, _gateRows) = (shape.HiddenSize, shape.GateRows);
         Batch = batch;
         Gates = new T[layers][];
         Hidden = new T[layers][];
@@ -58,18 +62,18 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// (length × G·H). LSTM: the activated gates [i | f | g | o]; GRU: the activated gates [r | z | n];
     /// Elman RNN: the pre-activation a = W_ih·x + b_ih + W_hh·h' + b_hh.
     /// </summary>
-    public T[] GatesOf(int layer, int sequence) => StepsOf(Gates, layer, sequence, nameof(GatesOf));
+    public T[] GatesOf(int layer, int sequence) => StepsOf(Gates, _gateRows, layer, sequence, nameof(GatesOf));
 
     /// <summary>Layer <paramref name="layer"/>'s hidden state h at every step of input sequence <paramref name="sequence"/>: (length × H).</summary>
-    public T[] HiddenOf(int layer, int sequence) => StepsOf(Hidden, layer, sequence, nameof(HiddenOf));
+    public T[] HiddenOf(int layer, int sequence) => StepsOf(Hidden, _hidden, layer, sequence, nameof(HiddenOf));
 
     /// <summary>An LSTM layer's cell state c at every step of input sequence <paramref name="sequence"/>: (length × H).</summary>
     /// <exception cref="InvalidOperationException">The network is not an LSTM.</exception>
-    public T[] CellOf(int layer, int sequence) => StepsOf(Cell, layer, sequence, nameof(CellOf));
+    public T[] CellOf(int layer, int sequence) => StepsOf(Cell, _hidden, layer, sequence, nameof(CellOf));
 
     /// <summary>A GRU layer's hidden term W_hn·h' + b_hn at every step of input sequence <paramref name="sequence"/>: (length × H).</summary>
     /// <exception cref="InvalidOperationException">The network is not a GRU.</exception>
-    public T[] HiddenTermOf(int layer, int sequence) => StepsOf(HiddenN, layer, sequence, nameof(HiddenTermOf));
+    public T[] HiddenTermOf(int layer, int sequence) => StepsOf(HiddenN, _hidden, layer, sequence, nameof(HiddenTermOf));
 
     /// <summary>The hidden state layer <paramref name="layer"/> started from for input sequence <paramref name="sequence"/>: (H).</summary>
     public T[] InitialHiddenOf(int layer, int sequence) => InitialOf(InitialHidden, layer, sequence, nameof(InitialHiddenOf));
@@ -78,11 +82,11 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="InvalidOperationException">The network is not an LSTM.</exception>
     public T[] InitialCellOf(int layer, int sequence) => InitialOf(InitialCell, layer, sequence, nameof(InitialCellOf));
 
-    // (N × width) packed tape → (length × width) rows of one sequence, in step order.
-    private T[] StepsOf(T[][] tape, int layer, int sequence, string what)
+    // (N × width) packed tape (its array may be longer when reused) → (length × width) rows of one sequence, in step order.
+    private T[] StepsOf(T[][] tape, int width, int layer, int sequence, string what)
     {
         var packed = TapeOf(tape, layer, sequence, what);
-        int width = packed.Length / Batch.TotalSteps, length = Batch.Lengths[sequence], j = Batch.InputToSorted[sequence];
+        int length = Batch.Lengths[sequence], j = Batch.InputToSorted[sequence];
         var result = new T[length * width];
         for (int t = 0; t < length; t++)
             packed.AsSpan(Batch.Row(t, j) * width, width).CopyTo(result.AsSpan(t * width, width));
@@ -93,8 +97,7 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[] InitialOf(T[][] tape, int layer, int sequence, string what)
     {
         var sorted = TapeOf(tape, layer, sequence, what);
-        int width = sorted.Length / Batch.Count;
-        return sorted.AsSpan(Batch.InputToSorted[sequence] * width, width).ToArray();
+        return sorted.AsSpan(Batch.InputToSorted[sequence] * _hidden, _hidden).ToArray();
     }
 
     private T[] TapeOf(T[][] tape, int layer, int sequence, string what)
@@ -109,14 +112,4 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
         return values;
     }
 
-    /// <summary>The last layer's hidden state at every step of input sequence <paramref name="sequence"/>: (length × H).</summary>
-    public T[] TopHiddenOf(int sequence, int hidden)
-    {
-        int length = Batch.Lengths[sequence], j = Batch.InputToSorted[sequence];
-        var top = Hidden[^1];
-        var result = new T[length * hidden];
-        for (int t = 0; t < length; t++)
-            top.AsSpan(Batch.Row(t, j) * hidden, hidden).CopyTo(result.AsSpan(t * hidden, hidden));
-        return result;
-    }
 }

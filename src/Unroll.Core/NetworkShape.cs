@@ -9,7 +9,7 @@ namespace Unroll.Core;
 public sealed record NetworkShape(CellKind Cell, int InputSize, int HiddenSize, int Layers = 1, int OutputSize = 1)
 {
     /// <summary>G·H, the rows of each layer's <c>weight_ih</c> and <c>weight_hh</c>.</summary>
-    public int GateRows => Cell.GateCount() * HiddenSize;
+    public int GateRows => (int)Math.Min(int.MaxValue, (long)Cell.GateCount() * HiddenSize);
 
     /// <summary>Throws <see cref="ArgumentException"/> when a size is not positive.</summary>
     public void Validate()
@@ -19,6 +19,8 @@ public sealed record NetworkShape(CellKind Cell, int InputSize, int HiddenSize, 
         if (Layers < 1) throw new ArgumentException($"layers must be at least 1, got {Layers}");
         if (OutputSize < 1) throw new ArgumentException($"output size must be at least 1, got {OutputSize}");
         if (!Enum.IsDefined(Cell)) throw new ArgumentException($"unknown cell kind {Cell}");
+        if ((long)GateRows * Math.Max(InputSize, HiddenSize) > Array.MaxLength)
+            throw new ArgumentException($"a {Cell.ToName()} layer with {InputSize} inputs and {HiddenSize} hidden units has more weights than one array can hold; use a smaller hidden size");
     }
 
     /// <summary>Input size of layer <paramref name="layer"/>: I for the first, H above it.</summary>

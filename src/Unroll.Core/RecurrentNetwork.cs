@@ -150,8 +150,9 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     /// <summary>
-    /// The head's outputs (B × O, input order) for a batch: a forward pass whose working arrays are kept and reused by
-    /// the next call, so repeated inference allocates almost nothing. Not for concurrent use of one network.
+    /// The head's outputs (B × O, input order, a fresh array) for a batch: a forward pass whose tape arrays are kept
+    /// (the largest seen) and reused by the next call, so repeated inference allocates only its outputs and final
+    /// state. Not for concurrent use of one network.
     /// </summary>
     public T[] Infer(SequenceBatch<T> batch) => (_inference = ForwardCore(batch, null, _inference)).Outputs;
 
@@ -175,7 +176,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         initialState?.Validate(Shape, batch.Count);
 
         int count = batch.Count, n = batch.TotalSteps, h = Shape.HiddenSize, gh = Shape.GateRows;
-        var pass = reuse is not null && reuse.Gates.Length == Shape.Layers ? reuse.Rebind(batch) : new ForwardPass<T>(batch, Shape.Layers);
+        var pass = reuse?.Rebind(batch) ?? new ForwardPass<T>(batch, Shape);
         bool gru = Shape.Cell == CellKind.Gru, lstm = Shape.Cell == CellKind.Lstm;
         var input = batch.Packed;                                   // (N × in)
         T[] gatesHidden = gru ? Fit(ref _gatesHiddenScratch, count * gh) : [];  // (B × 3H) scratch
@@ -237,7 +238,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             if (finalCell is not null) finalCell[l] = GatherLast(pass.Cell[l], batch, h);
         }
         pass.FinalState = new RecurrentState<T>(finalHidden, finalCell);
-        pass.LastHidden = finalHidden[^1];                          // (B × H)
+        pass.LastHidden = (T[])finalHidden[^1].Clone();             // (B × H), the head's input; not the caller's FinalState
         int o = Shape.OutputSize;
         var outputs = new T[count * o];                             // (B × O) = h_last·W_headᵀ + b_head
         FillRows(outputs, _headBias.Value, count);
@@ -254,7 +255,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     {
         ArgumentNullException.ThrowIfNull(pass);
         int h = Shape.HiddenSize, o = Shape.OutputSize, length = pass.Batch.Lengths[sequence];
-        var top = pass.TopHiddenOf(sequence, h);
+        var top = pass.HiddenOf(Shape.Layers - 1, sequence);
         var outputs = new T[length * o];
         FillRows(outputs, _headBias.Value, length);
         Gemm.Multiply<T>(Transpose.No, Transpose.Yes, length, o, h, top, h, _headWeight.Value, h, outputs, o, accumulate: true);
@@ -290,7 +291,6 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         // Head: out = h_last·Wᵀ + b.   dW += dOutᵀ·h_last (O × H); db += Σ dOut; dh_last = dOut·W (B × H)
         Gemm.Multiply<T>(Transpose.Yes, Transpose.No, o, h, count, outputGradient, o, pass.LastHidden, h, _headWeight.Gradient, h, accumulate: true);
         AddColumnSums(outputGradient, _headBias.Gradient, count);
-        if (pass.Consumed) throw new InvalidOperationException("this forward pass was already differentiated by a training step; run Forward again");
         var dLast = Fit(ref _dLast, count * h);                     // (B × H) input order
         Gemm.Multiply<T>(Transpose.No, Transpose.No, count, h, o, outputGradient, o, _headWeight.Value, h, dLast, h, accumulate: false);
 
@@ -300,12 +300,12 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         // of the layer above, written where that layer's outputs were once they are used up (consumeTape), else here.
         T[] dHidden = Shape.Layers > 1 && !consumeTape ? Fit(ref _dHidden, n * h) : [];
         T[] dGatesIn = consumeTape ? [] : Fit(ref _dGatesIn, n * gh);  // (N × GH) pre-activation gradients
-        T[] dHiddenN = gru ? Fit(ref _dGatesHidden, n * h) : [];       // (N × H) GRU: the n part of the hidden half, dA_n ⊙ r
+        T[] dHiddenN = gru ? Fit(ref _dHiddenN, n * h) : [];       // (N × H) GRU: the n part of the hidden half, dA_n ⊙ r
         T[] dHidStep = gru ? Fit(ref _dHidStep, count * gh) : [];      // (B × 3H) GRU: this step's hidden-half gradient
         var carry = Fit(ref _carry, count * h);                     // (B × H) dh flowing to the previous step
         var carryCell = lstm ? Fit(ref _carryCell, count * h) : []; // (B × H) dc flowing to the previous step
         var dhStep = Fit(ref _dhStep, count * h);                   // (B × H) total dh at this step
-        var direct = gru || lstm ? Fit(ref _direct, Math.Max(count, 1) * h) : []; // GRU: the z ⊙ dh path to h'; LSTM: scratch
+        var direct = gru || lstm ? Fit(ref _direct, count * h) : []; // GRU: the z ⊙ dh path to h'; LSTM: scratch
         var biasSums = Fit(ref _biasScratch, gh);                   // (GH) column sums of a gradient
         T[]? inputGradient = null;
         if (consumeTape) pass.Consumed = true;
@@ -403,7 +403,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     // Workspace reused across calls (a network runs one backward pass at a time).
-    private T[] _gatesHiddenScratch = [], _biasScratch = [], _dLast = [], _dHidden = [], _dGatesIn = [], _dGatesHidden = [],
+    private T[] _gatesHiddenScratch = [], _biasScratch = [], _dLast = [], _dHidden = [], _dGatesIn = [], _dHiddenN = [],
         _carry = [], _carryCell = [], _dhStep = [], _direct = [], _dHidStep = [];
 
     private PackedMatrix<T>?[] _packedForward = [], _packedBackward = [];

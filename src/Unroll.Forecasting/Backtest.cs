@@ -46,8 +46,9 @@ public static class Backtester
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!(settings.TestFraction > 0)) throw new ArgumentException("a backtest needs a test period: set the test fraction above 0 (--test 0.2)");
+        ArgumentNullException.ThrowIfNull(data);
+        var testStarts = TestStarts(data, settings, settings.Horizon);
         var fit = Forecaster.Fit(data, settings, progress, cancellation);
-        var testStarts = data.Series.ToDictionary(s => s.Symbol, s => TestStart(s, settings));
         return Evaluate(fit.Forecaster, data, testStarts, settings.Horizon, fit);
     }
 
@@ -58,8 +59,23 @@ public static class Backtester
         ArgumentNullException.ThrowIfNull(data);
         if (!(testFraction > 0 && testFraction < 0.9)) throw new ArgumentException($"the test fraction must be in (0, 0.9), got {testFraction}");
         var settings = forecaster.Settings with { TestFraction = testFraction, ValidationFraction = 0 };
-        var testStarts = data.Series.ToDictionary(s => s.Symbol, s => TestStart(s, settings));
-        return Evaluate(forecaster, data, testStarts, horizon ?? forecaster.Settings.Horizon, null);
+        int steps = horizon ?? forecaster.Settings.Horizon;
+        return Evaluate(forecaster, data, TestStarts(data, settings, steps), steps, null);
+    }
+
+    /// <summary>Where each series' test period starts; every one must hold at least one forecast of the horizon.</summary>
+    private static Dictionary<string, int> TestStarts(SeriesSet data, ForecastSettings settings, int horizon)
+    {
+        if (horizon < 1) throw new ArgumentException($"the horizon must be at least 1 step, got {horizon}");
+        var starts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var series in data.Series)
+        {
+            int start = TestStart(series, settings);
+            if (series.Length - start < horizon)
+                throw new DataException($"series '{series.Symbol}' has {series.Length - start} point{(series.Length - start == 1 ? "" : "s")} in its test period, fewer than the horizon {horizon}, so nothing could be scored; use a larger --test or a shorter --horizon");
+            starts[series.Symbol] = start;
+        }
+        return starts;
     }
 
     private static int TestStart(TimeSeries series, ForecastSettings settings)

@@ -161,7 +161,7 @@ public sealed class Forecaster
         var transformed = TargetTransform.Forward(Settings.Target, history);
         int needed = Settings.Lookback.Steps ?? 1;
         if (transformed.Length < needed)
-            throw new DataException($"series '{series.Symbol}' has {history.Length} points up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}");
+            throw new DataException($"series '{series.Symbol}' has {history.Length} point{(history.Length == 1 ? "" : "s")} up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}");
         if (Settings.IsRelative)
             return PredictRelative(new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed),
                 scalers.Target.Inverse(1) - scalers.Target.Inverse(0), horizon);
@@ -217,6 +217,8 @@ public sealed class Forecaster
         while (produced < horizon)
         {
             double last = raw[^inputSize];
+            if (!(last > 0))
+                throw new DataException($"series '{history.Symbol}' reaches the value {last} before a forecast; relative scaling needs values above 0. Use --scaling minmax or zscore");
             var input = new float[raw.Count];
             for (int k = 0; k < raw.Count; k++)
                 input[k] = (float)(k % inputSize == 0 ? (raw[k] / last - 1) / scale : raw[k]);

@@ -148,4 +148,36 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Contains("moving_average", r.Out);
         Assert.Contains("naive forecast's", r.Out);
     }
+
+    [Fact]
+    public void Backtest_WithModel_ScoresTheModelsOwnColumnAndWarnsAboutSeenData()
+    {
+        var csv = Write("ohlc.csv", "date,open,close\n" + string.Concat(Enumerable.Range(0, 60).Select(i =>
+            $"{new DateOnly(2000, 1, 1).AddMonths(i):yyyy-MM-dd},{(100 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)},{(10 + Math.Sin(i)).ToString(System.Globalization.CultureInfo.InvariantCulture)}\n")));
+        var model = Path.Combine(_folder, "open.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", csv, "--column", "open", "--out", model, "--epochs", "2", "--hidden", "4").ExitCode);
+        var r = CliRunner.Run("backtest", "--data", csv, "--model", model, "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("warning:", r.Error);
+        using var doc = JsonDocument.Parse(r.Out);
+        // Naive on the steadily rising 'open' column errs by exactly 1 each month; on 'close' it would not.
+        Assert.Equal(1.0, doc.RootElement.GetProperty("overall").GetProperty("naive").GetProperty("mae").GetDouble(), 9);
+    }
+
+    [Fact]
+    public void Backtest_HorizonLongerThanTheTestPeriod_FailsBeforeTraining()
+    {
+        var r = CliRunner.Run("backtest", "--data", Stocks, "--horizon", "40", "--epochs", "1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("fewer than the horizon 40", r.Error);
+        Assert.Single(r.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Predict_FolderGivenAsModel_SaysItIsAFolder()
+    {
+        var r = CliRunner.Run("predict", "--model", _folder, "--data", Stocks);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is a folder", r.Error);
+    }
 }

@@ -124,4 +124,25 @@ public class SequenceTests
         var error = Assert.Throws<ArgumentException>(() => network.Predict([[[1f]], []]));
         Assert.Contains("sequence 1 has no steps", error.Message);
     }
+
+    [Fact]
+    public void Backward_AfterTheCallerResetsFinalState_StillUsesTheForwardValues()
+    {
+        var network = RecurrentNetwork<double>.Create(new NetworkShape(CellKind.Lstm, 1, 3), 2);
+        var pass = network.Forward(network.Pack(TestData.Sequences<double>(1, 1, 4, 2)));
+        network.ZeroGradients();
+        network.Backward(pass, [1.0, -1.0]);
+        var expected = network["head.weight"].Gradient.ToArray();
+        Array.Clear(pass.FinalState.Hidden[0]);
+        network.ZeroGradients();
+        network.Backward(pass, [1.0, -1.0]);
+        Assert.Equal(expected, network["head.weight"].Gradient);
+    }
+
+    [Fact]
+    public void Shape_TooLargeForAnArray_IsAClearError()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new NetworkShape(CellKind.Lstm, 1, 100_000).Validate());
+        Assert.Contains("smaller hidden size", e.Message);
+    }
 }

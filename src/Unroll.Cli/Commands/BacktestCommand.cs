@@ -35,10 +35,12 @@ internal static class BacktestCommand
             if (modelPath is not null)
             {
                 var forecaster = ModelBundle.Load(modelPath);
-                var data = options.ReadData(parse);
+                var data = options.ReadData(parse, forecaster);
                 int? horizon = parse.GetResult(options.Horizon) is { Implicit: false } ? parse.GetValue(options.Horizon) : null;
                 result = Backtester.Run(forecaster, data, testFraction, horizon);
                 used = forecaster.Settings with { TestFraction = testFraction };
+                if (testFraction > forecaster.Settings.TestFraction)
+                    context.Error.WriteLine($"warning: {modelPath} was trained on data that reaches into this test period (it held out {forecaster.Settings.TestFraction * 100:F0}% of each series, this backtest scores the last {testFraction * 100:F0}%), so its scores flatter it; for an honest score run backtest without --model");
             }
             else
             {

@@ -23,7 +23,7 @@ internal static class DemoCommand
             var path = parse.GetValue(data) ?? BundledData;
             // Name the bundled sample by the copy beside the user when there is one (the repository's data/).
             var shown = path == BundledData && File.Exists(Path.Combine("data", "stocks.csv")) ? Path.Combine("data", "stocks.csv") : path;
-            if (!File.Exists(path)) throw new UserError($"data file {path} does not exist");
+            ForecastOptions.RequireDataFile(path);
             var reportDir = parse.GetValue(report)!;
             BacktestCommand.RequireReportFolder(reportDir);
             var settings = new ForecastSettings { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };

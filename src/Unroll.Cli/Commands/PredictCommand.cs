@@ -19,14 +19,14 @@ internal static class PredictCommand
         var sort = new Option<bool>("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
         var horizon = new Option<int?>("--horizon") { Description = "Steps ahead (default: the model's horizon)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date_after,forecast,naive" };
+        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,last_date,forecast,naive" };
         var command = new Command("predict", "Forecast the next value(s) of each series with a trained model, beside the naive guess") { model, data, symbol, sort, horizon, json, csv };
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
             var forecaster = ModelBundle.Load(parse.GetValue(model)!);
             var path = parse.GetValue(data)!;
-            if (!File.Exists(path)) throw new UserError($"data file {path} does not exist");
+            ForecastOptions.RequireDataFile(path);
             var set = CsvSeriesReader.Read(path, new CsvReadOptions
             {
                 Column = forecaster.TargetColumn,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Unroll.Core;
 using Unroll.Forecasting;
 
 namespace Unroll.Cli.Commands;
@@ -42,7 +43,7 @@ internal static class TrainCommand
                 return UnrollCli.Ok;
             }
             var o = context.Out;
-            o.WriteLine($"Trained one {settings.Cell.ToString().ToLowerInvariant()} model on {data.Series.Count} series ({string.Join(", ", data.Series.Select(s => $"{s.Symbol} {s.Length}"))} points): {fit.TrainWindows} training and {fit.ValidationWindows} validation windows.");
+            o.WriteLine($"Trained one {settings.Cell.ToName()} model on {data.Series.Count} series ({string.Join(", ", data.Series.Select(s => $"{s.Symbol} {s.Length}"))} points): {fit.TrainWindows} training and {fit.ValidationWindows} validation windows.");
             o.WriteLine(fit.Stop switch
             {
                 StopReason.EarlyStopped => $"Stopped early after {fit.History.Count} epochs: the validation loss had not improved for {settings.Patience}.",

@@ -9,7 +9,7 @@ namespace Unroll.Core.Cells;
 /// <remarks>
 /// <c>a = W_ih·x + b_ih + W_hh·h' + b_hh</c>, <c>h = φ(a)</c> with φ = ReLU or tanh.
 /// Backward: <c>da = dh ⊙ φ'(a)</c> where φ' is read off h alone: ReLU' = [h &gt; 0], tanh' = 1 − h².
-/// The forward caches only h: it is all the backward needs.
+/// The backward needs only h (the tape also keeps the pre-activations, which <c>explain</c> shows).
 /// </remarks>
 internal static class ElmanCell
 {

@@ -53,7 +53,8 @@ internal static class GruCell
 
     /// <summary>
     /// From dh (b × H) computes the gradients of the input half (b × 3H), of the hidden half (b × 3H), and the
-    /// direct part of dh' (b × H), which the caller adds to dGatesHidden·W_hh.
+    /// direct part of dh' (b × H), which the caller adds to dGatesHidden·W_hh. <paramref name="dGatesIn"/> may alias
+    /// <paramref name="gates"/>: each unit's gates are read before its gradients are written.
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> hn, ReadOnlySpan<T> hPrev, ReadOnlySpan<T> dh,
         Span<T> dGatesIn, Span<T> dGatesHidden, Span<T> dhPrevDirect, int hidden) where T : unmanaged, IFloatingPointIeee754<T>

@@ -102,6 +102,7 @@ internal static class LstmCell
 
     /// <summary>
     /// From dh and the carried dc (b × H), computes the pre-activation gradients (b × 4H) and dc' (b × H, may alias dc).
+    /// <paramref name="dGates"/> may alias <paramref name="gates"/>: each unit's gates are read before its gradients are written.
     /// <paramref name="scratch"/> holds H values.
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> c,

@@ -76,6 +76,7 @@ public static class SafeTensors
     public static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path)
     {
         byte[] bytes;
+        if (Directory.Exists(path)) throw new ModelFileException($"{path} is a folder; give the .safetensors model file");
         try { bytes = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new ModelFileException($"{path}: no such model file"); }
         catch (DirectoryNotFoundException) { throw new ModelFileException($"{path}: no such model file (the folder does not exist)"); }

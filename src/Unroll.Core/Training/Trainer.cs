@@ -23,7 +23,11 @@ public sealed record TrainerOptions
 /// <param name="GradientNorm">The global gradient norm before clipping.</param>
 public readonly record struct StepResult(double Loss, double GradientNorm);
 
-/// <summary>A non-finite loss, gradient or weight stopped training; the weights are those before the failed step.</summary>
+/// <summary>
+/// A non-finite loss, gradient or weight stopped training; the weights are those before the failed step. When the
+/// update itself overflowed, the optimizer's state (momentum, Adam's moments and step count) already includes the
+/// failed step: to retry, for example at a lower learning rate, create a new optimizer and trainer.
+/// </summary>
 public sealed class TrainingDivergedException(string message) : Exception(message);
 
 /// <summary>One gradient-descent step at a time: forward, loss, BPTT, clipping, update, with a guard against NaN.</summary>
