@@ -65,7 +65,7 @@ internal sealed class ForecastOptions
     public ForecastSettings Settings(ParseResult parse, double testFraction)
     {
         var cellName = parse.GetValue(Cell)!;
-        if (!CellKinds.TryParse(cellName, out var cell)) throw new UserError($"--cell {cellName} is not a cell: use rnn_relu, rnn_tanh, lstm or gru");
+        var cell = Arguments.Cell(cellName);
         var lookbackText = parse.GetValue(Lookback)!;
         if (!Unroll.Data.Lookback.TryParse(lookbackText, out var lookback))
             throw new UserError($"--lookback {lookbackText} is neither a positive number of steps nor 'all'");

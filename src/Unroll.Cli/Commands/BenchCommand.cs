@@ -26,7 +26,7 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var cellName = parse.GetValue(cell)!;
-            if (!CellKinds.TryParse(cellName, out var kind)) throw new UserError($"--cell {cellName} is not a cell: use rnn_relu, rnn_tanh, lstm or gru");
+            var kind = Arguments.Cell(cellName);
             foreach (var (name, value) in new[] { ("--input-size", parse.GetValue(input)), ("--hidden", parse.GetValue(hidden)), ("--layers", parse.GetValue(layers)), ("--seq", parse.GetValue(seq)), ("--batch", parse.GetValue(batch)), ("--repeats", parse.GetValue(repeats)) })
                 if (value < 1) throw new UserError($"{name} must be at least 1, got {value}");
             if (parse.GetValue(threads) is < 1) throw new UserError($"--threads must be at least 1, got {parse.GetValue(threads)}");

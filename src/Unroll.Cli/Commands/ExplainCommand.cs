@@ -30,7 +30,7 @@ internal static class ExplainCommand
                 throw new UserError(sequenceText is null
                     ? "explain needs a sequence: give --sequence 0,0.5 (one number per step) or --input FILE (JSON as for 'unroll run')"
                     : "give either --sequence or --input, not both");
-            if (svgPath is not null) CheckWritable(svgPath, "--svg");
+            if (svgPath is not null) Arguments.RequireWritableFile(svgPath, "--svg", "unrolled.svg");
             var network = LoadModel(parse.GetValue(model)!, parse.GetValue(cell));
 
             List<IReadOnlyList<double[]>> sequences = sequenceText is not null
@@ -63,22 +63,12 @@ internal static class ExplainCommand
     {
         CellKind? cellKind = null;
         if (cellName is not null)
-            cellKind = CellKinds.TryParse(cellName, out var k) ? k
-                : throw new UserError($"--cell {cellName} is not a cell: use rnn_relu, rnn_tanh, lstm or gru");
+            cellKind = Arguments.Cell(cellName);
         if (name == "statquest") return Examples.StatQuest<double>();
         return ModelFile.Load<double>(name, cellKind).Network;
     }
 
     /// <summary>Fails early, before any work, when the file cannot be written because its folder is missing.</summary>
-    internal static void CheckWritable(string path, string option)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (Directory.Exists(path))
-            throw new UserError($"{option} {path} is a folder; give a file name such as {Path.Combine(path, "unrolled.svg")}");
-        if (!Directory.Exists(folder))
-            throw new UserError($"{option} {path}: the folder {folder} does not exist; create it first or write somewhere else");
-    }
-
     internal static List<double[]> ParseSequence(string text, int features)
     {
         if (features != 1)

@@ -51,7 +51,7 @@ internal static class GradientsCommand
                 throw new UserError($"--hidden must be between 1 and 1024, got {hiddenSize}");
             CellKind? kind = null;
             if (cellName is not null)
-                kind = CellKinds.TryParse(cellName, out var k) ? k : throw new UserError($"--cell {cellName} is not a cell: use rnn_relu, rnn_tanh, lstm or gru");
+                kind = Arguments.Cell(cellName);
             if (recurrent is double r)
             {
                 if (!double.IsFinite(r)) throw new UserError($"--w2 must be a finite number, got {r}");
@@ -72,7 +72,7 @@ internal static class GradientsCommand
             else if (keepBias is not null && kind is not (CellKind.Lstm or CellKind.Gru))
                 throw new UserError($"--forget-bias sets an LSTM or GRU gate's bias; a {kind.Value.ToName()} has no gates: use --cell lstm or --cell gru, or drop --forget-bias");
             if (keepBias is double kb && !double.IsFinite(kb)) throw new UserError($"--forget-bias must be a finite number, got {kb}");
-            if (svgPath is not null) ExplainCommand.CheckWritable(svgPath, "--svg");
+            if (svgPath is not null) Arguments.RequireWritableFile(svgPath, "--svg", "gradients.svg");
 
             int h = hiddenSize ?? 16;
             string description;

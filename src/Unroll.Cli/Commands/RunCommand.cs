@@ -23,8 +23,7 @@ internal static class RunCommand
             var cellName = parse.GetValue(cell);
             CellKind? cellKind = null;
             if (cellName is not null)
-                cellKind = CellKinds.TryParse(cellName, out var k) ? k
-                    : throw new UserError($"--cell {cellName} is not a cell: use rnn_relu, rnn_tanh, lstm or gru");
+                cellKind = Arguments.Cell(cellName);
             if (parse.GetValue(gradients) && parse.GetValue(targets) is null)
                 throw new UserError("--gradients needs --targets: the gradients are those of the loss against the targets");
             var request = new Request(parse.GetValue(input)!, parse.GetValue(targets), parse.GetValue(gradients));

@@ -21,7 +21,7 @@ internal static class TrainCommand
         {
             var settings = options.Settings(parse, testFraction: 0);
             var path = parse.GetValue(output)!;
-            RequireWritable(path);
+            Arguments.RequireWritableFile(path, "--out", "model.safetensors");
             var data = options.ReadData(parse);
             var fit = TrainingRunner.Run(context, "training", settings.Epochs, (progress, token) => Forecaster.Fit(data, settings, progress, token));
             ModelBundle.Save(fit.Forecaster, path);
@@ -56,14 +56,5 @@ internal static class TrainCommand
             return UnrollCli.Ok;
         });
         return command;
-    }
-
-    /// <summary>Fails before any work when the output cannot be written: its folder is missing or it is a folder.</summary>
-    internal static void RequireWritable(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new UserError($"--out {path} is a folder; give a file name such as {Path.Combine(path, "model.safetensors")}");
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder)) throw new UserError($"--out {path}: the folder {folder} does not exist; create it first");
     }
 }

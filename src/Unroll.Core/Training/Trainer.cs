@@ -58,8 +58,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The loss on a batch without changing anything.</summary>
     public double Evaluate(SequenceBatch<T> batch, ReadOnlySpan<T> targets)
     {
-        var pass = Network.Forward(batch);
-        return double.CreateChecked(Losses.Compute(Options.Loss, pass.Outputs, targets, new T[targets.Length], Options.HuberDelta));
+        var outputs = Network.Infer(batch);
+        return double.CreateChecked(Losses.Compute(Options.Loss, outputs, targets, new T[targets.Length], Options.HuberDelta));
     }
 
     /// <summary>
