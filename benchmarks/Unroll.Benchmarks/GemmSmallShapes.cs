@@ -5,7 +5,6 @@
 //   inputs (T·B, GH) = X (T·B, I) · Wihᵀ             NT, K = I = 1: an outer product
 //   gates (B, GH)  += h (B, H) · Whhᵀ                NT, one row when B = 1
 //   dh    (B, H)    = dG (B, GH) · Whh               NN
-using System.Diagnostics;
 using Unroll.Numerics;
 
 namespace Unroll.Benchmarks;
@@ -44,9 +43,9 @@ public static class GemmSmallShapes
             foreach (var (shape, accumulate) in Shapes)
             {
                 Gemm.MaxThreads = 1;
-                double one = Time(shape, accumulate);
+                double one = GemmTimer.BestSeconds(shape, accumulate, rounds: 7, roundMilliseconds: 25);
                 Gemm.MaxThreads = Environment.ProcessorCount;
-                double all = Time(shape, accumulate);
+                double all = GemmTimer.BestSeconds(shape, accumulate, rounds: 7, roundMilliseconds: 25);
                 double gflops = 2.0 * shape.M * shape.N * shape.K / one / 1e9;
                 output.WriteLine($"{shape,-40} {(accumulate ? "C +=" : "C = ")} 1 thread {one * 1e6,10:F3} µs ({gflops,6:F1} GFLOP/s)   {Environment.ProcessorCount} threads {all * 1e6,10:F3} µs");
             }
@@ -55,39 +54,5 @@ public static class GemmSmallShapes
         {
             Gemm.MaxThreads = saved;
         }
-    }
-
-    private static double Time(GemmShape shape, bool accumulate)
-    {
-        var random = new Random(1);
-        float[] a = Fill(random, shape.M * shape.K), b = Fill(random, shape.K * shape.N), c = new float[shape.M * shape.N];
-        int lda = shape.TransA == Transpose.No ? shape.K : shape.M, ldb = shape.TransB == Transpose.No ? shape.N : shape.K;
-        void Once() => Gemm.Multiply<float>(shape.TransA, shape.TransB, shape.M, shape.N, shape.K, a, lda, b, ldb, c, shape.N, accumulate);
-
-        var clock = Stopwatch.StartNew();
-        long warmups = 0;
-        while (clock.ElapsedMilliseconds < 250)
-        {
-            Once();
-            warmups++;
-        }
-        long repetitions = Math.Max(1, warmups / 10);   // about 25 ms a round
-        double best = double.MaxValue;
-        for (int round = 0; round < 7; round++)
-        {
-            clock.Restart();
-            for (long r = 0; r < repetitions; r++)
-                Once();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds / repetitions);
-        }
-        return best;
-    }
-
-    private static float[] Fill(Random random, int length)
-    {
-        var data = new float[length];
-        for (int i = 0; i < data.Length; i++)
-            data[i] = (float)(random.NextDouble() * 2 - 1);
-        return data;
     }
 }

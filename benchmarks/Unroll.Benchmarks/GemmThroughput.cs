@@ -1,6 +1,5 @@
 // Glossary: a quick GFLOP/s table for Gemm.Multiply<float> (2·M·N·K flops per product) beside the machine's
 // measured peak (PeakFlops), on one thread and on all of them. Seconds, not the minutes BenchmarkDotNet takes.
-using System.Diagnostics;
 using Unroll.Numerics;
 
 namespace Unroll.Benchmarks;
@@ -34,7 +33,7 @@ public static class GemmThroughput
                 foreach (int threads in new[] { 1, Environment.ProcessorCount })
                 {
                     Gemm.MaxThreads = threads;
-                    double seconds = Time(shape);
+                    double seconds = GemmTimer.BestSeconds(shape, accumulate: false, rounds: 5, roundMilliseconds: 50);
                     double gflops = 2.0 * shape.M * shape.N * shape.K / seconds / 1e9;
                     double ofPeak = gflops / (threads == 1 ? peak.SingleCoreGflops : peak.AllCoresGflops);
                     output.WriteLine($"{shape,-40} threads {threads}: {seconds * 1e6,10:F2} µs {gflops,8:F1} GFLOP/s {ofPeak,6:P0} of peak");
@@ -45,39 +44,5 @@ public static class GemmThroughput
         {
             Gemm.MaxThreads = saved;
         }
-    }
-
-    private static double Time(GemmShape shape)
-    {
-        var random = new Random(1);
-        float[] a = Fill(random, shape.M * shape.K), b = Fill(random, shape.K * shape.N), c = new float[shape.M * shape.N];
-        int lda = shape.TransA == Transpose.No ? shape.K : shape.M, ldb = shape.TransB == Transpose.No ? shape.N : shape.K;
-        void Once() => Gemm.Multiply<float>(shape.TransA, shape.TransB, shape.M, shape.N, shape.K, a, lda, b, ldb, c, shape.N, false);
-
-        var clock = Stopwatch.StartNew();
-        long warmups = 0;
-        while (clock.ElapsedMilliseconds < 300)
-        {
-            Once();
-            warmups++;
-        }
-        long repetitions = Math.Max(1, warmups / 6);   // about 50 ms a round
-        double best = double.MaxValue;
-        for (int round = 0; round < 5; round++)
-        {
-            clock.Restart();
-            for (long r = 0; r < repetitions; r++)
-                Once();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds / repetitions);
-        }
-        return best;
-    }
-
-    private static float[] Fill(Random random, int length)
-    {
-        var data = new float[length];
-        for (int i = 0; i < data.Length; i++)
-            data[i] = (float)(random.NextDouble() * 2 - 1);
-        return data;
     }
 }
