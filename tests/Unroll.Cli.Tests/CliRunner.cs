@@ -3,7 +3,17 @@ namespace Unroll.Cli.Tests;
 /// <summary>Runs the CLI in-process with captured streams.</summary>
 public static class CliRunner
 {
-    public sealed record Result(int ExitCode, string Out, string Error);
+    public sealed record Result(int ExitCode, string Out, string Error)
+    {
+        /// <summary>A user error: exit code 2 and one line on standard error, "error: …" containing <paramref name="expected"/>.</summary>
+        public void AssertOneLineError(string expected)
+        {
+            Assert.Equal(2, ExitCode);
+            Assert.StartsWith("error: ", Error);
+            Assert.Contains(expected, Error);
+            Assert.Single(Error.Trim().Split('\n'));
+        }
+    }
 
     public static Result RunWithInput(string stdin, params string[] args)
     {

@@ -216,9 +216,7 @@ public sealed class ExplainCommandTests : IDisposable
     public void Explain_BadArguments_OneClearLineAndExitCode2(string[] args, string expected)
     {
         var r = CliRunner.Run(args);
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains(expected, r.Error);
-        Assert.Single(r.Error.TrimEnd().Split('\n'));
+        r.AssertOneLineError(expected);
         Assert.Equal("", r.Out);
     }
 

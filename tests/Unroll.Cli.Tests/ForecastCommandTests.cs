@@ -42,10 +42,7 @@ public sealed class ForecastCommandTests : IDisposable
         var data = Write(name, csv);
         var model = Path.Combine(_folder, "model.safetensors");
         var r = CliRunner.Run("train", "--data", data, "--out", model, "--epochs", "2");
-        Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith("error: ", r.Error);
-        Assert.Contains(expected, r.Error);
-        Assert.Single(r.Error.Trim().Split('\n'));
+        r.AssertOneLineError(expected);
         Assert.False(File.Exists(model));
     }
 
@@ -69,9 +66,7 @@ public sealed class ForecastCommandTests : IDisposable
     {
         var model = Path.Combine(_folder, "m.safetensors");
         var r = CliRunner.Run("train", "--data", Stocks, "--out", model, option, value, "--epochs", "1");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains(expected, r.Error);
-        Assert.Single(r.Error.Trim().Split('\n'));
+        r.AssertOneLineError(expected);
         Assert.False(File.Exists(model));
     }
 
@@ -168,9 +163,7 @@ public sealed class ForecastCommandTests : IDisposable
     public void Backtest_HorizonLongerThanTheTestPeriod_FailsBeforeTraining()
     {
         var r = CliRunner.Run("backtest", "--data", Stocks, "--horizon", "40", "--epochs", "1");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("fewer than the horizon 40", r.Error);
-        Assert.Single(r.Error.Trim().Split('\n'));
+        r.AssertOneLineError("fewer than the horizon 40");
     }
 
     [Fact]

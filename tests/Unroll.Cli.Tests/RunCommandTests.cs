@@ -68,9 +68,7 @@ public class RunCommandTests
     public void Run_BadInput_GivesOneClearLineAndExitCode2(string input, string expected)
     {
         var r = CliRunner.RunWithInput(input, "run", "--model", "statquest", "--input", "-");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains(expected, r.Error);
-        Assert.Single(r.Error.Trim().Split('\n'));
+        r.AssertOneLineError(expected);
         Assert.Equal("", r.Out);
     }
 
