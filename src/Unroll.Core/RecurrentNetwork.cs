@@ -129,6 +129,16 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         for (int i = 0; i < Parameters.Count; i++) other.Parameters[i].Value.CopyTo(Parameters[i].Value, 0);
     }
 
+    /// <summary>The same network in another precision (values converted; gradients start at zero).</summary>
+    public RecurrentNetwork<TOther> Convert<TOther>() where TOther : unmanaged, IFloatingPointIeee754<TOther>
+    {
+        var copy = new RecurrentNetwork<TOther>(Shape);
+        for (int k = 0; k < Parameters.Count; k++)
+            for (int i = 0; i < Parameters[k].Value.Length; i++)
+                copy.Parameters[k].Value[i] = TOther.CreateChecked(Parameters[k].Value[i]);
+        return copy;
+    }
+
     /// <summary>A deep copy of the parameter values (gradients start at zero).</summary>
     public RecurrentNetwork<T> Clone()
     {

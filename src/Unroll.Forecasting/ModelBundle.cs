@@ -53,7 +53,7 @@ public static class ModelBundle
     /// <exception cref="ModelFileException">The file is not a model, or a network model without forecasting settings.</exception>
     public static Forecaster Load(string path)
     {
-        var (network, metadata) = ModelFile.Load<float>(path);
+        var (network, metadata, _) = ModelFile.Load<float>(path);
         string Get(string key) => metadata.TryGetValue(Prefix + key, out var v) ? v
             : throw new ModelFileException($"{path}: a network model without forecasting settings (no '{Prefix}{key}' metadata); make a forecasting model with 'unroll train'");
         try

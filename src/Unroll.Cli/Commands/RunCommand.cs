@@ -29,20 +29,16 @@ internal static class RunCommand
             var request = new Request(parse.GetValue(input)!, parse.GetValue(targets), parse.GetValue(gradients));
             if (modelName == "statquest")
                 return Execute(context, Examples.StatQuest<float>(), request);
-            if (IsDoubleFile(modelName))
-                return Execute(context, ModelFile.Load<double>(modelName, cellKind).Network, request);
-            return Execute(context, ModelFile.Load<float>(modelName, cellKind).Network, request);
+            // Read once, in double (which holds F32 values exactly), then run in the file's own precision.
+            var loaded = ModelFile.Load<double>(modelName, cellKind);
+            return loaded.StoredAsDouble
+                ? Execute(context, loaded.Network, request)
+                : Execute(context, loaded.Network.Convert<float>(), request);
         });
         return command;
     }
 
     private sealed record Request(string Input, string? Targets, bool Gradients);
-
-    private static bool IsDoubleFile(string path)
-    {
-        var (tensors, _) = SafeTensors.Read(path);
-        return tensors.Count > 0 && tensors.All(t => t.DType == "F64");
-    }
 
     private static int Execute<T>(CliContext context, RecurrentNetwork<T> network, Request request) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -7,7 +7,8 @@ namespace Unroll.Core.Io;
 /// <typeparam name="T">float or double.</typeparam>
 /// <param name="Network">The network, its architecture taken from the tensors' shapes and the metadata.</param>
 /// <param name="Metadata">The file's <c>__metadata__</c>, including keys added by other layers (forecasting settings).</param>
-public sealed record LoadedModel<T>(RecurrentNetwork<T> Network, IReadOnlyDictionary<string, string> Metadata)
+/// <param name="StoredAsDouble">Whether every tensor was stored as F64 (the file's own precision is double).</param>
+public sealed record LoadedModel<T>(RecurrentNetwork<T> Network, IReadOnlyDictionary<string, string> Metadata, bool StoredAsDouble)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
@@ -114,7 +115,7 @@ public static class ModelFile
         var unknown = tensors.Select(t => t.Name).Where(n => !network.Parameters.Any(p => p.Name == n)).ToList();
         if (unknown.Count > 0)
             Fail($"unexpected tensor{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Take(5))}: Unroll models have only rnn.* (no projections, not bidirectional) and head.* parameters");
-        return new LoadedModel<T>(network, metadata);
+        return new LoadedModel<T>(network, metadata, tensors.Count > 0 && tensors.All(t => t.DType == "F64"));
     }
 
     private static void CheckMetadataSize(IReadOnlyDictionary<string, string> metadata, string key, int actual, Func<string, string> fail)
