@@ -123,16 +123,4 @@ internal sealed class ForecastOptions
     internal static string Format(double value, int decimals = 4)
         => double.IsNaN(value) ? "–" : value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 
-    /// <summary>A one-line description of the settings, for reports and logs.</summary>
-    internal static IReadOnlyList<(string Name, string Value)> Describe(ForecastSettings s) =>
-    [
-        ("cell", s.Cell.ToName()), ("hidden", s.Hidden.ToString(CultureInfo.InvariantCulture)), ("layers", s.Layers.ToString(CultureInfo.InvariantCulture)),
-        ("lookback", s.Lookback.ToString()),
-        ("strategy", s.Strategy.ToString().ToLowerInvariant()), ("target", s.Target.ToString().ToLowerInvariant()),
-        ("scaling", s.IsRelative ? "relative" : s.Scaling.ToString().ToLowerInvariant()), ("epochs", s.Epochs.ToString(CultureInfo.InvariantCulture)),
-        ("batch", s.BatchSize.ToString(CultureInfo.InvariantCulture)), ("lr", s.LearningRate.ToString("R", CultureInfo.InvariantCulture)),
-        ("optimizer", s.Optimizer.ToString().ToLowerInvariant()), ("clip", s.Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none"),
-        ("validation", s.ValidationFraction.ToString("R", CultureInfo.InvariantCulture)), ("test", s.TestFraction.ToString("R", CultureInfo.InvariantCulture)),
-        ("patience", s.Patience.ToString(CultureInfo.InvariantCulture)), ("seed", s.Seed.ToString(CultureInfo.InvariantCulture)),
-    ];
 }

@@ -8,7 +8,7 @@ internal static class ReportWriter
 {
     public static void Write(BacktestResult result, string dataFile, string directory, ForecastSettings settings)
     {
-        var info = new ReportInfo($"Backtest of {Path.GetFileName(dataFile)}", dataFile, ForecastOptions.Describe(settings));
+        var info = new ReportInfo($"Backtest of {Path.GetFileName(dataFile)}", dataFile, settings.Describe());
         BacktestReport.Write(result, info, directory);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Unroll.Core;
 using Unroll.Core.Training;
 using Unroll.Data;
@@ -68,6 +69,23 @@ public sealed record ForecastSettings
 
     /// <summary>Horizon steps the network's head outputs: all of them for direct, one for recursive.</summary>
     public int OutputSize => Strategy == ForecastStrategy.Direct ? Horizon : 1;
+
+    /// <summary>
+    /// Every setting as (name, value) text, in a fixed order, for reports, logs and checkpoints. Names are the
+    /// command line's flags without the dashes (<c>lr</c>, <c>val</c>); values round-trip exactly.
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> Describe() =>
+    [
+        ("cell", Cell.ToName()), ("hidden", Text(Hidden)), ("layers", Text(Layers)), ("lookback", Lookback.ToString()),
+        ("horizon", Text(Horizon)), ("strategy", Strategy.ToString().ToLowerInvariant()), ("target", Target.ToString().ToLowerInvariant()),
+        ("scaling", IsRelative ? "relative" : Scaling.ToString().ToLowerInvariant()), ("epochs", Text(Epochs)), ("batch", Text(BatchSize)),
+        ("lr", LearningRate.ToString("R", CultureInfo.InvariantCulture)), ("optimizer", Optimizer.ToString().ToLowerInvariant()),
+        ("clip", Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none"), ("loss", Loss.ToString().ToLowerInvariant()),
+        ("val", ValidationFraction.ToString("R", CultureInfo.InvariantCulture)), ("test", TestFraction.ToString("R", CultureInfo.InvariantCulture)),
+        ("patience", Text(Patience)), ("seed", Text(Seed)),
+    ];
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()

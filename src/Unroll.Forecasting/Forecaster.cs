@@ -21,7 +21,20 @@ public sealed record SeriesForecast(string Symbol, DateOnly LastDate, double Las
 /// <param name="TrainWindows">Training windows over all series.</param>
 /// <param name="ValidationWindows">Validation windows over all series.</param>
 public sealed record FitResult(Forecaster Forecaster, IReadOnlyList<TrainingProgress> History, StopReason Stop, int BestEpoch,
-    int TrainWindows, int ValidationWindows);
+    int TrainWindows, int ValidationWindows)
+{
+    /// <summary>The loss of the initial weights (validation windows, else training windows), before any update.</summary>
+    public double InitialLoss { get; init; } = double.NaN;
+
+    /// <summary>The loss of the weights kept: <see cref="InitialLoss"/> when no epoch beat it.</summary>
+    public double BestLoss { get; init; } = double.NaN;
+
+    /// <summary>Why training stopped on its own, when it diverged.</summary>
+    public TrainingIncident? Incident { get; init; }
+
+    /// <summary>Whether an epoch's weights beat the initial weights; if not, the forecaster holds the initial weights and is worth nothing.</summary>
+    public bool Improved => BestEpoch > 0;
+}
 
 /// <summary>
 /// One global recurrent model over many series of different lengths. Each series is transformed (price, return or
@@ -59,84 +72,10 @@ public sealed class Forecaster
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="cancellation">Cancelling stops after the current batch; the best weights so far are kept.</param>
     /// <exception cref="DataException">A series is too short for the lookback, horizon and split, or constant.</exception>
+    /// <remarks>For checkpoints, resuming and diagnostics, use <see cref="TrainingSession"/>.</remarks>
     public static FitResult Fit(SeriesSet data, ForecastSettings settings, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate();
-        var prepared = data.Series.Select(s => Prepare(s, settings)).ToList();
-        var train = new List<Window>();
-        var validation = new List<Window>();
-        foreach (var p in prepared)
-        {
-            var windows = Windows.CreateSplit(p.Scaled, settings.Lookback, settings.OutputSize, p.Split);
-            if (settings.IsRelative)
-            {
-                double scale = p.Scalers.Target.Inverse(1) - p.Scalers.Target.Inverse(0);
-                foreach (var w in windows.Train.Concat(windows.Validation)) NormalizeWindow(w, scale);
-            }
-            train.AddRange(windows.Train);
-            validation.AddRange(windows.Validation);
-        }
-        if (train.Count == 0)
-            throw new DataException("no training windows: every series is shorter than the lookback plus the horizon; use a shorter --lookback");
-
-        int inputSize = 1 + data.FeatureNames.Count;
-        var shape = new NetworkShape(settings.Cell, inputSize, settings.Hidden, settings.Layers, settings.OutputSize);
-        var random = new Random(settings.Seed);
-        var network = RecurrentNetwork<float>.Create(shape, random);
-        var trainer = new Trainer<float>(network, Optimizer.Create<float>(settings.Optimizer),
-            new TrainerOptions { Loss = settings.Loss, ClipNorm = settings.Clip });
-        var validationBatch = validation.Count > 0 ? ToBatch(validation, inputSize, settings.OutputSize) : default;
-
-        var history = new List<TrainingProgress>();
-        var best = network.Clone();
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, sinceBest = 0;
-        var stop = StopReason.Completed;
-        var clock = Stopwatch.StartNew();
-        var order = Enumerable.Range(0, train.Count).ToArray();
-        for (int epoch = 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
-        {
-            random.Shuffle(order);
-            double lossSum = 0, normSum = 0;
-            int batches = 0;
-            for (int start = 0; start < order.Length; start += settings.BatchSize)
-            {
-                if (cancellation.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
-                var chosen = order.Skip(start).Take(settings.BatchSize).Select(i => train[i]).ToList();
-                var (batch, targets) = ToBatch(chosen, inputSize, settings.OutputSize);
-                var step = trainer.Step(batch, targets, settings.LearningRate);
-                lossSum += step.Loss;
-                normSum += step.GradientNorm;
-                batches++;
-            }
-            if (batches == 0) break;
-            double trainLoss = lossSum / batches;
-            double? validationLoss = validationBatch.Batch is { } vb ? trainer.Evaluate(vb, validationBatch.Targets) : null;
-            double score = validationLoss ?? trainLoss;
-            bool isBest = score < bestLoss;
-            if (isBest)
-            {
-                bestLoss = score;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                best.CopyFrom(network);
-            }
-            else if (++sinceBest >= settings.Patience && validationLoss is not null)
-            {
-                stop = StopReason.EarlyStopped;
-            }
-            var report = new TrainingProgress(epoch, settings.Epochs, trainLoss, validationLoss, normSum / batches, clock.Elapsed, isBest);
-            history.Add(report);
-            progress?.Report(report);
-        }
-        if (bestEpoch == 0) best.CopyFrom(network);
-        var scalers = prepared.ToDictionary(p => p.Original.Symbol, p => p.Scalers, StringComparer.Ordinal);
-        var forecaster = new Forecaster(best, settings, data.TargetColumn, data.FeatureNames, scalers);
-        return new FitResult(forecaster, history, stop, bestEpoch, train.Count, validation.Count);
-    }
+        => TrainingSession.Start(data, settings).Run(progress, cancellation);
 
     /// <summary>Forecasts the steps after the end of <paramref name="series"/>.</summary>
     /// <param name="series">A series this model was trained on (same symbol and features); its history may have grown since.</param>

@@ -24,4 +24,6 @@ public enum StopReason
     EarlyStopped,
     /// <summary>The caller cancelled (Ctrl-C); the best weights so far were kept.</summary>
     Cancelled,
+    /// <summary>The loss, the gradient or the weights stopped being usable (see <see cref="FitResult.Incident"/>); the best weights so far were kept.</summary>
+    Diverged,
 }

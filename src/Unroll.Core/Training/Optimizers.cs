@@ -22,6 +22,45 @@ public interface IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Applies one update with learning rate <paramref name="learningRate"/>.</summary>
     void Step(IReadOnlyList<Parameter<T>> parameters, double learningRate);
+
+    /// <summary>
+    /// A copy of the rule's state for <paramref name="parameters"/>: its step count and each buffer it keeps, named
+    /// <c>{buffer}.{parameter}</c> with PyTorch's buffer names (<c>momentum_buffer</c>, <c>exp_avg</c>,
+    /// <c>exp_avg_sq</c>). Restoring it with <see cref="SetState"/> continues bit for bit.
+    /// </summary>
+    OptimizerState<T> GetState(IReadOnlyList<Parameter<T>> parameters);
+
+    /// <summary>Replaces the rule's state with <paramref name="state"/> (from <see cref="GetState"/> of the same rule).</summary>
+    /// <exception cref="ArgumentException">A buffer is missing, unknown or has the wrong length.</exception>
+    void SetState(IReadOnlyList<Parameter<T>> parameters, OptimizerState<T> state);
+}
+
+/// <summary>An optimizer's state: updates applied so far, and its buffers by name (<c>{buffer}.{parameter}</c>).</summary>
+/// <typeparam name="T">float or double.</typeparam>
+/// <param name="Steps">Updates applied so far.</param>
+/// <param name="Buffers">Copies of the buffers; a buffer not yet created is absent.</param>
+public sealed record OptimizerState<T>(int Steps, IReadOnlyDictionary<string, T[]> Buffers) where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Hands each buffer named <c>{buffer}.{parameter}</c> (a copy, its length checked) to <paramref name="set"/>.</summary>
+    internal static void Restore(IReadOnlyList<Parameter<T>> parameters, OptimizerState<T> state, string[] bufferNames,
+        Action<Parameter<T>, string, T[]> set)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(state);
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in parameters)
+            foreach (var buffer in bufferNames)
+            {
+                string key = $"{buffer}.{p.Name}";
+                known.Add(key);
+                if (!state.Buffers.TryGetValue(key, out var values)) continue;
+                if (values.Length != p.Value.Length)
+                    throw new ArgumentException($"optimizer buffer {key} has {values.Length} values, the parameter has {p.Value.Length}");
+                set(p, buffer, (T[])values.Clone());
+            }
+        foreach (var key in state.Buffers.Keys)
+            if (!known.Contains(key)) throw new ArgumentException($"optimizer buffer {key} belongs to no parameter of this network");
+    }
 }
 
 /// <summary>Creates optimizers with PyTorch's update rules and defaults.</summary>
@@ -75,6 +114,27 @@ public sealed class Sgd<T>(double momentum) : IOptimizer<T> where T : unmanaged,
             TensorPrimitives.MultiplyAdd(v, mu, p.Gradient, v);                           // v = μv + g
             TensorPrimitives.MultiplyAdd(v, -lr, p.Value, p.Value);                       // w −= lr·v
         }
+        _steps++;
+    }
+
+    private int _steps;
+
+    /// <inheritdoc />
+    public OptimizerState<T> GetState(IReadOnlyList<Parameter<T>> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var buffers = new Dictionary<string, T[]>(StringComparer.Ordinal);
+        foreach (var p in parameters)
+            if (_velocity.TryGetValue(p, out var v)) buffers[$"momentum_buffer.{p.Name}"] = (T[])v.Clone();
+        return new OptimizerState<T>(_steps, buffers);
+    }
+
+    /// <inheritdoc />
+    public void SetState(IReadOnlyList<Parameter<T>> parameters, OptimizerState<T> state)
+    {
+        _velocity.Clear();
+        OptimizerState<T>.Restore(parameters, state, ["momentum_buffer"], (p, _, values) => _velocity[p] = values);
+        _steps = state.Steps;
     }
 }
 
@@ -105,6 +165,35 @@ public sealed class Adam<T>(double weightDecay, double beta1 = 0.9, double beta2
             var (m, v) = state;
             Update(p.Value, p.Gradient, m, v, decay, b1, b2, stepSize, sqrtCorrection2, eps);
         }
+    }
+
+    /// <inheritdoc />
+    public OptimizerState<T> GetState(IReadOnlyList<Parameter<T>> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var buffers = new Dictionary<string, T[]>(StringComparer.Ordinal);
+        foreach (var p in parameters)
+            if (_moments.TryGetValue(p, out var state))
+            {
+                buffers[$"exp_avg.{p.Name}"] = (T[])state.M.Clone();
+                buffers[$"exp_avg_sq.{p.Name}"] = (T[])state.V.Clone();
+            }
+        return new OptimizerState<T>(_step, buffers);
+    }
+
+    /// <inheritdoc />
+    public void SetState(IReadOnlyList<Parameter<T>> parameters, OptimizerState<T> state)
+    {
+        _moments.Clear();
+        OptimizerState<T>.Restore(parameters, state, ["exp_avg", "exp_avg_sq"], (p, buffer, values) =>
+        {
+            var (m, v) = _moments.TryGetValue(p, out var pair) ? pair : (new T[p.Value.Length], new T[p.Value.Length]);
+            _moments[p] = buffer == "exp_avg" ? (values, v) : (m, values);
+        });
+        foreach (var p in parameters)
+            if (_moments.ContainsKey(p) != (state.Buffers.ContainsKey($"exp_avg.{p.Name}") && state.Buffers.ContainsKey($"exp_avg_sq.{p.Name}")))
+                throw new ArgumentException($"optimizer state for {p.Name} needs both exp_avg and exp_avg_sq");
+        _step = state.Steps;
     }
 
     /// <summary>One Adam update of a tensor, vectorised; the scalar tail does the same arithmetic.</summary>

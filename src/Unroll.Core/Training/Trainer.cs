@@ -28,7 +28,25 @@ public readonly record struct StepResult(double Loss, double GradientNorm);
 /// update itself overflowed, the optimizer's state (momentum, Adam's moments and step count) already includes the
 /// failed step: to retry, for example at a lower learning rate, create a new optimizer and trainer.
 /// </summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
+public sealed class TrainingDivergedException(string message, DivergenceKind kind = DivergenceKind.Loss, string? parameter = null) : Exception(message)
+{
+    /// <summary>What became non-finite.</summary>
+    public DivergenceKind Kind { get; } = kind;
+
+    /// <summary>The parameter whose update became non-finite (<see cref="DivergenceKind.Weights"/>), else null.</summary>
+    public string? Parameter { get; } = parameter;
+}
+
+/// <summary>What a failed training step found non-finite.</summary>
+public enum DivergenceKind
+{
+    /// <summary>The loss, before any update: the weights were not changed.</summary>
+    Loss,
+    /// <summary>The gradient (its global norm), before any update: the weights were not changed.</summary>
+    Gradient,
+    /// <summary>The updated weights: they were restored, but the optimizer's state includes the step.</summary>
+    Weights,
+}
 
 /// <summary>One gradient-descent step at a time: forward, loss, BPTT, clipping, update, with a guard against NaN.</summary>
 /// <typeparam name="T">float or double.</typeparam>
@@ -74,23 +92,23 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var dOut = new T[pass.Outputs.Length];
         double loss = double.CreateChecked(Losses.Compute(Options.Loss, pass.Outputs, targets, dOut, Options.HuberDelta));
         if (!double.IsFinite(loss))
-            throw new TrainingDivergedException($"the loss became {loss} before the update; the weights were not changed. Try a lower learning rate or gradient clipping");
+            throw new TrainingDivergedException($"the loss became {loss} before the update; the weights were not changed. Try a lower learning rate or gradient clipping", DivergenceKind.Loss);
         Network.ZeroGradients();
         Network.BackwardCore(pass, dOut, new BackwardOptions { TruncateSteps = Options.TruncateSteps }, consumeTape: true);
         double norm = Options.ClipNorm is double clip
             ? GradientClipping.ClipGlobalNorm(Network.Parameters, clip)
             : GradientClipping.GlobalNorm(Network.Parameters);
         if (!double.IsFinite(norm))
-            throw new TrainingDivergedException($"the gradient norm became {norm} (loss {loss:G6}); the weights were not changed. Try a lower learning rate or gradient clipping");
+            throw new TrainingDivergedException($"the gradient norm became {norm} (loss {loss:G6}); the weights were not changed. Try a lower learning rate or gradient clipping", DivergenceKind.Gradient);
 
         for (int k = 0; k < _snapshot.Length; k++) Network.Parameters[k].Value.CopyTo(_snapshot[k], 0);
         Optimizer.Step(Network.Parameters, learningRate);
         foreach (var p in Network.Parameters)
             if (!AllFinite(p.Value))
-                {
-                    for (int k = 0; k < _snapshot.Length; k++) _snapshot[k].CopyTo(Network.Parameters[k].Value, 0);
-                    throw new TrainingDivergedException($"the update made {p.Name} non-finite (loss {loss:G6}, gradient norm {norm:G6}); the weights were restored. Try a lower learning rate or gradient clipping");
-                }
+            {
+                for (int k = 0; k < _snapshot.Length; k++) _snapshot[k].CopyTo(Network.Parameters[k].Value, 0);
+                throw new TrainingDivergedException($"the update made {p.Name} non-finite (loss {loss:G6}, gradient norm {norm:G6}); the weights were restored. Try a lower learning rate or gradient clipping", DivergenceKind.Weights, p.Name);
+            }
         return new StepResult(loss, norm);
     }
 

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using Unroll.Core;
+using Unroll.Core.Training;
+using Unroll.Data;
+
+namespace Unroll.Forecasting;
+
+/// <summary>How a <see cref="TrainingSession"/> runs: checkpoints, diagnostics and a per-batch hook. None of it changes the result.</summary>
+public sealed record TrainingRunOptions
+{
+    /// <summary>Write a checkpoint here (atomically) every <see cref="CheckpointEvery"/> epochs, when cancelled, and at the end.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Epochs between checkpoints (at least 1).</summary>
+    public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>When a step fails, rerun it keeping every intermediate and name where the first non-finite value appears.</summary>
+    public bool DebugNumerics { get; init; }
+
+    /// <summary>Called after every batch that ran, with the epoch and the batch's number in it (both from 1).</summary>
+    public Action<int, int>? BatchCompleted { get; init; }
+}
+
+/// <summary>Why training stopped on its own before its epochs were done, and where.</summary>
+/// <param name="Epoch">The epoch (from 1).</param>
+/// <param name="Batch">The batch within it (from 1).</param>
+/// <param name="What">What happened, as a sentence fragment ("the loss was NaN in 3 batches in a row").</param>
+/// <param name="FirstNonFinite">With <see cref="TrainingRunOptions.DebugNumerics"/>: the first non-finite value of the failed step.</param>
+public sealed record TrainingIncident(int Epoch, int Batch, string What, NonFiniteValue? FirstNonFinite);
+
+/// <summary>
+/// One training run of a <see cref="Forecaster"/>, resumable: everything it needs to continue (weights, optimizer
+/// moments and step count, epoch and batch position, the shuffled order and how many shuffles made it, the best
+/// weights and loss, the early-stopping counter, the settings and a fingerprint of the data) can be written to a
+/// checkpoint, and a run resumed from it ends with bitwise the same model as one never interrupted.
+/// </summary>
+/// <remarks>
+/// Guards: the loss of the initial weights (validation windows, else training windows) is measured before the first
+/// update. A batch whose loss or gradient is not finite is skipped; three in a row, a batch loss above
+/// <see cref="DivergenceFactor"/> times the initial loss, or an update that makes a weight non-finite stop training.
+/// The best weights are those of the epoch with the lowest validation loss that beat the initial weights; if none
+/// did, <see cref="FitResult.Improved"/> is false and the forecaster holds the initial weights.
+/// </remarks>
+public sealed class TrainingSession
+{
+    /// <summary>Non-finite batches in a row that stop training.</summary>
+    public const int MaxBadBatchesInARow = 3;
+
+    /// <summary>A batch loss this many times the initial weights' loss stops training.</summary>
+    public const double DivergenceFactor = 1000;
+
+    private readonly SeriesSet _data;
+    private readonly ForecastSettings _settings;
+    private readonly List<Forecaster.PreparedSeries> _prepared;
+    private readonly List<Window> _train = [], _validation = [];
+    private readonly int _inputSize;
+    private readonly Random _random;
+    private readonly RecurrentNetwork<float> _network, _best;
+    private readonly Trainer<float> _trainer;
+    private readonly (SequenceBatch<float> Batch, float[] Targets) _validationBatch;
+    private readonly List<TrainingProgress> _history = [];
+
+    // The position: between epochs (_position < 0, _epoch epochs done) or inside epoch _epoch at order index _position.
+    private int[] _order;
+    private int _shuffles, _epoch, _position = -1;
+    private double _lossSum, _normSum;             // this epoch's sums over the batches that ran
+    private int _batches, _badInARow;
+    private double _initialLoss, _bestLoss;
+    private int _bestEpoch, _sinceBest;
+    private StopReason? _stop;
+    private TrainingIncident? _incident;
+    private TimeSpan _elapsedBefore;
+
+    private TrainingSession(SeriesSet data, ForecastSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        _data = data;
+        _settings = settings;
+        _prepared = data.Series.Select(s => Forecaster.Prepare(s, settings)).ToList();
+        foreach (var p in _prepared)
+        {
+            var windows = Windows.CreateSplit(p.Scaled, settings.Lookback, settings.OutputSize, p.Split);
+            if (settings.IsRelative)
+            {
+                double scale = p.Scalers.Target.Inverse(1) - p.Scalers.Target.Inverse(0);
+                foreach (var w in windows.Train.Concat(windows.Validation)) Forecaster.NormalizeWindow(w, scale);
+            }
+            _train.AddRange(windows.Train);
+            _validation.AddRange(windows.Validation);
+        }
+        if (_train.Count == 0)
+            throw new DataException("no training windows: every series is shorter than the lookback plus the horizon; use a shorter --lookback");
+
+        _inputSize = 1 + data.FeatureNames.Count;
+        var shape = new NetworkShape(settings.Cell, _inputSize, settings.Hidden, settings.Layers, settings.OutputSize);
+        _random = new Random(settings.Seed);
+        _network = RecurrentNetwork<float>.Create(shape, _random);
+        _best = _network.Clone();
+        _trainer = new Trainer<float>(_network, Unroll.Core.Training.Optimizer.Create<float>(settings.Optimizer),
+            new TrainerOptions { Loss = settings.Loss, ClipNorm = settings.Clip });
+        _validationBatch = _validation.Count > 0 ? Forecaster.ToBatch(_validation, _inputSize, settings.OutputSize) : default;
+        _order = Enumerable.Range(0, _train.Count).ToArray();
+    }
+
+    /// <summary>Prepares a run on every series of <paramref name="data"/> and measures the initial weights' loss.</summary>
+    /// <exception cref="DataException">A series is too short for the lookback, horizon and split, or constant.</exception>
+    public static TrainingSession Start(SeriesSet data, ForecastSettings settings)
+    {
+        var session = new TrainingSession(data, settings);
+        session._initialLoss = session._bestLoss = session.InitialScore();
+        return session;
+    }
+
+    /// <summary>Continues the run saved in <paramref name="checkpointPath"/>; <paramref name="settings"/> may differ only in <see cref="ForecastSettings.Epochs"/> (the total).</summary>
+    /// <exception cref="CheckpointException">The file is not a checkpoint, or was made with other data or settings (the message names the difference).</exception>
+    public static TrainingSession Resume(string checkpointPath, SeriesSet data, ForecastSettings settings)
+    {
+        var checkpoint = TrainingCheckpoint.Read(checkpointPath);
+        checkpoint.RequireSameRun(data, settings);
+        var session = new TrainingSession(data, settings);
+        checkpoint.Restore(session);
+        if (session._epoch > settings.Epochs)
+            throw new CheckpointException($"{checkpointPath} has already reached epoch {session._epoch}, but {settings.Epochs} epochs were asked for; the epochs setting counts every epoch, resumed or not: give at least {session._epoch}");
+        return session;
+    }
+
+    /// <summary>The settings of this run.</summary>
+    public ForecastSettings Settings => _settings;
+
+    /// <summary>The loss of the initial weights (validation windows, else training windows), measured before any update.</summary>
+    public double InitialLoss => _initialLoss;
+
+    /// <summary>Epochs finished so far.</summary>
+    public int EpochsDone => _position < 0 ? _epoch : _epoch - 1;
+
+    /// <summary>
+    /// Trains until the epochs are done, early stopping, a divergence, or <paramref name="cancellation"/> (checked
+    /// before every batch). The result holds the best weights so far; after a cancellation the run can go on with
+    /// another call or from its checkpoint.
+    /// </summary>
+    public FitResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, TrainingRunOptions? options = null)
+    {
+        options ??= new TrainingRunOptions();
+        if (options.CheckpointEvery < 1) throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEvery, "checkpoint interval must be at least 1 epoch");
+        var clock = Stopwatch.StartNew();
+        TimeSpan Elapsed() => _elapsedBefore + clock.Elapsed;
+        StopReason? thisCall = null;
+        bool savedHere = false;   // whether the position reached was just checkpointed
+        while (thisCall is null)
+        {
+            if (_position < 0)
+            {
+                if (_stop is { } done) { thisCall = done; break; }
+                if (_epoch >= _settings.Epochs) { thisCall = StopReason.Completed; break; }
+                _epoch++;
+                _random.Shuffle(_order);
+                _shuffles++;
+                _position = 0;
+                _lossSum = _normSum = 0;
+                _batches = 0;
+                savedHere = false;
+            }
+            while (_position < _order.Length && _stop is null)
+            {
+                if (cancellation.IsCancellationRequested) { thisCall = StopReason.Cancelled; break; }
+                RunBatch(options);
+                _position += _settings.BatchSize;
+                savedHere = false;
+            }
+            if (thisCall is not null) break;
+            if (_stop is not null) { thisCall = _stop; break; }   // diverged inside the epoch: no epoch end
+            EndEpoch(Elapsed(), progress);
+            bool due = _epoch % options.CheckpointEvery == 0 || _stop is not null || _epoch >= _settings.Epochs;
+            if (options.CheckpointPath is { } path && due) TrainingCheckpoint.Write(path, this, Elapsed());
+            savedHere = due;
+        }
+        if (options.CheckpointPath is { } final && (thisCall == StopReason.Cancelled || !savedHere) && thisCall != StopReason.Diverged)
+            TrainingCheckpoint.Write(final, this, Elapsed());
+        _elapsedBefore = Elapsed();
+        return Result(thisCall.Value);
+    }
+
+    /// <summary>Writes the run's state to <paramref name="path"/>, atomically; <see cref="Resume"/> continues from it.</summary>
+    public void SaveCheckpoint(string path) => TrainingCheckpoint.Write(path, this, _elapsedBefore);
+
+    private void RunBatch(TrainingRunOptions options)
+    {
+        int batchNumber = _position / _settings.BatchSize + 1;
+        var chosen = new List<Window>(_settings.BatchSize);
+        for (int k = _position; k < Math.Min(_order.Length, _position + _settings.BatchSize); k++) chosen.Add(_train[_order[k]]);
+        var (batch, targets) = Forecaster.ToBatch(chosen, _inputSize, _settings.OutputSize);
+        StepResult step;
+        try
+        {
+            step = _trainer.Step(batch, targets, _settings.LearningRate);
+        }
+        catch (TrainingDivergedException e)
+        {
+            var probe = options.DebugNumerics ? NumericsProbe.FindFirst(_network, batch, targets, _settings.Loss) : null;
+            if (e.Kind == DivergenceKind.Weights)
+            {
+                _stop = StopReason.Diverged;
+                _incident = new TrainingIncident(_epoch, batchNumber, $"the update made {e.Parameter} non-finite", probe);
+                return;
+            }
+            if (++_badInARow >= MaxBadBatchesInARow)
+            {
+                _stop = StopReason.Diverged;
+                string what = e.Kind == DivergenceKind.Loss ? "loss" : "gradient";
+                _incident = new TrainingIncident(_epoch, batchNumber, $"the {what} was not finite in {MaxBadBatchesInARow} batches in a row", probe);
+            }
+            return;
+        }
+        if (_initialLoss > 0 && step.Loss > DivergenceFactor * _initialLoss)
+        {
+            _stop = StopReason.Diverged;
+            var probe = options.DebugNumerics ? NumericsProbe.FindFirst(_network, batch, targets, _settings.Loss) : null;
+            _incident = new TrainingIncident(_epoch, batchNumber,
+                FormattableString.Invariant($"the loss reached {step.Loss:G4}, over {DivergenceFactor:G} times the initial weights' {_initialLoss:G4}"), probe);
+            return;
+        }
+        _badInARow = 0;
+        _lossSum += step.Loss;
+        _normSum += step.GradientNorm;
+        _batches++;
+        options.BatchCompleted?.Invoke(_epoch, batchNumber);
+    }
+
+    private void EndEpoch(TimeSpan elapsed, IProgress<TrainingProgress>? progress)
+    {
+        double trainLoss = _batches > 0 ? _lossSum / _batches : double.NaN;
+        double? validationLoss = _validationBatch.Batch is { } vb ? _trainer.Evaluate(vb, _validationBatch.Targets) : null;
+        double score = validationLoss ?? trainLoss;
+        bool isBest = score < _bestLoss;
+        if (isBest)
+        {
+            _bestLoss = score;
+            _bestEpoch = _epoch;
+            _sinceBest = 0;
+            _best.CopyFrom(_network);
+        }
+        else if (++_sinceBest >= _settings.Patience && validationLoss is not null)
+        {
+            _stop = StopReason.EarlyStopped;
+        }
+        var report = new TrainingProgress(_epoch, _settings.Epochs, trainLoss, validationLoss, _batches > 0 ? _normSum / _batches : double.NaN, elapsed, isBest);
+        _history.Add(report);
+        _position = -1;
+        progress?.Report(report);
+    }
+
+    private FitResult Result(StopReason stop)
+    {
+        var scalers = _prepared.ToDictionary(p => p.Original.Symbol, p => p.Scalers, StringComparer.Ordinal);
+        var forecaster = new Forecaster(_best.Clone(), _settings, _data.TargetColumn, _data.FeatureNames, scalers);
+        return new FitResult(forecaster, _history.ToList(), stop, _bestEpoch, _train.Count, _validation.Count)
+        {
+            InitialLoss = _initialLoss,
+            BestLoss = _bestLoss,
+            Incident = _incident,
+        };
+    }
+
+    // The loss of the weights as they are: on the validation windows, else on all training windows in chunks.
+    private double InitialScore()
+    {
+        if (_validationBatch.Batch is { } vb) return _trainer.Evaluate(vb, _validationBatch.Targets);
+        const int Chunk = 4096;
+        double sum = 0;
+        for (int start = 0; start < _train.Count; start += Chunk)
+        {
+            var chunk = _train.GetRange(start, Math.Min(Chunk, _train.Count - start));
+            var (batch, targets) = Forecaster.ToBatch(chunk, _inputSize, _settings.OutputSize);
+            sum += _trainer.Evaluate(batch, targets) * chunk.Count;
+        }
+        return sum / _train.Count;
+    }
+
+    /// <summary>The state a checkpoint holds, read and written by <see cref="TrainingCheckpoint"/>.</summary>
+    internal sealed record State(int Epoch, int Position, int Shuffles, int[] Order, double LossSum, double NormSum, int Batches,
+        int BadInARow, double InitialLoss, double BestLoss, int BestEpoch, int SinceBest, StopReason? Stop, TimeSpan Elapsed,
+        IReadOnlyList<TrainingProgress> History);
+
+    internal SeriesSet Data => _data;
+    internal RecurrentNetwork<float> Network => _network;
+    internal RecurrentNetwork<float> Best => _best;
+    internal IOptimizer<float> Optimizer => _trainer.Optimizer;
+
+    internal State Capture(TimeSpan elapsed) => new(_epoch, _position, _shuffles, (int[])_order.Clone(), _lossSum, _normSum, _batches,
+        _badInARow, _initialLoss, _bestLoss, _bestEpoch, _sinceBest, _stop, elapsed, _history.ToList());
+
+    /// <summary>Restores a captured state: replays the shuffles on a fresh order and checks it reproduces the saved one.</summary>
+    internal void Restore(State state, string source)
+    {
+        if (state.Order.Length != _order.Length)
+            throw new CheckpointException($"{source} holds an order of {state.Order.Length} training windows, the data give {_order.Length}");
+        for (int k = 0; k < state.Shuffles; k++) _random.Shuffle(_order);
+        if (!_order.AsSpan().SequenceEqual(state.Order))
+            throw new CheckpointException($"{source}: replaying its {state.Shuffles} shuffles does not give the order it saved (made by another version of .NET or Unroll?); start the run again without resuming");
+        (_shuffles, _epoch, _position) = (state.Shuffles, state.Epoch, state.Position);
+        (_lossSum, _normSum, _batches, _badInARow) = (state.LossSum, state.NormSum, state.Batches, state.BadInARow);
+        (_initialLoss, _bestLoss, _bestEpoch, _sinceBest) = (state.InitialLoss, state.BestLoss, state.BestEpoch, state.SinceBest);
+        _stop = state.Stop;
+        _elapsedBefore = state.Elapsed;
+        _history.Clear();
+        _history.AddRange(state.History);
+    }
+}
