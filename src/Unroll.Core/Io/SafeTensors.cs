@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Unroll.Core.Io;
 
@@ -154,6 +155,8 @@ public static class SafeTensors
         int dataStart = 8 + (int)headerLength;
         long dataLength = bytes.Length - dataStart;
 
+        if (!Utf8.IsValid(bytes.AsSpan(8, (int)headerLength)))
+            Fail("the header is not valid UTF-8 text (a damaged file?)");
         JsonDocument document;
         try
         {
@@ -169,9 +172,10 @@ public static class SafeTensors
             Fail($"the header is not valid JSON (the header is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object)");
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var entries = new List<(string Name, JsonElement Entry)>();
+        var layout = new List<(string Name, string DType, int[] Shape, long Begin, long End)>();
         try
         {
+            var entries = new List<(string Name, JsonElement Entry)>();
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
@@ -189,15 +193,13 @@ public static class SafeTensors
                     if (!metadata.TryAdd(item.Name, item.Value.GetString()!)) Fail($"__metadata__ names {Show(item.Name)} twice");
                 }
             }
+            checkMetadata?.Invoke(metadata);
+            foreach (var (name, entry) in entries) layout.Add(Describe(name, entry, dataLength, Fail));
         }
         catch (InvalidOperationException e)   // a \u escape that is not a whole character (a lone surrogate)
         {
             Fail($"the header holds a string that is not valid Unicode ({OneLine(e.Message)})");
         }
-        checkMetadata?.Invoke(metadata);
-
-        var layout = new List<(string Name, string DType, int[] Shape, long Begin, long End)>(entries.Count);
-        foreach (var (name, entry) in entries) layout.Add(Describe(name, entry, dataLength, Fail));
         CheckCoverage(layout, dataLength, Fail);
         CheckChecksums(bytes.AsSpan(dataStart), metadata, source);
 
