@@ -17,10 +17,17 @@ public sealed record LoadedModel<T>(RecurrentNetwork<T> Network, IReadOnlyDictio
 /// <c>num_layers</c>, <c>output_size</c>, <c>format_version</c>). A plain PyTorch state dict loads too: sizes come from
 /// the shapes, the cell from <c>cell</c> metadata or the caller's override.
 /// </summary>
+/// <remarks>
+/// Every save also stores the checksums <c>data_sha256</c> and <c>metadata_sha256</c> (see <see cref="SafeTensors"/>);
+/// a load checks them where present, so a damaged file is refused rather than giving different forecasts.
+/// <c>format_version</c> is checked before anything else: a file from a newer Unroll is refused by name.
+/// </remarks>
 public static class ModelFile
 {
     /// <summary>The format version this build writes.</summary>
     public const string FormatVersion = "1";
+
+    private const int CurrentVersion = 1;
 
     /// <summary>Saves the network atomically, F32 for float networks and F64 for double ones.</summary>
     /// <param name="network">The network.</param>
@@ -52,17 +59,24 @@ public static class ModelFile
     /// <summary>Loads a model file as a float or double network.</summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="cellOverride">The cell to use where the file has no <c>cell</c> metadata (needed to tell rnn_relu from rnn_tanh).</param>
-    /// <exception cref="ModelFileException">The file is missing, corrupt, truncated, wrongly shaped or ambiguous.</exception>
+    /// <remarks>
+    /// Checks, in order: the container (<see cref="SafeTensors.Read(string)"/>), with <c>format_version</c> checked
+    /// before the tensors (a newer version is refused), then the checksums where present, then the architecture, every
+    /// tensor's shape (before the network is allocated) and every value (finite, and within <typeparamref name="T"/>'s
+    /// range). Whatever the bytes, the only exception is <see cref="ModelFileException"/>.
+    /// </remarks>
+    /// <exception cref="ModelFileException">The file is missing, corrupt, truncated, wrongly shaped, ambiguous or from a newer Unroll.</exception>
     public static LoadedModel<T> Load<T>(string path, CellKind? cellOverride = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (tensors, metadata) = SafeTensors.Read(path);
-        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(path);
+        var (tensors, metadata) = SafeTensors.Read(path, m => CheckFormatVersion(m, path));
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);   // names are unique: Read refuses repeats
         string Fail(string what) => throw new ModelFileException($"{path}: {what}");
 
         SafeTensor Need(string name)
             => byName.TryGetValue(name, out var t) ? t
             : throw new ModelFileException($"{path}: tensor '{name}' is missing; a model needs rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0 (per layer), head.weight and head.bias" +
-                (tensors.Count > 0 ? $" (found {string.Join(", ", tensors.Take(8).Select(t => t.Name))})" : " (the file holds no tensors)"));
+                (tensors.Count > 0 ? $" (found {string.Join(", ", tensors.Take(8).Select(t => Show(t.Name)))})" : " (the file holds no tensors)"));
 
         var whh0 = Need("rnn.weight_hh_l0");
         var wih0 = Need("rnn.weight_ih_l0");
@@ -77,7 +91,7 @@ public static class ModelFile
         CellKind cell;
         if (metadata.TryGetValue("cell", out var cellName))
         {
-            if (!CellKinds.TryParse(cellName, out cell)) Fail($"metadata cell = '{cellName}' is not one of {string.Join(", ", CellKinds.Names)}");
+            if (!CellKinds.TryParse(cellName, out cell)) Fail($"metadata cell = {Show(cellName)} is not one of {string.Join(", ", CellKinds.Names)}");
             if (cellOverride is { } o && o != cell)
                 Fail($"the file says cell = {cell.ToName()} but {o.ToName()} was asked for; drop the override or use the right file");
         }
@@ -94,34 +108,80 @@ public static class ModelFile
 
         int layers = 0;
         while (byName.ContainsKey($"rnn.weight_ih_l{layers}")) layers++;
+        if (wih0.Shape[1] < 1) Fail($"rnn.weight_ih_l0 has shape [{wih0.Shape[0]}, 0]: a model needs at least one input");
+        if (headWeight.Shape[0] < 1) Fail($"head.weight has shape [0, {headWeight.Shape[1]}]: a model needs at least one output");
         var shape = new NetworkShape(cell, wih0.Shape[1], hidden, layers, headWeight.Shape[0]);
         CheckMetadataSize(metadata, "input_size", shape.InputSize, Fail);
         CheckMetadataSize(metadata, "hidden_size", shape.HiddenSize, Fail);
         CheckMetadataSize(metadata, "num_layers", shape.Layers, Fail);
         CheckMetadataSize(metadata, "output_size", shape.OutputSize, Fail);
 
+        // Every shape is checked before the network is allocated, so its size is bounded by the tensors the file holds.
+        var expected = ParameterShapes(shape);
+        foreach (var (name, needed) in expected)
+        {
+            var t = Need(name);
+            if (!t.Shape.SequenceEqual(needed))
+                Fail($"tensor '{name}' has shape [{string.Join(", ", t.Shape)}], a {cell.ToName()} network with input {shape.InputSize}, hidden {hidden}, output {shape.OutputSize} needs [{string.Join(", ", needed)}]");
+        }
+        var unknown = tensors.Select(t => t.Name).Where(n => !expected.Any(p => p.Name == n)).ToList();
+        if (unknown.Count > 0)
+            Fail($"unexpected tensor{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Take(5).Select(Show))}: Unroll models have only rnn.* (no projections, not bidirectional) and head.* parameters");
+        try { shape.Validate(); }
+        catch (ArgumentException e) { Fail(e.Message); }
+
         var network = new RecurrentNetwork<T>(shape);
+        string precision = typeof(T) == typeof(float) ? "float" : typeof(T).Name.ToLowerInvariant();
         foreach (var p in network.Parameters)
         {
-            var t = Need(p.Name);
-            if (!t.Shape.SequenceEqual(p.Shape))
-                Fail($"tensor '{p.Name}' has shape [{string.Join(", ", t.Shape)}], a {cell.ToName()} network with input {shape.InputSize}, hidden {hidden}, output {shape.OutputSize} needs [{string.Join(", ", p.Shape)}]");
+            var t = byName[p.Name];
             for (int i = 0; i < t.Values.Length; i++)
             {
                 if (!double.IsFinite(t.Values[i])) Fail($"tensor '{p.Name}' holds a non-finite value ({t.Values[i]}) at index {i}");
                 p.Value[i] = T.CreateChecked(t.Values[i]);
+                if (!T.IsFinite(p.Value[i]))
+                    Fail($"tensor '{p.Name}' holds {t.Values[i].ToString("R", CultureInfo.InvariantCulture)} at index {i}, beyond {precision}'s range; load the model as double");
             }
         }
-        var unknown = tensors.Select(t => t.Name).Where(n => !network.Parameters.Any(p => p.Name == n)).ToList();
-        if (unknown.Count > 0)
-            Fail($"unexpected tensor{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Take(5))}: Unroll models have only rnn.* (no projections, not bidirectional) and head.* parameters");
         return new LoadedModel<T>(network, metadata, tensors.Count > 0 && tensors.All(t => t.DType == "F64"));
+    }
+
+    /// <summary>The parameters a network of <paramref name="shape"/> has, named and shaped as
+    /// <see cref="RecurrentNetwork{T}.Parameters"/> (computed without allocating the network).</summary>
+    private static List<(string Name, int[] Shape)> ParameterShapes(NetworkShape shape)
+    {
+        int gh = shape.GateRows, h = shape.HiddenSize;
+        var result = new List<(string, int[])>();
+        for (int l = 0; l < shape.Layers; l++)
+        {
+            result.Add(($"rnn.weight_ih_l{l}", [gh, shape.LayerInputSize(l)]));
+            result.Add(($"rnn.weight_hh_l{l}", [gh, h]));
+            result.Add(($"rnn.bias_ih_l{l}", [gh]));
+            result.Add(($"rnn.bias_hh_l{l}", [gh]));
+        }
+        result.Add(("head.weight", [shape.OutputSize, h]));
+        result.Add(("head.bias", [shape.OutputSize]));
+        return result;
+    }
+
+    /// <summary>Refuses a file from a newer Unroll before its tensors are read (a newer layout must not be misread).</summary>
+    private static void CheckFormatVersion(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        if (!metadata.TryGetValue("format_version", out var text)) return;   // PyTorch files have none
+        if (text.Length is 0 or > 9 || text.AsSpan().ContainsAnyExceptInRange('0', '9') || int.Parse(text, CultureInfo.InvariantCulture) < 1)
+            throw new ModelFileException($"{path}: metadata format_version = {Show(text)} is not a version number (a whole number from 1); the file is damaged or was not written by Unroll");
+        int version = int.Parse(text, CultureInfo.InvariantCulture);
+        if (version > CurrentVersion)
+            throw new ModelFileException($"{path} was written by a newer Unroll (format_version {version}); this build reads up to {FormatVersion}: update Unroll");
     }
 
     private static void CheckMetadataSize(IReadOnlyDictionary<string, string> metadata, string key, int actual, Func<string, string> fail)
     {
         if (!metadata.TryGetValue(key, out var text)) return;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int stated) || stated != actual)
-            fail($"metadata {key} = '{text}' disagrees with the tensors, which give {actual}");
+            fail($"metadata {key} = {Show(text)} disagrees with the tensors, which give {actual}");
     }
+
+    /// <summary>Text from the file as a message shows it: quoted, control characters escaped, at most 80 characters.</summary>
+    private static string Show(string text) => SafeTensors.Show(text);
 }

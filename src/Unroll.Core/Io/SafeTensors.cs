@@ -1,10 +1,13 @@
 // The safetensors container: an 8-byte little-endian header length N, N bytes of UTF-8 JSON
 // ({name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {string: string}}), then the tensors'
 // raw little-endian row-major bytes, offsets relative to the end of the header. It carries no code: loading is safe.
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Unroll.Core.Io;
 
@@ -18,37 +21,84 @@ public sealed class ModelFileException(string message) : Exception(message);
 /// <param name="Values">Its values, row-major.</param>
 public sealed record SafeTensor(string Name, string DType, int[] Shape, double[] Values);
 
-/// <summary>Reads and writes safetensors files (F32 and F64 tensors).</summary>
+/// <summary>Reads and writes safetensors files (F32 and F64 tensors), with checksums.</summary>
+/// <remarks>
+/// Unroll adds two entries to <c>__metadata__</c> on every write, and checks them on every read where present:
+/// <see cref="DataChecksumKey"/> (<c>data_sha256</c>), the SHA-256 of the data section (every byte after the header),
+/// and <see cref="MetadataChecksumKey"/> (<c>metadata_sha256</c>), the SHA-256 of the other metadata entries (see
+/// <see cref="CanonicalMetadata"/> for the exact bytes), both as 64 lower-case hex digits. A flipped bit anywhere in
+/// the data or the metadata then makes the file fail to load instead of giving different numbers. Files without them
+/// (a plain PyTorch state dict) load unchecked. In Python:
+/// <code>
+/// hashlib.sha256(data_section).hexdigest()
+/// hashlib.sha256(b"".join(struct.pack("&lt;I", len(k)) + k + struct.pack("&lt;I", len(v)) + v
+///     for k, v in sorted((k.encode(), v.encode()) for k, v in meta.items() if k != "metadata_sha256"))).hexdigest()
+/// </code>
+/// A tool that changes the tensors or the metadata on purpose must drop both keys (or recompute them).
+/// </remarks>
 public static class SafeTensors
 {
-    private const long MaxHeaderBytes = 100_000_000;
+    /// <summary>The metadata key holding the SHA-256 of the data section, as 64 lower-case hex digits.</summary>
+    public const string DataChecksumKey = "data_sha256";
 
-    /// <summary>Writes tensors and metadata atomically: a temporary file beside the target, flushed, then renamed over it.</summary>
+    /// <summary>The metadata key holding the SHA-256 of the other metadata entries, as 64 lower-case hex digits.</summary>
+    public const string MetadataChecksumKey = "metadata_sha256";
+
+    private const long MaxHeaderBytes = 100_000_000;
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
+    /// <summary>Writes tensors and metadata atomically (<see cref="AtomicFile"/>), with the checksums added to the
+    /// metadata (replacing any the caller passed).</summary>
     /// <param name="path">The file to write.</param>
     /// <param name="tensors">Tensors in the order to store them; each with dtype F32 or F64.</param>
     /// <param name="metadata">String-to-string metadata for <c>__metadata__</c>.</param>
     public static void Write(string path, IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
-        var header = new JsonObject();
-        if (metadata.Count > 0)
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(metadata);
+        long total = 0;
+        foreach (var t in tensors)
         {
-            var meta = new JsonObject();
-            foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) meta[key] = value;
-            header["__metadata__"] = meta;
+            long count = t.Shape.Aggregate(1L, (a, d) => checked(a * d));
+            if (count != t.Values.Length)
+                throw new ArgumentException($"tensor '{t.Name}' of shape [{string.Join(", ", t.Shape)}] needs {count} values, it has {t.Values.Length}", nameof(tensors));
+            total += count * ElementSize(t.DType, t.Name, path);
         }
+        var data = new byte[total];
+        var header = new JsonObject();
         long offset = 0;
+        var entries = new List<(string Name, JsonObject Entry)>();
         foreach (var t in tensors)
         {
             int size = ElementSize(t.DType, t.Name, path);
-            long bytes = (long)t.Values.Length * size;
-            header[t.Name] = new JsonObject
+            var span = data.AsSpan((int)offset, t.Values.Length * size);
+            for (int i = 0; i < t.Values.Length; i++)
+            {
+                if (size == 4) BinaryPrimitives.WriteSingleLittleEndian(span[(i * 4)..], (float)t.Values[i]);
+                else BinaryPrimitives.WriteDoubleLittleEndian(span[(i * 8)..], t.Values[i]);
+            }
+            entries.Add((t.Name, new JsonObject
             {
                 ["dtype"] = t.DType,
                 ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)d).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + bytes),
-            };
-            offset += bytes;
+                ["data_offsets"] = new JsonArray(offset, offset + span.Length),
+            }));
+            offset += span.Length;
         }
+
+        var stored = new Dictionary<string, string>(metadata, StringComparer.Ordinal) { [DataChecksumKey] = Sha256(data) };
+        stored.Remove(MetadataChecksumKey);
+        stored[MetadataChecksumKey] = Sha256(CanonicalMetadata(stored));
+        var meta = new JsonObject();
+        foreach (var (key, value) in stored.OrderBy(kv => kv.Key, StringComparer.Ordinal)) meta[key] = value;
+        header["__metadata__"] = meta;
+        foreach (var (name, entry) in entries)
+        {
+            if (name == "__metadata__" || header.ContainsKey(name))
+                throw new ArgumentException($"tensor name '{name}' is {(name == "__metadata__" ? "reserved" : "used twice")}; give each tensor its own name", nameof(tensors));
+            header[name] = entry;
+        }
+
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (json.Length + 7) / 8 * 8;           // pad with spaces so the data starts 8-byte aligned
         AtomicFile.Write(path, stream =>
@@ -58,23 +108,22 @@ public static class SafeTensors
             stream.Write(length);
             stream.Write(json);
             for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-            foreach (var t in tensors)
-            {
-                var buffer = new byte[t.Values.Length * ElementSize(t.DType, t.Name, path)];
-                for (int i = 0; i < t.Values.Length; i++)
-                {
-                    if (t.DType == "F32") BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), (float)t.Values[i]);
-                    else BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(i * 8), t.Values[i]);
-                }
-                stream.Write(buffer);
-            }
+            stream.Write(data);
         });
     }
 
-    /// <summary>Reads every tensor and the metadata, checking the container thoroughly.</summary>
+    /// <summary>Reads every tensor and the metadata, checking the container thoroughly (and the checksums, where present).</summary>
+    /// <param name="path">The safetensors file.</param>
     /// <exception cref="ModelFileException">The file is missing, truncated, corrupt or holds an unsupported dtype.</exception>
     public static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path)
+        => Read(path, checkMetadata: null);
+
+    /// <summary>As <see cref="Read(string)"/>; <paramref name="checkMetadata"/> sees the metadata before the tensors
+    /// are checked (a format version must be refused before a newer layout is misread).</summary>
+    internal static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(
+        string path, Action<IReadOnlyDictionary<string, string>>? checkMetadata)
     {
+        ArgumentNullException.ThrowIfNull(path);
         byte[] bytes;
         if (Directory.Exists(path)) throw new ModelFileException($"{path} is a folder; give the .safetensors model file");
         try { bytes = File.ReadAllBytes(path); }
@@ -82,83 +131,233 @@ public static class SafeTensors
         catch (DirectoryNotFoundException) { throw new ModelFileException($"{path}: no such model file (the folder does not exist)"); }
         catch (IOException e) { throw new ModelFileException($"{path}: cannot read the model file: {e.Message}"); }
         catch (UnauthorizedAccessException e) { throw new ModelFileException($"{path}: cannot read the model file: {e.Message}"); }
-        return Parse(bytes, path);
+        return Parse(bytes, path, checkMetadata);
     }
 
     /// <summary>Parses safetensors bytes; <paramref name="source"/> names them in errors.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="source">The file's name, for messages.</param>
+    /// <exception cref="ModelFileException">The bytes are not a valid safetensors file, or their checksums disagree.</exception>
     public static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Parse(byte[] bytes, string source)
+        => Parse(bytes, source, checkMetadata: null);
+
+    // Nothing is allocated in proportion to a number the file states, only to what it holds: every size is checked
+    // against the bytes present (with overflow-safe arithmetic) before an array is made.
+    internal static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Parse(
+        byte[] bytes, string source, Action<IReadOnlyDictionary<string, string>>? checkMetadata)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         string Fail(string what) => throw new ModelFileException($"{source}: not a valid safetensors model file: {what}");
         if (bytes.Length < 8) Fail($"it is {bytes.Length} bytes long, shorter than the 8-byte header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > MaxHeaderBytes || (long)headerLength > bytes.Length - 8)
+        if (headerLength > MaxHeaderBytes || headerLength > (ulong)(bytes.Length - 8))
             Fail($"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length (truncated or not safetensors)");
         int dataStart = 8 + (int)headerLength;
-        JsonObject header;
+        long dataLength = bytes.Length - dataStart;
+
+        if (!Utf8.IsValid(bytes.AsSpan(8, (int)headerLength)))
+            Fail("the header is not valid UTF-8 text (a damaged file?)");
+        JsonDocument document;
         try
         {
-            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength)) as JsonObject ?? throw new JsonException("the header is not a JSON object");
+            document = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength), new JsonDocumentOptions { MaxDepth = 64 });
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        catch (JsonException e)
         {
-            throw new ModelFileException($"{source}: not a valid safetensors model file: the header is not valid JSON ({e.Message})");
+            throw new ModelFileException($"{source}: not a valid safetensors model file: the header is not valid JSON ({OneLine(e.Message)})");
         }
+        using var _ = document;
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            Fail($"the header is not valid JSON (the header is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object)");
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var tensors = new List<SafeTensor>();
-        var spans = new List<(long Begin, long End, string Name)>();
-        long dataLength = bytes.Length - dataStart;
-        foreach (var (name, node) in header)
+        var layout = new List<(string Name, string DType, int[] Shape, long Begin, long End)>();
+        try
         {
-            if (name == "__metadata__")
+            var entries = new List<(string Name, JsonElement Entry)>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in root.EnumerateObject())
             {
-                if (node is not JsonObject meta) { Fail("__metadata__ is not an object of strings"); continue; }
-                foreach (var (key, value) in meta)
+                string name = property.Name;
+                if (!names.Add(name)) Fail($"the header describes {Show(name)} twice");
+                if (name != "__metadata__")
                 {
-                    if (value is not JsonValue v || !v.TryGetValue<string>(out var text)) { Fail($"__metadata__ value '{key}' is not a string"); continue; }
-                    metadata[key] = text;
+                    entries.Add((name, property.Value));
+                    continue;
                 }
-                continue;
+                if (property.Value.ValueKind != JsonValueKind.Object) Fail("__metadata__ is not an object of strings");
+                foreach (var item in property.Value.EnumerateObject())
+                {
+                    if (item.Value.ValueKind != JsonValueKind.String) Fail($"__metadata__ value {Show(item.Name)} is not a string");
+                    if (!metadata.TryAdd(item.Name, item.Value.GetString()!)) Fail($"__metadata__ names {Show(item.Name)} twice");
+                }
             }
-            if (node is not JsonObject entry) { Fail($"tensor '{name}' is not described by an object"); continue; }
-            string dtype = entry["dtype"]?.GetValueKind() == JsonValueKind.String ? entry["dtype"]!.GetValue<string>() : Fail($"tensor '{name}' has no dtype");
-            if (dtype is not ("F32" or "F64"))
-                Fail($"tensor '{name}' has dtype {dtype}; Unroll reads F32 and F64 (convert with tensor.float() before saving)");
-            int[] shape = ReadInts(entry["shape"], name, "shape", Fail);
-            long[] offsets = ReadInts(entry["data_offsets"], name, "data_offsets", Fail).Select(x => (long)x).ToArray();
-            if (offsets.Length != 2) Fail($"tensor '{name}' needs data_offsets [begin, end], found {offsets.Length} numbers");
-            if (shape.Any(d => d < 0)) Fail($"tensor '{name}' has a negative dimension in shape [{string.Join(", ", shape)}]");
-            long count = shape.Aggregate(1L, (a, d) => a * d);
+            checkMetadata?.Invoke(metadata);
+            foreach (var (name, entry) in entries) layout.Add(Describe(name, entry, dataLength, Fail));
+        }
+        catch (InvalidOperationException e)   // a \u escape that is not a whole character (a lone surrogate)
+        {
+            Fail($"the header holds a string that is not valid Unicode ({OneLine(e.Message)})");
+        }
+        CheckCoverage(layout, dataLength, Fail);
+        CheckChecksums(bytes.AsSpan(dataStart), metadata, source);
+
+        var tensors = new List<SafeTensor>(layout.Count);
+        foreach (var (name, dtype, shape, begin, end) in layout)
+        {
             int size = dtype == "F32" ? 4 : 8;
-            if (offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
-                Fail($"tensor '{name}' lies at bytes [{offsets[0]}, {offsets[1]}) but the data section has {dataLength} bytes (truncated file?)");
-            if (offsets[1] - offsets[0] != count * size)
-                Fail($"tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dtype} needs {count * size} bytes, its data_offsets span {offsets[1] - offsets[0]}");
-            var values = new double[count];
-            var data = bytes.AsSpan(dataStart + (int)offsets[0], (int)(offsets[1] - offsets[0]));
-            for (int i = 0; i < count; i++)
+            var data = bytes.AsSpan(dataStart + (int)begin, (int)(end - begin));
+            var values = new double[data.Length / size];
+            for (int i = 0; i < values.Length; i++)
                 values[i] = size == 4 ? BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]) : BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]);
             tensors.Add(new SafeTensor(name, dtype, shape, values));
-            spans.Add((offsets[0], offsets[1], name));
         }
-        spans.Sort();
-        for (int i = 1; i < spans.Count; i++)
-            if (spans[i].Begin < spans[i - 1].End) Fail($"tensors '{spans[i - 1].Name}' and '{spans[i].Name}' overlap");
         return (tensors, metadata);
     }
 
-    private static int[] ReadInts(JsonNode? node, string name, string field, Func<string, string> fail)
+    /// <summary>Reads one tensor's dtype, shape and offsets, checking each number against the data section's length
+    /// before anything is allocated for it.</summary>
+    private static (string Name, string DType, int[] Shape, long Begin, long End) Describe(
+        string name, JsonElement entry, long dataLength, Func<string, string> fail)
     {
-        if (node is not JsonArray array) { fail($"tensor '{name}' has no {field} array"); return []; }
-        var result = new int[array.Count];
-        for (int i = 0; i < array.Count; i++)
+        string tensor = $"tensor {Show(name)}";
+        if (entry.ValueKind != JsonValueKind.Object) fail($"{tensor} is not described by an object");
+        JsonElement? dtypeNode = null, shapeNode = null, offsetsNode = null;
+        var fields = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in entry.EnumerateObject())
         {
-            if (array[i] is not JsonValue v || !v.TryGetValue<long>(out long x) || x > int.MaxValue)
-                fail($"tensor '{name}' has a {field} entry that is not a whole number");
-            else result[i] = (int)x;
+            if (!fields.Add(field.Name)) fail($"{tensor} names {Show(field.Name)} twice");
+            switch (field.Name)
+            {
+                case "dtype": dtypeNode = field.Value; break;
+                case "shape": shapeNode = field.Value; break;
+                case "data_offsets": offsetsNode = field.Value; break;
+            }
+        }
+        string dtype = dtypeNode is { ValueKind: JsonValueKind.String } d ? d.GetString()! : fail($"{tensor} has no dtype");
+        if (dtype is not ("F32" or "F64"))
+            fail($"{tensor} has dtype {Show(dtype)}; Unroll reads F32 and F64 (convert with tensor.float() before saving)");
+        int size = dtype == "F32" ? 4 : 8;
+        long[] dims = ReadWholeNumbers(shapeNode, tensor, "shape", fail);
+        long[] offsets = ReadWholeNumbers(offsetsNode, tensor, "data_offsets", fail);
+        if (offsets.Length != 2) fail($"{tensor} needs data_offsets [begin, end], found {offsets.Length} numbers");
+        string shapeText = $"[{string.Join(", ", dims)}]";
+
+        // The element count, overflow-safe: a zero dimension makes it 0 whatever the others are.
+        long count = 1;
+        if (dims.Contains(0)) count = 0;
+        else
+        {
+            foreach (long dim in dims)
+            {
+                if (count > long.MaxValue / dim) fail($"{tensor} has shape {shapeText}, whose element count overflows a 64-bit integer (a damaged header?)");
+                count *= dim;
+            }
+        }
+        if (count > dataLength / size)
+            fail($"{tensor} of shape {shapeText} and dtype {dtype} needs {(Int128)count * size} bytes, more than the whole data section holds ({dataLength} bytes)");
+        if (dims.Any(dim => dim > int.MaxValue)) fail($"{tensor} has shape {shapeText}, with a dimension above {int.MaxValue}");
+        if (offsets[1] < offsets[0] || offsets[1] > dataLength)
+            fail($"{tensor} lies at bytes [{offsets[0]}, {offsets[1]}) but the data section has {dataLength} bytes (truncated file?)");
+        if (offsets[1] - offsets[0] != count * size)
+            fail($"{tensor} of shape {shapeText} and dtype {dtype} needs {count * size} bytes, its data_offsets span {offsets[1] - offsets[0]}");
+        return (name, dtype, dims.Select(dim => (int)dim).ToArray(), offsets[0], offsets[1]);
+    }
+
+    /// <summary>The tensors must tile the data section exactly, as the safetensors format requires: no overlap, no
+    /// gap, nothing after the last one.</summary>
+    private static void CheckCoverage(List<(string Name, string DType, int[] Shape, long Begin, long End)> layout, long dataLength, Func<string, string> fail)
+    {
+        var spans = layout.Select(t => (t.Begin, t.End, t.Name)).ToList();
+        spans.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long at = 0;
+        string previous = "";
+        foreach (var (begin, end, name) in spans)
+        {
+            if (begin < at) fail($"tensors {Show(previous)} and {Show(name)} overlap");
+            if (begin > at)
+                fail(at == 0 ? $"the data section starts with {begin} bytes that belong to no tensor"
+                    : $"the {begin - at} bytes between tensors {Show(previous)} and {Show(name)} belong to no tensor");
+            at = end;
+            previous = name;
+        }
+        if (at < dataLength)
+            fail($"the data section has {dataLength - at} bytes after the last tensor (a damaged or concatenated file?)");
+    }
+
+    /// <summary>Checks <see cref="DataChecksumKey"/> and <see cref="MetadataChecksumKey"/> where present (files from
+    /// PyTorch have neither).</summary>
+    private static void CheckChecksums(ReadOnlySpan<byte> data, IReadOnlyDictionary<string, string> metadata, string source)
+    {
+        void Check(string key, ReadOnlySpan<byte> covered, string what)
+        {
+            if (!metadata.TryGetValue(key, out var stated)) return;
+            if (stated.Length != 64 || stated.AsSpan().ContainsAnyExcept(HexDigits))
+                throw new ModelFileException($"{source} is corrupt: its {key} metadata, {Show(stated)}, is not a SHA-256 (64 hex digits); restore it from a backup or train again");
+            string actual = Sha256(covered);
+            if (!string.Equals(stated, actual, StringComparison.OrdinalIgnoreCase))
+                throw new ModelFileException($"{source} is corrupt: its {what} does not match the checksum it was saved with (SHA-256 {stated.ToLowerInvariant()}, now {actual}); restore it from a backup or train again");
+        }
+        Check(MetadataChecksumKey, CanonicalMetadata(metadata), "metadata");
+        Check(DataChecksumKey, data, "data");
+    }
+
+    /// <summary>The bytes <see cref="MetadataChecksumKey"/> hashes: every metadata entry but that one, in order of the
+    /// keys' UTF-8 bytes, each as a 4-byte little-endian length and the UTF-8 bytes of the key, then of the value.</summary>
+    internal static byte[] CanonicalMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        var entries = metadata.Where(kv => kv.Key != MetadataChecksumKey)
+            .Select(kv => (Key: Encoding.UTF8.GetBytes(kv.Key), Value: Encoding.UTF8.GetBytes(kv.Value)))
+            .ToList();
+        entries.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        var result = new byte[entries.Sum(e => 8L + e.Key.Length + e.Value.Length)];
+        int at = 0;
+        foreach (var (key, value) in entries)
+        {
+            foreach (var part in (ReadOnlySpan<byte[]>)[key, value])
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(at), (uint)part.Length);
+                part.CopyTo(result, at + 4);
+                at += 4 + part.Length;
+            }
         }
         return result;
     }
+
+    private static string Sha256(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    private static long[] ReadWholeNumbers(JsonElement? node, string tensor, string field, Func<string, string> fail)
+    {
+        if (node is not { ValueKind: JsonValueKind.Array } array) { fail($"{tensor} has no {field} array"); return []; }
+        var result = new long[array.GetArrayLength()];
+        int i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long x))
+                fail($"{tensor} has a {field} entry, {Show(item.GetRawText())}, that is not a whole number (or is beyond 64 bits)");
+            else if (x < 0) fail($"{tensor} has a negative {field} entry ({x})");
+            else result[i] = x;
+            i++;
+        }
+        return result;
+    }
+
+    /// <summary>A name from the file as a message shows it: quoted, control characters escaped, at most 80 characters.</summary>
+    internal static string Show(string text)
+    {
+        var shown = new StringBuilder("'");
+        foreach (char c in text.Length > 80 ? text[..80] : text)
+            shown.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
+        return shown.Append(text.Length > 80 ? "…'" : "'").ToString();
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     private static int ElementSize(string dtype, string name, string path) => dtype switch
     {
