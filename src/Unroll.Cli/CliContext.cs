@@ -9,6 +9,21 @@ internal sealed class CliContext(TextReader input, TextWriter output, TextWriter
     public TextWriter Out { get; } = output;
     public TextWriter Error { get; } = error;
 
+    /// <summary>What the command is doing, for the one line an internal error prints ("training", "saving the model to m.safetensors").</summary>
+    public string Activity { get; set; } = "starting";
+
+    /// <summary>Signal handling on the real console; null when the streams are captured (tests).</summary>
+    public Interrupts? Interrupts { get; set; }
+
+    /// <summary>The signal that stopped training early (SIGINT or SIGTERM), if one did.</summary>
+    public System.Runtime.InteropServices.PosixSignal? Interruption { get; set; }
+
+    /// <summary>The exit code for <see cref="Interruption"/>: 130 for Ctrl-C, 143 for SIGTERM.</summary>
+    public int InterruptionExitCode => Interruption == System.Runtime.InteropServices.PosixSignal.SIGTERM ? UnrollCli.Terminated : UnrollCli.Interrupted;
+
+    /// <summary>How <see cref="Interruption"/> reads in messages.</summary>
+    public string InterruptionName => Interruption == System.Runtime.InteropServices.PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C";
+
     /// <summary>Spectre.Console writing to <see cref="Out"/> (colour and live widgets only on a real terminal).</summary>
     public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
     {

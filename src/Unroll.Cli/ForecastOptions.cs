@@ -19,22 +19,24 @@ internal sealed class ForecastOptions
     public Option<string?> Column { get; } = new("--column") { Description = "Column to forecast (default: adjclose, close, price or value, else the only numeric column)" };
     public Option<string?> Features { get; } = new("--features") { Description = "Other columns to use as inputs, comma-separated (e.g. volume,open)" };
     public Option<bool> Sort { get; } = new("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
-    public Option<string> Cell { get; } = new("--cell") { Description = "rnn_relu, rnn_tanh, lstm or gru", DefaultValueFactory = _ => Defaults.Cell.ToName() };
-    public Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden units per layer", DefaultValueFactory = _ => Defaults.Hidden };
-    public Option<int> Layers { get; } = new("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => Defaults.Layers };
-    public Option<string> Lookback { get; } = new("--lookback") { Description = "Input steps per window, or 'all' for each series' whole history (ragged batches)", DefaultValueFactory = _ => Defaults.Lookback.ToString() };
-    public Option<int> Horizon { get; } = new("--horizon") { Description = "Steps to forecast", DefaultValueFactory = _ => Defaults.Horizon };
-    public Option<string> Strategy { get; } = new("--strategy") { Description = "Multi-step forecasts: recursive (predictions fed back) or direct (the head outputs every step)", DefaultValueFactory = _ => "recursive" };
-    public Option<string> Target { get; } = new("--target") { Description = "What the network learns: price, return or logreturn", DefaultValueFactory = _ => "price" };
-    public Option<string> Scaling { get; } = new("--scaling") { Description = "Per-series scaling fitted on the training part: relative (each window relative to its last value, so forecasts can leave the trained range; the default for prices), minmax or zscore (the default for returns: minmax)", DefaultValueFactory = _ => "auto" };
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Most passes over the training windows", DefaultValueFactory = _ => Defaults.Epochs };
-    public Option<int> Batch { get; } = new("--batch") { Description = "Windows per gradient step", DefaultValueFactory = _ => Defaults.BatchSize };
-    public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => Defaults.LearningRate };
-    public Option<string> Optimizer { get; } = new("--optimizer") { Description = "sgd, momentum, adam or adamw", DefaultValueFactory = _ => "adam" };
-    public Option<double> Clip { get; } = new("--clip") { Description = "Global gradient-norm clipping (0 for none)", DefaultValueFactory = _ => Defaults.Clip ?? 0 };
-    public Option<double> Validation { get; } = new("--val") { Description = "Fraction of each series used for validation and early stopping", DefaultValueFactory = _ => Defaults.ValidationFraction };
-    public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without a better validation loss before stopping", DefaultValueFactory = _ => Defaults.Patience };
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed: the same seed and data give the same model", DefaultValueFactory = _ => Defaults.Seed };
+    public Option<string> Cell { get; } = Options.Choice("--cell", "rnn_relu, rnn_tanh, lstm or gru", Defaults.Cell.ToName(), [.. CellKinds.Names]);
+    public Option<int> Hidden { get; } = Options.Count("--hidden", "Hidden units per layer", Defaults.Hidden, max: 16_384);
+    public Option<int> Layers { get; } = Options.Count("--layers", "Stacked recurrent layers", Defaults.Layers, max: 64);
+    public Option<string> Lookback { get; } = Options.Lookback("--lookback", "Input steps per window, or 'all' for each series' whole history (ragged batches)", Defaults.Lookback.ToString());
+    public Option<int> Horizon { get; } = Options.Count("--horizon", "Steps to forecast", Defaults.Horizon, max: 10_000);
+    public Option<string> Strategy { get; } = Options.Choice("--strategy", "Multi-step forecasts: recursive (predictions fed back) or direct (the head outputs every step)", "recursive", ["recursive", "direct"]);
+    public Option<string> Target { get; } = Options.Choice("--target", "What the network learns: price, return or logreturn", "price", ["price", "return", "logreturn"],
+        new Dictionary<string, string> { ["value"] = "price", ["log_return"] = "logreturn", ["log-return"] = "logreturn" });
+    public Option<string> Scaling { get; } = Options.Choice("--scaling", "Per-series scaling fitted on the training part: relative (each window relative to its last value, so forecasts can leave the trained range; the default for prices), minmax or zscore (the default for returns: minmax)", "auto", ["relative", "minmax", "zscore"],
+        new Dictionary<string, string> { ["auto"] = "auto" });
+    public Option<int> Epochs { get; } = Options.Count("--epochs", "Most passes over the training windows", Defaults.Epochs);
+    public Option<int> Batch { get; } = Options.Count("--batch", "Windows per gradient step", Defaults.BatchSize);
+    public Option<double> LearningRate { get; } = Options.Positive("--lr", "Learning rate", Defaults.LearningRate, max: 1e6);
+    public Option<string> Optimizer { get; } = Options.Choice("--optimizer", "sgd, momentum, adam or adamw", "adam", ["sgd", "momentum", "adam", "adamw"], new Dictionary<string, string> { ["gd"] = "sgd" });
+    public Option<double> Clip { get; } = Options.Positive("--clip", "Global gradient-norm clipping (0 for none)", Defaults.Clip ?? 0, allowZero: true);
+    public Option<double> Validation { get; } = Options.Fraction("--val", "Fraction of each series used for validation and early stopping", Defaults.ValidationFraction, 0, 0.9, minExclusive: false);
+    public Option<int> Patience { get; } = Options.Count("--patience", "Epochs without a better validation loss before stopping", Defaults.Patience);
+    public Option<int> Seed { get; } = Options.Integer("--seed", "Seed: the same seed and data give the same model", Defaults.Seed);
 
     public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort];
 
@@ -64,42 +66,22 @@ internal sealed class ForecastOptions
 
     public ForecastSettings Settings(ParseResult parse, double testFraction)
     {
-        var cellName = parse.GetValue(Cell)!;
-        var cell = Arguments.Cell(cellName);
-        var lookbackText = parse.GetValue(Lookback)!;
-        if (!Unroll.Data.Lookback.TryParse(lookbackText, out var lookback))
-            throw new UserError($"--lookback {lookbackText} is neither a positive number of steps nor 'all'");
+        var scaling = parse.GetValue(Scaling)!;
         var settings = new ForecastSettings
         {
-            Cell = cell,
+            Cell = CellKinds.Parse(parse.GetValue(Cell)!),
             Hidden = parse.GetValue(Hidden),
             Layers = parse.GetValue(Layers),
-            Lookback = lookback,
+            Lookback = Unroll.Data.Lookback.Parse(parse.GetValue(Lookback)!),
             Horizon = parse.GetValue(Horizon),
-            Strategy = parse.GetValue(Strategy)!.ToLowerInvariant() switch
-            {
-                "recursive" => ForecastStrategy.Recursive,
-                "direct" => ForecastStrategy.Direct,
-                var s => throw new UserError($"--strategy {s} is not a strategy: use recursive or direct"),
-            },
-            Target = parse.GetValue(Target)!.ToLowerInvariant() switch
-            {
-                "price" or "value" => TargetKind.Price,
-                "return" => TargetKind.Return,
-                "logreturn" or "log_return" or "log-return" => TargetKind.LogReturn,
-                var t => throw new UserError($"--target {t} is not a target: use price, return or logreturn"),
-            },
-            Scaling = parse.GetValue(Scaling)!.ToLowerInvariant() switch
-            {
-                "minmax" or "auto" => ScalerKind.MinMax,
-                "zscore" or "relative" => ScalerKind.ZScore,
-                var s => throw new UserError($"--scaling {s} is not a scaling: use relative, minmax or zscore"),
-            },
-            Relative = parse.GetValue(Scaling)!.ToLowerInvariant() switch { "auto" => null, "relative" => true, _ => false },
+            Strategy = parse.GetValue(Strategy) == "direct" ? ForecastStrategy.Direct : ForecastStrategy.Recursive,
+            Target = parse.GetValue(Target) switch { "return" => TargetKind.Return, "logreturn" => TargetKind.LogReturn, _ => TargetKind.Price },
+            Scaling = scaling is "zscore" or "relative" ? ScalerKind.ZScore : ScalerKind.MinMax,
+            Relative = scaling switch { "auto" => null, "relative" => true, _ => false },
             Epochs = parse.GetValue(Epochs),
             BatchSize = parse.GetValue(Batch),
             LearningRate = parse.GetValue(LearningRate),
-            Optimizer = Parse(() => Unroll.Core.Training.Optimizer.Parse(parse.GetValue(Optimizer)!), "--optimizer"),
+            Optimizer = Unroll.Core.Training.Optimizer.Parse(parse.GetValue(Optimizer)!),
             Clip = parse.GetValue(Clip) is var c && c > 0 ? c : null,
             ValidationFraction = parse.GetValue(Validation),
             TestFraction = testFraction,
@@ -111,16 +93,8 @@ internal sealed class ForecastOptions
         return settings;
     }
 
-    private static T Parse<T>(Func<T> parse, string option)
-    {
-        try { return parse(); }
-        catch (FormatException e) { throw new UserError($"{option}: {e.Message}"); }
-    }
-
     internal static IReadOnlyList<string> SplitList(string? text)
         => string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    internal static string Format(double value, int decimals = 4)
-        => double.IsNaN(value) ? "–" : value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 
 }

@@ -3,34 +3,18 @@ using Unroll.Forecasting;
 
 namespace Unroll.Cli;
 
-/// <summary>Runs training with a live progress bar (or plain lines when not on a terminal) and Ctrl-C handling.</summary>
+/// <summary>Runs training with a live progress bar (or plain lines when not on a terminal); Ctrl-C and SIGTERM stop it cleanly (see <see cref="Interrupts"/>).</summary>
 internal static class TrainingRunner
 {
     public static T Run<T>(CliContext context, string title, int epochs, Func<IProgress<TrainingProgress>, CancellationToken, T> work)
     {
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler? onCancel = null;
-        bool realConsole = ReferenceEquals(context.Error, Console.Error);
-        if (realConsole)
-        {
-            onCancel = (_, e) =>
-            {
-                e.Cancel = true;            // let the current batch finish; the best weights so far are kept
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-        }
-        try
-        {
-            if (realConsole && !Console.IsErrorRedirected)
-                return RunWithBar(title, epochs, work, cancellation.Token);
-            var lines = new LineProgress(context.Error, title, epochs);
-            return work(lines, cancellation.Token);
-        }
-        finally
-        {
-            if (onCancel is not null) Console.CancelKeyPress -= onCancel;
-        }
+        // Ctrl-C or SIGTERM stops after the current batch; the command then saves what is worth saving.
+        using var cleanStop = context.Interrupts?.AllowCleanStop();
+        var token = context.Interrupts?.Token ?? CancellationToken.None;
+        context.Activity = title;
+        if (context.Interrupts is not null && !Console.IsErrorRedirected)
+            return RunWithBar(title, epochs, work, token);
+        return work(new LineProgress(context.Error, title, epochs), token);
     }
 
     private static T RunWithBar<T>(string title, int epochs, Func<IProgress<TrainingProgress>, CancellationToken, T> work, CancellationToken token)

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using Unroll.Cli.Commands;
 using Unroll.Core.Io;
-using Unroll.Core.Training;
 
 namespace Unroll.Cli;
 
@@ -11,10 +9,14 @@ public static class UnrollCli
 {
     /// <summary>Exit code for success.</summary>
     public const int Ok = 0;
-    /// <summary>Exit code for a failure of the run itself (training diverged, a file could not be written).</summary>
+    /// <summary>Exit code for a run that could not give a result (training learned nothing or diverged, a write failed) or an internal error.</summary>
     public const int Failed = 1;
-    /// <summary>Exit code for bad input: arguments, files, data.</summary>
+    /// <summary>Exit code for bad input: arguments, files, data. Nothing was written.</summary>
     public const int BadInput = 2;
+    /// <summary>Exit code after Ctrl-C (SIGINT): 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
+    /// <summary>Exit code after SIGTERM: 128 + 15.</summary>
+    public const int Terminated = 143;
 
     /// <summary>Runs the command line <paramref name="args"/> with the given streams; returns the exit code.</summary>
     public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error)
@@ -30,26 +32,33 @@ public static class UnrollCli
             error.WriteLine($"error: {parsed.Errors[0].Message} (see '{name} --help')");
             return BadInput;
         }
+        context.Activity = parsed.CommandResult.Command == root ? "starting" : $"running 'unroll {parsed.CommandResult.Command.Name}'";
+        using var interrupts = context.Interrupts = Interrupts.For(context);
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (UserMessage(e) is { } message)
+        catch (Exception e) when (IsUserError(e))
         {
-            error.WriteLine($"error: {message}");
-            return e is TrainingDivergedException or IOException or UnauthorizedAccessException ? Failed : BadInput;
+            error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Inputs are read and outputs checked before any work, so this is the system failing a write (disk full).
+            error.WriteLine($"error: while {context.Activity}: {e.Message}");
+            return Failed;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"error: internal error while {context.Activity}: this is a bug in Unroll, not a problem with your input; {InternalErrorLog.Write(e, args, context.Activity)}");
+            return Failed;
         }
     }
 
-    private static string? UserMessage(Exception e) => e switch
-    {
-        UserError or ModelFileException or TrainingDivergedException => e.Message,
-        ArgumentException or FormatException or KeyNotFoundException => e.Message,
-        JsonException => e.Message,
-        IOException or UnauthorizedAccessException => e.Message,
-        Unroll.Data.DataException => e.Message,
-        _ => null,
-    };
+    /// <summary>Mistakes in what the user gave: arguments, data, model and checkpoint files.</summary>
+    private static bool IsUserError(Exception e)
+        => e is UserError or ModelFileException or Unroll.Data.DataException or Unroll.Forecasting.CheckpointException;
 
     private static IEnumerable<Command> Commands(CliContext context)
     {

@@ -41,14 +41,16 @@ public static class Backtester
     /// <param name="settings">Training settings; <see cref="ForecastSettings.TestFraction"/> sets the test period.</param>
     /// <param name="progress">Training progress.</param>
     /// <param name="cancellation">Stops training early (the best weights so far are evaluated).</param>
+    /// <param name="options">Diagnostics for the training run.</param>
+    /// <remarks>Check <see cref="FitResult.Improved"/> in <see cref="BacktestResult.Fit"/>: when no epoch beat the initial weights, the scores are those of an untrained network.</remarks>
     public static BacktestResult Run(SeriesSet data, ForecastSettings settings, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, TrainingRunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!(settings.TestFraction > 0)) throw new ArgumentException("a backtest needs a test period: set the test fraction above 0 (--test 0.2)");
         ArgumentNullException.ThrowIfNull(data);
         var testStarts = TestStarts(data, settings, settings.Horizon);
-        var fit = Forecaster.Fit(data, settings, progress, cancellation);
+        var fit = TrainingSession.Start(data, settings).Run(progress, cancellation, options);
         return Evaluate(fit.Forecaster, data, testStarts, settings.Horizon, fit);
     }
 

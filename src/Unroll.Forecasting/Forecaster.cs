@@ -26,14 +26,17 @@ public sealed record FitResult(Forecaster Forecaster, IReadOnlyList<TrainingProg
     /// <summary>The loss of the initial weights (validation windows, else training windows), before any update.</summary>
     public double InitialLoss { get; init; } = double.NaN;
 
-    /// <summary>The loss of the weights kept: <see cref="InitialLoss"/> when no epoch beat it.</summary>
+    /// <summary>The loss of the weights kept (the best epoch's); +∞ when no epoch finished.</summary>
     public double BestLoss { get; init; } = double.NaN;
 
     /// <summary>Why training stopped on its own, when it diverged.</summary>
     public TrainingIncident? Incident { get; init; }
 
-    /// <summary>Whether an epoch's weights beat the initial weights; if not, the forecaster holds the initial weights and is worth nothing.</summary>
-    public bool Improved => BestEpoch > 0;
+    /// <summary>
+    /// Whether the kept weights beat the initial weights' loss. If not, the network learned nothing the data support
+    /// (or diverged before it could): its forecasts are worth nothing, and the command line saves no model.
+    /// </summary>
+    public bool Improved => BestEpoch > 0 && BestLoss < InitialLoss;
 }
 
 /// <summary>

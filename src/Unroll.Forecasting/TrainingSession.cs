@@ -38,8 +38,8 @@ public sealed record TrainingIncident(int Epoch, int Batch, string What, NonFini
 /// Guards: the loss of the initial weights (validation windows, else training windows) is measured before the first
 /// update. A batch whose loss or gradient is not finite is skipped; three in a row, a batch loss above
 /// <see cref="DivergenceFactor"/> times the initial loss, or an update that makes a weight non-finite stop training.
-/// The best weights are those of the epoch with the lowest validation loss that beat the initial weights; if none
-/// did, <see cref="FitResult.Improved"/> is false and the forecaster holds the initial weights.
+/// The best weights are those of the epoch with the lowest validation loss (training loss without validation), and
+/// early stopping counts epochs since it; <see cref="FitResult.Improved"/> says whether they beat the initial weights.
 /// </remarks>
 public sealed class TrainingSession
 {
@@ -65,7 +65,7 @@ public sealed class TrainingSession
     private int _shuffles, _epoch, _position = -1;
     private double _lossSum, _normSum;             // this epoch's sums over the batches that ran
     private int _batches, _badInARow;
-    private double _initialLoss, _bestLoss;
+    private double _initialLoss, _bestLoss = double.PositiveInfinity;
     private int _bestEpoch, _sinceBest;
     private StopReason? _stop;
     private TrainingIncident? _incident;
@@ -109,7 +109,7 @@ public sealed class TrainingSession
     public static TrainingSession Start(SeriesSet data, ForecastSettings settings)
     {
         var session = new TrainingSession(data, settings);
-        session._initialLoss = session._bestLoss = session.InitialScore();
+        session._initialLoss = session.InitialScore();
         return session;
     }
 

@@ -60,7 +60,7 @@ public sealed class ForecastCommandTests : IDisposable
     [InlineData("--features", "volume", "volume")]
     [InlineData("--symbol", "TSLA", "TSLA")]
     [InlineData("--lookback", "zero", "--lookback")]
-    [InlineData("--cell", "transformer", "--cell transformer")]
+    [InlineData("--cell", "transformer", "--cell 'transformer' is not one of rnn_relu, rnn_tanh, lstm or gru")]
     [InlineData("--optimizer", "rmsprop", "rmsprop")]
     public void Train_BadOption_OneClearLineAndExitCode2(string option, string value, string expected)
     {
@@ -119,7 +119,9 @@ public sealed class ForecastCommandTests : IDisposable
     public void Predict_UnknownSymbolOrFeatures_IsAClearError()
     {
         var model = Path.Combine(_folder, "m.safetensors");
-        Assert.Equal(0, CliRunner.Run("train", "--data", Stocks, "--out", model, "--epochs", "1", "--symbol", "MSFT,IBM").ExitCode);
+        var known = Write("known.csv", "symbol,date,price\n" + Months("A", 80, i => 50 + 10 * Math.Sin(i / 3.0)) + Months("B", 80, i => 30 + 5 * Math.Cos(i / 3.0)));
+        var train = CliRunner.Run("train", "--data", known, "--out", model, "--epochs", "30", "--hidden", "8");
+        Assert.True(train.ExitCode == 0, train.Error);
         var r = CliRunner.Run("predict", "--model", model, "--data", Stocks);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("knows nothing of", r.Error);

@@ -146,15 +146,15 @@ public sealed class GradientsCommandTests : IDisposable
     public static IEnumerable<object[]> BadArguments() =>
     [
         [new[] { "gradients", "--steps", "10" }, "say what to measure"],
-        [new[] { "gradients", "--cell", "lstm", "--steps", "0" }, "--steps must be between 1 and 1000"],
-        [new[] { "gradients", "--cell", "lstm", "--steps", "1001" }, "--steps must be between 1 and 1000"],
+        [new[] { "gradients", "--cell", "lstm", "--steps", "0" }, "--steps expects a whole number from 1 to 1,000"],
+        [new[] { "gradients", "--cell", "lstm", "--steps", "1001" }, "--steps expects a whole number from 1 to 1,000"],
         [new[] { "gradients", "--cell", "elman", "--steps", "5" }, "--cell elman is not a cell"],
         [new[] { "gradients", "--cell", "lstm", "--w2", "2", "--steps", "5" }, "not of a lstm"],
         [new[] { "gradients", "--w2", "2", "--hidden", "4", "--steps", "5" }, "--hidden 4 does not apply"],
         [new[] { "gradients", "--w2", "2", "--compare", "--steps", "5" }, "use one or the other"],
         [new[] { "gradients", "--compare", "--cell", "gru", "--steps", "5" }, "drop one of them"],
         [new[] { "gradients", "--cell", "rnn_tanh", "--forget-bias", "1", "--steps", "5" }, "has no gates"],
-        [new[] { "gradients", "--cell", "gru", "--hidden", "0", "--steps", "5" }, "--hidden must be between"],
+        [new[] { "gradients", "--cell", "gru", "--hidden", "0", "--steps", "5" }, "--hidden expects a whole number from 1 to 1,024"],
         [new[] { "gradients", "--w2", "NaN", "--steps", "5" }, "--w2 must be a finite number"],
     ];
 

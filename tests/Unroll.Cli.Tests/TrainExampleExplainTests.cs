@@ -70,7 +70,7 @@ public class TrainExampleExplainTests
     }
 
     [Theory]
-    [InlineData("--epochs", "0", "--epochs must be at least 1")]
+    [InlineData("--epochs", "0", "--epochs expects a whole number from 1 to")]
     [InlineData("--lr", "-1", "--lr must be a positive number")]
     [InlineData("--lr", "0", "--lr must be a positive number")]
     public void TrainExample_BadArguments_OneClearLineAndExitCode2(string option, string value, string expected)

@@ -14,29 +14,33 @@ internal static class BacktestCommand
     {
         var options = new ForecastOptions();
         var model = new Option<string?>("--model") { Description = "Evaluate this trained model (else one is trained with the training options on the data before the test period)" };
-        var test = new Option<double>("--test") { Description = "Fraction at the end of each series to walk forward over", DefaultValueFactory = _ => 0.2 };
+        var test = Options.Fraction("--test", "Fraction at the end of each series to walk forward over", 0.2, 0, 0.9, minExclusive: true);
         var report = new Option<string?>("--report") { Description = "Folder to write an HTML report (index.html with plots and the metrics table)" };
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON" };
+        var debugNumerics = new Option<bool>("--debug-numerics") { Description = "When a batch's loss or gradient is not finite, name the layer, time step and tensor where it first appears" };
         var command = new Command("backtest", "Walk-forward backtest of the model against the naive, drift and moving-average forecasts: MAE, RMSE, MAPE, MASE, direction");
         foreach (var o in options.DataOptions.Concat(options.TrainingOptions)) command.Add(o);
         command.Add(model);
         command.Add(test);
         command.Add(report);
         command.Add(json);
+        command.Add(debugNumerics);
         command.SetAction(parse =>
         {
             double testFraction = parse.GetValue(test);
-            if (!(testFraction > 0 && testFraction < 0.9)) throw new UserError($"--test must be a fraction in (0, 0.9), got {testFraction}");
             var reportDir = parse.GetValue(report);
-            RequireReportFolder(reportDir);
+            var modelPath = parse.GetValue(model);
+            new OutputGuard().Input("--data", parse.GetValue(options.Data)).Input("--model", modelPath).Report("--report", reportDir).Check();
             BacktestResult result;
             ForecastSettings used;
-            var modelPath = parse.GetValue(model);
             if (modelPath is not null)
             {
                 var forecaster = ModelBundle.Load(modelPath);
+                context.Activity = "reading the data";
                 var data = options.ReadData(parse, forecaster);
                 int? horizon = parse.GetResult(options.Horizon) is { Implicit: false } ? parse.GetValue(options.Horizon) : null;
+                PredictCommand.RequireHorizon(forecaster, horizon);
+                context.Activity = "walking the model forward over the test period";
                 result = Backtester.Run(forecaster, data, testFraction, horizon);
                 used = forecaster.Settings with { TestFraction = testFraction };
                 if (testFraction > forecaster.Settings.TestFraction)
@@ -45,37 +49,47 @@ internal static class BacktestCommand
             else
             {
                 var settings = options.Settings(parse, testFraction);
+                context.Activity = "reading the data";
                 var data = options.ReadData(parse);
-                result = TrainingRunner.Run(context, "training", settings.Epochs, (progress, token) => Backtester.Run(data, settings, progress, token));
+                bool debug = parse.GetValue(debugNumerics);
+                var run = new TrainingRunOptions { DebugNumerics = debug };
+                result = TrainingRunner.Run(context, "training", settings.Epochs,
+                    (progress, token) => Backtester.Run(data, settings, progress, token, run));
+                if (TrainingOutcome.Failure(result.Fit!, settings, debug, context) is { } failure)
+                {
+                    context.Error.WriteLine($"error: {failure}; there is no model to backtest");
+                    return result.Fit!.Stop == StopReason.Cancelled ? context.InterruptionExitCode : UnrollCli.Failed;
+                }
+                if (TrainingOutcome.Warning(result.Fit!, settings, debug) is { } warning) context.Error.WriteLine($"warning: {warning}");
                 used = settings;
             }
-            if (reportDir is not null) ReportWriter.Write(result, parse.GetValue(options.Data)!, reportDir, used);
+            if (reportDir is not null)
+            {
+                context.Activity = $"writing the report to {reportDir}";
+                ReportWriter.Write(result, parse.GetValue(options.Data)!, reportDir, used);
+            }
+            int code = result.Fit?.Stop == StopReason.Cancelled ? context.InterruptionExitCode : UnrollCli.Ok;
             if (parse.GetValue(json))
             {
                 context.Out.WriteLine(ToJson(result).ToJsonString());
-                return UnrollCli.Ok;
+                return code;
             }
             Render(context, result);
+            if (result.Fit?.Stop == StopReason.Cancelled)
+                context.Out.WriteLine($"Training was stopped by {context.InterruptionName} after {result.Fit.History.Count} epochs; these scores are of its best weights so far (epoch {result.Fit.BestEpoch}).");
             if (reportDir is not null) context.Out.WriteLine($"Report: {Path.Combine(reportDir, "index.html")}");
-            return UnrollCli.Ok;
+            return code;
         });
         return command;
     }
 
-    internal static void RequireReportFolder(string? dir)
-    {
-        if (dir is null) return;
-        if (File.Exists(dir)) throw new UserError($"--report {dir} is a file; give a folder for index.html");
-        var parent = Path.GetDirectoryName(Path.GetFullPath(dir))!;
-        if (!Directory.Exists(parent)) throw new UserError($"--report {dir}: the folder {parent} does not exist; create it first");
-    }
-
     internal static JsonObject ToJson(BacktestResult result)
     {
+        var numbers = new JsonNumbers();
         JsonObject Methods(IReadOnlyDictionary<string, Metrics> metrics)
         {
             var o = new JsonObject();
-            foreach (var m in BacktestResult.Methods) o[m] = MetricsJson(metrics[m]);
+            foreach (var m in BacktestResult.Methods) o[m] = MetricsJson(metrics[m], numbers);
             return o;
         }
         var root = new JsonObject { ["horizon"] = result.Horizon, ["overall"] = Methods(result.Overall) };
@@ -88,24 +102,23 @@ internal static class BacktestCommand
                 ["test_start"] = s.Series.Dates[s.TestStart].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["origins"] = s.Origins.Count,
             };
-            foreach (var m in BacktestResult.Methods) entry[m] = MetricsJson(s.Metrics[m]);
+            foreach (var m in BacktestResult.Methods) entry[m] = MetricsJson(s.Metrics[m], numbers);
             series.Add(entry);
         }
         root["series"] = series;
-        return root;
+        return numbers.Finish(root);
     }
 
-    private static JsonObject MetricsJson(Metrics m) => new()
+    // A metric that could not be computed (no naive scale for MASE, a zero actual for MAPE) is NaN: null, with a note.
+    private static JsonObject MetricsJson(Metrics m, JsonNumbers numbers) => new()
     {
-        ["mae"] = Number(m.Mae),
-        ["rmse"] = Number(m.Rmse),
-        ["mape"] = Number(m.Mape),
-        ["mase"] = Number(m.Mase),
-        ["direction"] = Number(m.Direction),
+        ["mae"] = numbers.Number(m.Mae, "mae"),
+        ["rmse"] = numbers.Number(m.Rmse, "rmse"),
+        ["mape"] = numbers.Number(m.Mape, "mape"),
+        ["mase"] = numbers.Number(m.Mase, "mase"),
+        ["direction"] = numbers.Number(m.Direction, "direction"),
         ["points"] = m.Count,
     };
-
-    private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     internal static void Render(CliContext context, BacktestResult result)
     {
@@ -118,8 +131,8 @@ internal static class BacktestCommand
             {
                 var m = metrics[method];
                 table.AddRow(first ? Markup.Escape(label) : "", method == "model" ? "[bold]model[/]" : method,
-                    ForecastOptions.Format(m.Mae, 3), ForecastOptions.Format(m.Rmse, 3), ForecastOptions.Format(m.Mape, 2),
-                    ForecastOptions.Format(m.Mase, 3), ForecastOptions.Format(m.Direction * 100, 1));
+                    Numbers.Significant(m.Mae, 4), Numbers.Significant(m.Rmse, 4), Numbers.Significant(m.Mape, 4),
+                    Numbers.Significant(m.Mase, 4), Numbers.Significant(m.Direction * 100, 3));
                 first = false;
             }
         }
@@ -135,7 +148,7 @@ internal static class BacktestCommand
         if (double.IsNaN(model) || double.IsNaN(naive)) return "Too few test points to compare the model with the naive forecast.";
         string steps = horizon == 1 ? "one step ahead" : $"over {horizon} steps ahead";
         return model < naive
-            ? FormattableString.Invariant($"Overall, {steps}, the model's MASE is {model:F3} against the naive forecast's {naive:F3}: it beats guessing the last value by {(1 - model / naive) * 100:F1}%.")
-            : FormattableString.Invariant($"Overall, {steps}, the model's MASE is {model:F3} against the naive forecast's {naive:F3}: it does not beat guessing the last value.");
+            ? $"Overall, {steps}, the model's MASE is {Numbers.Significant(model, 4)} against the naive forecast's {Numbers.Significant(naive, 4)}: it beats guessing the last value by {Numbers.Significant((1 - model / naive) * 100, 3)}%."
+            : $"Overall, {steps}, the model's MASE is {Numbers.Significant(model, 4)} against the naive forecast's {Numbers.Significant(naive, 4)}: it does not beat guessing the last value.";
     }
 }

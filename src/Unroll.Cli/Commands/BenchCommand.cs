@@ -12,14 +12,14 @@ internal static class BenchCommand
 {
     public static Command Create(CliContext context)
     {
-        var cell = new Option<string>("--cell") { Description = "rnn_relu, rnn_tanh, lstm or gru", DefaultValueFactory = _ => "lstm" };
-        var input = new Option<int>("--input-size") { Description = "Features per step", DefaultValueFactory = _ => 1 };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden units", DefaultValueFactory = _ => 32 };
-        var layers = new Option<int>("--layers") { Description = "Layers", DefaultValueFactory = _ => 1 };
-        var seq = new Option<int>("--seq") { Description = "Steps per sequence", DefaultValueFactory = _ => 30 };
-        var batch = new Option<int>("--batch") { Description = "Sequences per batch", DefaultValueFactory = _ => 64 };
-        var threads = new Option<int?>("--threads") { Description = "Threads for the large matrix products (default: all cores)" };
-        var repeats = new Option<int>("--repeats") { Description = "Timed runs per figure (after at least 0.4 s of warm-up)", DefaultValueFactory = _ => 20 };
+        var cell = Options.Choice("--cell", "rnn_relu, rnn_tanh, lstm or gru", "lstm", [.. CellKinds.Names]);
+        var input = Options.Count("--input-size", "Features per step", 1, max: 16_384);
+        var hidden = Options.Count("--hidden", "Hidden units", 32, max: 4096);
+        var layers = Options.Count("--layers", "Layers", 1, max: 64);
+        var seq = Options.Count("--seq", "Steps per sequence", 30, max: 100_000);
+        var batch = Options.Count("--batch", "Sequences per batch", 64, max: 100_000);
+        var threads = Options.OptionalCount("--threads", "Threads for the large matrix products (default: all cores)", max: 1024);
+        var repeats = Options.Count("--repeats", "Timed runs per figure (after at least 0.4 s of warm-up)", 20, max: 100_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var command = new Command("bench", "Time one training step (forward, BPTT, Adam) and one forward pass; report GFLOP/s against the machine's peak")
             { cell, input, hidden, layers, seq, batch, threads, repeats, json };
@@ -27,9 +27,6 @@ internal static class BenchCommand
         {
             var cellName = parse.GetValue(cell)!;
             var kind = Arguments.Cell(cellName);
-            foreach (var (name, value) in new[] { ("--input-size", parse.GetValue(input)), ("--hidden", parse.GetValue(hidden)), ("--layers", parse.GetValue(layers)), ("--seq", parse.GetValue(seq)), ("--batch", parse.GetValue(batch)), ("--repeats", parse.GetValue(repeats)) })
-                if (value < 1) throw new UserError($"{name} must be at least 1, got {value}");
-            if (parse.GetValue(threads) is < 1) throw new UserError($"--threads must be at least 1, got {parse.GetValue(threads)}");
             var workload = new Workload(kind, parse.GetValue(input), parse.GetValue(hidden), parse.GetValue(layers), parse.GetValue(seq), parse.GetValue(batch));
             var result = StepBenchmark.Run(workload, parse.GetValue(repeats), parse.GetValue(threads));
             var peak = PeakFlops.Measure(TimeSpan.FromMilliseconds(200));

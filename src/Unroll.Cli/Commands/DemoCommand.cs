@@ -15,8 +15,8 @@ internal static class DemoCommand
     {
         var data = new Option<string?>("--data") { Description = "CSV to use instead of the bundled sample (data/stocks.csv)" };
         var report = new Option<string>("--report") { Description = "Folder for the HTML report and the trained model", DefaultValueFactory = _ => "unroll-demo" };
-        var epochs = new Option<int>("--epochs") { Description = "Most epochs per training run", DefaultValueFactory = _ => 100 };
-        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 42 };
+        var epochs = Options.Count("--epochs", "Most epochs per training run", 100);
+        var seed = Options.Integer("--seed", "Seed", 42);
         var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, report, epochs, seed };
         command.SetAction(parse =>
         {
@@ -25,10 +25,11 @@ internal static class DemoCommand
             var shown = path == BundledData && File.Exists(Path.Combine("data", "stocks.csv")) ? Path.Combine("data", "stocks.csv") : path;
             ForecastOptions.RequireDataFile(path);
             var reportDir = parse.GetValue(report)!;
-            BacktestCommand.RequireReportFolder(reportDir);
+            new OutputGuard().Input("--data", path).Report("--report", reportDir, ModelFileName).Check();
             var settings = new ForecastSettings { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
             try { settings.Validate(); }
             catch (ArgumentException e) { throw new UserError(e.Message); }
+            context.Activity = "reading the data";
             var set = CsvSeriesReader.Read(path);
             var o = context.Out;
             o.WriteLine($"Data: {shown}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
@@ -38,7 +39,9 @@ internal static class DemoCommand
 
             var backtestSettings = settings with { TestFraction = 0.2 };
             var backtest = TrainingRunner.Run(context, "backtest training", settings.Epochs, (p, t) => Backtester.Run(set, backtestSettings, p, t));
+            if (Stopped(context, backtest.Fit!, backtestSettings) is int stopped) return stopped;
             var fit = TrainingRunner.Run(context, "final training", settings.Epochs, (p, t) => Forecaster.Fit(set, settings, p, t));
+            if (Stopped(context, fit, settings) is int stoppedFinal) return stoppedFinal;
 
             o.WriteLine("Next month's forecast (model trained on all the data):");
             PredictCommand.Render(context, set.TargetColumn, set.Series.Select(s => fit.Forecaster.Predict(s, 1)).ToList());
@@ -46,15 +49,35 @@ internal static class DemoCommand
             o.WriteLine($"Backtest: a model trained on the first 80% of each series, walked forward one month at a time over the last 20%:");
             BacktestCommand.Render(context, backtest);
 
-            Directory.CreateDirectory(reportDir);
-            var modelPath = Path.Combine(reportDir, "model.safetensors");
-            ModelBundle.Save(fit.Forecaster, modelPath);
+            context.Activity = $"writing the report to {reportDir}";
             ReportWriter.Write(backtest, shown, reportDir, backtestSettings);
+            var modelPath = Path.Combine(reportDir, ModelFileName);
+            context.Activity = $"saving the model to {modelPath}";
+            ModelBundle.Save(fit.Forecaster, modelPath);
             o.WriteLine();
             o.WriteLine($"Report: {Path.Combine(reportDir, "index.html")}   Model: {modelPath}");
             o.WriteLine($"Try: unroll predict --model {modelPath} --data {shown} --horizon 3");
             return UnrollCli.Ok;
         });
         return command;
+    }
+
+    private const string ModelFileName = "model.safetensors";
+
+    // A demo stopped by Ctrl-C or whose training learned nothing writes nothing: its exit code, or null to go on.
+    private static int? Stopped(CliContext context, FitResult fit, ForecastSettings settings)
+    {
+        if (TrainingOutcome.Failure(fit, settings, debugNumerics: false, context) is { } failure)
+        {
+            context.Error.WriteLine($"error: {failure}; the demo wrote nothing");
+            return fit.Stop == StopReason.Cancelled ? context.InterruptionExitCode : UnrollCli.Failed;
+        }
+        if (fit.Stop == StopReason.Cancelled)
+        {
+            context.Error.WriteLine($"error: stopped by {context.InterruptionName}; the demo wrote nothing");
+            return context.InterruptionExitCode;
+        }
+        if (TrainingOutcome.Warning(fit, settings, debugNumerics: false) is { } warning) context.Error.WriteLine($"warning: {warning}");
+        return null;
     }
 }

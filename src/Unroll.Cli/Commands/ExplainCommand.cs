@@ -30,7 +30,8 @@ internal static class ExplainCommand
                 throw new UserError(sequenceText is null
                     ? "explain needs a sequence: give --sequence 0,0.5 (one number per step) or --input FILE (JSON as for 'unroll run')"
                     : "give either --sequence or --input, not both");
-            if (svgPath is not null) Arguments.RequireWritableFile(svgPath, "--svg", "unrolled.svg");
+            new OutputGuard().Input("--model", parse.GetValue(model) is { } m && m != "statquest" ? m : null).Input("--input", inputPath)
+                .File("--svg", svgPath, "unrolled.svg").Check();
             var network = LoadModel(parse.GetValue(model)!, parse.GetValue(cell));
 
             List<IReadOnlyList<double[]>> sequences = sequenceText is not null

@@ -26,12 +26,13 @@ internal static class GradientsCommand
     public static Command Create(CliContext context)
     {
         var cell = new Option<string?>("--cell") { Description = "Cell of a randomly initialised network: rnn_relu, rnn_tanh, lstm or gru" };
-        var w2 = new Option<double?>("--w2") { Description = "Use the one-unit ReLU example (w1 = 1.8, w3 = 1.1, biases 0, every input 1) with this recurrent weight: its first-input gradient is w1·w2^(T−1)·w3" };
-        var hidden = new Option<int?>("--hidden") { Description = "Hidden units of the random network (default 16)" };
-        var steps = new Option<int>("--steps") { Description = $"Measure every sequence length T from 1 to N (at most {MaxSteps})", Required = true };
+        var w2 = Options.OptionalNumber("--w2", "Use the one-unit ReLU example (w1 = 1.8, w3 = 1.1, biases 0, every input 1) with this recurrent weight: its first-input gradient is w1·w2^(T−1)·w3");
+        var hidden = Options.OptionalCount("--hidden", "Hidden units of the random network (default 16)", max: 1024);
+        var steps = Options.Count("--steps", $"Measure every sequence length T from 1 to N (at most {MaxSteps})", 0, max: MaxSteps);
+        steps.Required = true;
         var compare = new Option<bool>("--compare") { Description = "Run rnn_relu, rnn_tanh, lstm and gru of the same hidden size, randomly initialised with the same seed, side by side" };
-        var forgetBias = new Option<double?>("--forget-bias") { Description = "LSTM and GRU: set the bias of the gate that keeps the old state (LSTM forget gate f, GRU update gate z) to this value, as the forget-gate-bias initialisation does; an open gate lets the gradient through" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random weights and inputs", DefaultValueFactory = _ => 0 };
+        var forgetBias = Options.OptionalNumber("--forget-bias", "LSTM and GRU: set the bias of the gate that keeps the old state (LSTM forget gate f, GRU update gate z) to this value, as the forget-gate-bias initialisation does; an open gate lets the gradient through");
+        var seed = Options.Integer("--seed", "Seed of the random weights and inputs", 0);
         var json = new Option<bool>("--json") { Description = "Print {\"lengths\": [...], \"first_input_gradient\": [...], \"parameter_gradient_norms\": {group: [...]}} instead of tables" };
         var svg = new Option<string?>("--svg") { Description = "Also plot the gradients on a log scale to this SVG file" };
         var command = new Command("gradients", "Measure vanishing and exploding gradients: for every sequence length, how much the last output depends on the first input, and the gradient norm of each parameter group")
@@ -45,16 +46,11 @@ internal static class GradientsCommand
             bool sideBySide = parse.GetValue(compare);
             double? keepBias = parse.GetValue(forgetBias);
 
-            if (n < 1 || n > MaxSteps)
-                throw new UserError($"--steps must be between 1 and {MaxSteps} (every length is its own forward and backward pass), got {n}");
-            if (hiddenSize is < 1 or > 1024)
-                throw new UserError($"--hidden must be between 1 and 1024, got {hiddenSize}");
             CellKind? kind = null;
             if (cellName is not null)
                 kind = Arguments.Cell(cellName);
-            if (recurrent is double r)
+            if (recurrent is not null)
             {
-                if (!double.IsFinite(r)) throw new UserError($"--w2 must be a finite number, got {r}");
                 if (sideBySide) throw new UserError("--w2 sets the one-unit example's recurrent weight and --compare runs random networks: use one or the other");
                 if (kind is not (null or CellKind.RnnRelu))
                     throw new UserError($"--w2 sets the recurrent weight of the one-unit ReLU example, not of a {kind.Value.ToName()}: drop --cell {cellName} or drop --w2");
@@ -71,8 +67,7 @@ internal static class GradientsCommand
                 throw new UserError("say what to measure: --cell rnn_relu|rnn_tanh|lstm|gru (a random network), --w2 X (the one-unit example) or --compare (every cell)");
             else if (keepBias is not null && kind is not (CellKind.Lstm or CellKind.Gru))
                 throw new UserError($"--forget-bias sets an LSTM or GRU gate's bias; a {kind.Value.ToName()} has no gates: use --cell lstm or --cell gru, or drop --forget-bias");
-            if (keepBias is double kb && !double.IsFinite(kb)) throw new UserError($"--forget-bias must be a finite number, got {kb}");
-            if (svgPath is not null) Arguments.RequireWritableFile(svgPath, "--svg", "gradients.svg");
+            new OutputGuard().File("--svg", svgPath, "gradients.svg").Check();
 
             int h = hiddenSize ?? 16;
             string description;

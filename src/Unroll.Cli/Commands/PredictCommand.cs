@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using Unroll.Data.Csv;
 using Unroll.Forecasting;
@@ -17,7 +17,7 @@ internal static class PredictCommand
         var data = new Option<string>("--data") { Description = "CSV with the series' history (the same columns the model was trained on)", Required = true };
         var symbol = new Option<string[]>("--symbol") { Description = "Only these series", AllowMultipleArgumentsPerToken = true };
         var sort = new Option<bool>("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
-        var horizon = new Option<int?>("--horizon") { Description = "Steps ahead (default: the model's horizon)" };
+        var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,last_date,forecast,naive" };
         var command = new Command("predict", "Forecast the next value(s) of each series with a trained model, beside the naive guess") { model, data, symbol, sort, horizon, json, csv };
@@ -34,16 +34,25 @@ internal static class PredictCommand
                 Symbols = (parse.GetValue(symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
                 Sort = parse.GetValue(sort),
             });
+            RequireHorizon(forecaster, parse.GetValue(horizon));
             int steps = parse.GetValue(horizon) ?? forecaster.Settings.Horizon;
             var forecasts = set.Series.Select(s => forecaster.Predict(s, steps)).ToList();
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(JsonSerializer.Serialize(new
+                var numbers = new JsonNumbers();
+                context.Out.WriteLine(numbers.Finish(new JsonObject
                 {
-                    column = forecaster.TargetColumn,
-                    horizon = steps,
-                    series = forecasts.Select(f => new { symbol = f.Symbol, last_date = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), last_value = f.LastValue, forecast = f.Values, naive = Enumerable.Repeat(f.LastValue, steps) }),
-                }));
+                    ["column"] = forecaster.TargetColumn,
+                    ["horizon"] = steps,
+                    ["series"] = new JsonArray(forecasts.Select(f => (JsonNode)new JsonObject
+                    {
+                        ["symbol"] = f.Symbol,
+                        ["last_date"] = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        ["last_value"] = numbers.Number(f.LastValue, "last_value"),
+                        ["forecast"] = numbers.Numbers(f.Values, $"forecast of {f.Symbol}"),
+                        ["naive"] = numbers.Numbers(Enumerable.Repeat(f.LastValue, steps), $"naive of {f.Symbol}"),
+                    }).ToArray()),
+                }).ToJsonString());
                 return UnrollCli.Ok;
             }
             if (parse.GetValue(csv))
@@ -61,6 +70,13 @@ internal static class PredictCommand
         return command;
     }
 
+    /// <summary>A direct model forecasts only the horizon it was trained for: refuse another one before any work.</summary>
+    internal static void RequireHorizon(Forecaster forecaster, int? horizon)
+    {
+        if (horizon is int h && forecaster.Settings.Strategy == ForecastStrategy.Direct && h != forecaster.Settings.Horizon)
+            throw new UserError($"this model forecasts {forecaster.Settings.Horizon} steps at once (--strategy direct) and cannot forecast {h}: drop --horizon, or train with --horizon {h} or --strategy recursive");
+    }
+
     internal static void Render(CliContext context, string column, IReadOnlyList<SeriesForecast> forecasts)
     {
         int steps = forecasts.Count == 0 ? 0 : forecasts[0].Values.Length;
@@ -70,8 +86,8 @@ internal static class PredictCommand
         foreach (var f in forecasts)
         {
             double change = f.LastValue == 0 ? double.NaN : (f.Values[0] / f.LastValue - 1) * 100;
-            table.AddRow([Markup.Escape(f.Symbol), f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ForecastOptions.Format(f.LastValue, 2),
-                .. f.Values.Select(v => ForecastOptions.Format(v, 2)), ForecastOptions.Format(f.LastValue, 2),
+            table.AddRow([Markup.Escape(f.Symbol), f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Numbers.Significant(f.LastValue),
+                .. f.Values.Select(v => Numbers.Significant(v)), Numbers.Significant(f.LastValue),
                 double.IsNaN(change) ? "–" : Math.Abs(change) < 0.05 ? "0.0%" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"]);
         }
         context.Console.Write(table);

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Unroll.Core;
 using Unroll.Forecasting;
 
@@ -13,48 +14,95 @@ internal static class TrainCommand
         var options = new ForecastOptions();
         var output = new Option<string>("--out") { Description = "Model file to write (safetensors)", Required = true };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary instead of text" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Also keep a checkpoint here (written atomically every --checkpoint-every epochs, on Ctrl-C and at the end) to continue later with --resume" };
+        var checkpointEvery = Options.Count("--checkpoint-every", "Epochs between checkpoints", 1);
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint: same data and options; --epochs counts every epoch, resumed or not" };
+        var debugNumerics = new Option<bool>("--debug-numerics") { Description = "When a batch's loss or gradient is not finite, name the layer, time step and tensor where it first appears" };
         var command = new Command("train", "Train one recurrent network on all series of a CSV (ragged lengths welcome) and save it");
         foreach (var o in options.DataOptions.Concat(options.TrainingOptions)) command.Add(o);
-        command.Add(output);
-        command.Add(json);
+        foreach (var o in new Option[] { output, json, checkpoint, checkpointEvery, resume, debugNumerics }) command.Add(o);
         command.SetAction(parse =>
         {
             var settings = options.Settings(parse, testFraction: 0);
-            var path = parse.GetValue(output)!;
-            Arguments.RequireWritableFile(path, "--out", "model.safetensors");
+            string path = parse.GetValue(output)!, dataPath = parse.GetValue(options.Data)!;
+            string? checkpointPath = parse.GetValue(checkpoint), resumePath = parse.GetValue(resume);
+            if (parse.GetResult(checkpointEvery) is { Implicit: false } && checkpointPath is null)
+                throw new UserError("--checkpoint-every needs --checkpoint FILE: where to write the checkpoints");
+            new OutputGuard().Input("--data", dataPath).Input("--resume", resumePath)
+                .File("--out", path, "model.safetensors").File("--checkpoint", checkpointPath, "run.ckpt").Check();
+
+            context.Activity = "reading the data";
             var data = options.ReadData(parse);
-            var fit = TrainingRunner.Run(context, "training", settings.Epochs, (progress, token) => Forecaster.Fit(data, settings, progress, token));
+            context.Activity = "preparing the training windows";
+            var session = resumePath is null ? TrainingSession.Start(data, settings) : TrainingSession.Resume(resumePath, data, settings);
+            bool debug = parse.GetValue(debugNumerics);
+            var run = new TrainingRunOptions { CheckpointPath = checkpointPath, CheckpointEvery = parse.GetValue(checkpointEvery), DebugNumerics = debug };
+            var fit = TrainingRunner.Run(context, "training", settings.Epochs, (progress, token) => session.Run(progress, token, run));
+
+            bool interrupted = fit.Stop == StopReason.Cancelled;
+            string? resumeHint = interrupted && checkpointPath is not null
+                ? $"Checkpoint: {checkpointPath}. Continue with: unroll {string.Join(' ', ResumeArguments(parse, checkpointPath))}" : null;
+            if (TrainingOutcome.Failure(fit, settings, debug, context) is { } failure)
+            {
+                if (resumeHint is not null) context.Out.WriteLine(resumeHint);
+                context.Error.WriteLine($"error: {failure}; {path} was not written");
+                return interrupted ? context.InterruptionExitCode : UnrollCli.Failed;
+            }
+            context.Activity = $"saving the model to {path}";
             ModelBundle.Save(fit.Forecaster, path);
+            if (TrainingOutcome.Warning(fit, settings, debug) is { } warning) context.Error.WriteLine($"warning: {warning}");
+            int code = interrupted ? context.InterruptionExitCode : UnrollCli.Ok;
             var best = fit.History.FirstOrDefault(h => h.Epoch == fit.BestEpoch);
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(JsonSerializer.Serialize(new
+                var numbers = new JsonNumbers();
+                context.Out.WriteLine(numbers.Finish(new JsonObject
                 {
-                    model = path,
-                    series = data.Series.Select(s => new { symbol = s.Symbol, points = s.Length }),
-                    epochs_run = fit.History.Count,
-                    best_epoch = fit.BestEpoch,
-                    stop = fit.Stop.ToString().ToLowerInvariant(),
-                    train_loss = best?.TrainLoss,
-                    validation_loss = best?.ValidationLoss,
-                    train_windows = fit.TrainWindows,
-                    validation_windows = fit.ValidationWindows,
-                }));
-                return UnrollCli.Ok;
+                    ["model"] = path,
+                    ["series"] = new JsonArray(data.Series.Select(s => (JsonNode)new JsonObject { ["symbol"] = s.Symbol, ["points"] = s.Length }).ToArray()),
+                    ["epochs_run"] = fit.History.Count,
+                    ["best_epoch"] = fit.BestEpoch,
+                    ["stop"] = fit.Stop.ToString().ToLowerInvariant(),
+                    ["initial_loss"] = numbers.Number(fit.InitialLoss, "initial_loss"),
+                    ["train_loss"] = numbers.Number(best?.TrainLoss, "train_loss"),
+                    ["validation_loss"] = numbers.Number(best?.ValidationLoss, "validation_loss"),
+                    ["train_windows"] = fit.TrainWindows,
+                    ["validation_windows"] = fit.ValidationWindows,
+                    ["checkpoint"] = checkpointPath,
+                }).ToJsonString());
+                return code;
             }
             var o = context.Out;
             o.WriteLine($"Trained one {settings.Cell.ToName()} model on {data.Series.Count} series ({string.Join(", ", data.Series.Select(s => $"{s.Symbol} {s.Length}"))} points): {fit.TrainWindows} training and {fit.ValidationWindows} validation windows.");
             o.WriteLine(fit.Stop switch
             {
                 StopReason.EarlyStopped => $"Stopped early after {fit.History.Count} epochs: the validation loss had not improved for {settings.Patience}.",
-                StopReason.Cancelled => $"Stopped by Ctrl-C after {fit.History.Count} epochs.",
+                StopReason.Cancelled => $"Stopped by {context.InterruptionName} after {fit.History.Count} epochs.",
+                StopReason.Diverged => $"Stopped after {fit.History.Count} epochs: training diverged.",
                 _ => $"Ran all {fit.History.Count} epochs.",
             });
             if (best is not null)
-                o.WriteLine(FormattableString.Invariant($"Kept the weights of epoch {fit.BestEpoch}: training loss {best.TrainLoss:G4}, validation loss {(best.ValidationLoss is double v ? v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "–")} (scaled units)."));
-            o.WriteLine($"Saved {path}. Next: unroll predict --model {path} --data {parse.GetValue(options.Data)}");
-            return UnrollCli.Ok;
+                o.WriteLine(FormattableString.Invariant($"Kept the weights of epoch {fit.BestEpoch}: training loss {Numbers.Significant(best.TrainLoss)}, validation loss {(best.ValidationLoss is double v ? Numbers.Significant(v) : "–")} (scaled units; the initial weights had {Numbers.Significant(fit.InitialLoss)})."));
+            o.WriteLine($"Saved {path}. Next: unroll predict --model {path} --data {dataPath}");
+            if (resumeHint is not null) o.WriteLine(resumeHint);
+            return code;
         });
         return command;
     }
+
+    /// <summary>The command line that continues this run: the same arguments with --resume pointing at the checkpoint and a new --checkpoint.</summary>
+    private static IEnumerable<string> ResumeArguments(ParseResult parse, string checkpointPath)
+    {
+        var tokens = parse.Tokens.Select(t => t.Value).ToList();
+        var kept = new List<string>();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is "--resume" or "--checkpoint") { i++; continue; }
+            kept.Add(Quote(tokens[i]));
+        }
+        var next = Path.ChangeExtension(checkpointPath, null) + "-resumed" + Path.GetExtension(checkpointPath);
+        return [.. kept, "--resume", Quote(checkpointPath), "--checkpoint", Quote(next)];
+    }
+
+    private static string Quote(string text) => text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || "-_./:=,+".Contains(c)) ? text : $"'{text.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }

@@ -11,17 +11,15 @@ internal static class TrainExampleCommand
 {
     public static Command Create(CliContext context)
     {
-        var epochs = new Option<int>("--epochs") { Description = "Gradient-descent steps", DefaultValueFactory = _ => 2000 };
-        var rate = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.05 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random starting weights", DefaultValueFactory = _ => 0 };
+        var epochs = Options.Count("--epochs", "Gradient-descent steps", 2000);
+        var rate = Options.Positive("--lr", "Learning rate", 0.05, max: 1e6);
+        var seed = Options.Integer("--seed", "Seed of the random starting weights", 0);
         var explain = new Option<bool>("--explain") { Description = "Print every step: the loss, the gradient of every weight and bias, and their new values (try it with --epochs 20)" };
         var command = new Command("train-example", "Train the one-unit ReLU example (low/low → low, low/medium → high, high/medium → low, high/high → high) by plain gradient descent") { epochs, rate, seed, explain };
         command.SetAction(parse =>
         {
             int steps = parse.GetValue(epochs);
             double lr = parse.GetValue(rate);
-            if (steps < 1) throw new UserError($"--epochs must be at least 1, got {steps}");
-            if (!(lr > 0) || !double.IsFinite(lr)) throw new UserError($"--lr must be a positive number, got {lr}");
             bool everyStep = parse.GetValue(explain);
             var o = context.Out;
             o.WriteLine("Training x_t = input_t·w1 + y_(t-1)·w2 + b1, y_t = max(0, x_t), output = y·w3 + b2 on four scenarios");

@@ -24,6 +24,9 @@ public static class BacktestReport
     /// <summary>The file <see cref="Write"/> writes.</summary>
     public const string FileName = "index.html";
 
+    /// <summary>The marker <see cref="Write"/> leaves in a report folder, so a later report may write there again.</summary>
+    public const string MarkerFileName = ".unroll-report";
+
     private const string ActualColor = "#222222";
 
     /// <summary>Error charts show each error up to this many origins, and a trailing mean beyond.</summary>
@@ -66,16 +69,35 @@ public static class BacktestReport
     }
 
     /// <summary>Writes the report to <c>index.html</c> in <paramref name="directory"/>, creating the directory if
-    /// needed. The file is replaced atomically; nothing else in the directory is touched.</summary>
+    /// needed, and leaves the marker <see cref="MarkerFileName"/> there. The file is replaced atomically; nothing else
+    /// in the directory is touched.</summary>
     /// <param name="result">The backtest.</param>
     /// <param name="info">Title, data file, settings and (optionally) the training history.</param>
-    /// <param name="directory">The folder to write into.</param>
+    /// <param name="directory">The folder to write into: new, empty, or one a report was written to before.</param>
+    /// <exception cref="IOException">The folder holds other files and no report marker (see <see cref="FolderProblem"/>).</exception>
     public static void Write(BacktestResult result, ReportInfo info, string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (FolderProblem(directory) is { } problem) throw new IOException($"{directory}: {problem}");
         string html = Render(result, info);
         Directory.CreateDirectory(directory);
+        AtomicFile.WriteText(Path.Combine(directory, MarkerFileName), "This folder holds a report written by Unroll; Unroll may write its report here again.\n");
         AtomicFile.WriteText(Path.Combine(directory, FileName), html);
+    }
+
+    /// <summary>
+    /// Why a report may not be written to <paramref name="directory"/>, or null if it may: a report goes only into a
+    /// folder that is new, empty, or holds the marker of a report written before, so nothing a user made is overwritten.
+    /// </summary>
+    public static string? FolderProblem(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (File.Exists(directory)) return $"it is a file; give a folder for {FileName}";
+        if (!Directory.Exists(directory) || File.Exists(Path.Combine(directory, MarkerFileName))) return null;
+        var entries = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Take(4).ToList();
+        if (entries.Count == 0) return null;
+        return $"the folder already holds files that Unroll did not write ({string.Join(", ", entries.Take(3))}{(entries.Count > 3 ? ", …" : "")}); " +
+               "give a new or empty folder";
     }
 
     /// <summary>

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Unroll.Cli;
+
+/// <summary>
+/// Typed options whose values are checked as they are parsed: a bad value is one line naming the option, the range
+/// and what was given (never a .NET type name), before any work starts.
+/// </summary>
+internal static class Options
+{
+    /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<int> Count(string name, string description, int defaultValue, int min = 1, int max = 1_000_000)
+        => new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParseInt(r, name, min, max) };
+
+    /// <summary>An optional whole number in [<paramref name="min"/>, <paramref name="max"/>]: null when not given.</summary>
+    public static Option<int?> OptionalCount(string name, string description, int min = 1, int max = 1_000_000)
+        => new(name) { Description = description, CustomParser = r => ParseInt(r, name, min, max) };
+
+    /// <summary>Any whole number that fits 32 bits (seeds).</summary>
+    public static Option<int> Integer(string name, string description, int defaultValue)
+        => new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParseInt(r, name, int.MinValue, int.MaxValue) };
+
+    /// <summary>A finite number above 0 (or at least 0 with <paramref name="allowZero"/>).</summary>
+    public static Option<double> Positive(string name, string description, double defaultValue, bool allowZero = false, double max = double.MaxValue)
+        => new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParsePositive(r, name, allowZero, max) };
+
+    /// <summary>A fraction in [<paramref name="min"/>, <paramref name="max"/>), or (min, max) when <paramref name="minExclusive"/>.</summary>
+    public static Option<double> Fraction(string name, string description, double defaultValue, double min, double max, bool minExclusive)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                if (!TryNumber(r, name, out double v)) return default;
+                if (!(minExclusive ? v > min : v >= min) || !(v < max))
+                    r.AddError($"{name} must be a fraction {(minExclusive ? "above" : "from")} {Text(min)} {(minExclusive ? "and" : "up to")} below {Text(max)}, got {r.Tokens[0].Value}");
+                return v;
+            },
+        };
+
+    /// <summary>Any finite number; null when not given.</summary>
+    public static Option<double?> OptionalNumber(string name, string description)
+        => new(name)
+        {
+            Description = description,
+            CustomParser = r => TryNumber(r, name, out double v) ? v : null,
+        };
+
+    /// <summary>One of <paramref name="choices"/> (ignoring case), given back in lower case; <paramref name="aliases"/> map other spellings to a choice.</summary>
+    public static Option<string> Choice(string name, string description, string defaultValue, string[] choices, IReadOnlyDictionary<string, string>? aliases = null)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                var given = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                var text = given.Trim().ToLowerInvariant();
+                if (aliases is not null && aliases.TryGetValue(text, out var canonical)) return canonical;
+                if (!choices.Contains(text, StringComparer.Ordinal)) r.AddError($"{name} '{given}' is not one of {Join(choices)}");
+                return text;
+            },
+        };
+
+    /// <summary>A lookback: a whole number of steps from 1 to <paramref name="max"/>, or 'all'.</summary>
+    public static Option<string> Lookback(string name, string description, string defaultValue, int max = 100_000)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                var given = r.Tokens.Count == 1 ? r.Tokens[0].Value.Trim() : "";
+                if (!Unroll.Data.Lookback.TryParse(given, out var lookback) || lookback.Steps > max)
+                    r.AddError($"{name} expects a whole number of steps from 1 to {max.ToString("N0", CultureInfo.InvariantCulture)} or 'all', got '{given}'");
+                return given;
+            },
+        };
+
+    private static int ParseInt(ArgumentResult r, string name, int min, int max)
+    {
+        string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+        string range = max == int.MaxValue && min == int.MinValue ? "a whole number"
+            : $"a whole number from {min.ToString("N0", CultureInfo.InvariantCulture)} to {max.ToString("N0", CultureInfo.InvariantCulture)}";
+        if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+        {
+            r.AddError($"{name} expects {range}, got '{text}'");
+            return default;
+        }
+        if (value < min || value > max)
+        {
+            r.AddError($"{name} expects {range}, got {text}");
+            return default;
+        }
+        return (int)value;
+    }
+
+    private static double ParsePositive(ArgumentResult r, string name, bool allowZero, double max)
+    {
+        if (!TryNumber(r, name, out double v)) return default;
+        if (allowZero ? v < 0 : v <= 0)
+            r.AddError($"{name} must be {(allowZero ? "0 or a positive number" : "a positive number")}, got {r.Tokens[0].Value}");
+        else if (v > max)
+            r.AddError($"{name} must be at most {Text(max)}, got {r.Tokens[0].Value}");
+        return v;
+    }
+
+    private static bool TryNumber(ArgumentResult r, string name, out double value)
+    {
+        string text = r.Tokens.Count == 1 ? r.Tokens[0].Value.Trim() : "";
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value)) return true;
+        r.AddError(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? $"{name} must be a finite number, got {text}"
+            : $"{name} expects a number such as 0.01, got '{text}'");
+        return false;
+    }
+
+    private static string Text(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+
+    private static string Join(string[] choices) => choices.Length == 1 ? choices[0] : $"{string.Join(", ", choices[..^1])} or {choices[^1]}";
+}

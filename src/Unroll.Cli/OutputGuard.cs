@@ -1,0 +1,147 @@
+using Unroll.Forecasting.Reports;
+
+namespace Unroll.Cli;
+
+/// <summary>
+/// Checks every path a command will write before any work starts, against every path it reads: an output may not be
+/// an input (symbolic and hard links followed), a folder, a device, a pipe or a socket, and its folder must exist and
+/// take a new file (tried by creating and removing a probe file). A report folder must be new, empty, or hold an
+/// earlier report. The first problem is one <see cref="UserError"/> line.
+/// </summary>
+internal sealed class OutputGuard
+{
+    private readonly List<(string Option, string Path)> _inputs = [];
+    private readonly List<(string Option, string Path, string Example)> _files = [];
+    private readonly List<(string Option, string Folder, string[] Files)> _reports = [];
+
+    /// <summary>A file the command reads; null, "-" (standard input) and built-in names are skipped.</summary>
+    public OutputGuard Input(string option, string? path)
+    {
+        if (!string.IsNullOrEmpty(path) && path != "-") _inputs.Add((option, path));
+        return this;
+    }
+
+    /// <summary>A file the command writes; <paramref name="example"/> is a file name to suggest when a folder is given.</summary>
+    public OutputGuard File(string option, string? path, string example)
+    {
+        if (path is not null) _files.Add((option, path, example));
+        return this;
+    }
+
+    /// <summary>A report folder and the files the command writes into it.</summary>
+    public OutputGuard Report(string option, string? folder, params string[] files)
+    {
+        if (folder is not null) _reports.Add((option, folder, [BacktestReport.FileName, BacktestReport.MarkerFileName, .. files]));
+        return this;
+    }
+
+    /// <summary>Throws <see cref="UserError"/> for the first problem found.</summary>
+    public void Check()
+    {
+        var written = new List<(string Option, string Path)>();
+        foreach (var (option, folder, files) in _reports)
+        {
+            if (folder.Length == 0) throw new UserError($"{option} needs a folder name");
+            var identity = FileIdentity.Of(folder);
+            if (identity is { Kind: not FileKind.Folder })
+                throw new UserError($"{option} {folder} is {Describe(identity.Value.Kind)}; give a folder for {BacktestReport.FileName}");
+            if (identity is null)
+            {
+                var parent = ParentOf(folder);
+                if (!Directory.Exists(parent)) throw new UserError($"{option} {folder}: the folder {parent} does not exist; create it first or write somewhere else");
+                RequireWritableFolder(option, folder, parent);
+            }
+            else
+            {
+                if (BacktestReport.FolderProblem(folder) is { } problem) throw new UserError($"{option} {folder}: {problem}");
+                RequireWritableFolder(option, folder, folder);
+            }
+            foreach (var name in files)
+            {
+                var path = Path.Combine(folder, name);
+                if (identity is not null) RequireReplaceable(option, path, name);
+                written.Add((option, path));
+            }
+        }
+        foreach (var (option, path, example) in _files)
+        {
+            if (path.Length == 0) throw new UserError($"{option} needs a file name, such as {example}");
+            RequireReplaceable(option, path, example);
+            var parent = ParentOf(path);
+            if (!Directory.Exists(parent))
+                throw new UserError($"{option} {path}: the folder {parent} does not exist; create it first or write somewhere else");
+            RequireWritableFolder(option, path, parent);
+            written.Add((option, path));
+        }
+        foreach (var (outOption, outPath) in written)
+            foreach (var (inOption, inPath) in _inputs)
+                if (Same(outPath, inPath))
+                    throw new UserError($"{outOption} {outPath} is the same file as {inOption} {inPath}: Unroll never writes over what it reads; give another name");
+        for (int i = 0; i < written.Count; i++)
+            for (int j = 0; j < i; j++)
+                if (Same(written[i].Path, written[j].Path))
+                    throw new UserError($"{written[j].Option} and {written[i].Option} both write {written[i].Path}; give each its own file");
+    }
+
+    // An existing path that a write would replace must be a regular file.
+    private static void RequireReplaceable(string option, string path, string example)
+    {
+        var identity = FileIdentity.Of(path);
+        if (identity is { Kind: FileKind.Folder })
+            throw new UserError($"{option} {path} is a folder; give a file name such as {Path.Combine(path, example)}");
+        if (identity is { Kind: not (null or FileKind.Regular) })
+            throw new UserError($"{option} {path} is {Describe(identity.Value.Kind)}, not a regular file; Unroll writes a new file and renames it into place, which would replace it: give a file path");
+    }
+
+    // Creating and removing a file is the only sure test: permissions, read-only mounts and quotas all show there.
+    private static void RequireWritableFolder(string option, string path, string folder)
+    {
+        var probe = Path.Combine(folder, $".unroll-probe.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string why = e is UnauthorizedAccessException ? "permission denied" : (e.HResult & 0xFFFF) switch
+            {
+                30 => "the file system is read-only",
+                28 => "the disk is full",
+                122 => "the disk quota is exceeded",
+                _ => "the system refused to create a file there",
+            };
+            throw new UserError($"{option} {path}: cannot write in {folder} ({why}); choose a folder you can write to");
+        }
+        finally
+        {
+            try { System.IO.File.Delete(probe); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool Same(string a, string b)
+    {
+        var (ia, ib) = (FileIdentity.Of(a), FileIdentity.Of(b));
+        if (ia is { } x && ib is { } y && x.Inode != 0 && y.Inode != 0) return x.SameFileAs(y);
+        return string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+    }
+
+    // The full path with symbolic links followed, as far as they exist.
+    private static string Resolve(string path)
+    {
+        var full = Path.GetFullPath(path);
+        try { return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full; }
+        catch (IOException) { return full; }
+    }
+
+    private static string ParentOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) ?? Path.GetPathRoot(Path.GetFullPath(path))!;
+
+    private static string Describe(FileKind? kind) => kind switch
+    {
+        FileKind.Folder => "a folder",
+        FileKind.Device => "a device",
+        FileKind.Pipe => "a named pipe",
+        FileKind.Socket => "a socket",
+        FileKind.Regular or null => "a file",
+        _ => "not a regular file",
+    };
+}
