@@ -82,6 +82,7 @@ public static partial class CsvSeriesReader
     private sealed class Reading(string file, CsvReadOptions options)
     {
         private string[] _header = [];
+        private string[]? _normalizedHeader;
         private readonly List<Row> _rows = [];
         private int _dateCol = -1;
 
@@ -176,6 +177,8 @@ public static partial class CsvSeriesReader
                     $"the header '{_header[0]}' seems to separate columns with {shown}; expected commas, as in " +
                     "'date,price'. Save the file as comma-separated CSV.", file, 1);
             }
+            // A dictionary, not a pairwise loop: a header of 100,000 columns must not take minutes.
+            var firstWithName = new Dictionary<string, int>(_header.Length, StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < _header.Length; i++)
             {
                 if (_header[i].Length == 0)
@@ -184,14 +187,11 @@ public static partial class CsvSeriesReader
                         $"column {i + 1} of the header has no name; every column needs one " +
                         $"(header: {string.Join(",", _header)}). Name it or remove the column.", file, 1);
                 }
-                for (int j = 0; j < i; j++)
+                if (!firstWithName.TryAdd(_header[i], i))
                 {
-                    if (string.Equals(_header[i], _header[j], StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw new DataException(
-                            $"columns {j + 1} and {i + 1} are both named '{_header[i]}' (names are matched ignoring " +
-                            "case); rename one of them.", file, 1, _header[i]);
-                    }
+                    throw new DataException(
+                        $"columns {firstWithName[_header[i]] + 1} and {i + 1} are both named '{_header[i]}' (names " +
+                        "are matched ignoring case); rename one of them.", file, 1, _header[i]);
                 }
             }
         }
@@ -205,14 +205,14 @@ public static partial class CsvSeriesReader
                 {
                     throw new DataException(
                         $"the row has {Text.Count(n, "value")} but the header has {_header.Length} columns " +
-                        $"({string.Join(", ", _header)}); every row needs one value per column. Fill in the " +
+                        $"({Text.List(_header)}); every row needs one value per column. Fill in the " +
                         "missing values or delete the row.", file, row.Line, _header[n]);
                 }
                 if (n > _header.Length && row.Fields.Skip(_header.Length).Any(f => f.Length > 0))
                 {
                     throw new DataException(
                         $"the row has {n} values but the header has {_header.Length} columns " +
-                        $"({string.Join(", ", _header)}). Remove the extra values or name their column in the header.",
+                        $"({Text.List(_header)}). Remove the extra values or name their column in the header.",
                         file, row.Line);
                 }
             }
@@ -228,9 +228,11 @@ public static partial class CsvSeriesReader
             }
             string key = Normalize(wanted);
             if (key.Length == 0) return null;
+            // Normalized once per read: every lookup would otherwise redo it for every column.
+            _normalizedHeader ??= _header.Select(Normalize).ToArray();
             for (int i = 0; i < _header.Length; i++)
             {
-                if (Normalize(_header[i]) == key) return i;
+                if (_normalizedHeader[i] == key) return i;
             }
             return null;
         }
@@ -248,7 +250,7 @@ public static partial class CsvSeriesReader
             new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
 
         private DataException UnknownColumn(string name, string role) => new(
-            $"there is no column '{name}' ({role}). Available columns: {string.Join(", ", _header)}. " +
+            $"there is no column '{name}' ({role}). Available columns: {Text.List(_header)}. " +
             "Check the spelling.", file, 1, name);
 
         private int FindDateColumn()
@@ -257,7 +259,7 @@ public static partial class CsvSeriesReader
                 return Find(named) ?? throw UnknownColumn(named, "asked for as the date column");
             return FindFirst(DateNames, exclude: new HashSet<int>()) ?? throw new DataException(
                 $"there is no date column; expected a column named 'date' (or {string.Join(", ", DateNames.Skip(1))}). " +
-                $"The header has: {string.Join(", ", _header)}. Name the date column 'date'.", file, 1);
+                $"The header has: {Text.List(_header)}. Name the date column 'date'.", file, 1);
         }
 
         private int[] FindFeatureColumns(HashSet<int> reserved)
