@@ -43,11 +43,13 @@ public sealed class CsvFuzzTests
             Assert.Fail($"{what}: {bad.GetType().Name} instead of a DataException: {bad}");
     }
 
-    private static CsvReadOptions RandomOptions(Random rng) => rng.Next(4) switch
+    private static CsvReadOptions RandomOptions(Random rng) => rng.Next(6) switch
     {
         0 => CsvReadOptions.Default,
         1 => new CsvReadOptions { Sort = true },
         2 => new CsvReadOptions { Column = "price", Features = ["volume"] },
+        3 => new CsvReadOptions { DecimalSeparator = ',' },
+        4 => new CsvReadOptions { DecimalSeparator = ',', Column = "price", Features = ["volume"], Sort = true },
         _ => new CsvReadOptions { Symbols = ["A"], MinLength = 2 },
     };
 
@@ -230,7 +232,7 @@ public sealed class CsvFuzzTests
     [MemberData(nameof(MixedTexts))]
     public void MixedSeparatorsBomsAndControlCharacters_ReadOrRefuse(string text)
     {
-        foreach (var options in new[] { CsvReadOptions.Default, new CsvReadOptions { Sort = true } })
+        foreach (var options in new[] { CsvReadOptions.Default, new CsvReadOptions { Sort = true, DecimalSeparator = ',' } })
             ReadsOrRefuses(text, $"mixed text {text.ReplaceLineEndings("\\n")}", options);
     }
 }

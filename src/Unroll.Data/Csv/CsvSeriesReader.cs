@@ -66,6 +66,15 @@ public static partial class CsvSeriesReader
         ArgumentNullException.ThrowIfNull(options.Features);
         ArgumentNullException.ThrowIfNull(options.Symbols);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MinLength);
+        if (options.DecimalSeparator is not ('.' or ','))
+        {
+            string shown = char.IsControl(options.DecimalSeparator) || char.IsWhiteSpace(options.DecimalSeparator)
+                ? $"U+{(int)options.DecimalSeparator:X4}"
+                : $"'{options.DecimalSeparator}'";
+            throw new DataException(
+                $"the decimal mark {shown} is not one Unroll reads; expected '.' (the default) or ','. " +
+                "Pass --decimal . or --decimal , (CsvReadOptions.DecimalSeparator).", sourceName);
+        }
         return new Reading(sourceName, options).Run(csvText);
     }
 
@@ -416,8 +425,37 @@ public static partial class CsvSeriesReader
 
         private double ParseNumber(Row row, int col)
         {
-            if (FieldParsing.TryParseNumber(row.Fields[col], out double value, out string? problem)) return value;
-            throw new DataException(problem!, file, row.Line, _header[col]);
+            string field = row.Fields[col];
+            char mark = options.DecimalSeparator;
+            string? problem = FieldParsing.ReadNumber(field, mark, out double value, out double otherValue) switch
+            {
+                NumberReading.Number or NumberReading.ThisMark => null,
+                NumberReading.Ambiguous when ColumnSettlesMark(col) => null,
+                NumberReading.Ambiguous => FieldParsing.AmbiguousProblem(field, mark, value, otherValue),
+                NumberReading.OtherMark => FieldParsing.OtherMarkProblem(field, mark, otherValue),
+                _ => FieldParsing.NotANumberProblem(field, mark),
+            };
+            // Digits past double's range (1e400) read as infinity.
+            if (problem is null && !double.IsFinite(value)) problem = FieldParsing.NonFiniteProblem(field);
+            if (problem is null) return value;
+            throw new DataException(problem, file, row.Line, _header[col]);
+        }
+
+        private readonly Dictionary<int, bool> _settled = [];
+
+        /// <summary>Whether a number such as 1,234, which reads both as 1234 and 1.234, is to be read with the
+        /// decimal mark in force: when the mark is '.' in a comma-separated file (the common US form), or when some
+        /// value of the column reads only with that mark (1,234.5 for '.'; 164,42 for ',').</summary>
+        private bool ColumnSettlesMark(int col)
+        {
+            char mark = options.DecimalSeparator;
+            if (mark == '.') return true;
+            if (!_settled.TryGetValue(col, out bool settled))
+            {
+                settled = _rows.Any(r => FieldParsing.ReadNumber(r.Fields[col], mark, out _, out _) == NumberReading.ThisMark);
+                _settled[col] = settled;
+            }
+            return settled;
         }
 
         private void CheckOrder(string symbol, Point previous, DateOnly date, int line, string dateColumn)
