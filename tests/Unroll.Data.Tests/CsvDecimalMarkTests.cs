@@ -127,7 +127,7 @@ public sealed class CsvDecimalMarkTests : IDisposable
     }
 
     [Fact]
-    public void PointGroupedNumber_WithDecimalCommaOption_IsThousandsWhenTheColumnHasADecimalComma()
+    public void PointGroupedNumber_WithDecimalCommaOption_IsThousandsWhenAnotherValueHasADecimalComma()
     {
         Assert.Equal([1234, 5.5], Values("date,price\n2020-01-01,1.234\n2020-01-02,\"5,5\"\n", DecimalComma));
     }

@@ -18,6 +18,10 @@ namespace Unroll.Data.Csv;
 /// adjclose). Dates may be ISO (<c>2020-01-31</c>) or use month names (<c>Jan 31 2020</c>); gaps between dates
 /// (weekends, holidays) are normal. Rows of a series must be in ascending date order unless
 /// <see cref="CsvReadOptions.Sort"/> is set.
+/// <para>Fields are separated by the first of ',', ';' and tab that the header line (the first non-empty line)
+/// holds outside quotes, and by ',' when it holds none; Excel's <c>sep=;</c> first line names the separator
+/// instead. So a spreadsheet export with <c>;</c> between fields reads as it is; its decimal commas need
+/// <see cref="CsvReadOptions.DecimalSeparator"/> set to ','.</para>
 /// </remarks>
 public static partial class CsvSeriesReader
 {
@@ -115,6 +119,7 @@ public static partial class CsvSeriesReader
             int targetCol = FindTargetColumn(reserved, featureCols);
 
             List<string> symbols = SelectSymbols(symbolCol);
+            _numberCols = [targetCol, .. featureCols];
             var series = ParseRows(symbols, symbolCol, dateCol, targetCol, featureCols);
 
             string[] featureNames = featureCols.Select(c => _header[c]).ToArray();
@@ -134,11 +139,15 @@ public static partial class CsvSeriesReader
             return new SeriesSet(result, _header[targetCol], featureNames, file);
         }
 
+        /// <summary>The field separator, from <see cref="DetectSeparator"/>.</summary>
+        private char _separator = ',';
+
         private void ReadRecords(string csvText)
         {
+            _separator = DetectSeparator(ref csvText);
             var csvOptions = CsvReaderOptions.Default with
             {
-                Separator = ',',
+                Separator = _separator,
                 TrackLineNumbers = true,
                 TrimWhitespace = true,
                 SkipEmptyLines = true,
@@ -170,6 +179,50 @@ public static partial class CsvSeriesReader
             }
         }
 
+        /// <summary>
+        /// The first of ',', ';' and tab found outside quotes on the header line (the first line that is not empty),
+        /// or ',' when it has none. A first line <c>sep=X</c>, as Excel writes, names the separator instead; it is
+        /// blanked so that the header and the line numbers after it stay as they are. A separator the reader does
+        /// not take (<c>sep=|</c>) is refused.
+        /// </summary>
+        private char DetectSeparator(ref string csvText)
+        {
+            int start = 0;
+            while (start < csvText.Length && csvText[start] == '\uFEFF') start++;
+            if (string.CompareOrdinal(csvText, start, "sep=", 0, 4) == 0 && csvText.Length > start + 4
+                && (csvText.Length == start + 5 || csvText[start + 5] is '\r' or '\n'))
+            {
+                char named = csvText[start + 4];
+                if (named is not (',' or ';' or '\t'))
+                {
+                    throw new DataException(
+                        $"the first line 'sep={named}' names '{named}' as the separator; Unroll reads ',', ';' or tabs " +
+                        "between fields. Save the file as comma-separated CSV.", file, 1);
+                }
+                csvText = csvText[..start] + csvText[(start + 5)..];
+                return named;
+            }
+
+            int commas = 0, semicolons = 0, tabs = 0;
+            bool inQuotes = false, content = false;
+            for (int i = start; i < csvText.Length; i++)
+            {
+                char c = csvText[i];
+                if (c == '"') inQuotes = !inQuotes;
+                else if (inQuotes) { }
+                else if (c is '\r' or '\n')
+                {
+                    if (content) break;
+                    continue;
+                }
+                else if (c == ',') commas++;
+                else if (c == ';') semicolons++;
+                else if (c == '\t') tabs++;
+                content = true;
+            }
+            return commas > 0 ? ',' : semicolons > 0 ? ';' : tabs > 0 ? '\t' : ',';
+        }
+
         private void CheckHeader()
         {
             if (_header.Length == 0 || _header.All(h => h.Length == 0))
@@ -183,8 +236,8 @@ public static partial class CsvSeriesReader
                 char sep = _header[0].First(c => c is ';' or '\t' or '|');
                 string shown = sep == '\t' ? "tabs" : $"'{sep}'";
                 throw new DataException(
-                    $"the header '{_header[0]}' seems to separate columns with {shown}; expected commas, as in " +
-                    "'date,price'. Save the file as comma-separated CSV.", file, 1);
+                    $"the header '{_header[0]}' seems to separate columns with {shown}; expected ',', ';' or tabs " +
+                    "between columns, as in 'date,price'. Save the file as comma-separated CSV.", file, 1);
             }
             // A dictionary, not a pairwise loop: a header of 100,000 columns must not take minutes.
             var firstWithName = new Dictionary<string, int>(_header.Length, StringComparer.OrdinalIgnoreCase);
@@ -430,9 +483,9 @@ public static partial class CsvSeriesReader
             string? problem = FieldParsing.ReadNumber(field, mark, out double value, out double otherValue) switch
             {
                 NumberReading.Number or NumberReading.ThisMark => null,
-                NumberReading.Ambiguous when ColumnSettlesMark(col) => null,
-                NumberReading.Ambiguous => FieldParsing.AmbiguousProblem(field, mark, value, otherValue),
-                NumberReading.OtherMark => FieldParsing.OtherMarkProblem(field, mark, otherValue),
+                NumberReading.Ambiguous when MarkSettled() => null,
+                NumberReading.Ambiguous => FieldParsing.AmbiguousProblem(field, mark, value, otherValue, _separator),
+                NumberReading.OtherMark => FieldParsing.OtherMarkProblem(field, mark, otherValue, _separator),
                 _ => FieldParsing.NotANumberProblem(field, mark),
             };
             // Digits past double's range (1e400) read as infinity.
@@ -441,21 +494,21 @@ public static partial class CsvSeriesReader
             throw new DataException(problem, file, row.Line, _header[col]);
         }
 
-        private readonly Dictionary<int, bool> _settled = [];
+        /// <summary>The columns whose numbers are read (target and features), for <see cref="MarkSettled"/>.</summary>
+        private int[] _numberCols = [];
+        private bool? _markSettled;
 
-        /// <summary>Whether a number such as 1,234, which reads both as 1234 and 1.234, is to be read with the
+        /// <summary>Whether a number such as 1,234, which reads both as 1234 and as 1.234, is to be read with the
         /// decimal mark in force: when the mark is '.' in a comma-separated file (the common US form), or when some
-        /// value of the column reads only with that mark (1,234.5 for '.'; 164,42 for ',').</summary>
-        private bool ColumnSettlesMark(int col)
+        /// value read from the file reads only with that mark (12.5 or 1,234.5 for '.'; 164,42 for ','), since a
+        /// file writes all its numbers one way.</summary>
+        private bool MarkSettled()
         {
             char mark = options.DecimalSeparator;
-            if (mark == '.') return true;
-            if (!_settled.TryGetValue(col, out bool settled))
-            {
-                settled = _rows.Any(r => FieldParsing.ReadNumber(r.Fields[col], mark, out _, out _) == NumberReading.ThisMark);
-                _settled[col] = settled;
-            }
-            return settled;
+            if (mark == '.' && _separator == ',') return true;
+            _markSettled ??= _rows.Any(r => _numberCols.Any(c =>
+                FieldParsing.ReadNumber(r.Fields[c], mark, out _, out _) == NumberReading.ThisMark));
+            return _markSettled.Value;
         }
 
         private void CheckOrder(string symbol, Point previous, DateOnly date, int line, string dateColumn)

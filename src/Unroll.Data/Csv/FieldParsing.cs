@@ -133,9 +133,17 @@ internal static partial class FieldParsing
     /// <param name="field">The field.</param>
     /// <param name="decimalMark">The decimal mark in force.</param>
     /// <param name="otherValue">What the field reads as with the other mark.</param>
-    public static string OtherMarkProblem(string field, char decimalMark, double otherValue)
+    /// <param name="separator">The file's field separator.</param>
+    public static string OtherMarkProblem(string field, char decimalMark, double otherValue, char separator)
     {
         string s = field.Trim();
+        if (decimalMark == '.' && separator != ',')
+        {
+            return $"{Text.Quote(s)} looks like a number with a decimal comma ({Text.Number(otherValue)}): the file " +
+                   $"looks like it uses ',' as the decimal mark, with {Between(separator)} between fields, as " +
+                   "spreadsheets set to a decimal comma export it. Pass --decimal , to read it so; otherwise correct " +
+                   "the value.";
+        }
         if (decimalMark == '.')
         {
             return $"{Text.Quote(s)} looks like a number with a decimal comma ({Text.Number(otherValue)}): its ',' " +
@@ -152,7 +160,9 @@ internal static partial class FieldParsing
     /// <param name="decimalMark">The decimal mark in force.</param>
     /// <param name="value">What the field reads as with <paramref name="decimalMark"/>.</param>
     /// <param name="otherValue">What it reads as with the other mark.</param>
-    public static string AmbiguousProblem(string field, char decimalMark, double value, double otherValue)
+    /// <param name="separator">The file's field separator.</param>
+    public static string AmbiguousProblem(string field, char decimalMark, double value, double otherValue,
+        char separator)
     {
         string s = field.Trim();
         char group = decimalMark == '.' ? ',' : '.';
@@ -161,10 +171,15 @@ internal static partial class FieldParsing
               $"thousands separator ({Text.Number(value)})."
             : "Leave out --decimal , if the file uses '.' for decimals; otherwise write the value without the " +
               $"thousands separator ({Text.Number(value)}).";
+        string hint = decimalMark == '.' && separator != ','
+            ? $"; with {Between(separator)} between fields, the file looks like it uses ',' as the decimal mark"
+            : "";
         return $"{Text.Quote(s)} could be {Text.Number(value)} (with '{group}' separating thousands) or " +
-               $"{Text.Number(otherValue)} (with '{group}' as the decimal mark), and no value in this column settles " +
-               $"which, as one with a '{decimalMark}' decimal mark would. {fix}";
+               $"{Text.Number(otherValue)} (with '{group}' as the decimal mark), and no other value read from the file " +
+               $"settles which, as one with a '{decimalMark}' decimal mark would{hint}. {fix}";
     }
+
+    private static string Between(char separator) => separator == '\t' ? "tabs" : $"'{separator}'";
 
     /// <summary>Whether a field reads as a number with either decimal mark, or is a non-finite token (used to tell
     /// numeric columns from text ones, so a column of decimal commas is still found and then refused clearly).</summary>
