@@ -244,7 +244,6 @@ public sealed class ValueErrorTests : IDisposable
     [InlineData("nan")]
     [InlineData("Infinity")]
     [InlineData("-inf")]
-    [InlineData("1e400")]
     public void NaNOrInfiniteValue_SaysItIsNotFinite(string value)
     {
         var e = _files.ReadFails("nan.csv", $"date,price\n2020-01-01,1\n2020-01-02,{value}\n");

@@ -17,7 +17,7 @@ namespace Unroll.Data.Csv;
 /// Column names are matched ignoring case (and, failing that, ignoring spaces, '_' and '-', so "Adj Close" is
 /// adjclose). Dates may be ISO (<c>2020-01-31</c>) or use month names (<c>Jan 31 2020</c>); gaps between dates
 /// (weekends, holidays) are normal. Rows of a series must be in ascending date order unless
-/// <see cref="CsvReadOptions.Sort"/> is set.
+/// <see cref="CsvReadOptions.Sort"/> is set. Values must be finite and within ±<see cref="MaxMagnitude"/>.
 /// <para>Fields are separated by the first of ',', ';' and tab that the header line (the first non-empty line)
 /// holds outside quotes, and by ',' when it holds none; Excel's <c>sep=;</c> first line names the separator
 /// instead. So a spreadsheet export with <c>;</c> between fields reads as it is; its decimal commas need
@@ -25,6 +25,11 @@ namespace Unroll.Data.Csv;
 /// </remarks>
 public static partial class CsvSeriesReader
 {
+    /// <summary>The largest magnitude a value (target or feature) may have: 1e30. Unroll trains in float32, whose
+    /// largest value is about 3.4e38; a value beyond 1e30 (or beyond double's range) is refused with a
+    /// <see cref="DataException"/> naming its line and column, and the fix: rescale the column.</summary>
+    public const double MaxMagnitude = Validation.MaxMagnitude;
+
     private static readonly string[] DefaultTargets = ["adjclose", "close", "price", "value"];
     private static readonly string[] DateNames = ["date", "datetime", "timestamp", "time", "day", "observation_date"];
     private static readonly string[] SymbolNames = ["symbol", "ticker"];
@@ -488,8 +493,8 @@ public static partial class CsvSeriesReader
                 NumberReading.OtherMark => FieldParsing.OtherMarkProblem(field, mark, otherValue, _separator),
                 _ => FieldParsing.NotANumberProblem(field, mark),
             };
-            // Digits past double's range (1e400) read as infinity.
-            if (problem is null && !double.IsFinite(value)) problem = FieldParsing.NonFiniteProblem(field);
+            // Digits past double's range (1e400) read as infinity, which is beyond the limit too.
+            problem ??= Validation.MagnitudeProblem(field, value);
             if (problem is null) return value;
             throw new DataException(problem, file, row.Line, _header[col]);
         }

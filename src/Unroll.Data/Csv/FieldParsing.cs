@@ -125,7 +125,7 @@ internal static partial class FieldParsing
     }
 
     /// <summary>Words the refusal of a NaN or infinite value.</summary>
-    public static string NonFiniteProblem(string field) =>
+    private static string NonFiniteProblem(string field) =>
         $"{Text.Quote(field.Trim())} is not a finite number (NaN or infinite); expected a finite number. " +
         "Replace it with a real value or delete the row.";
 
