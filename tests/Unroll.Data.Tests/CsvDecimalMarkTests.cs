@@ -29,6 +29,17 @@ public sealed class CsvDecimalMarkTests : IDisposable
     }
 
     [Fact]
+    public void UnquotedDecimalComma_InCommaFile_IsRefusedAsAnExtraValueWithADecimalCommaHint()
+    {
+        var e = _files.ReadFails("split.csv", "date,price\n2020-01-01,164,42\n");
+
+        Assert.Equal(2, e.Line);
+        Assert.Contains("3 values but the header has 2 columns", e.Message);
+        Assert.Contains("'164,42'", e.Message);
+        Assert.Contains("--decimal ,", e.Message);
+    }
+
+    [Fact]
     public void QuotedDecimalComma_WithDecimalCommaOption_Reads164Point42()
     {
         Assert.Equal([164.42, 0.5], Values("date,price\n2020-01-01,\"164,42\"\n2020-01-02,\"0,5\"\n", DecimalComma));

@@ -279,10 +279,27 @@ public static partial class CsvSeriesReader
                 {
                     throw new DataException(
                         $"the row has {n} values but the header has {_header.Length} columns " +
-                        $"({Text.List(_header)}). Remove the extra values or name their column in the header.",
-                        file, row.Line);
+                        $"({Text.List(_header)}). Remove the extra values or name their column in the header" +
+                        $"{SplitDecimalCommaHint(row)}.", file, row.Line);
                 }
             }
+        }
+
+        /// <summary>A hint for a row with too many fields in a comma-separated file when two neighbouring fields
+        /// (after the first) are whole numbers, as an unquoted decimal comma (164,42) splits into; else "".</summary>
+        private string SplitDecimalCommaHint(Row row)
+        {
+            if (_separator != ',') return "";
+            static bool IsDigits(string f) => f.Length > 0 && f.All(char.IsAsciiDigit);
+            for (int i = 1; i + 1 < row.Fields.Length; i++)
+            {
+                if (IsDigits(row.Fields[i].TrimStart('-', '+')) && IsDigits(row.Fields[i + 1]))
+                {
+                    return $"; if '{row.Fields[i]},{row.Fields[i + 1]}' is one number with a decimal comma, quote " +
+                           "such numbers (\"164,42\") or separate fields with ';', and pass --decimal ,";
+                }
+            }
+            return "";
         }
 
         /// <summary>Finds a column by name: exactly ignoring case, else ignoring case, spaces, '_' and '-'.</summary>

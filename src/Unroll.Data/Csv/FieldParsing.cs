@@ -171,12 +171,12 @@ internal static partial class FieldParsing
               $"thousands separator ({Text.Number(value)})."
             : "Leave out --decimal , if the file uses '.' for decimals; otherwise write the value without the " +
               $"thousands separator ({Text.Number(value)}).";
-        string hint = decimalMark == '.' && separator != ','
-            ? $"; with {Between(separator)} between fields, the file looks like it uses ',' as the decimal mark"
-            : "";
-        return $"{Text.Quote(s)} could be {Text.Number(value)} (with '{group}' separating thousands) or " +
-               $"{Text.Number(otherValue)} (with '{group}' as the decimal mark), and no other value read from the file " +
-               $"settles which, as one with a '{decimalMark}' decimal mark would{hint}. {fix}";
+        string why = decimalMark == '.' && separator != ','
+            ? $"; with {Between(separator)} between fields the file looks like it uses decimal commas, and no other " +
+              "value read from it settles which"
+            : $", and no other value read from the file settles which, as one with a '{decimalMark}' decimal mark would";
+        return $"{Text.Quote(s)} could be {Text.Number(value)} ('{group}' separating thousands) or " +
+               $"{Text.Number(otherValue)} ('{group}' as the decimal mark){why}. {fix}";
     }
 
     private static string Between(char separator) => separator == '\t' ? "tabs" : $"'{separator}'";
