@@ -3,10 +3,10 @@ namespace Unroll.Data;
 /// <summary>Checks shared by the reader, the set and the windows, with their messages in one place.</summary>
 internal static class Validation
 {
-    /// <summary>The largest magnitude a value may have: 1e30. Unroll trains in float32, whose largest value is about
-    /// 3.4e38 with about seven significant digits; past 1e30 too little room is left for what is computed from the
-    /// values in float32 (scaled inputs, unscaled predictions, errors and their squares), so such a value is refused
-    /// rather than trained on as infinity or zero.</summary>
+    /// <summary>The largest magnitude a value may have: 1e30. Unroll trains in float32, whose largest finite value is
+    /// about 3.4e38; 1e30 leaves eight orders of magnitude of room for what is computed from the values (scaling
+    /// statistics, unscaled predictions, squared errors), so a value beyond it is refused rather than risk an
+    /// overflow to infinity. The messages say "1e30": change them with it.</summary>
     public const double MaxMagnitude = 1e30;
 
     /// <summary>Words the refusal of a value whose magnitude is beyond <see cref="MaxMagnitude"/>, or returns null

@@ -149,9 +149,18 @@ public sealed class CsvDecimalMarkTests : IDisposable
         var e = _files.ReadFails("amb.csv", "date,price\n2020-01-01,1.234\n2020-01-02,7\n", DecimalComma);
 
         Assert.Equal(2, e.Line);
-        Assert.Contains("'1.234' could be 1234", e.Message);
-        Assert.Contains("or 1.234", e.Message);
-        Assert.Contains("--decimal ,", e.Message);
+        Assert.Contains("'1.234' could be 1234 ('.' separating thousands) or 1.234 ('.' as the decimal mark)", e.Message);
+        Assert.Contains("Leave out --decimal ,", e.Message);
+        Assert.Contains("write the value as 1234", e.Message);
+    }
+
+    [Fact]
+    public void ThreeDecimalDigitsWithDecimalCommaOption_IsRefusedAsAmbiguousWhenNothingSettlesIt()
+    {
+        var e = _files.ReadFails("amb3.csv", "date,price\n2020-01-01,\"1,500\"\n", DecimalComma);
+
+        Assert.Contains("'1,500' could be 1500 (',' separating thousands) or 1.5 (',' as the decimal mark)", e.Message);
+        Assert.Contains("write the value as 1,5", e.Message);
     }
 
     [Fact]

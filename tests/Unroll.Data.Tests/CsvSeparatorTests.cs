@@ -85,6 +85,16 @@ public sealed class CsvSeparatorTests : IDisposable
     }
 
     [Fact]
+    public void SemicolonFileWithOnlyThreeDecimalPointDigits_IsRefusedAsAmbiguousNamingBothReadings()
+    {
+        var e = _files.ReadFails("us3.csv", "date;price\n2020-01-01;1.500\n2020-01-02;2.250\n");
+
+        Assert.Equal(2, e.Line);
+        Assert.Contains("'1.500' could be 1500 ('.' separating thousands) or 1.5 ('.' as the decimal mark)", e.Message);
+        Assert.Contains("write the value as 1.5", e.Message);
+    }
+
+    [Fact]
     public void SemicolonFileWithDecimalCommas_WithDecimalCommaOption_IsRead()
     {
         var set = Read(

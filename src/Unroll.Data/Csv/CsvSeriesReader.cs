@@ -214,16 +214,20 @@ public static partial class CsvSeriesReader
             {
                 char c = csvText[i];
                 if (c == '"') inQuotes = !inQuotes;
-                else if (inQuotes) { }
-                else if (c is '\r' or '\n')
+                if (inQuotes || c == '"')
+                {
+                    content = true;
+                    continue;
+                }
+                if (c is '\r' or '\n')
                 {
                     if (content) break;
                     continue;
                 }
-                else if (c == ',') commas++;
+                content = true;
+                if (c == ',') commas++;
                 else if (c == ';') semicolons++;
                 else if (c == '\t') tabs++;
-                content = true;
             }
             return commas > 0 ? ',' : semicolons > 0 ? ';' : tabs > 0 ? '\t' : ',';
         }

@@ -106,8 +106,8 @@ internal static partial class FieldParsing
         return double.TryParse(invariant, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
-    /// <summary>Says why a field that is not a number under <paramref name="decimalMark"/> cannot be read, worded
-    /// for a message: not finite, missing, written with the other decimal mark, or not a number at all.</summary>
+    /// <summary>Says why a field that is a number with neither decimal mark cannot be read, worded for a message:
+    /// not finite, missing, or not a number at all.</summary>
     public static string NotANumberProblem(string field, char decimalMark)
     {
         string s = field.Trim();
@@ -155,7 +155,8 @@ internal static partial class FieldParsing
                "1.234,5. Leave out --decimal , if the file uses '.' for decimals; otherwise correct the value.";
     }
 
-    /// <summary>Words the refusal of a field that reads with both marks to different values, such as 1,234.</summary>
+    /// <summary>Words the refusal of a field that reads with both marks to different values, such as 1,234 (1234 or
+    /// 1.234) or 1.500 (1.5 or 1500).</summary>
     /// <param name="field">The field.</param>
     /// <param name="decimalMark">The decimal mark in force.</param>
     /// <param name="value">What the field reads as with <paramref name="decimalMark"/>.</param>
@@ -165,18 +166,21 @@ internal static partial class FieldParsing
         char separator)
     {
         string s = field.Trim();
-        char group = decimalMark == '.' ? ',' : '.';
+        // Such a field holds one kind of separator: with both, only one order (thousands, then decimals) reads.
+        char sep = s.Contains(',') ? ',' : '.';
+        bool thousandsNow = sep != decimalMark;
+        double asThousands = thousandsNow ? value : otherValue, asDecimal = thousandsNow ? otherValue : value;
+        string written = Text.Number(value);
+        if (decimalMark == ',') written = written.Replace('.', ',');
         string fix = decimalMark == '.'
-            ? "Pass --decimal , if the file uses ',' as the decimal mark; otherwise write the value without the " +
-              $"thousands separator ({Text.Number(value)})."
-            : "Leave out --decimal , if the file uses '.' for decimals; otherwise write the value without the " +
-              $"thousands separator ({Text.Number(value)}).";
+            ? $"Pass --decimal , if the file uses ',' as the decimal mark; otherwise write the value as {written}."
+            : $"Leave out --decimal , if the file uses '.' for decimals; otherwise write the value as {written}.";
         string why = decimalMark == '.' && separator != ','
             ? $"; with {Between(separator)} between fields the file looks like it uses decimal commas, and no other " +
               "value read from it settles which"
             : $", and no other value read from the file settles which, as one with a '{decimalMark}' decimal mark would";
-        return $"{Text.Quote(s)} could be {Text.Number(value)} ('{group}' separating thousands) or " +
-               $"{Text.Number(otherValue)} ('{group}' as the decimal mark){why}. {fix}";
+        return $"{Text.Quote(s)} could be {Text.Number(asThousands)} ('{sep}' separating thousands) or " +
+               $"{Text.Number(asDecimal)} ('{sep}' as the decimal mark){why}. {fix}";
     }
 
     private static string Between(char separator) => separator == '\t' ? "tabs" : $"'{separator}'";
