@@ -80,13 +80,14 @@ public sealed class FileLevelErrorTests : IDisposable
     }
 
     [Fact]
-    public void SemicolonSeparatedFile_SaysCommasAreExpected()
+    public void PipeSeparatedFile_SaysWhichSeparatorsAreRead()
     {
-        var e = _files.ReadFails("euro.csv", "date;price\n2020-01-01;1,5\n");
+        var e = _files.ReadFails("pipes.csv", "date|price\n2020-01-01|1.5\n");
 
         Assert.Equal(1, e.Line);
+        Assert.Contains("'|'", e.Message);
         Assert.Contains("';'", e.Message);
-        Assert.Contains("commas", e.Message);
+        Assert.Contains("comma-separated", e.Message);
     }
 
     [Fact]
@@ -243,7 +244,6 @@ public sealed class ValueErrorTests : IDisposable
     [InlineData("nan")]
     [InlineData("Infinity")]
     [InlineData("-inf")]
-    [InlineData("1e400")]
     public void NaNOrInfiniteValue_SaysItIsNotFinite(string value)
     {
         var e = _files.ReadFails("nan.csv", $"date,price\n2020-01-01,1\n2020-01-02,{value}\n");

@@ -29,4 +29,15 @@ public sealed record CsvReadOptions
     /// <summary>The fewest points a series may have (such as lookback + horizon); a shorter one is an error.
     /// Defaults to 1.</summary>
     public int MinLength { get; init; } = 1;
+
+    /// <summary>
+    /// The decimal mark of the file's numbers: '.' (the default) or ','; any other character is refused with a
+    /// <see cref="DataException"/>. The other of the two may separate thousands, and only in strict groups of three
+    /// digits: with '.', <c>1,234.5</c> is 1234.5; with ',', <c>1.234,5</c> is 1234.5 and <c>164,42</c> is 164.42.
+    /// A number that reads only with the other mark (<c>164,42</c> under '.', <c>164.42</c> under ',') is refused,
+    /// never read as 16442. One that reads both ways (<c>1,234</c>: 1234 or 1.234) is read with this mark when
+    /// another number read from the file reads only with it (<c>12.5</c> for '.', <c>164,42</c> for ','), or when the
+    /// mark is '.' and fields are separated by commas (US-style thousands); otherwise it is refused as ambiguous.
+    /// </summary>
+    public char DecimalSeparator { get; init; } = '.';
 }

@@ -17,10 +17,19 @@ namespace Unroll.Data.Csv;
 /// Column names are matched ignoring case (and, failing that, ignoring spaces, '_' and '-', so "Adj Close" is
 /// adjclose). Dates may be ISO (<c>2020-01-31</c>) or use month names (<c>Jan 31 2020</c>); gaps between dates
 /// (weekends, holidays) are normal. Rows of a series must be in ascending date order unless
-/// <see cref="CsvReadOptions.Sort"/> is set.
+/// <see cref="CsvReadOptions.Sort"/> is set. Values must be finite and within ±<see cref="MaxMagnitude"/>.
+/// <para>Fields are separated by the first of ',', ';' and tab that the header line (the first non-empty line)
+/// holds outside quotes, and by ',' when it holds none; Excel's <c>sep=;</c> first line names the separator
+/// instead. So a spreadsheet export with <c>;</c> between fields reads as it is; its decimal commas need
+/// <see cref="CsvReadOptions.DecimalSeparator"/> set to ','.</para>
 /// </remarks>
 public static partial class CsvSeriesReader
 {
+    /// <summary>The largest magnitude a value (target or feature) may have: 1e30. Unroll trains in float32, whose
+    /// largest value is about 3.4e38; a value beyond 1e30 (or beyond double's range) is refused with a
+    /// <see cref="DataException"/> naming its line and column, and the fix: rescale the column.</summary>
+    public const double MaxMagnitude = Validation.MaxMagnitude;
+
     private static readonly string[] DefaultTargets = ["adjclose", "close", "price", "value"];
     private static readonly string[] DateNames = ["date", "datetime", "timestamp", "time", "day", "observation_date"];
     private static readonly string[] SymbolNames = ["symbol", "ticker"];
@@ -66,6 +75,15 @@ public static partial class CsvSeriesReader
         ArgumentNullException.ThrowIfNull(options.Features);
         ArgumentNullException.ThrowIfNull(options.Symbols);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MinLength);
+        if (options.DecimalSeparator is not ('.' or ','))
+        {
+            string shown = char.IsControl(options.DecimalSeparator) || char.IsWhiteSpace(options.DecimalSeparator)
+                ? $"U+{(int)options.DecimalSeparator:X4}"
+                : $"'{options.DecimalSeparator}'";
+            throw new DataException(
+                $"the decimal mark {shown} is not one Unroll reads; expected '.' (the default) or ','. " +
+                "Pass --decimal . or --decimal , (CsvReadOptions.DecimalSeparator).", sourceName);
+        }
         return new Reading(sourceName, options).Run(csvText);
     }
 
@@ -82,6 +100,7 @@ public static partial class CsvSeriesReader
     private sealed class Reading(string file, CsvReadOptions options)
     {
         private string[] _header = [];
+        private string[]? _normalizedHeader;
         private readonly List<Row> _rows = [];
         private int _dateCol = -1;
 
@@ -105,6 +124,7 @@ public static partial class CsvSeriesReader
             int targetCol = FindTargetColumn(reserved, featureCols);
 
             List<string> symbols = SelectSymbols(symbolCol);
+            _numberCols = [targetCol, .. featureCols];
             var series = ParseRows(symbols, symbolCol, dateCol, targetCol, featureCols);
 
             string[] featureNames = featureCols.Select(c => _header[c]).ToArray();
@@ -124,11 +144,15 @@ public static partial class CsvSeriesReader
             return new SeriesSet(result, _header[targetCol], featureNames, file);
         }
 
+        /// <summary>The field separator, from <see cref="DetectSeparator"/>.</summary>
+        private char _separator = ',';
+
         private void ReadRecords(string csvText)
         {
+            _separator = DetectSeparator(ref csvText);
             var csvOptions = CsvReaderOptions.Default with
             {
-                Separator = ',',
+                Separator = _separator,
                 TrackLineNumbers = true,
                 TrimWhitespace = true,
                 SkipEmptyLines = true,
@@ -160,6 +184,54 @@ public static partial class CsvSeriesReader
             }
         }
 
+        /// <summary>
+        /// The first of ',', ';' and tab found outside quotes on the header line (the first line that is not empty),
+        /// or ',' when it has none. A first line <c>sep=X</c>, as Excel writes, names the separator instead; it is
+        /// blanked so that the header and the line numbers after it stay as they are. A separator the reader does
+        /// not take (<c>sep=|</c>) is refused.
+        /// </summary>
+        private char DetectSeparator(ref string csvText)
+        {
+            int start = 0;
+            while (start < csvText.Length && csvText[start] == '\uFEFF') start++;
+            if (string.CompareOrdinal(csvText, start, "sep=", 0, 4) == 0 && csvText.Length > start + 4
+                && (csvText.Length == start + 5 || csvText[start + 5] is '\r' or '\n'))
+            {
+                char named = csvText[start + 4];
+                if (named is not (',' or ';' or '\t'))
+                {
+                    throw new DataException(
+                        $"the first line 'sep={named}' names '{named}' as the separator; Unroll reads ',', ';' or tabs " +
+                        "between fields. Save the file as comma-separated CSV.", file, 1);
+                }
+                csvText = csvText[..start] + csvText[(start + 5)..];
+                return named;
+            }
+
+            int commas = 0, semicolons = 0, tabs = 0;
+            bool inQuotes = false, content = false;
+            for (int i = start; i < csvText.Length; i++)
+            {
+                char c = csvText[i];
+                if (c == '"') inQuotes = !inQuotes;
+                if (inQuotes || c == '"')
+                {
+                    content = true;
+                    continue;
+                }
+                if (c is '\r' or '\n')
+                {
+                    if (content) break;
+                    continue;
+                }
+                content = true;
+                if (c == ',') commas++;
+                else if (c == ';') semicolons++;
+                else if (c == '\t') tabs++;
+            }
+            return commas > 0 ? ',' : semicolons > 0 ? ';' : tabs > 0 ? '\t' : ',';
+        }
+
         private void CheckHeader()
         {
             if (_header.Length == 0 || _header.All(h => h.Length == 0))
@@ -173,9 +245,11 @@ public static partial class CsvSeriesReader
                 char sep = _header[0].First(c => c is ';' or '\t' or '|');
                 string shown = sep == '\t' ? "tabs" : $"'{sep}'";
                 throw new DataException(
-                    $"the header '{_header[0]}' seems to separate columns with {shown}; expected commas, as in " +
-                    "'date,price'. Save the file as comma-separated CSV.", file, 1);
+                    $"the header '{_header[0]}' seems to separate columns with {shown}; expected ',', ';' or tabs " +
+                    "between columns, as in 'date,price'. Save the file as comma-separated CSV.", file, 1);
             }
+            // A dictionary, not a pairwise loop: a header of 100,000 columns must not take minutes.
+            var firstWithName = new Dictionary<string, int>(_header.Length, StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < _header.Length; i++)
             {
                 if (_header[i].Length == 0)
@@ -184,14 +258,11 @@ public static partial class CsvSeriesReader
                         $"column {i + 1} of the header has no name; every column needs one " +
                         $"(header: {string.Join(",", _header)}). Name it or remove the column.", file, 1);
                 }
-                for (int j = 0; j < i; j++)
+                if (!firstWithName.TryAdd(_header[i], i))
                 {
-                    if (string.Equals(_header[i], _header[j], StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw new DataException(
-                            $"columns {j + 1} and {i + 1} are both named '{_header[i]}' (names are matched ignoring " +
-                            "case); rename one of them.", file, 1, _header[i]);
-                    }
+                    throw new DataException(
+                        $"columns {firstWithName[_header[i]] + 1} and {i + 1} are both named '{_header[i]}' (names " +
+                        "are matched ignoring case); rename one of them.", file, 1, _header[i]);
                 }
             }
         }
@@ -205,17 +276,34 @@ public static partial class CsvSeriesReader
                 {
                     throw new DataException(
                         $"the row has {Text.Count(n, "value")} but the header has {_header.Length} columns " +
-                        $"({string.Join(", ", _header)}); every row needs one value per column. Fill in the " +
+                        $"({Text.List(_header)}); every row needs one value per column. Fill in the " +
                         "missing values or delete the row.", file, row.Line, _header[n]);
                 }
                 if (n > _header.Length && row.Fields.Skip(_header.Length).Any(f => f.Length > 0))
                 {
                     throw new DataException(
                         $"the row has {n} values but the header has {_header.Length} columns " +
-                        $"({string.Join(", ", _header)}). Remove the extra values or name their column in the header.",
-                        file, row.Line);
+                        $"({Text.List(_header)}). Remove the extra values or name their column in the header" +
+                        $"{SplitDecimalCommaHint(row)}.", file, row.Line);
                 }
             }
+        }
+
+        /// <summary>A hint for a row with too many fields in a comma-separated file when two neighbouring fields
+        /// (after the first) are whole numbers, as an unquoted decimal comma (164,42) splits into; else "".</summary>
+        private string SplitDecimalCommaHint(Row row)
+        {
+            if (_separator != ',') return "";
+            static bool IsDigits(string f) => f.Length > 0 && f.All(char.IsAsciiDigit);
+            for (int i = 1; i + 1 < row.Fields.Length; i++)
+            {
+                if (IsDigits(row.Fields[i].TrimStart('-', '+')) && IsDigits(row.Fields[i + 1]))
+                {
+                    return $"; if '{row.Fields[i]},{row.Fields[i + 1]}' is one number with a decimal comma, quote " +
+                           "such numbers (\"164,42\") or separate fields with ';', and pass --decimal ,";
+                }
+            }
+            return "";
         }
 
         /// <summary>Finds a column by name: exactly ignoring case, else ignoring case, spaces, '_' and '-'.</summary>
@@ -228,9 +316,11 @@ public static partial class CsvSeriesReader
             }
             string key = Normalize(wanted);
             if (key.Length == 0) return null;
+            // Normalized once per read: every lookup would otherwise redo it for every column.
+            _normalizedHeader ??= _header.Select(Normalize).ToArray();
             for (int i = 0; i < _header.Length; i++)
             {
-                if (Normalize(_header[i]) == key) return i;
+                if (_normalizedHeader[i] == key) return i;
             }
             return null;
         }
@@ -248,7 +338,7 @@ public static partial class CsvSeriesReader
             new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
 
         private DataException UnknownColumn(string name, string role) => new(
-            $"there is no column '{name}' ({role}). Available columns: {string.Join(", ", _header)}. " +
+            $"there is no column '{name}' ({role}). Available columns: {Text.List(_header)}. " +
             "Check the spelling.", file, 1, name);
 
         private int FindDateColumn()
@@ -257,7 +347,7 @@ public static partial class CsvSeriesReader
                 return Find(named) ?? throw UnknownColumn(named, "asked for as the date column");
             return FindFirst(DateNames, exclude: new HashSet<int>()) ?? throw new DataException(
                 $"there is no date column; expected a column named 'date' (or {string.Join(", ", DateNames.Skip(1))}). " +
-                $"The header has: {string.Join(", ", _header)}. Name the date column 'date'.", file, 1);
+                $"The header has: {Text.List(_header)}. Name the date column 'date'.", file, 1);
         }
 
         private int[] FindFeatureColumns(HashSet<int> reserved)
@@ -414,8 +504,37 @@ public static partial class CsvSeriesReader
 
         private double ParseNumber(Row row, int col)
         {
-            if (FieldParsing.TryParseNumber(row.Fields[col], out double value, out string? problem)) return value;
-            throw new DataException(problem!, file, row.Line, _header[col]);
+            string field = row.Fields[col];
+            char mark = options.DecimalSeparator;
+            string? problem = FieldParsing.ReadNumber(field, mark, out double value, out double otherValue) switch
+            {
+                NumberReading.Number or NumberReading.ThisMark => null,
+                NumberReading.Ambiguous when MarkSettled() => null,
+                NumberReading.Ambiguous => FieldParsing.AmbiguousProblem(field, mark, value, otherValue, _separator),
+                NumberReading.OtherMark => FieldParsing.OtherMarkProblem(field, mark, otherValue, _separator),
+                _ => FieldParsing.NotANumberProblem(field, mark),
+            };
+            // Digits past double's range (1e400) read as infinity, which is beyond the limit too.
+            problem ??= Validation.MagnitudeProblem(field, value);
+            if (problem is null) return value;
+            throw new DataException(problem, file, row.Line, _header[col]);
+        }
+
+        /// <summary>The columns whose numbers are read (target and features), for <see cref="MarkSettled"/>.</summary>
+        private int[] _numberCols = [];
+        private bool? _markSettled;
+
+        /// <summary>Whether a number such as 1,234, which reads both as 1234 and as 1.234, is to be read with the
+        /// decimal mark in force: when the mark is '.' in a comma-separated file (the common US form), or when some
+        /// value read from the file reads only with that mark (12.5 or 1,234.5 for '.'; 164,42 for ','), since a
+        /// file writes all its numbers one way.</summary>
+        private bool MarkSettled()
+        {
+            char mark = options.DecimalSeparator;
+            if (mark == '.' && _separator == ',') return true;
+            _markSettled ??= _rows.Any(r => _numberCols.Any(c =>
+                FieldParsing.ReadNumber(r.Fields[c], mark, out _, out _) == NumberReading.ThisMark));
+            return _markSettled.Value;
         }
 
         private void CheckOrder(string symbol, Point previous, DateOnly date, int line, string dateColumn)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -28,43 +29,166 @@ internal static partial class FieldParsing
         "nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity", "∞", "-∞", "+∞",
     };
 
-    /// <summary>Parses a number; on failure returns the reason, worded for a message.</summary>
-    public static bool TryParseNumber(string field, out double value, out string? problem)
+    /// <summary>
+    /// Reads a field as a number written with <paramref name="decimalMark"/> ('.' or ','), and says whether it would
+    /// also read, or only read, with the other mark. The other of '.' and ',' may appear only as a thousands
+    /// separator in strict groups of three digits after a first group of one to three that does not start with 0
+    /// (<c>1,234,567.89</c> with '.'; <c>1.234.567,89</c> with ','). Also allowed: a sign, a missing integer or
+    /// fraction part (<c>.5</c>, <c>5.</c>), an exponent (<c>8e1</c>). Digits are ASCII.
+    /// </summary>
+    /// <param name="field">The field; surrounding whitespace is ignored.</param>
+    /// <param name="decimalMark">'.' or ','.</param>
+    /// <param name="value">The value read with <paramref name="decimalMark"/>, when it reads that way.</param>
+    /// <param name="otherValue">The value read with the other mark, when it reads that way.</param>
+    public static NumberReading ReadNumber(string field, char decimalMark, out double value, out double otherValue)
     {
+        Debug.Assert(decimalMark is '.' or ',');
         string s = field.Trim();
-        problem = null;
-        if (double.TryParse(s, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out value))
+        char other = decimalMark == '.' ? ',' : '.';
+        bool withMark = TryParseWithMark(s, decimalMark, out value);
+        bool withOther = TryParseWithMark(s, other, out otherValue);
+        if (withMark && withOther)
         {
-            if (double.IsFinite(value)) return true;
-            problem = $"{Text.Quote(s)} is not a finite number (NaN or infinite); expected a finite number. " +
-                      "Replace it with a real value or delete the row.";
-            return false;
+            // Equal readings need no separator at all (12, 8e1); different ones are 1,234 = 1234 or 1.234.
+            return value.Equals(otherValue) ? NumberReading.Number : NumberReading.Ambiguous;
         }
-        if (NonFiniteTokens.Contains(s))
-        {
-            problem = $"{Text.Quote(s)} is not a finite number (NaN or infinite); expected a finite number. " +
-                      "Replace it with a real value or delete the row.";
-        }
-        else if (MissingTokens.Contains(s))
-        {
-            string what = s.Length == 0 ? "the value is empty" : $"the value is missing ({Text.Quote(s)})";
-            problem = $"{what}; expected a number. Fill it in or delete the row.";
-        }
-        else
-        {
-            problem = $"{Text.Quote(s)} is not a number; expected a number such as 12.5, with '.' as the decimal " +
-                      "point and no currency sign or unit. Correct the value or delete the row.";
-        }
-        return false;
+        if (withMark) return NumberReading.ThisMark;
+        if (withOther) return NumberReading.OtherMark;
+        return NumberReading.NotANumber;
     }
 
-    /// <summary>Whether a field reads as a number, finite or not (used to tell numeric columns from text ones).</summary>
-    public static bool LooksNumeric(string field)
+    /// <summary>Parses <paramref name="s"/> (already trimmed) by the grammar of <see cref="ReadNumber"/>.</summary>
+    private static bool TryParseWithMark(string s, char decimalMark, out double value)
+    {
+        value = 0;
+        char group = decimalMark == '.' ? ',' : '.';
+        int n = s.Length, i = 0;
+        if (i < n && s[i] is '+' or '-') i++;
+        int intStart = i;
+        while (i < n && char.IsAsciiDigit(s[i])) i++;
+        bool grouped = false;
+        if (i < n && s[i] == group)
+        {
+            int first = i - intStart;
+            if (first is < 1 or > 3 || s[intStart] == '0') return false;
+            while (i < n && s[i] == group)
+            {
+                if (i + 3 >= n || !char.IsAsciiDigit(s[i + 1]) || !char.IsAsciiDigit(s[i + 2]) || !char.IsAsciiDigit(s[i + 3]))
+                    return false;
+                i += 4;
+                if (i < n && char.IsAsciiDigit(s[i])) return false;
+            }
+            grouped = true;
+        }
+        int digits = i - intStart;
+        if (i < n && s[i] == decimalMark)
+        {
+            i++;
+            int fracStart = i;
+            while (i < n && char.IsAsciiDigit(s[i])) i++;
+            digits += i - fracStart;
+        }
+        if (digits == 0) return false;
+        if (i < n && s[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < n && s[i] is '+' or '-') i++;
+            int expStart = i;
+            while (i < n && char.IsAsciiDigit(s[i])) i++;
+            if (i == expStart) return false;
+        }
+        if (i != n) return false;
+
+        string invariant = s;
+        if (grouped) invariant = invariant.Replace(group.ToString(), "", StringComparison.Ordinal);
+        if (decimalMark != '.') invariant = invariant.Replace(decimalMark, '.');
+        // The grammar above is a subset of what NumberStyles.Float reads; past double's range it reads ±infinity.
+        return double.TryParse(invariant, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Says why a field that is a number with neither decimal mark cannot be read, worded for a message:
+    /// not finite, missing, or not a number at all.</summary>
+    public static string NotANumberProblem(string field, char decimalMark)
     {
         string s = field.Trim();
-        return double.TryParse(s, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out _)
-               || NonFiniteTokens.Contains(s);
+        if (NonFiniteTokens.Contains(s)) return NonFiniteProblem(s);
+        if (MissingTokens.Contains(s))
+        {
+            string what = s.Length == 0 ? "the value is empty" : $"the value is missing ({Text.Quote(s)})";
+            return $"{what}; expected a number. Fill it in or delete the row.";
+        }
+        string example = decimalMark == '.'
+            ? "12.5, with '.' as the decimal point"
+            : "12,5, with ',' as the decimal mark (as --decimal , asks)";
+        return $"{Text.Quote(s)} is not a number; expected a number such as {example} and no currency sign or unit. " +
+               "Correct the value or delete the row.";
     }
+
+    /// <summary>Words the refusal of a NaN or infinite value.</summary>
+    private static string NonFiniteProblem(string field) =>
+        $"{Text.Quote(field.Trim())} is not a finite number (NaN or infinite); expected a finite number. " +
+        "Replace it with a real value or delete the row.";
+
+    /// <summary>Words the refusal of a field that reads only with the other decimal mark.</summary>
+    /// <param name="field">The field.</param>
+    /// <param name="decimalMark">The decimal mark in force.</param>
+    /// <param name="otherValue">What the field reads as with the other mark.</param>
+    /// <param name="separator">The file's field separator.</param>
+    public static string OtherMarkProblem(string field, char decimalMark, double otherValue, char separator)
+    {
+        string s = field.Trim();
+        if (decimalMark == '.' && separator != ',')
+        {
+            return $"{Text.Quote(s)} looks like a number with a decimal comma ({Text.Number(otherValue)}): the file " +
+                   $"looks like it uses ',' as the decimal mark, with {Between(separator)} between fields, as " +
+                   "spreadsheets set to a decimal comma export it. Pass --decimal , to read it so; otherwise correct " +
+                   "the value.";
+        }
+        if (decimalMark == '.')
+        {
+            return $"{Text.Quote(s)} looks like a number with a decimal comma ({Text.Number(otherValue)}): its ',' " +
+                   "is not a thousands separator, which comes before groups of three digits as in 1,234.5. Pass " +
+                   "--decimal , if the file uses ',' as the decimal mark; otherwise correct the value.";
+        }
+        return $"{Text.Quote(s)} uses '.' as the decimal point ({Text.Number(otherValue)}), but the decimal mark is " +
+               "set to ',' (--decimal ,), under which '.' only separates thousands in groups of three, as in " +
+               "1.234,5. Leave out --decimal , if the file uses '.' for decimals; otherwise correct the value.";
+    }
+
+    /// <summary>Words the refusal of a field that reads with both marks to different values, such as 1,234 (1234 or
+    /// 1.234) or 1.500 (1.5 or 1500).</summary>
+    /// <param name="field">The field.</param>
+    /// <param name="decimalMark">The decimal mark in force.</param>
+    /// <param name="value">What the field reads as with <paramref name="decimalMark"/>.</param>
+    /// <param name="otherValue">What it reads as with the other mark.</param>
+    /// <param name="separator">The file's field separator.</param>
+    public static string AmbiguousProblem(string field, char decimalMark, double value, double otherValue,
+        char separator)
+    {
+        string s = field.Trim();
+        // Such a field holds one kind of separator: with both, only one order (thousands, then decimals) reads.
+        char sep = s.Contains(',') ? ',' : '.';
+        bool thousandsNow = sep != decimalMark;
+        double asThousands = thousandsNow ? value : otherValue, asDecimal = thousandsNow ? otherValue : value;
+        string written = Text.Number(value);
+        if (decimalMark == ',') written = written.Replace('.', ',');
+        string fix = decimalMark == '.'
+            ? $"Pass --decimal , if the file uses ',' as the decimal mark; otherwise write the value as {written}."
+            : $"Leave out --decimal , if the file uses '.' for decimals; otherwise write the value as {written}.";
+        string why = decimalMark == '.' && separator != ','
+            ? $"; with {Between(separator)} between fields the file looks like it uses decimal commas, and no other " +
+              "value read from it settles which"
+            : $", and no other value read from the file settles which, as one with a '{decimalMark}' decimal mark would";
+        return $"{Text.Quote(s)} could be {Text.Number(asThousands)} ('{sep}' separating thousands) or " +
+               $"{Text.Number(asDecimal)} ('{sep}' as the decimal mark){why}. {fix}";
+    }
+
+    private static string Between(char separator) => separator == '\t' ? "tabs" : $"'{separator}'";
+
+    /// <summary>Whether a field reads as a number with either decimal mark, or is a non-finite token (used to tell
+    /// numeric columns from text ones, so a column of decimal commas is still found and then refused clearly).</summary>
+    public static bool LooksNumeric(string field) =>
+        ReadNumber(field, '.', out _, out _) != NumberReading.NotANumber || NonFiniteTokens.Contains(field.Trim());
 
     /// <summary>Whether a field is empty or a token that means "no value".</summary>
     public static bool IsMissing(string field) => MissingTokens.Contains(field.Trim());
@@ -101,4 +225,23 @@ internal static partial class FieldParsing
 
     [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})[T ](?<h>\d{2}):(?<m>\d{2})(:(?<s>\d{2})(?<f>\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")]
     private static partial Regex IsoDateTime();
+}
+
+/// <summary>How a field reads as a number under a decimal mark (see <see cref="FieldParsing.ReadNumber"/>).</summary>
+internal enum NumberReading
+{
+    /// <summary>Reads the same with either mark: no separator at all, such as <c>12</c> or <c>8e1</c>.</summary>
+    Number,
+
+    /// <summary>Reads only with the mark in force, which it confirms: <c>12.5</c> or <c>1,234.5</c> with '.'.</summary>
+    ThisMark,
+
+    /// <summary>Reads with both marks, to different values: <c>1,234</c> is 1234 with '.' and 1.234 with ','.</summary>
+    Ambiguous,
+
+    /// <summary>Reads only with the other mark: <c>164,42</c> when the mark is '.'.</summary>
+    OtherMark,
+
+    /// <summary>A number with neither mark.</summary>
+    NotANumber,
 }
