@@ -19,6 +19,11 @@ internal sealed class ForecastOptions
     public Option<string?> Column { get; } = new("--column") { Description = "Column to forecast (default: adjclose, close, price or value, else the only numeric column)" };
     public Option<string?> Features { get; } = new("--features") { Description = "Other columns to use as inputs, comma-separated (e.g. volume,open)" };
     public Option<bool> Sort { get; } = new("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
+    public Option<string> Decimal { get; } = DecimalOption();
+
+    /// <summary>--decimal: the decimal mark of the file's numbers.</summary>
+    internal static Option<string> DecimalOption() => Options.Choice("--decimal",
+        "The decimal mark of the file's numbers: '.' (default) or ',' (as European spreadsheets export; fields then separated by ';', or quoted)", ".", [".", ","]);
     public Option<string> Cell { get; } = Options.Choice("--cell", "rnn_relu, rnn_tanh, lstm or gru", Defaults.Cell.ToName(), [.. CellKinds.Names]);
     public Option<int> Hidden { get; } = Options.Count("--hidden", "Hidden units per layer", Defaults.Hidden, max: 16_384);
     public Option<int> Layers { get; } = Options.Count("--layers", "Stacked recurrent layers", Defaults.Layers, max: 64);
@@ -31,14 +36,14 @@ internal sealed class ForecastOptions
         new Dictionary<string, string> { ["auto"] = "auto" });
     public Option<int> Epochs { get; } = Options.Count("--epochs", "Most passes over the training windows", Defaults.Epochs);
     public Option<int> Batch { get; } = Options.Count("--batch", "Windows per gradient step", Defaults.BatchSize);
-    public Option<double> LearningRate { get; } = Options.Positive("--lr", "Learning rate", Defaults.LearningRate, max: 1e6);
+    public Option<double> LearningRate { get; } = Options.Positive("--lr", "Learning rate", Defaults.LearningRate);
     public Option<string> Optimizer { get; } = Options.Choice("--optimizer", "sgd, momentum, adam or adamw", "adam", ["sgd", "momentum", "adam", "adamw"], new Dictionary<string, string> { ["gd"] = "sgd" });
     public Option<double> Clip { get; } = Options.Positive("--clip", "Global gradient-norm clipping (0 for none)", Defaults.Clip ?? 0, allowZero: true);
     public Option<double> Validation { get; } = Options.Fraction("--val", "Fraction of each series used for validation and early stopping", Defaults.ValidationFraction, 0, 0.9, minExclusive: false);
     public Option<int> Patience { get; } = Options.Count("--patience", "Epochs without a better validation loss before stopping", Defaults.Patience);
     public Option<int> Seed { get; } = Options.Integer("--seed", "Seed: the same seed and data give the same model", Defaults.Seed);
 
-    public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort];
+    public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort, Decimal];
 
     public IEnumerable<Option> TrainingOptions => [Cell, Hidden, Layers, Lookback, Horizon, Strategy, Target, Scaling, Epochs, Batch,
         LearningRate, Optimizer, Clip, Validation, Patience, Seed];
@@ -54,6 +59,7 @@ internal sealed class ForecastOptions
             Features = parse.GetValue(Features) is { } features ? SplitList(features) : model?.FeatureNames ?? [],
             Symbols = (parse.GetValue(Symbol) ?? []).SelectMany(s => SplitList(s)).ToList(),
             Sort = parse.GetValue(Sort),
+            DecimalSeparator = parse.GetValue(Decimal)![0],
         });
     }
 

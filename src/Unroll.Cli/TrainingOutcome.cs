@@ -1,4 +1,3 @@
-using System.Globalization;
 using Unroll.Forecasting;
 
 namespace Unroll.Cli;
@@ -13,11 +12,11 @@ internal static class TrainingOutcome
         string score = fit.ValidationWindows > 0 ? "validation" : "training";
         if (fit.Incident is { } incident)
             return $"training diverged at epoch {incident.Epoch}, batch {incident.Batch}: {incident.What}{Probe(incident, debugNumerics)}; " +
-                   $"no epoch beat the initial weights, so nothing was kept. {Fix(settings)}";
+                   $"no epoch beat the initial weights, so nothing was kept. {Fix(settings, debugNumerics)}";
         if (fit.Stop == StopReason.Cancelled)
             return $"stopped by {context.InterruptionName} {(fit.History.Count == 0 ? "before the first epoch finished" : $"after {Epochs(fit.History.Count)}")}, before any epoch beat the initial weights: nothing was kept";
         var bestSeen = fit.History.Select(h => h.ValidationLoss ?? h.TrainLoss).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
-        return Invariant($"after {Epochs(fit.History.Count)} no epoch's weights beat the initial weights' {score} loss ({fit.InitialLoss:G4}; the best epoch reached {bestSeen:G4}), so nothing was kept: ") +
+        return $"after {Epochs(fit.History.Count)} no epoch's weights beat the initial weights' {score} loss ({Numbers.Significant(fit.InitialLoss, 4)}; the best epoch reached {Numbers.Significant(bestSeen, 4)}), so nothing was kept: " +
                "the network learned nothing the data support" +
                (settings.IsRelative ? " (an untrained network forecasts about the last value, so it did not beat the naive forecast on the validation part)" : "") +
                ". Try more --epochs, another --lr, or more data";
@@ -26,7 +25,7 @@ internal static class TrainingOutcome
     /// <summary>A warning when training diverged after good epochs (their best weights are kept); null otherwise.</summary>
     public static string? Warning(FitResult fit, ForecastSettings settings, bool debugNumerics)
         => fit.Improved && fit.Incident is { } incident
-            ? $"training stopped at epoch {incident.Epoch}, batch {incident.Batch}: {incident.What}{Probe(incident, debugNumerics)}; kept the weights of epoch {fit.BestEpoch}, the best before it. {Fix(settings)}"
+            ? $"training stopped at epoch {incident.Epoch}, batch {incident.Batch}: {incident.What}{Probe(incident, debugNumerics)}; kept the weights of epoch {fit.BestEpoch}, the best before it. {Fix(settings, debugNumerics)}"
             : null;
 
     private static string Probe(TrainingIncident incident, bool debugNumerics)
@@ -34,11 +33,10 @@ internal static class TrainingOutcome
         : debugNumerics ? " (--debug-numerics found every value of the failing step finite: the loss grew without overflowing)"
         : "";
 
-    private static string Fix(ForecastSettings settings)
-        => Invariant($"Lower --lr (it was {settings.LearningRate:G})") +
-           (settings.Clip is double c ? Invariant($" or --clip (it was {c:G})") : " or set --clip 1") + "; --debug-numerics shows where values stop being finite";
+    private static string Fix(ForecastSettings settings, bool debugNumerics)
+        => $"Lower --lr (it was {Numbers.Significant(settings.LearningRate)})" +
+           (settings.Clip is double c ? $" or --clip (it was {Numbers.Significant(c)})" : " or set --clip 1") +
+           (debugNumerics ? "" : "; --debug-numerics shows where values stop being finite");
 
     private static string Epochs(int n) => n == 1 ? "1 epoch" : $"{n} epochs";
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -20,10 +20,15 @@ public static class UnrollCli
 
     /// <summary>Runs the command line <paramref name="args"/> with the given streams; returns the exit code.</summary>
     public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error)
+        => Run(args, input, output, error, extra: null);
+
+    /// <summary><see cref="Run(string[], TextReader, TextWriter, TextWriter)"/> with more commands (tests add ones that fail on purpose).</summary>
+    internal static int Run(string[] args, TextReader input, TextWriter output, TextWriter error, Func<CliContext, Command>? extra)
     {
         var context = new CliContext(input, output, error);
         var root = new RootCommand("Unroll: recurrent neural networks (RNN, LSTM, GRU) trained by exact backpropagation through time.");
         foreach (var command in Commands(context)) root.Add(command);
+        if (extra is not null) root.Add(extra(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

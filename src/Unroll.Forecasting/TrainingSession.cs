@@ -218,7 +218,7 @@ public sealed class TrainingSession
             _stop = StopReason.Diverged;
             var probe = options.DebugNumerics ? NumericsProbe.FindFirst(_network, batch, targets, _settings.Loss) : null;
             _incident = new TrainingIncident(_epoch, batchNumber,
-                FormattableString.Invariant($"the loss reached {step.Loss:G4}, over {DivergenceFactor:G} times the initial weights' {_initialLoss:G4}"), probe);
+                $"the loss reached {Number(step.Loss)}, over {DivergenceFactor:G} times the initial weights' {Number(_initialLoss)}", probe);
             return;
         }
         _badInARow = 0;
@@ -262,6 +262,8 @@ public sealed class TrainingSession
             Incident = _incident,
         };
     }
+
+    private static string Number(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
 
     // The loss of the weights as they are: on the validation windows, else on all training windows in chunks.
     private double InitialScore()

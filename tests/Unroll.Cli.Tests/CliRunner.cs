@@ -15,12 +15,34 @@ public static class CliRunner
         }
     }
 
-    public static Result RunWithInput(string stdin, params string[] args)
+    public static Result RunWithInput(string stdin, params string[] args) => RunWith(stdin, null, args);
+
+    /// <summary>Runs with one more command (one that fails on purpose); every run's output is checked for .NET's own text.</summary>
+    internal static Result RunWith(string stdin, Func<CliContext, System.CommandLine.Command>? extra, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = UnrollCli.Run(args, new StringReader(stdin), output, error);
-        return new Result(code, output.ToString(), error.ToString());
+        int code = UnrollCli.Run(args, new StringReader(stdin), output, error, extra);
+        var result = new Result(code, output.ToString(), error.ToString());
+        AssertNoDotNetText(result.Error, args);
+        return result;
+    }
+
+    /// <summary>
+    /// What only .NET itself writes: type names, parameter names, stack frames, serializer and parser wording. Every run
+    /// of the CLI in this suite, and so every bad-input test, fails if its error output holds one.
+    /// </summary>
+    public static readonly string[] DotNetPatterns =
+    [
+        "System.", "(Parameter '", " at Unroll.", "   at ", "Exception", "expected type", "Cannot parse argument",
+        "JsonReader", "Path: $", "LineNumber:", "BytePositionInLine", "Int32", "Double", "Object reference",
+    ];
+
+    public static void AssertNoDotNetText(string text, IEnumerable<string> args)
+    {
+        foreach (var pattern in DotNetPatterns)
+            Assert.False(text.Contains(pattern, StringComparison.Ordinal),
+                $"'unroll {string.Join(' ', args)}' wrote .NET's own text ({pattern}) to the user: {text}");
     }
 
     public static Result Run(params string[] args) => RunWithInput("", args);

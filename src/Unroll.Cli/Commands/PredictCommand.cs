@@ -17,10 +17,11 @@ internal static class PredictCommand
         var data = new Option<string>("--data") { Description = "CSV with the series' history (the same columns the model was trained on)", Required = true };
         var symbol = new Option<string[]>("--symbol") { Description = "Only these series", AllowMultipleArgumentsPerToken = true };
         var sort = new Option<bool>("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
+        var decimalMark = ForecastOptions.DecimalOption();
         var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,last_date,forecast,naive" };
-        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model, beside the naive guess") { model, data, symbol, sort, horizon, json, csv };
+        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model, beside the naive guess") { model, data, symbol, sort, decimalMark, horizon, json, csv };
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
@@ -33,6 +34,7 @@ internal static class PredictCommand
                 Features = forecaster.FeatureNames,
                 Symbols = (parse.GetValue(symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
                 Sort = parse.GetValue(sort),
+                DecimalSeparator = parse.GetValue(decimalMark)![0],
             });
             RequireHorizon(forecaster, parse.GetValue(horizon));
             int steps = parse.GetValue(horizon) ?? forecaster.Settings.Horizon;

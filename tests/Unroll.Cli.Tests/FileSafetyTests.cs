@@ -1,0 +1,149 @@
+using System.Security.Cryptography;
+
+namespace Unroll.Cli.Tests;
+
+/// <summary>Outputs never touch inputs: every path a command writes is checked before any work, and a refusal changes nothing.</summary>
+public sealed class FileSafetyTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("unroll-safety-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_folder, name);
+
+    private string Data()
+    {
+        var path = PathOf("d.csv");
+        if (!File.Exists(path)) File.Copy(CliRunner.RepoFile("data", "stocks.csv"), path);
+        return path;
+    }
+
+    private string Model()
+    {
+        var path = PathOf("m.safetensors");
+        if (!File.Exists(path)) File.Copy(CliRunner.CoreFixture("torch_lstm.safetensors"), path);
+        return path;
+    }
+
+    // Every entry in the folder, with a hash of each regular file's bytes (a pipe is never opened: that would block).
+    private Dictionary<string, string> Snapshot()
+        => Directory.EnumerateFileSystemEntries(_folder, "*", SearchOption.AllDirectories).ToDictionary(p => p,
+            p => File.Exists(p) && new FileInfo(p).LinkTarget is null && !p.EndsWith("pipe", StringComparison.Ordinal)
+                ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p))) : "(not a regular file)");
+
+    /// <summary>Runs a command that must be refused before any work: exit 2, one line, no file created, changed or removed.</summary>
+    private void AssertRefusedUntouched(string expected, params string[] args)
+    {
+        var before = Snapshot();
+        var r = CliRunner.Run(args);
+        r.AssertOneLineError(expected);
+        Assert.Equal(before, Snapshot());
+    }
+
+    [Fact]
+    public void Train_OutIsTheData_IsRefusedAndTheCsvKept()
+        => AssertRefusedUntouched("is the same file as --data", "train", "--data", Data(), "--out", Data(), "--epochs", "1");
+
+    [Fact]
+    public void Train_OutIsTheDataThroughAnotherSpelling_IsRefused()
+        => AssertRefusedUntouched("is the same file as --data", "train", "--data", Data(), "--out", Path.Combine(_folder, ".", "..", Path.GetFileName(_folder), "d.csv"), "--epochs", "1");
+
+    [Fact]
+    public void Train_OutIsASymbolicLinkToTheData_IsRefused()
+    {
+        var link = PathOf("link.csv");
+        File.CreateSymbolicLink(link, Data());
+        AssertRefusedUntouched("is the same file as --data", "train", "--data", Data(), "--out", link, "--epochs", "1");
+    }
+
+    [Fact]
+    public void Train_OutIsAHardLinkToTheData_IsRefused()
+    {
+        var link = PathOf("hard.csv");
+        var ln = System.Diagnostics.Process.Start("ln", [Data(), link])!;
+        ln.WaitForExit();
+        Assert.Equal(0, ln.ExitCode);
+        AssertRefusedUntouched("is the same file as --data", "train", "--data", Data(), "--out", link, "--epochs", "1");
+    }
+
+    [Fact]
+    public void Explain_SvgIsTheModel_IsRefusedAndTheModelKept()
+        => AssertRefusedUntouched("is the same file as --model", "explain", "--model", Model(), "--sequence", "1,2", "--svg", Model());
+
+    [Fact]
+    public void Backtest_ReportFolderHoldingTheData_IsRefused()
+    {
+        var folder = PathOf("mine");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "mine");
+        AssertRefusedUntouched("holds files that Unroll did not write (notes.txt)", "backtest", "--data", Data(), "--report", folder, "--epochs", "1");
+    }
+
+    [Fact]
+    public void Backtest_ReportFolderIsAFile_IsRefused()
+        => AssertRefusedUntouched("is a file", "backtest", "--data", Data(), "--report", Data(), "--epochs", "1");
+
+    [Fact]
+    public void Train_OutIsADevice_IsRefusedAndTheDeviceKept()
+    {
+        var r = CliRunner.Run("train", "--data", Data(), "--out", "/dev/null", "--epochs", "1");
+        r.AssertOneLineError("--out /dev/null is a device, not a regular file");
+        Assert.True(File.Exists("/dev/null"));
+        Assert.Equal(0, new FileInfo("/dev/null").Length);
+    }
+
+    [Fact]
+    public void Train_OutIsANamedPipe_IsRefused()
+    {
+        var pipe = PathOf("pipe");
+        var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe])!;
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+        AssertRefusedUntouched("is a named pipe, not a regular file", "train", "--data", Data(), "--out", pipe, "--epochs", "1");
+    }
+
+    [Fact]
+    public void Train_OutIsAFolder_IsRefusedNamingAFileInside()
+        => AssertRefusedUntouched($"is a folder; give a file name such as {Path.Combine(_folder, "model.safetensors")}", "train", "--data", Data(), "--out", _folder, "--epochs", "1");
+
+    [Fact]
+    public void Train_OutInAMissingFolder_IsRefused()
+        => AssertRefusedUntouched("does not exist", "train", "--data", Data(), "--out", PathOf("no/such/m.safetensors"), "--epochs", "1");
+
+    [Fact]
+    public void Train_OutWhereNoFileCanBeCreated_IsRefusedBeforeTraining()
+    {
+        // /proc takes no new files, even for root (a folder without write permission does not stop root).
+        var r = CliRunner.Run("train", "--data", Data(), "--out", "/proc/unroll-model.safetensors", "--epochs", "1");
+        r.AssertOneLineError("cannot write in /proc");
+        Assert.DoesNotContain("training", r.Error);
+    }
+
+    [Fact]
+    public void Train_CheckpointIsTheOut_IsRefused()
+        => AssertRefusedUntouched("both write", "train", "--data", Data(), "--out", PathOf("x.safetensors"), "--checkpoint", PathOf("x.safetensors"), "--epochs", "1");
+
+    [Fact]
+    public void Train_CheckpointIsTheResumedCheckpoint_IsRefused()
+    {
+        var checkpoint = PathOf("run.ckpt");
+        File.WriteAllText(checkpoint, "a checkpoint");
+        AssertRefusedUntouched("is the same file as --resume", "train", "--data", Data(), "--out", PathOf("x.safetensors"), "--checkpoint", checkpoint, "--resume", checkpoint, "--epochs", "1");
+    }
+
+    [Fact]
+    public void Backtest_ReportIntoItsOwnEarlierReport_IsAllowed()
+    {
+        var csv = PathOf("sine.csv");
+        File.WriteAllText(csv, "symbol,date,price\n" + string.Concat(Enumerable.Range(0, 90).Select(i =>
+            FormattableString.Invariant($"A,{new DateOnly(2000, 1, 1).AddMonths(i):yyyy-MM-dd},{50 + 10 * Math.Sin(i / 3.0)}\n"))));
+        var report = PathOf("report");
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var r = CliRunner.Run("backtest", "--data", csv, "--report", report, "--epochs", "20", "--hidden", "8");
+            Assert.True(r.ExitCode == 0, r.Error);
+        }
+        Assert.True(File.Exists(Path.Combine(report, "index.html")));
+        Assert.True(File.Exists(Path.Combine(report, ".unroll-report")));
+    }
+}
