@@ -50,50 +50,120 @@ public static class ModelBundle
     }
 
     /// <summary>Loads a forecaster saved by <see cref="Save"/>.</summary>
-    /// <exception cref="ModelFileException">The file is not a model, or a network model without forecasting settings.</exception>
+    /// <param name="path">The model file.</param>
+    /// <remarks>Every setting is read strictly (enum names, not numbers; whole and finite numbers; settings in range;
+    /// one scaler per feature, each with a finite positive scale), so whatever the bytes, the only exception is
+    /// <see cref="ModelFileException"/>, naming the file and the metadata key.</remarks>
+    /// <exception cref="ModelFileException">The file is not a model, a network model without forecasting settings, or
+    /// its settings are damaged.</exception>
     public static Forecaster Load(string path)
     {
         var (network, metadata, _) = ModelFile.Load<float>(path);
+        ModelFileException Damaged(string what) => new($"{path}: {what}");
+        ModelFileException Bad(string key, string text, string expected)
+            => Damaged($"metadata {Prefix}{key} = {Quote(text)} is not {expected}; the file is damaged: train the model again");
         string Get(string key) => metadata.TryGetValue(Prefix + key, out var v) ? v
-            : throw new ModelFileException($"{path}: a network model without forecasting settings (no '{Prefix}{key}' metadata); make a forecasting model with 'unroll train'");
+            : throw Damaged($"a network model without forecasting settings (no '{Prefix}{key}' metadata); make a forecasting model with 'unroll train'");
+
         try
         {
-            var training = JsonSerializer.Deserialize<Dictionary<string, string>>(Get("training")) ?? [];
+            var training = Json<Dictionary<string, string>>("training", Get("training"), "a JSON object of strings");
             string T(string key, string fallback) => training.TryGetValue(key, out var v) ? v : fallback;
+            int Whole(string key, string text) =>
+                int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : throw Bad(key, text, "a whole number");
+            double Number(string key, string text) =>
+                double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : throw Bad(key, text, "a finite number");
+            TEnum Choice<TEnum>(string key, string text) where TEnum : struct, Enum
+            {
+                foreach (var name in Enum.GetNames<TEnum>())
+                    if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase)) return Enum.Parse<TEnum>(name);
+                throw Bad(key, text, "one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant())));
+            }
+
+            string relative = metadata.TryGetValue(Prefix + "relative", out var r) ? r : "false";   // files before it: not relative
+            if (relative is not ("true" or "false")) throw Bad("relative", relative, "true or false");
+            string lookback = Get("lookback");
+            string clip = T("clip", "none");
             var settings = new ForecastSettings
             {
                 Cell = network.Shape.Cell,
                 Hidden = network.Shape.HiddenSize,
                 Layers = network.Shape.Layers,
-                Lookback = Lookback.Parse(Get("lookback")),
-                Horizon = int.Parse(Get("horizon"), CultureInfo.InvariantCulture),
-                Strategy = Enum.Parse<ForecastStrategy>(Get("strategy"), ignoreCase: true),
-                Target = Enum.Parse<TargetKind>(Get("target"), ignoreCase: true),
-                Scaling = Enum.Parse<ScalerKind>(Get("scaling"), ignoreCase: true),
-                Relative = metadata.TryGetValue(Prefix + "relative", out var relative) && relative == "true",   // files before it: not relative
-                Epochs = int.Parse(T("epochs", "150"), CultureInfo.InvariantCulture),
-                BatchSize = int.Parse(T("batch", "32"), CultureInfo.InvariantCulture),
-                LearningRate = double.Parse(T("lr", "0.005"), CultureInfo.InvariantCulture),
-                Optimizer = Enum.Parse<OptimizerKind>(T("optimizer", "adam"), ignoreCase: true),
-                Clip = T("clip", "none") == "none" ? null : double.Parse(T("clip", "1"), CultureInfo.InvariantCulture),
-                Loss = Enum.Parse<LossKind>(T("loss", "MeanSquared")),
-                ValidationFraction = double.Parse(T("validation", "0.15"), CultureInfo.InvariantCulture),
-                TestFraction = double.Parse(T("test", "0"), CultureInfo.InvariantCulture),
-                Patience = int.Parse(T("patience", "20"), CultureInfo.InvariantCulture),
-                Seed = int.Parse(T("seed", "42"), CultureInfo.InvariantCulture),
+                Lookback = Lookback.TryParse(lookback, out var steps) ? steps : throw Bad("lookback", lookback, "'all' or a whole number of steps from 1"),
+                Horizon = Whole("horizon", Get("horizon")),
+                Strategy = Choice<ForecastStrategy>("strategy", Get("strategy")),
+                Target = Choice<TargetKind>("target", Get("target")),
+                Scaling = Choice<ScalerKind>("scaling", Get("scaling")),
+                Relative = relative == "true",
+                Epochs = Whole("training epochs", T("epochs", "150")),
+                BatchSize = Whole("training batch", T("batch", "32")),
+                LearningRate = Number("training lr", T("lr", "0.005")),
+                Optimizer = Choice<OptimizerKind>("training optimizer", T("optimizer", "adam")),
+                Clip = clip == "none" ? null : Number("training clip", clip),
+                Loss = Choice<LossKind>("training loss", T("loss", "MeanSquared")),
+                ValidationFraction = Number("training validation", T("validation", "0.15")),
+                TestFraction = Number("training test", T("test", "0")),
+                Patience = Whole("training patience", T("patience", "20")),
+                Seed = Whole("training seed", T("seed", "42")),
             };
-            var features = JsonSerializer.Deserialize<string[]>(Get("features")) ?? [];
-            var scalers = (JsonSerializer.Deserialize<Dictionary<string, string>>(Get("scalers")) ?? [])
-                .ToDictionary(kv => kv.Key, kv => SeriesScalers.Parse(kv.Value), StringComparer.Ordinal);
+            try { settings.Validate(); }
+            catch (ArgumentException e) { throw Damaged($"the forecasting settings are out of range ({e.Message}); the file is damaged: train the model again"); }
+
+            string target = Get("target_column");
+            if (target.Length == 0) throw Bad("target_column", target, "a column name");
+            var features = Json<string[]>("features", Get("features"), "a JSON array of column names");
+            if (features.Any(string.IsNullOrEmpty)) throw Bad("features", Get("features"), "a JSON array of column names");
             if (network.Shape.InputSize != 1 + features.Length)
-                throw new ModelFileException($"{path}: the network takes {network.Shape.InputSize} inputs but the metadata names {features.Length} features (plus the target)");
+                throw Damaged($"the network takes {network.Shape.InputSize} inputs but the metadata names {features.Length} features (plus the target)");
             if (network.Shape.OutputSize != settings.OutputSize)
-                throw new ModelFileException($"{path}: the network has {network.Shape.OutputSize} outputs but a {settings.Strategy.ToString().ToLowerInvariant()} model with horizon {settings.Horizon} needs {settings.OutputSize}");
-            return new Forecaster(network, settings, Get("target_column"), features, scalers);
+                throw Damaged($"the network has {network.Shape.OutputSize} outputs but a {settings.Strategy.ToString().ToLowerInvariant()} model with horizon {settings.Horizon} needs {settings.OutputSize}");
+
+            var scalers = new Dictionary<string, SeriesScalers>(StringComparer.Ordinal);
+            foreach (var (symbol, text) in Json<Dictionary<string, string>>("scalers", Get("scalers"), "a JSON object of strings"))
+            {
+                SeriesScalers parsed;
+                try { parsed = SeriesScalers.Parse(text); }
+                catch (Exception e) when (e is DataException or ArgumentException)   // Scaler's constructors throw ArgumentException for ranges that overflow
+                {
+                    throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: {e.Message.ReplaceLineEndings(" ")}");
+                }
+                if (parsed.Features.Count != features.Length)
+                    throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: {parsed.Features.Count} feature scalers for {features.Length} features; the file is damaged: train the model again");
+                foreach (var scaler in parsed.Features.Prepend(parsed.Target))
+                {
+                    double scale = scaler.Inverse(1) - scaler.Inverse(0);
+                    if (!(scale > 0) || !double.IsFinite(scale) || !double.IsFinite(1 / scale))
+                        throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: scaler {Quote(scaler.ToString())} has a scale out of range ({scale.ToString("R", CultureInfo.InvariantCulture)}); the file is damaged: train the model again");
+                }
+                scalers[symbol] = parsed;
+            }
+            return new Forecaster(network, settings, target, features, scalers);
         }
-        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException or DataException)
         {
-            throw new ModelFileException($"{path}: the forecasting metadata is damaged ({e.Message})");
+            // Every field above is validated; this is the net for whatever a future field forgets.
+            throw Damaged($"the forecasting metadata is damaged ({e.Message.ReplaceLineEndings(" ")})");
         }
+
+        TResult Json<TResult>(string key, string text, string expected) where TResult : class
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<TResult>(text) ?? throw new JsonException("it is null");
+            }
+            catch (JsonException e)
+            {
+                throw Damaged($"metadata {Prefix}{key} is not {expected} ({e.Message.ReplaceLineEndings(" ")}); the file is damaged: train the model again");
+            }
+        }
+    }
+
+    /// <summary>Text from the file as a message shows it: quoted, control characters escaped, at most 80 characters.</summary>
+    private static string Quote(string text)
+    {
+        var shown = new System.Text.StringBuilder("'");
+        foreach (char c in text.Length > 80 ? text[..80] : text)
+            shown.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
+        return shown.Append(text.Length > 80 ? "…'" : "'").ToString();
     }
 }

@@ -240,6 +240,25 @@ public sealed class ModelFileIntegrityTests : IDisposable
     }
 
     [Fact]
+    public void Serialize_GivesTheBytesWriteStores()
+    {
+        var tensors = ChecksumNetwork().Parameters.Select(p => new SafeTensor(p.Name, "F32", p.Shape, p.Value.Select(v => (double)v).ToArray())).ToList();
+        var metadata = new Dictionary<string, string> { ["cell"] = "lstm" };
+        var path = PathIn("serialized.safetensors");
+        SafeTensors.Write(path, tensors, metadata);
+        Assert.Equal(File.ReadAllBytes(path), SafeTensors.Serialize(tensors, metadata));
+    }
+
+    [Theory]
+    [InlineData("BF16", new[] { 1 }, "cannot write tensor 'w' as BF16: Unroll writes F32 or F64")]
+    [InlineData("F32", new[] { 2 }, "tensor 'w' of shape [2] needs 2 values, it has 1")]
+    public void Serialize_TensorItCannotStore_IsAnArgumentError(string dtype, int[] shape, string expected)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => SafeTensors.Serialize([new SafeTensor("w", dtype, shape, [1.0])], new Dictionary<string, string>()));
+        Assert.StartsWith(expected, e.Message);
+    }
+
+    [Fact]
     public void Load_HandWrittenTinyRnn_Loads()
     {
         var (entries, dataBytes) = RawModelFile.TinyRnn(hidden: 3);

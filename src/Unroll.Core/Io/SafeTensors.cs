@@ -54,6 +54,18 @@ public static class SafeTensors
     /// <param name="metadata">String-to-string metadata for <c>__metadata__</c>.</param>
     public static void Write(string path, IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
+        var bytes = Serialize(tensors, metadata);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>The bytes of a safetensors file holding the tensors and the metadata, with the checksums added to the
+    /// metadata (replacing any the caller passed), as <see cref="Write"/> stores them.</summary>
+    /// <param name="tensors">Tensors in the order to store them; each with dtype F32 or F64.</param>
+    /// <param name="metadata">String-to-string metadata for <c>__metadata__</c>.</param>
+    /// <exception cref="ArgumentException">A tensor's dtype is not F32 or F64, its values do not fill its shape, or two
+    /// tensors share a name.</exception>
+    public static byte[] Serialize(IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(metadata);
         long total = 0;
@@ -62,7 +74,7 @@ public static class SafeTensors
             long count = t.Shape.Aggregate(1L, (a, d) => checked(a * d));
             if (count != t.Values.Length)
                 throw new ArgumentException($"tensor '{t.Name}' of shape [{string.Join(", ", t.Shape)}] needs {count} values, it has {t.Values.Length}", nameof(tensors));
-            total += count * ElementSize(t.DType, t.Name, path);
+            total += count * ElementSize(t.DType, t.Name);
         }
         var data = new byte[total];
         var header = new JsonObject();
@@ -70,7 +82,7 @@ public static class SafeTensors
         var entries = new List<(string Name, JsonObject Entry)>();
         foreach (var t in tensors)
         {
-            int size = ElementSize(t.DType, t.Name, path);
+            int size = ElementSize(t.DType, t.Name);
             var span = data.AsSpan((int)offset, t.Values.Length * size);
             for (int i = 0; i < t.Values.Length; i++)
             {
@@ -101,15 +113,12 @@ public static class SafeTensors
 
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (json.Length + 7) / 8 * 8;           // pad with spaces so the data starts 8-byte aligned
-        AtomicFile.Write(path, stream =>
-        {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-            stream.Write(length);
-            stream.Write(json);
-            for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-            stream.Write(data);
-        });
+        var file = new byte[8 + padded + data.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)padded);
+        json.CopyTo(file, 8);
+        file.AsSpan(8 + json.Length, padded - json.Length).Fill((byte)' ');
+        data.CopyTo(file, 8 + padded);
+        return file;
     }
 
     /// <summary>Reads every tensor and the metadata, checking the container thoroughly (and the checksums, where present).</summary>
@@ -359,10 +368,10 @@ public static class SafeTensors
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
-    private static int ElementSize(string dtype, string name, string path) => dtype switch
+    private static int ElementSize(string dtype, string name) => dtype switch
     {
         "F32" => 4,
         "F64" => 8,
-        _ => throw new ModelFileException($"{path}: cannot write tensor '{name}' as {dtype}: Unroll writes F32 or F64"),
+        _ => throw new ArgumentException($"cannot write tensor '{name}' as {dtype}: Unroll writes F32 or F64", nameof(dtype)),
     };
 }
