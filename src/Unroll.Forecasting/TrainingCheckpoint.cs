@@ -21,7 +21,7 @@ public sealed class CheckpointException(string message) : Exception(message);
 /// </summary>
 internal sealed class TrainingCheckpoint
 {
-    private const string Format = "unroll-checkpoint";
+    private const string Format = ModelFile.CheckpointFormat;
     private const string Version = "1";
 
     private readonly string _path;

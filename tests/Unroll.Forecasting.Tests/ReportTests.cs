@@ -252,13 +252,14 @@ public sealed class BacktestReportWriteTests : IDisposable
 
         string written = File.ReadAllText(Path.Combine(target, "index.html"));
         Assert.Equal(BacktestReport.Render(result, ReportFixtures.Info()), written);
-        Assert.Equal(["index.html"], Directory.GetFiles(target).Select(f => Path.GetFileName(f)));
+        Assert.Equal([BacktestReport.MarkerFileName, "index.html"], Directory.GetFiles(target).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void Write_LeavesOtherFilesUntouchedAndReplacesTheOldReport()
     {
         Directory.CreateDirectory(_folder);
+        File.WriteAllText(Path.Combine(_folder, BacktestReport.MarkerFileName), "an earlier report");
         string other = Path.Combine(_folder, "model.safetensors");
         File.WriteAllText(other, "keep me");
         var stamp = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
@@ -270,6 +271,17 @@ public sealed class BacktestReportWriteTests : IDisposable
         Assert.Equal("keep me", File.ReadAllText(other));
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(other));
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(Path.Combine(_folder, "index.html")));
-        Assert.Equal(["index.html", "model.safetensors"], Directory.GetFiles(_folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+        Assert.Equal([BacktestReport.MarkerFileName, "index.html", "model.safetensors"], Directory.GetFiles(_folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Write_FolderOfOtherFilesWithoutAReportMarker_IsRefusedAndLeftAsItWas()
+    {
+        Directory.CreateDirectory(_folder);
+        File.WriteAllText(Path.Combine(_folder, "index.html"), "the user's own page");
+        var e = Assert.Throws<IOException>(() => BacktestReport.Write(ReportFixtures.Result(1, new Metrics(1, 1, 1, 0.9, 0.5, 30)), ReportFixtures.Info(), _folder));
+        Assert.Contains("did not write (index.html)", e.Message);
+        Assert.Equal("the user's own page", File.ReadAllText(Path.Combine(_folder, "index.html")));
+        Assert.Equal(["index.html"], Directory.GetFiles(_folder).Select(f => Path.GetFileName(f)));
     }
 }

@@ -56,6 +56,9 @@ public static class ModelFile
         SafeTensors.Write(path, tensors, metadata);
     }
 
+    /// <summary>The <c>format</c> metadata of a training checkpoint (written by Unroll.Forecasting), which is not a model.</summary>
+    public const string CheckpointFormat = "unroll-checkpoint";
+
     /// <summary>Loads a model file as a float or double network.</summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="cellOverride">The cell to use where the file has no <c>cell</c> metadata (needed to tell rnn_relu from rnn_tanh).</param>
@@ -72,6 +75,8 @@ public static class ModelFile
         var (tensors, metadata) = SafeTensors.Read(path, m => CheckFormatVersion(m, path));
         var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);   // names are unique: Read refuses repeats
         string Fail(string what) => throw new ModelFileException($"{path}: {what}");
+        if (metadata.TryGetValue("format", out var format) && format == CheckpointFormat)
+            Fail($"this is a training checkpoint, not a model: continue the run with 'unroll train ... --resume {path}', or use the model file that run wrote");
 
         SafeTensor Need(string name)
             => byName.TryGetValue(name, out var t) ? t

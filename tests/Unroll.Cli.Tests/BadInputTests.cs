@@ -1,0 +1,244 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Unroll.Cli.Tests;
+
+/// <summary>Every option is checked as it is parsed; bad data and damaged files are one line; bugs are internal errors, never stack traces.</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("unroll-bad-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_folder, name);
+
+    private static string Stocks => CliRunner.RepoFile("data", "stocks.csv");
+
+    private static string Sine(int count = 90) => "symbol,date,price\n" + string.Concat(Enumerable.Range(0, count).Select(i =>
+        FormattableString.Invariant($"A,{new DateOnly(2000, 1, 1).AddMonths(i):yyyy-MM-dd},{50 + 10 * Math.Sin(i / 3.0)}\n")));
+
+    public static IEnumerable<object[]> BadOptions() =>
+    [
+        [new[] { "--epochs", "0" }, "--epochs expects a whole number from 1 to 1,000,000, got 0"],
+        [new[] { "--epochs", "99999999999" }, "--epochs expects a whole number from 1 to 1,000,000, got 99999999999"],
+        [new[] { "--epochs", "ten" }, "--epochs expects a whole number from 1 to 1,000,000, got 'ten'"],
+        [new[] { "--epochs", "2.5" }, "--epochs expects a whole number"],
+        [new[] { "--hidden", "-3" }, "--hidden expects a whole number from 1 to 16,384, got -3"],
+        [new[] { "--layers", "0" }, "--layers expects a whole number from 1 to 64"],
+        [new[] { "--batch", "0" }, "--batch expects a whole number"],
+        [new[] { "--lookback", "0" }, "--lookback expects a whole number of steps from 1 to 100,000 or 'all', got '0'"],
+        [new[] { "--lookback", "some" }, "--lookback expects a whole number of steps"],
+        [new[] { "--horizon", "0" }, "--horizon expects a whole number from 1 to 10,000"],
+        [new[] { "--patience", "0" }, "--patience expects a whole number"],
+        [new[] { "--lr", "0" }, "--lr must be a positive number, got 0"],
+        [new[] { "--lr", "-0.1" }, "--lr must be a positive number, got -0.1"],
+        [new[] { "--lr", "NaN" }, "--lr must be a finite number, got NaN"],
+        [new[] { "--lr", "Infinity" }, "--lr must be a finite number, got Infinity"],
+        [new[] { "--lr", "fast" }, "--lr expects a number such as 0.01, got 'fast'"],
+        [new[] { "--clip", "-1" }, "--clip must be 0 or a positive number, got -1"],
+        [new[] { "--clip", "NaN" }, "--clip must be a finite number, got NaN"],
+        [new[] { "--val", "1.5" }, "--val must be a fraction from 0 up to below 0.9, got 1.5"],
+        [new[] { "--val", "-0.1" }, "--val must be a fraction"],
+        [new[] { "--seed", "3000000000" }, "--seed expects a whole number, got 3000000000"],
+        [new[] { "--optimizer", "rmsprop" }, "--optimizer 'rmsprop' is not one of sgd, momentum, adam or adamw"],
+        [new[] { "--strategy", "both" }, "--strategy 'both' is not one of recursive or direct"],
+        [new[] { "--target", "level" }, "--target 'level' is not one of price, return or logreturn"],
+        [new[] { "--scaling", "log" }, "--scaling 'log' is not one of relative, minmax or zscore"],
+        [new[] { "--decimal", ";" }, "--decimal ';' is not one of . or ,"],
+        [new[] { "--checkpoint-every", "0" }, "--checkpoint-every expects a whole number"],
+        [new[] { "--checkpoint-every", "2" }, "--checkpoint-every needs --checkpoint FILE"],
+    ];
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void Train_BadOption_IsOneLineBeforeAnyWorkAndWritesNothing(string[] option, string expected)
+    {
+        var model = PathOf("m.safetensors");
+        var r = CliRunner.Run(["train", "--data", Stocks, "--out", model, .. option]);
+        r.AssertOneLineError(expected);
+        Assert.False(File.Exists(model));
+    }
+
+    public static IEnumerable<object[]> BadOptionsOtherCommands() =>
+    [
+        [new[] { "backtest", "--data", "d.csv", "--test", "0" }, "--test must be a fraction above 0 and below 0.9, got 0"],
+        [new[] { "backtest", "--data", "d.csv", "--test", "0.95" }, "--test must be a fraction above 0 and below 0.9, got 0.95"],
+        [new[] { "predict", "--model", "m", "--data", "d.csv", "--horizon", "0" }, "--horizon expects a whole number from 1 to 10,000, got 0"],
+        [new[] { "demo", "--epochs", "-1" }, "--epochs expects a whole number"],
+        [new[] { "train-example", "--lr", "-1" }, "--lr must be a positive number"],
+        [new[] { "train-example", "--epochs", "1e3" }, "--epochs expects a whole number"],
+        [new[] { "gradients", "--cell", "lstm", "--steps", "5", "--forget-bias", "NaN" }, "--forget-bias must be a finite number, got NaN"],
+        [new[] { "gradients", "--w2", "Infinity", "--steps", "5" }, "--w2 must be a finite number"],
+        [new[] { "bench", "--threads", "0" }, "--threads expects a whole number from 1 to 1,024"],
+        [new[] { "bench", "--cell", "elman" }, "--cell 'elman' is not one of rnn_relu, rnn_tanh, lstm or gru"],
+    ];
+
+    [Theory]
+    [MemberData(nameof(BadOptionsOtherCommands))]
+    public void OtherCommands_BadOption_IsOneLine(string[] args, string expected)
+        => CliRunner.Run(args).AssertOneLineError(expected);
+
+    [Fact]
+    public void Train_HugeLearningRate_StopsNamingTheFixAndWritesNoModel()
+    {
+        var model = PathOf("m.safetensors");
+        File.WriteAllText(model, "an older model");
+        var r = CliRunner.Run("train", "--data", Stocks, "--out", model, "--lr", "1e10", "--epochs", "5");
+        Assert.Equal(1, r.ExitCode);
+        var lines = r.Error.Trim().Split('\n');
+        Assert.StartsWith("error: training diverged at epoch 1, batch ", lines[^1]);
+        Assert.Contains("over 1000 times the initial weights'", lines[^1]);
+        Assert.Contains("Lower --lr (it was 1e+10)", lines[^1]);
+        Assert.Contains("was not written", lines[^1]);
+        Assert.Equal("an older model", File.ReadAllText(model));
+    }
+
+    [Fact]
+    public void Train_DebugNumerics_NamesWhereTheFirstNonFiniteValueAppears()
+    {
+        var r = CliRunner.Run("train", "--data", Stocks, "--out", PathOf("m.safetensors"), "--lr", "1e10", "--optimizer", "sgd", "--clip", "0", "--debug-numerics");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("(first non-finite value: ", r.Error);
+        Assert.DoesNotContain("--debug-numerics shows", r.Error);
+    }
+
+    [Fact]
+    public void Train_NothingLearned_SaysSoAndWritesNoModel()
+    {
+        // One epoch on two random-walk stocks does not beat the untrained network (about the naive forecast).
+        var model = PathOf("m.safetensors");
+        var r = CliRunner.Run("train", "--data", Stocks, "--symbol", "MSFT,IBM", "--out", model, "--epochs", "1");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("error: after 1 epoch no epoch's weights beat the initial weights' validation loss", r.Error);
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
+    public void Predict_ModelWithOneFlippedBit_IsRefusedAsCorrupt()
+    {
+        var model = PathOf("m.safetensors");
+        var train = CliRunner.Run("train", "--data", WriteSine(), "--out", model, "--epochs", "20", "--hidden", "8");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var bytes = File.ReadAllBytes(model);
+        bytes[^3] ^= 0x10;                        // a bit of the last weight
+        File.WriteAllBytes(model, bytes);
+        var hash = SHA256.HashData(bytes);
+        var r = CliRunner.Run("predict", "--model", model, "--data", WriteSine());
+        r.AssertOneLineError("corrupt");
+        Assert.Equal(hash, SHA256.HashData(File.ReadAllBytes(model)));
+    }
+
+    [Fact]
+    public void Predict_ModelFromANewerUnroll_IsRefusedNamingBothVersions()
+    {
+        var model = PathOf("m.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", WriteSine(), "--out", model, "--epochs", "20", "--hidden", "8").ExitCode);
+        var bytes = File.ReadAllBytes(model);
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        int at = text.IndexOf("\"format_version\":\"1\"", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        bytes[at + "\"format_version\":\"".Length] = (byte)'9';
+        File.WriteAllBytes(model, bytes);
+        var r = CliRunner.Run("predict", "--model", model, "--data", WriteSine());
+        r.AssertOneLineError("format_version 9");
+    }
+
+    [Fact]
+    public void Train_CheckpointGivenToPredict_SaysItIsACheckpoint()
+    {
+        var checkpoint = PathOf("run.ckpt");
+        Assert.Equal(0, CliRunner.Run("train", "--data", WriteSine(), "--out", PathOf("m.safetensors"), "--checkpoint", checkpoint, "--epochs", "20", "--hidden", "8").ExitCode);
+        CliRunner.Run("predict", "--model", checkpoint, "--data", WriteSine()).AssertOneLineError("is a training checkpoint, not a model");
+    }
+
+    [Fact]
+    public void Train_DecimalCommaField_IsRefusedNamingTheOptionOrReadWithIt()
+    {
+        var csv = PathOf("comma.csv");
+        File.WriteAllText(csv, "date,price\n" + string.Concat(Enumerable.Range(0, 60).Select(i =>
+            FormattableString.Invariant($"{new DateOnly(2000, 1, 1).AddMonths(i):yyyy-MM-dd},\"{50 + 10 * Math.Sin(i / 3.0):F2}\"\n").Replace(".", ",", StringComparison.Ordinal)
+                .Replace(",\"", "§\"", StringComparison.Ordinal).Replace("§", ",", StringComparison.Ordinal))));
+        var model = PathOf("m.safetensors");
+        CliRunner.Run("train", "--data", csv, "--out", model).AssertOneLineError("--decimal ,");
+        Assert.False(File.Exists(model));
+        var read = CliRunner.Run("train", "--data", csv, "--out", model, "--decimal", ",", "--epochs", "20", "--hidden", "8", "--json");
+        Assert.True(read.ExitCode == 0, read.Error);
+    }
+
+    [Fact]
+    public void Backtest_ValueBeyondFloat_IsRefusedNamingIt()
+    {
+        var csv = PathOf("big.csv");
+        File.WriteAllText(csv, Sine(40) + "A,2010-01-01,1e300\n");
+        CliRunner.Run("backtest", "--data", csv, "--json").AssertOneLineError("'1e300' is beyond ±1e30");
+    }
+
+    [Fact]
+    public void InternalError_IsOneLinePointingToALogWithTheDetails()
+    {
+        var r = CliRunner.RunWith("", _ =>
+        {
+            var command = new Command("boom", "fails like a bug would");
+            command.SetAction((Func<ParseResult, int>)(_ => throw new InvalidOperationException("a detail only the log should hold")));
+            return command;
+        }, "boom");
+        Assert.Equal(1, r.ExitCode);
+        var line = Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.StartsWith("error: internal error while running 'unroll boom': this is a bug in Unroll", line);
+        var log = System.Text.RegularExpressions.Regex.Match(line, @"the details are in (\S+\.log);").Groups[1].Value;
+        Assert.True(File.Exists(log), line);
+        var details = File.ReadAllText(log);
+        File.Delete(log);
+        Assert.Contains("a detail only the log should hold", details);
+        Assert.Contains("InvalidOperationException", details);
+        Assert.Contains("command: unroll boom", details);
+        Assert.DoesNotContain("a detail only the log should hold", r.Error);
+    }
+
+    [Fact]
+    public void InternalError_ArgumentExceptionFromTheLibrary_IsABugNotBadInput()
+    {
+        var r = CliRunner.RunWith("", _ =>
+        {
+            var command = new Command("boom", "a library check failing");
+            command.SetAction((Func<ParseResult, int>)(_ => throw new ArgumentException("horizon must be at least 1")));
+            return command;
+        }, "boom");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("internal error", r.Error);
+        foreach (var log in Directory.GetFiles(Path.GetTempPath(), $"unroll-error-*-{Environment.ProcessId}.log")) File.Delete(log);
+    }
+
+    [Fact]
+    public void BacktestJson_MetricThatCannotBeComputed_IsNullWithANote()
+    {
+        var result = new Unroll.Forecasting.BacktestResult(1,
+            Unroll.Forecasting.BacktestResult.Methods.ToDictionary(m => m, m => new Unroll.Forecasting.Metrics(1, 1, double.NaN, double.PositiveInfinity, 0.5, 3)),
+            [], null);
+        var json = Unroll.Cli.Commands.BacktestCommand.ToJson(result).ToJsonString();
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("overall").GetProperty("model").GetProperty("mase").ValueKind);
+        var notes = doc.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()).ToList();
+        Assert.Contains("mase is null: the value was +infinity, which JSON cannot hold", notes);
+        Assert.Contains("mape is null: the value was not a number (NaN), which JSON cannot hold", notes);
+    }
+
+    [Theory]
+    [InlineData(164.42, "164.42")]
+    [InlineData(5576877366.0, "5.57688e+09")]
+    [InlineData(1e300, "1e+300")]
+    [InlineData(-0.0, "0")]
+    [InlineData(0.000012345678, "1.23457e-05")]
+    [InlineData(double.NaN, "–")]
+    [InlineData(double.NegativeInfinity, "−∞")]
+    public void Significant_AnyMagnitude_FitsInAFewCharacters(double value, string expected)
+        => Assert.Equal(expected, Numbers.Significant(value));
+
+    private string WriteSine()
+    {
+        var csv = PathOf("sine.csv");
+        if (!File.Exists(csv)) File.WriteAllText(csv, Sine());
+        return csv;
+    }
+}
