@@ -15,7 +15,7 @@ internal sealed class JsonNumbers
     {
         if (value is not double v) return null;
         if (double.IsFinite(v)) return JsonValue.Create(v);
-        Note($"{field} is null: the value was {(double.IsNaN(v) ? "not a number (NaN)" : v > 0 ? "+infinity" : "-infinity")}, which JSON cannot hold");
+        Note($"{field} is null: the value was {(double.IsNaN(v) ? "not a number (NaN)" : v > 0 ? "infinity" : "-infinity")}, which JSON cannot hold");
         return null;
     }
 
@@ -27,7 +27,7 @@ internal sealed class JsonNumbers
         foreach (var v in values)
         {
             array.Add(double.IsFinite(v) ? JsonValue.Create(v) : null);
-            if (!double.IsFinite(v)) Note($"{field}[{index}] is null: the value was {(double.IsNaN(v) ? "NaN" : v > 0 ? "+infinity" : "-infinity")}, which JSON cannot hold");
+            if (!double.IsFinite(v)) Note($"{field}[{index}] is null: the value was {(double.IsNaN(v) ? "NaN" : v > 0 ? "infinity" : "-infinity")}, which JSON cannot hold");
             index++;
         }
         return array;

@@ -13,6 +13,22 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Run_LossBeyondFloat_IsNullWithANoteInsteadOfFailing()
+    {
+        var targets = Path.Combine(Path.GetTempPath(), $"unroll-targets-{Guid.NewGuid():N}.json");
+        File.WriteAllText(targets, "[1e38]");
+        try
+        {
+            var r = CliRunner.RunWithInput("[[1e38,1e38]]", "run", "--model", "statquest", "--input", "-", "--targets", targets);
+            Assert.True(r.ExitCode == 0, r.Error);
+            using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, doc.RootElement.GetProperty("loss").ValueKind);
+            Assert.Equal("loss holds infinity, written as null: JSON has no such numbers", doc.RootElement.GetProperty("notes")[0].GetString());
+        }
+        finally { File.Delete(targets); }
+    }
+
+    [Fact]
     public void Run_StatQuestWithTargetsAndGradients_GivesLossAndNamedGradients()
     {
         var folder = Directory.CreateTempSubdirectory().FullName;

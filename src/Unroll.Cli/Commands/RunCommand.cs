@@ -50,6 +50,26 @@ internal static class RunCommand
         var pass = network.Forward(network.Pack(sequences));
         int outputs = network.Shape.OutputSize;
         using var stream = new MemoryStream();
+        var notes = new List<string>();          // JSON has no NaN or infinity: such values are written as null, and said here
+        void WriteNumber(Utf8JsonWriter json, T value, string where)
+        {
+            if (T.IsFinite(value)) { WriteFinite(json, value); return; }
+            json.WriteNullValue();
+            string note = $"{where} holds {(T.IsNaN(value) ? "NaN" : T.IsPositive(value) ? "infinity" : "-infinity")}, written as null: JSON has no such numbers";
+            if (!notes.Contains(note)) notes.Add(note);
+        }
+        void WriteShaped(Utf8JsonWriter json, T[] values, int[] shape, string where)
+        {
+            int rows = shape.Length == 1 ? 1 : shape[0], columns = shape[^1];
+            if (shape.Length > 1) json.WriteStartArray();
+            for (int r = 0; r < rows; r++)
+            {
+                json.WriteStartArray();
+                for (int c = 0; c < columns; c++) WriteNumber(json, values[r * columns + c], where);
+                json.WriteEndArray();
+            }
+            if (shape.Length > 1) json.WriteEndArray();
+        }
         using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
@@ -57,7 +77,7 @@ internal static class RunCommand
             for (int i = 0; i < sequences.Count; i++)
             {
                 json.WriteStartArray();
-                for (int o = 0; o < outputs; o++) WriteNumber(json, pass.Outputs[i * outputs + o]);
+                for (int o = 0; o < outputs; o++) WriteNumber(json, pass.Outputs[i * outputs + o], "predictions");
                 json.WriteEndArray();
             }
             json.WriteEndArray();
@@ -72,7 +92,7 @@ internal static class RunCommand
                     dOut[i] = r + r;
                 }
                 json.WritePropertyName("loss");
-                WriteNumber(json, loss);
+                WriteNumber(json, loss, "loss");
                 if (request.Gradients)
                 {
                     network.ZeroGradients();
@@ -81,10 +101,16 @@ internal static class RunCommand
                     foreach (var p in network.Parameters)
                     {
                         json.WritePropertyName(p.Name);
-                        WriteShaped(json, p.Gradient, p.Shape);
+                        WriteShaped(json, p.Gradient, p.Shape, $"gradients of {p.Name}");
                     }
                     json.WriteEndObject();
                 }
+            }
+            if (notes.Count > 0)
+            {
+                json.WriteStartArray("notes");
+                foreach (var note in notes) json.WriteStringValue(note);
+                json.WriteEndArray();
             }
             json.WriteEndObject();
         }
@@ -93,28 +119,9 @@ internal static class RunCommand
     }
 
     /// <summary>Writes the shortest text that reads back as the same float or double.</summary>
-    internal static void WriteNumber<T>(Utf8JsonWriter json, T value) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WriteFinite<T>(Utf8JsonWriter json, T value) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float)) json.WriteNumberValue(float.CreateChecked(value));
         else json.WriteNumberValue(double.CreateChecked(value));
-    }
-
-    private static void WriteShaped<T>(Utf8JsonWriter json, T[] values, int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (shape.Length == 1)
-        {
-            json.WriteStartArray();
-            foreach (var v in values) WriteNumber(json, v);
-            json.WriteEndArray();
-            return;
-        }
-        json.WriteStartArray();
-        for (int r = 0; r < shape[0]; r++)
-        {
-            json.WriteStartArray();
-            for (int c = 0; c < shape[1]; c++) WriteNumber(json, values[r * shape[1] + c]);
-            json.WriteEndArray();
-        }
-        json.WriteEndArray();
     }
 }
