@@ -122,10 +122,12 @@ public static class ModelBundle
             foreach (var (symbol, text) in Json<Dictionary<string, string>>("scalers", Get("scalers"), "a JSON object of strings"))
             {
                 SeriesScalers parsed;
+                if (text is null) throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: no scaler (null); the file is damaged: train the model again");
                 try { parsed = SeriesScalers.Parse(text); }
                 catch (Exception e) when (e is DataException or ArgumentException)   // Scaler's constructors throw ArgumentException for ranges that overflow
                 {
-                    throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: {e.Message.ReplaceLineEndings(" ")}");
+                    throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: " +
+                        (e is DataException ? e.Message.ReplaceLineEndings(" ") : $"scaler {Quote(text)} has a range out of bounds; the file is damaged: train the model again"));
                 }
                 if (parsed.Features.Count != features.Length)
                     throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: {parsed.Features.Count} feature scalers for {features.Length} features; the file is damaged: train the model again");
@@ -142,19 +144,21 @@ public static class ModelBundle
         catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException or DataException)
         {
             // Every field above is validated; this is the net for whatever a future field forgets.
-            throw Damaged($"the forecasting metadata is damaged ({e.Message.ReplaceLineEndings(" ")})");
+            throw Damaged($"the forecasting metadata is damaged ({(e is JsonException ? "not valid JSON" : "a value out of range")}); train the model again");
         }
 
         TResult Json<TResult>(string key, string text, string expected) where TResult : class
         {
+            TResult? value;
             try
             {
-                return JsonSerializer.Deserialize<TResult>(text) ?? throw new JsonException("it is null");
+                value = JsonSerializer.Deserialize<TResult>(text);
             }
             catch (JsonException e)
             {
-                throw Damaged($"metadata {Prefix}{key} is not {expected} ({e.Message.ReplaceLineEndings(" ")}); the file is damaged: train the model again");
+                throw Damaged($"metadata {Prefix}{key} is not {expected} (it goes wrong near byte {(e.BytePositionInLine ?? 0) + 1}); the file is damaged: train the model again");
             }
+            return value ?? throw Damaged($"metadata {Prefix}{key} is not {expected} (it is null); the file is damaged: train the model again");
         }
     }
 

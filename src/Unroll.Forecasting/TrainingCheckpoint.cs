@@ -155,7 +155,7 @@ internal sealed class TrainingCheckpoint
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or JsonException)
         {
-            throw new CheckpointException($"{_path}: the checkpoint's state is damaged ({e.Message}); start the run again");
+            throw new CheckpointException($"{_path}: the checkpoint's state is damaged ({(e is KeyNotFoundException ? "a field is missing" : "a field has the wrong form")}); start the run again");
         }
     }
 
@@ -179,7 +179,7 @@ internal sealed class TrainingCheckpoint
     private T Json<T>(string key)
     {
         try { return JsonSerializer.Deserialize<T>(Need(key)) ?? throw new JsonException("null"); }
-        catch (JsonException e) { throw new CheckpointException($"{_path}: the checkpoint's '{key}' metadata is damaged ({e.Message}); start the run again"); }
+        catch (JsonException) { throw new CheckpointException($"{_path}: the checkpoint's '{key}' metadata is not the JSON it should be; it is damaged: start the run again"); }
     }
 
     private static SafeTensor Float(string name, int[] shape, float[] values)

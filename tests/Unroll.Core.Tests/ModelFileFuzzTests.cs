@@ -65,6 +65,8 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output) : IDisposable
             Assert.False(string.IsNullOrWhiteSpace(e.Message), description);
             Assert.True(e.Message.Contains(path, StringComparison.Ordinal), $"{description}: the message does not name the file: {e.Message}");
             Assert.DoesNotContain('\n', e.Message);
+            foreach (var pattern in new[] { "System.", "(Parameter '", " at Unroll.", "Exception", "JsonReader", "BytePositionInLine" })
+                Assert.False(e.Message.Contains(pattern, StringComparison.Ordinal), $"{description}: the message carries .NET's own text ({pattern}): {e.Message}");
         }
         catch (Exception e)
         {

@@ -180,6 +180,8 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
                 refused++;
                 Assert.StartsWith($"{path}", e.Message);
                 Assert.DoesNotContain('\n', e.Message);
+                foreach (var pattern in new[] { "System.", "(Parameter '", "Exception", "Path: $", "BytePositionInLine", "Actual value was" })
+                    Assert.False(e.Message.Contains(pattern, StringComparison.Ordinal), $"case {i}: .NET's own text ({pattern}) in {e.Message}");
             }
             catch (Exception e)
             {

@@ -173,7 +173,7 @@ public static class SafeTensors
         }
         catch (JsonException e)
         {
-            throw new ModelFileException($"{source}: not a valid safetensors model file: the header is not valid JSON ({OneLine(e.Message)})");
+            throw new ModelFileException($"{source}: not a valid safetensors model file: the header is not valid JSON (it goes wrong near byte {(e.BytePositionInLine ?? 0) + 1} of the header; a damaged or truncated file?)");
         }
         using var _ = document;
         var root = document.RootElement;
@@ -205,9 +205,9 @@ public static class SafeTensors
             checkMetadata?.Invoke(metadata);
             foreach (var (name, entry) in entries) layout.Add(Describe(name, entry, dataLength, Fail));
         }
-        catch (InvalidOperationException e)   // a \u escape that is not a whole character (a lone surrogate)
+        catch (InvalidOperationException)   // a \u escape that is not a whole character (a lone surrogate)
         {
-            Fail($"the header holds a string that is not valid Unicode ({OneLine(e.Message)})");
+            Fail("the header holds a string that is not valid Unicode (a \\u escape of half a character; a damaged file?)");
         }
         CheckCoverage(layout, dataLength, Fail);
         CheckChecksums(bytes.AsSpan(dataStart), metadata, source);
@@ -366,7 +366,6 @@ public static class SafeTensors
         return shown.Append(text.Length > 80 ? "…'" : "'").ToString();
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     private static int ElementSize(string dtype, string name) => dtype switch
     {
