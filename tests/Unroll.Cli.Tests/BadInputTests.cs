@@ -115,6 +115,25 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Backtest_NothingLearned_ScoresTheTrainedWeightsAndWarnsThatTrainWouldNotSaveThem()
+    {
+        var r = CliRunner.Run("backtest", "--data", Stocks, "--symbol", "GOOG", "--epochs", "1", "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.StartsWith("warning: after 1 epoch no epoch's weights beat the initial weights' validation loss", r.Error.Split('\n').Last(l => l.StartsWith("warning", StringComparison.Ordinal)));
+        Assert.Contains("which 'unroll train' would not save", r.Error);
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.True(doc.RootElement.GetProperty("overall").GetProperty("model").GetProperty("points").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Backtest_NoEpochFinished_IsRefused()
+    {
+        var r = CliRunner.Run("backtest", "--data", Stocks, "--lr", "1e10", "--epochs", "3");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("there is no trained model to backtest", r.Error.Trim().Split('\n')[^1]);
+    }
+
+    [Fact]
     public void Predict_ModelWithOneFlippedBit_IsRefusedAsCorrupt()
     {
         var model = PathOf("m.safetensors");

@@ -55,12 +55,18 @@ internal static class BacktestCommand
                 var run = new TrainingRunOptions { DebugNumerics = debug };
                 result = TrainingRunner.Run(context, "training", settings.Epochs,
                     (progress, token) => Backtester.Run(data, settings, progress, token, run));
-                if (TrainingOutcome.Failure(result.Fit!, settings, debug, context) is { } failure)
+                // A backtest scores what training gave, but not an untrained network: at least one epoch must have finished.
+                var fit = result.Fit!;
+                if (TrainingOutcome.Failure(fit, settings, debug, context) is { } failure)
                 {
-                    context.Error.WriteLine($"error: {failure}; there is no model to backtest");
-                    return result.Fit!.Stop == StopReason.Cancelled ? context.InterruptionExitCode : UnrollCli.Failed;
+                    if (fit.BestEpoch == 0)
+                    {
+                        context.Error.WriteLine($"error: {failure}; there is no trained model to backtest");
+                        return fit.Stop == StopReason.Cancelled ? context.InterruptionExitCode : UnrollCli.Failed;
+                    }
+                    context.Error.WriteLine($"warning: {failure.Replace("so nothing was kept", $"so the scores below are of epoch {fit.BestEpoch}'s weights, which 'unroll train' would not save", StringComparison.Ordinal)}");
                 }
-                if (TrainingOutcome.Warning(result.Fit!, settings, debug) is { } warning) context.Error.WriteLine($"warning: {warning}");
+                if (TrainingOutcome.Warning(fit, settings, debug) is { } warning) context.Error.WriteLine($"warning: {warning}");
                 used = settings;
             }
             if (reportDir is not null)
