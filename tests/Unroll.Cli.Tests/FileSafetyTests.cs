@@ -120,6 +120,48 @@ public sealed class FileSafetyTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Train_OutInAReadOnlyFolder_IsRefusedBeforeTraining()
+    {
+        var readOnly = PathOf("read-only");
+        Directory.CreateDirectory(readOnly);
+        File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var target = Path.Combine(readOnly, "m.safetensors");
+        string error;
+        int code;
+        if (Environment.UserName != "root")
+        {
+            var r = CliRunner.Run("train", "--data", Data(), "--out", target, "--epochs", "1");
+            (code, error) = (r.ExitCode, r.Error);
+        }
+        else
+        {
+            // Root writes through folder permissions: run the executable as nobody, from a copy it may read.
+            var copy = Directory.CreateTempSubdirectory("unroll-nobody-").FullName;
+            try
+            {
+                foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
+                    if (file.EndsWith(".dll", StringComparison.Ordinal) || Path.GetFileName(file).StartsWith("unroll.", StringComparison.Ordinal))
+                        File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+                foreach (var path in new[] { copy, _folder }) File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+                File.SetUnixFileMode(Data(), (UnixFileMode)0b110_100_100);
+                var info = new System.Diagnostics.ProcessStartInfo("setpriv") { RedirectStandardError = true, RedirectStandardOutput = true };
+                foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", $"HOME={copy}", $"DOTNET_CLI_HOME={copy}",
+                             "dotnet", Path.Combine(copy, "unroll.dll"), "train", "--data", Data(), "--out", target, "--epochs", "1" })
+                    info.ArgumentList.Add(a);
+                using var process = System.Diagnostics.Process.Start(info)!;
+                error = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                code = process.ExitCode;
+            }
+            finally { Directory.Delete(copy, recursive: true); }
+        }
+        Assert.True(code == 2, error);
+        Assert.Equal($"error: --out {target}: cannot write in {readOnly} (permission denied); choose a folder you can write to", error.Trim());
+        Assert.Empty(Directory.GetFileSystemEntries(readOnly));
+    }
+
+    [Fact]
     public void Train_CheckpointIsTheOut_IsRefused()
         => AssertRefusedUntouched("both write", "train", "--data", Data(), "--out", PathOf("x.safetensors"), "--checkpoint", PathOf("x.safetensors"), "--epochs", "1");
 
