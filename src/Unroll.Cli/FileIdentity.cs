@@ -14,7 +14,7 @@ internal readonly partial record struct FileIdentity(FileKind? Kind, long Device
     /// <summary>The identity of <paramref name="path"/>, or null if nothing is there.</summary>
     public static FileIdentity? Of(string path)
     {
-        if (!OperatingSystem.IsWindows())
+        if (NativeStatWorks.Value)
         {
             try
             {
@@ -41,6 +41,23 @@ internal readonly partial record struct FileIdentity(FileKind? Kind, long Device
     }
 
     private static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
+
+    // The shim's FileStatus layout is the runtime's own, not a public contract: check it once against what the managed
+    // API says of a file we know (this assembly), and fall back to the managed answers if they disagree.
+    private static readonly Lazy<bool> NativeStatWorks = new(() =>
+    {
+        if (OperatingSystem.IsWindows()) return false;
+        var known = typeof(FileIdentity).Assembly.Location;
+        try
+        {
+            return known.Length > 0 && Native.Stat(known, out var status) == 0 && (status.Mode & Native.TypeMask) == Native.Regular
+                   && status.Size == new FileInfo(known).Length && status.Ino != 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    });
 
     /// <summary>
     /// stat(2) through the .NET runtime's own native shim (libSystem.Native ships with every .NET runtime; its

@@ -9,12 +9,14 @@ internal static class InternalErrorLog
     /// <summary>Writes the log and returns the sentence that points to it (or says why it could not be written).</summary>
     public static string Write(Exception error, string[] args, string activity)
     {
+        // A new file with an unguessable name: never one that exists, nor a link someone planted in the shared folder.
         var path = Path.Combine(Path.GetTempPath(),
-            $"unroll-error-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Environment.ProcessId}.log");
+            $"unroll-error-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}.log");
         try
         {
             var version = typeof(InternalErrorLog).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-            File.WriteAllText(path, string.Join('\n',
+            using var file = new StreamWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+            file.Write(string.Join('\n',
                 $"Unroll {version} on .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
                 $"time (UTC): {DateTime.UtcNow:O}",
                 $"command: unroll {string.Join(' ', args)}",

@@ -15,16 +15,25 @@ internal sealed class Interrupts : IDisposable
     private readonly PosixSignalRegistration[] _registrations;
     private readonly CancellationTokenSource _stop = new();
     private int _cleanStops;
+    private int _signals;                          // signals received so far; handlers may run on several threads at once
+    private readonly Action<int> _exit;
+    private readonly Func<int> _abandonWrites;
 
-    private Interrupts(CliContext context)
+    /// <summary>Handles <paramref name="context"/>'s signals; tests pass their own <paramref name="exit"/> and
+    /// <paramref name="abandonWrites"/>, and no registration, and call <see cref="Handle(PosixSignal)"/> themselves.</summary>
+    internal Interrupts(CliContext context, Action<int> exit, Func<int> abandonWrites, bool register)
     {
         _context = context;
-        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
+        _exit = exit;
+        _abandonWrites = abandonWrites;
+        _registrations = register
+            ? [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)]
+            : [];
     }
 
     /// <summary>Handles signals for <paramref name="context"/> when it writes to the process's own console; null for captured streams (tests).</summary>
     public static Interrupts? For(CliContext context)
-        => ReferenceEquals(context.Error, Console.Error) ? new Interrupts(context) : null;
+        => ReferenceEquals(context.Error, Console.Error) ? new Interrupts(context, Environment.Exit, AtomicFile.AbandonInFlight, register: true) : null;
 
     /// <summary>Cancelled by the first signal while <see cref="AllowCleanStop"/> is in effect.</summary>
     public CancellationToken Token => _stop.Token;
@@ -39,20 +48,27 @@ internal sealed class Interrupts : IDisposable
     private void Handle(PosixSignalContext signal)
     {
         signal.Cancel = true;                      // the process decides when to end
-        string name = signal.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C";
-        if (Volatile.Read(ref _cleanStops) > 0 && _context.Interruption is null)
+        Handle(signal.Signal);
+    }
+
+    /// <summary>What a SIGINT or SIGTERM does: the first stops cleanly where that is allowed, any other exits at once.</summary>
+    internal void Handle(PosixSignal signal)
+    {
+        string name = signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C";
+        bool first = Interlocked.Increment(ref _signals) == 1;
+        if (first && Volatile.Read(ref _cleanStops) > 0)
         {
-            _context.Interruption = signal.Signal;
+            _context.Interruption = signal;
             _context.Error.WriteLine($"{name}: stopping after this batch to save the best weights so far; {name} again stops at once without saving");
             _stop.Cancel();
             return;
         }
-        AtomicFile.AbandonInFlight();
-        _context.Error.WriteLine(_context.Interruption is null
-            ? $"error: stopped by {name} before anything was saved"
+        _abandonWrites();
+        _context.Error.WriteLine(first
+            ? $"error: stopped by {name}; a file being written was left as it was before"
             : $"error: stopped at once by a second {name}; nothing more was written (files saved before it are intact)");
         _context.Error.Flush();
-        Environment.Exit((_context.Interruption ?? signal.Signal) == PosixSignal.SIGTERM ? UnrollCli.Terminated : UnrollCli.Interrupted);
+        _exit((_context.Interruption ?? signal) == PosixSignal.SIGTERM ? UnrollCli.Terminated : UnrollCli.Interrupted);
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Unroll.Cli;
@@ -15,7 +17,7 @@ internal sealed class JsonNumbers
     {
         if (value is not double v) return null;
         if (double.IsFinite(v)) return JsonValue.Create(v);
-        Note($"{field} is null: the value was {(double.IsNaN(v) ? "not a number (NaN)" : v > 0 ? "infinity" : "-infinity")}, which JSON cannot hold");
+        NoteNull(field, v);
         return null;
     }
 
@@ -23,15 +25,33 @@ internal sealed class JsonNumbers
     public JsonArray Numbers(IEnumerable<double> values, string field)
     {
         var array = new JsonArray();
-        int index = 0;
-        foreach (var v in values)
-        {
-            array.Add(double.IsFinite(v) ? JsonValue.Create(v) : null);
-            if (!double.IsFinite(v)) Note($"{field}[{index}] is null: the value was {(double.IsNaN(v) ? "NaN" : v > 0 ? "infinity" : "-infinity")}, which JSON cannot hold");
-            index++;
-        }
+        foreach (var v in values) array.Add(Number(v, field));
         return array;
     }
+
+    /// <summary>Writes the shortest text that reads back as the same float or double, or null (noting why) when it is not finite.</summary>
+    public void Write<T>(Utf8JsonWriter json, T value, string field) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!T.IsFinite(value))
+        {
+            json.WriteNullValue();
+            NoteNull(field, double.CreateChecked(value));
+        }
+        else if (typeof(T) == typeof(float)) json.WriteNumberValue(float.CreateChecked(value));
+        else json.WriteNumberValue(double.CreateChecked(value));
+    }
+
+    /// <summary>Writes "notes" into the object being written, when there are any.</summary>
+    public void WriteNotes(Utf8JsonWriter json)
+    {
+        if (_notes.Count == 0) return;
+        json.WriteStartArray("notes");
+        foreach (var note in _notes) json.WriteStringValue(note);
+        json.WriteEndArray();
+    }
+
+    private void NoteNull(string field, double value)
+        => Note($"{field}: null where the value was {(double.IsNaN(value) ? "not a number (NaN)" : value > 0 ? "infinity" : "-infinity")}, which JSON cannot hold");
 
     /// <summary>Adds a note (each text once).</summary>
     public void Note(string text)

@@ -6,17 +6,22 @@ namespace Unroll.Cli;
 internal static class TrainingOutcome
 {
     /// <summary>Why no model is worth keeping, as one line without "error: "; null when an epoch beat the initial weights.</summary>
-    public static string? Failure(FitResult fit, ForecastSettings settings, bool debugNumerics, CliContext context)
+    /// <param name="fit">The training run.</param>
+    /// <param name="settings">Its settings, for the fix the message suggests.</param>
+    /// <param name="debugNumerics">Whether --debug-numerics was given.</param>
+    /// <param name="context">Names the signal that stopped it, if one did.</param>
+    /// <param name="kept">What became of the weights, in the message ("nothing was kept" unless told otherwise).</param>
+    public static string? Failure(FitResult fit, ForecastSettings settings, bool debugNumerics, CliContext context, string kept = "nothing was kept")
     {
         if (fit.Improved) return null;
         string score = fit.ValidationWindows > 0 ? "validation" : "training";
         if (fit.Incident is { } incident)
             return $"training diverged at epoch {incident.Epoch}, batch {incident.Batch}: {incident.What}{Probe(incident, debugNumerics)}; " +
-                   $"no epoch beat the initial weights, so nothing was kept. {Fix(settings, debugNumerics)}";
+                   $"no epoch beat the initial weights, so {kept}. {Fix(settings, debugNumerics)}";
         if (fit.Stop == StopReason.Cancelled)
-            return $"stopped by {context.InterruptionName} {(fit.History.Count == 0 ? "before the first epoch finished" : $"after {Epochs(fit.History.Count)}")}, before any epoch beat the initial weights: nothing was kept";
+            return $"stopped by {context.InterruptionName} {(fit.History.Count == 0 ? "before the first epoch finished" : $"after {Epochs(fit.History.Count)}")}, before any epoch beat the initial weights: {kept}";
         var bestSeen = fit.History.Select(h => h.ValidationLoss ?? h.TrainLoss).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
-        return $"after {Epochs(fit.History.Count)} no epoch's weights beat the initial weights' {score} loss ({Numbers.Significant(fit.InitialLoss, 4)}; the best epoch reached {Numbers.Significant(bestSeen, 4)}), so nothing was kept: " +
+        return $"after {Epochs(fit.History.Count)} no epoch's weights beat the initial weights' {score} loss ({Numbers.Significant(fit.InitialLoss, 4)}; the best epoch reached {Numbers.Significant(bestSeen, 4)}), so {kept}: " +
                "the network learned nothing the data support" +
                (settings.IsRelative ? " (an untrained network forecasts about the last value, so it did not beat the naive forecast on the validation part)" : "") +
                ". Try more --epochs, another --lr, or more data";

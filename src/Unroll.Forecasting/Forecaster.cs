@@ -32,6 +32,9 @@ public sealed record FitResult(Forecaster Forecaster, IReadOnlyList<TrainingProg
     /// <summary>Why training stopped on its own, when it diverged.</summary>
     public TrainingIncident? Incident { get; init; }
 
+    /// <summary>Why a checkpoint could not be written, if one could not (training then went on without checkpoints).</summary>
+    public string? CheckpointProblem { get; init; }
+
     /// <summary>
     /// Whether the kept weights beat the initial weights' loss. If not, the network learned nothing the data support
     /// (or diverged before it could): its forecasts are worth nothing, and the command line saves no model.

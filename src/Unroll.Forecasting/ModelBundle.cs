@@ -61,7 +61,7 @@ public static class ModelBundle
         var (network, metadata, _) = ModelFile.Load<float>(path);
         ModelFileException Damaged(string what) => new($"{path}: {what}");
         ModelFileException Bad(string key, string text, string expected)
-            => Damaged($"metadata {Prefix}{key} = {Quote(text)} is not {expected}; the file is damaged: train the model again");
+            => Damaged($"metadata {Prefix}{key} = {SafeTensors.Quote(text)} is not {expected}; the file is damaged: train the model again");
         string Get(string key) => metadata.TryGetValue(Prefix + key, out var v) ? v
             : throw Damaged($"a network model without forecasting settings (no '{Prefix}{key}' metadata); make a forecasting model with 'unroll train'");
 
@@ -122,20 +122,20 @@ public static class ModelBundle
             foreach (var (symbol, text) in Json<Dictionary<string, string>>("scalers", Get("scalers"), "a JSON object of strings"))
             {
                 SeriesScalers parsed;
-                if (text is null) throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: no scaler (null); the file is damaged: train the model again");
+                if (text is null) throw Damaged($"metadata {Prefix}scalers, series {SafeTensors.Quote(symbol)}: no scaler (null); the file is damaged: train the model again");
                 try { parsed = SeriesScalers.Parse(text); }
                 catch (Exception e) when (e is DataException or ArgumentException)   // Scaler's constructors throw ArgumentException for ranges that overflow
                 {
-                    throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: " +
-                        (e is DataException ? e.Message.ReplaceLineEndings(" ") : $"scaler {Quote(text)} has a range out of bounds; the file is damaged: train the model again"));
+                    throw Damaged($"metadata {Prefix}scalers, series {SafeTensors.Quote(symbol)}: " +
+                        (e is DataException ? e.Message.ReplaceLineEndings(" ") : $"scaler {SafeTensors.Quote(text)} has a range out of bounds; the file is damaged: train the model again"));
                 }
                 if (parsed.Features.Count != features.Length)
-                    throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: {parsed.Features.Count} feature scalers for {features.Length} features; the file is damaged: train the model again");
+                    throw Damaged($"metadata {Prefix}scalers, series {SafeTensors.Quote(symbol)}: {parsed.Features.Count} feature scalers for {features.Length} features; the file is damaged: train the model again");
                 foreach (var scaler in parsed.Features.Prepend(parsed.Target))
                 {
                     double scale = scaler.Inverse(1) - scaler.Inverse(0);
                     if (!(scale > 0) || !double.IsFinite(scale) || !double.IsFinite(1 / scale))
-                        throw Damaged($"metadata {Prefix}scalers, series {Quote(symbol)}: scaler {Quote(scaler.ToString())} has a scale out of range ({scale.ToString("R", CultureInfo.InvariantCulture)}); the file is damaged: train the model again");
+                        throw Damaged($"metadata {Prefix}scalers, series {SafeTensors.Quote(symbol)}: scaler {SafeTensors.Quote(scaler.ToString())} has a scale out of range ({scale.ToString("R", CultureInfo.InvariantCulture)}); the file is damaged: train the model again");
                 }
                 scalers[symbol] = parsed;
             }
@@ -160,14 +160,5 @@ public static class ModelBundle
             }
             return value ?? throw Damaged($"metadata {Prefix}{key} is not {expected} (it is null); the file is damaged: train the model again");
         }
-    }
-
-    /// <summary>Text from the file as a message shows it: quoted, control characters escaped, at most 80 characters.</summary>
-    private static string Quote(string text)
-    {
-        var shown = new System.Text.StringBuilder("'");
-        foreach (char c in text.Length > 80 ? text[..80] : text)
-            shown.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
-        return shown.Append(text.Length > 80 ? "…'" : "'").ToString();
     }
 }

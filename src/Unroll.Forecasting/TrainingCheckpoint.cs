@@ -106,6 +106,8 @@ internal sealed class TrainingCheckpoint
                 throw new CheckpointException($"{_path} was made with {name} {then}, this run asks for {name} {value}: resume with the same settings (only the number of epochs may change)");
         }
         var before = Json<DataFingerprint>("data");
+        if (before.Column is null || before.Features is null || before.Series is null || before.Series.Any(s => s is null || s.Symbol is null))
+            throw new CheckpointException($"{_path}: the checkpoint's 'data' metadata is incomplete; it is damaged: start the run again");
         var now = Fingerprint(data);
         if (!string.Equals(before.Column, now.Column, StringComparison.Ordinal))
             throw new CheckpointException($"{_path} was trained on column '{before.Column}', this data gives '{now.Column}': resume with the same data");
@@ -132,10 +134,10 @@ internal sealed class TrainingCheckpoint
     {
         CopyInto(session.Network, "network.");
         CopyInto(session.Best, "best.");
-        using var state = JsonDocument.Parse(Need("state"));
-        var root = state.RootElement;
         try
         {
+            using var state = JsonDocument.Parse(Need("state"));
+            var root = state.RootElement;
             var buffers = _tensors.Values.Where(t => t.Name.StartsWith("optimizer.", StringComparison.Ordinal))
                 .ToDictionary(t => t.Name["optimizer.".Length..], t => t.Values.Select(v => (float)v).ToArray(), StringComparer.Ordinal);
             session.Optimizer.SetState(session.Network.Parameters, new OptimizerState<float>(root.GetProperty("optimizer_steps").GetInt32(), buffers));

@@ -70,6 +70,7 @@ public sealed class TrainingSession
     private StopReason? _stop;
     private TrainingIncident? _incident;
     private TimeSpan _elapsedBefore;
+    private string? _checkpointProblem;
 
     private TrainingSession(SeriesSet data, ForecastSettings settings)
     {
@@ -132,9 +133,6 @@ public sealed class TrainingSession
     /// <summary>The loss of the initial weights (validation windows, else training windows), measured before any update.</summary>
     public double InitialLoss => _initialLoss;
 
-    /// <summary>Epochs finished so far.</summary>
-    public int EpochsDone => _position < 0 ? _epoch : _epoch - 1;
-
     /// <summary>
     /// Trains until the epochs are done, early stopping, a divergence, or <paramref name="cancellation"/> (checked
     /// before every batch). The result holds the best weights so far; after a cancellation the run can go on with
@@ -173,17 +171,23 @@ public sealed class TrainingSession
             if (_stop is not null) { thisCall = _stop; break; }   // diverged inside the epoch: no epoch end
             EndEpoch(Elapsed(), progress);
             bool due = _epoch % options.CheckpointEvery == 0 || _stop is not null || _epoch >= _settings.Epochs;
-            if (options.CheckpointPath is { } path && due) TrainingCheckpoint.Write(path, this, Elapsed());
+            if (options.CheckpointPath is { } path && due) TryCheckpoint(path, Elapsed());
             savedHere = due;
         }
         if (options.CheckpointPath is { } final && (thisCall == StopReason.Cancelled || !savedHere) && thisCall != StopReason.Diverged)
-            TrainingCheckpoint.Write(final, this, Elapsed());
+            TryCheckpoint(final, Elapsed());
         _elapsedBefore = Elapsed();
         return Result(thisCall.Value);
     }
 
-    /// <summary>Writes the run's state to <paramref name="path"/>, atomically; <see cref="Resume"/> continues from it.</summary>
-    public void SaveCheckpoint(string path) => TrainingCheckpoint.Write(path, this, _elapsedBefore);
+    // A checkpoint that cannot be written (disk full, folder gone) must not cost the run: training goes on without
+    // checkpoints, and the result says why.
+    private void TryCheckpoint(string path, TimeSpan elapsed)
+    {
+        if (_checkpointProblem is not null) return;
+        try { TrainingCheckpoint.Write(path, this, elapsed); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _checkpointProblem = e.Message; }
+    }
 
     private void RunBatch(TrainingRunOptions options)
     {
@@ -260,6 +264,7 @@ public sealed class TrainingSession
             InitialLoss = _initialLoss,
             BestLoss = _bestLoss,
             Incident = _incident,
+            CheckpointProblem = _checkpointProblem,
         };
     }
 
@@ -296,6 +301,9 @@ public sealed class TrainingSession
     /// <summary>Restores a captured state: replays the shuffles on a fresh order and checks it reproduces the saved one.</summary>
     internal void Restore(State state, string source)
     {
+        if (state.Epoch < 0 || state.Shuffles != state.Epoch || state.Position < -1 || state.Position > _order.Length + _settings.BatchSize
+            || state.BestEpoch < 0 || state.BestEpoch > state.Epoch || state.History.Count > state.Epoch)
+            throw new CheckpointException($"{source}: the checkpoint's position is inconsistent (epoch {state.Epoch}, {state.Shuffles} shuffles, position {state.Position}); it is damaged: start the run again");
         if (state.Order.Length != _order.Length)
             throw new CheckpointException($"{source} holds an order of {state.Order.Length} training windows, the data give {_order.Length}");
         for (int k = 0; k < state.Shuffles; k++) _random.Shuffle(_order);

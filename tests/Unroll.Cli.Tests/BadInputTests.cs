@@ -153,14 +153,23 @@ public sealed class BadInputTests : IDisposable
     {
         var model = PathOf("m.safetensors");
         Assert.Equal(0, CliRunner.Run("train", "--data", WriteSine(), "--out", model, "--epochs", "20", "--hidden", "8").ExitCode);
+        // What a newer Unroll would write: format_version 2, with checksums that match.
+        var (tensors, metadata) = Unroll.Core.Io.SafeTensors.Read(model);
+        Unroll.Core.Io.SafeTensors.Write(model, tensors, new Dictionary<string, string>(metadata) { ["format_version"] = "2" });
+        CliRunner.Run("predict", "--model", model, "--data", WriteSine()).AssertOneLineError("newer Unroll (format_version 2); this build reads up to 1");
+    }
+
+    [Fact]
+    public void Predict_FormatVersionDamagedByOneBit_IsCorruptNotNewer()
+    {
+        var model = PathOf("m.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", WriteSine(), "--out", model, "--epochs", "20", "--hidden", "8").ExitCode);
         var bytes = File.ReadAllBytes(model);
-        var text = System.Text.Encoding.Latin1.GetString(bytes);
-        int at = text.IndexOf("\"format_version\":\"1\"", StringComparison.Ordinal);
+        int at = System.Text.Encoding.Latin1.GetString(bytes).IndexOf("\"format_version\":\"1\"", StringComparison.Ordinal);
         Assert.True(at > 0);
-        bytes[at + "\"format_version\":\"".Length] = (byte)'9';
+        bytes[at + "\"format_version\":\"".Length] ^= 0x08;   // '1' → '9'
         File.WriteAllBytes(model, bytes);
-        var r = CliRunner.Run("predict", "--model", model, "--data", WriteSine());
-        r.AssertOneLineError("format_version 9");
+        CliRunner.Run("predict", "--model", model, "--data", WriteSine()).AssertOneLineError("is corrupt: its metadata does not match");
     }
 
     [Fact]
@@ -176,8 +185,7 @@ public sealed class BadInputTests : IDisposable
     {
         var csv = PathOf("comma.csv");
         File.WriteAllText(csv, "date,price\n" + string.Concat(Enumerable.Range(0, 60).Select(i =>
-            FormattableString.Invariant($"{new DateOnly(2000, 1, 1).AddMonths(i):yyyy-MM-dd},\"{50 + 10 * Math.Sin(i / 3.0):F2}\"\n").Replace(".", ",", StringComparison.Ordinal)
-                .Replace(",\"", "§\"", StringComparison.Ordinal).Replace("§", ",", StringComparison.Ordinal))));
+            FormattableString.Invariant($"{new DateOnly(2000, 1, 1).AddMonths(i):yyyy-MM-dd},\"{50 + 10 * Math.Sin(i / 3.0):F2}\"\n").Replace(".", ",", StringComparison.Ordinal))));
         var model = PathOf("m.safetensors");
         CliRunner.Run("train", "--data", csv, "--out", model).AssertOneLineError("--decimal ,");
         Assert.False(File.Exists(model));
@@ -226,7 +234,7 @@ public sealed class BadInputTests : IDisposable
         }, "boom");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("internal error", r.Error);
-        foreach (var log in Directory.GetFiles(Path.GetTempPath(), $"unroll-error-*-{Environment.ProcessId}.log")) File.Delete(log);
+        foreach (var log in Directory.GetFiles(Path.GetTempPath(), $"unroll-error-*-{Environment.ProcessId}-*.log")) File.Delete(log);
     }
 
     [Fact]
@@ -239,8 +247,21 @@ public sealed class BadInputTests : IDisposable
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("overall").GetProperty("model").GetProperty("mase").ValueKind);
         var notes = doc.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()).ToList();
-        Assert.Contains("mase is null: the value was infinity, which JSON cannot hold", notes);
-        Assert.Contains("mape is null: the value was not a number (NaN), which JSON cannot hold", notes);
+        Assert.Contains("mase: null where the value was infinity, which JSON cannot hold", notes);
+        Assert.Contains("mape: null where the value was not a number (NaN), which JSON cannot hold", notes);
+    }
+
+    [Fact]
+    public void GradientsJson_ExplodingBeyondDouble_IsNullWithANote()
+    {
+        var r = CliRunner.Run("gradients", "--w2", "3", "--steps", "1000", "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        using var doc = JsonDocument.Parse(r.Out);
+        var gradients = doc.RootElement.GetProperty("first_input_gradient");
+        Assert.Equal(JsonValueKind.Number, gradients[0].ValueKind);
+        Assert.Equal(JsonValueKind.Null, gradients[999].ValueKind);      // 1.8·3^999·1.1 is beyond double
+        Assert.Contains("first_input_gradient: null where the value was infinity, which JSON cannot hold",
+            doc.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
     }
 
     [Theory]

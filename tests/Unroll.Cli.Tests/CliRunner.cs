@@ -25,6 +25,7 @@ public static class CliRunner
         int code = UnrollCli.Run(args, new StringReader(stdin), output, error, extra);
         var result = new Result(code, output.ToString(), error.ToString());
         AssertNoDotNetText(result.Error, args);
+        AssertNoDotNetText(result.Out, args);
         return result;
     }
 

@@ -23,7 +23,7 @@ public class RunCommandTests
             Assert.True(r.ExitCode == 0, r.Error);
             using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
             Assert.Equal(System.Text.Json.JsonValueKind.Null, doc.RootElement.GetProperty("loss").ValueKind);
-            Assert.Equal("loss holds infinity, written as null: JSON has no such numbers", doc.RootElement.GetProperty("notes")[0].GetString());
+            Assert.Equal("loss: null where the value was infinity, which JSON cannot hold", doc.RootElement.GetProperty("notes")[0].GetString());
         }
         finally { File.Delete(targets); }
     }

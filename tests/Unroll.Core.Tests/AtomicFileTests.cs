@@ -137,15 +137,25 @@ public sealed class AtomicFileAbandonTests : IDisposable
         var path = Path.Combine(_folder, "model.safetensors");
         AtomicFile.WriteText(path, "old");
         int abandoned = -1;
-        var e = Assert.ThrowsAny<IOException>(() => AtomicFile.Write(path, stream =>
+        try
         {
-            stream.Write(Encoding.UTF8.GetBytes("new"));
-            abandoned = AtomicFile.AbandonInFlight();   // what a second Ctrl-C does, before the process exits
-        }));
-        Assert.Equal(1, abandoned);
-        Assert.StartsWith($"cannot write {path}: ", e.Message);
-        Assert.Equal("old", File.ReadAllText(path));
-        Assert.Equal(["model.safetensors"], Directory.GetFiles(_folder, "*", new EnumerationOptions { AttributesToSkip = 0 }).Select(Path.GetFileName));
-        Assert.Equal(0, AtomicFile.AbandonInFlight());
+            var e = Assert.ThrowsAny<IOException>(() => AtomicFile.Write(path, stream =>
+            {
+                stream.Write(Encoding.UTF8.GetBytes("new"));
+                abandoned = AtomicFile.AbandonInFlight();   // what a second Ctrl-C does, before the process exits
+            }));
+            Assert.Equal(1, abandoned);
+            Assert.StartsWith($"cannot write {path}: ", e.Message);
+            Assert.Equal("old", File.ReadAllText(path));
+            // A write begun after the sweep (while the process exits) fails too, leaving nothing behind.
+            Assert.ThrowsAny<IOException>(() => AtomicFile.WriteText(path, "newer"));
+            Assert.Equal("old", File.ReadAllText(path));
+            Assert.Equal(["model.safetensors"], Directory.GetFiles(_folder, "*", new EnumerationOptions { AttributesToSkip = 0 }).Select(Path.GetFileName));
+            Assert.Equal(0, AtomicFile.AbandonInFlight());
+        }
+        finally
+        {
+            AtomicFile.AllowWritesAgain();
+        }
     }
 }

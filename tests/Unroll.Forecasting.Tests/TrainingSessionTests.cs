@@ -125,6 +125,30 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
+    public void Run_CheckpointThatCannotBeWritten_TrainsOnAndSaysWhy()
+    {
+        var nowhere = Path.Combine(_folder, "gone", "run.ckpt");   // its folder does not exist
+        var fit = TrainingSession.Start(Data(), Settings).Run(options: new TrainingRunOptions { CheckpointPath = nowhere });
+        var straight = TrainingSession.Start(Data(), Settings).Run();
+        Assert.Equal(StopReason.Completed, fit.Stop);
+        Assert.Contains($"cannot write {nowhere}", fit.CheckpointProblem);
+        Assert.Equal(ModelBytes(straight, "a.safetensors"), ModelBytes(fit, "b.safetensors"));
+    }
+
+    [Fact]
+    public void Resume_DamagedPosition_IsRefusedNotMisread()
+    {
+        var checkpoint = Path.Combine(_folder, "p.ckpt");
+        TrainingSession.Start(Data(), Settings).Run(options: new TrainingRunOptions { CheckpointPath = checkpoint });
+        var (tensors, metadata) = Unroll.Core.Io.SafeTensors.Read(checkpoint);
+        var state = metadata["state"].Replace("\"shuffles\":6", "\"shuffles\":2000000000", StringComparison.Ordinal);
+        Assert.NotEqual(metadata["state"], state);
+        Unroll.Core.Io.SafeTensors.Write(checkpoint, tensors, new Dictionary<string, string>(metadata) { ["state"] = state });
+        var e = Assert.Throws<CheckpointException>(() => TrainingSession.Resume(checkpoint, Data(), Settings));
+        Assert.Contains("position is inconsistent", e.Message);
+    }
+
+    [Fact]
     public void Start_MeasuresTheInitialWeightsLossBeforeAnyUpdate()
     {
         var session = TrainingSession.Start(Data(), Settings);

@@ -35,6 +35,8 @@ internal static class BacktestCommand
             ForecastSettings used;
             if (modelPath is not null)
             {
+                if (parse.GetValue(debugNumerics))
+                    throw new UserError("--debug-numerics diagnoses training, and with --model nothing is trained: drop one of them");
                 var forecaster = ModelBundle.Load(modelPath);
                 context.Activity = "reading the data";
                 var data = options.ReadData(parse, forecaster);
@@ -64,7 +66,7 @@ internal static class BacktestCommand
                         context.Error.WriteLine($"error: {failure}; there is no trained model to backtest");
                         return fit.Stop == StopReason.Cancelled ? context.InterruptionExitCode : UnrollCli.Failed;
                     }
-                    context.Error.WriteLine($"warning: {failure.Replace("so nothing was kept", $"so the scores below are of epoch {fit.BestEpoch}'s weights, which 'unroll train' would not save", StringComparison.Ordinal)}");
+                    context.Error.WriteLine($"warning: {TrainingOutcome.Failure(fit, settings, debug, context, $"the scores below are of epoch {fit.BestEpoch}'s weights, which 'unroll train' would not save")}");
                 }
                 if (TrainingOutcome.Warning(fit, settings, debug) is { } warning) context.Error.WriteLine($"warning: {warning}");
                 used = settings;

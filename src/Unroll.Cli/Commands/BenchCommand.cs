@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Unroll.Core;
 using Unroll.Core.Benchmarking;
 using Unroll.Numerics;
@@ -26,26 +26,27 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var cellName = parse.GetValue(cell)!;
-            var kind = Arguments.Cell(cellName);
+            var kind = CellKinds.Parse(cellName);
             var workload = new Workload(kind, parse.GetValue(input), parse.GetValue(hidden), parse.GetValue(layers), parse.GetValue(seq), parse.GetValue(batch));
             var result = StepBenchmark.Run(workload, parse.GetValue(repeats), parse.GetValue(threads));
             var peak = PeakFlops.Measure(TimeSpan.FromMilliseconds(200));
             double peakGflops = result.Threads > 1 ? peak.AllCoresGflops : peak.SingleCoreGflops;
             if (parse.GetValue(json))
             {
-                context.Out.WriteLine(JsonSerializer.Serialize(new
+                var numbers = new JsonNumbers();
+                context.Out.WriteLine(numbers.Finish(new JsonObject
                 {
-                    cell = kind.ToName(), I = workload.InputSize, H = workload.HiddenSize, L = workload.Layers, T = workload.Steps, B = workload.Batch,
-                    threads = result.Threads,
-                    train_ms = Math.Round(result.TrainMs, 4),
-                    infer_ms = Math.Round(result.InferMs, 4),
-                    gflops = Math.Round(result.TrainGflops, 2),
-                    peak_gflops = Math.Round(peakGflops, 1),
-                    peak_vector_bits = peak.VectorBits,
-                    memory_mb = Math.Round(result.TrainingBytes / 1048576, 2),
-                    bptt_floor_mb = Math.Round(result.FloorBytes / 1048576, 2),
-                    memory_ratio = Math.Round(result.TrainingBytes / result.FloorBytes, 2),
-                }));
+                    ["cell"] = kind.ToName(), ["I"] = workload.InputSize, ["H"] = workload.HiddenSize, ["L"] = workload.Layers, ["T"] = workload.Steps, ["B"] = workload.Batch,
+                    ["threads"] = result.Threads,
+                    ["train_ms"] = numbers.Number(Math.Round(result.TrainMs, 4), "train_ms"),
+                    ["infer_ms"] = numbers.Number(Math.Round(result.InferMs, 4), "infer_ms"),
+                    ["gflops"] = numbers.Number(Math.Round(result.TrainGflops, 2), "gflops"),
+                    ["peak_gflops"] = numbers.Number(Math.Round(peakGflops, 1), "peak_gflops"),
+                    ["peak_vector_bits"] = peak.VectorBits,
+                    ["memory_mb"] = numbers.Number(Math.Round(result.TrainingBytes / 1048576, 2), "memory_mb"),
+                    ["bptt_floor_mb"] = numbers.Number(Math.Round(result.FloorBytes / 1048576, 2), "bptt_floor_mb"),
+                    ["memory_ratio"] = numbers.Number(Math.Round(result.TrainingBytes / result.FloorBytes, 2), "memory_ratio"),
+                }).ToJsonString());
                 return UnrollCli.Ok;
             }
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -126,6 +126,7 @@ internal static class GradientsCommand
     private static void WriteJson(TextWriter output, List<Run> runs, bool sideBySide)
     {
         using var stream = new MemoryStream();
+        var numbers = new JsonNumbers();      // an exploding gradient past T ≈ 1000 is beyond double: null, said in "notes"
         using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
@@ -138,37 +139,31 @@ internal static class GradientsCommand
                 foreach (var run in runs)
                 {
                     json.WriteStartObject(run.Name);
-                    WriteReport(json, run.Report);
+                    WriteReport(json, run.Report, numbers, $"cells.{run.Name}.");
                     json.WriteEndObject();
                 }
                 json.WriteEndObject();
             }
-            else WriteReport(json, runs[0].Report);
+            else WriteReport(json, runs[0].Report, numbers, "");
+            numbers.WriteNotes(json);
             json.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    private static void WriteReport(Utf8JsonWriter json, GradientFlowReport report)
+    private static void WriteReport(Utf8JsonWriter json, GradientFlowReport report, JsonNumbers numbers, string prefix)
     {
         json.WriteStartArray("first_input_gradient");
-        foreach (var g in report.FirstInputGradient) Number(json, g[0]);
+        foreach (var g in report.FirstInputGradient) numbers.Write(json, g[0], prefix + "first_input_gradient");
         json.WriteEndArray();
         json.WriteStartObject("parameter_gradient_norms");
         foreach (var (group, norms) in report.ParameterGradientNorms)
         {
             json.WriteStartArray(group);
-            foreach (var v in norms) Number(json, v);
+            foreach (var v in norms) numbers.Write(json, v, $"{prefix}parameter_gradient_norms.{group}");
             json.WriteEndArray();
         }
         json.WriteEndObject();
-    }
-
-    /// <summary>JSON has no infinity: a gradient beyond double range (an exploding one past T ≈ 1000) is written as null.</summary>
-    private static void Number(Utf8JsonWriter json, double value)
-    {
-        if (double.IsFinite(value)) json.WriteNumberValue(value);
-        else json.WriteNullValue();
     }
 
     private static void WriteTables(TextWriter o, List<Run> runs, string description, double? w2)

@@ -50,14 +50,8 @@ internal static class RunCommand
         var pass = network.Forward(network.Pack(sequences));
         int outputs = network.Shape.OutputSize;
         using var stream = new MemoryStream();
-        var notes = new List<string>();          // JSON has no NaN or infinity: such values are written as null, and said here
-        void WriteNumber(Utf8JsonWriter json, T value, string where)
-        {
-            if (T.IsFinite(value)) { WriteFinite(json, value); return; }
-            json.WriteNullValue();
-            string note = $"{where} holds {(T.IsNaN(value) ? "NaN" : T.IsPositive(value) ? "infinity" : "-infinity")}, written as null: JSON has no such numbers";
-            if (!notes.Contains(note)) notes.Add(note);
-        }
+        var numbers = new JsonNumbers();         // JSON has no NaN or infinity: such values are written as null, and said in "notes"
+        void WriteNumber(Utf8JsonWriter json, T value, string where) => numbers.Write(json, value, where);
         void WriteShaped(Utf8JsonWriter json, T[] values, int[] shape, string where)
         {
             int rows = shape.Length == 1 ? 1 : shape[0], columns = shape[^1];
@@ -101,27 +95,15 @@ internal static class RunCommand
                     foreach (var p in network.Parameters)
                     {
                         json.WritePropertyName(p.Name);
-                        WriteShaped(json, p.Gradient, p.Shape, $"gradients of {p.Name}");
+                        WriteShaped(json, p.Gradient, p.Shape, $"gradients.{p.Name}");
                     }
                     json.WriteEndObject();
                 }
             }
-            if (notes.Count > 0)
-            {
-                json.WriteStartArray("notes");
-                foreach (var note in notes) json.WriteStringValue(note);
-                json.WriteEndArray();
-            }
+            numbers.WriteNotes(json);
             json.WriteEndObject();
         }
         context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
         return UnrollCli.Ok;
-    }
-
-    /// <summary>Writes the shortest text that reads back as the same float or double.</summary>
-    private static void WriteFinite<T>(Utf8JsonWriter json, T value) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float)) json.WriteNumberValue(float.CreateChecked(value));
-        else json.WriteNumberValue(double.CreateChecked(value));
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Unroll.Core;
 using Unroll.Forecasting;
@@ -28,6 +27,9 @@ internal static class TrainCommand
             string? checkpointPath = parse.GetValue(checkpoint), resumePath = parse.GetValue(resume);
             if (parse.GetResult(checkpointEvery) is { Implicit: false } && checkpointPath is null)
                 throw new UserError("--checkpoint-every needs --checkpoint FILE: where to write the checkpoints");
+            if (resumePath is not null && !File.Exists(resumePath))
+                throw new UserError(Directory.Exists(resumePath) ? $"--resume {resumePath} is a folder; give the checkpoint file written by --checkpoint"
+                    : $"--resume {resumePath} does not exist; give the checkpoint file an earlier 'unroll train --checkpoint' wrote");
             new OutputGuard().Input("--data", dataPath).Input("--resume", resumePath)
                 .File("--out", path, "model.safetensors").File("--checkpoint", checkpointPath, "run.ckpt").Check();
 
@@ -40,7 +42,9 @@ internal static class TrainCommand
             var fit = TrainingRunner.Run(context, "training", settings.Epochs, (progress, token) => session.Run(progress, token, run));
 
             bool interrupted = fit.Stop == StopReason.Cancelled;
-            string? resumeHint = interrupted && checkpointPath is not null
+            if (fit.CheckpointProblem is { } problem)
+                context.Error.WriteLine($"warning: {problem}; training went on without checkpoints");
+            string? resumeHint = interrupted && checkpointPath is not null && fit.CheckpointProblem is null
                 ? $"Checkpoint: {checkpointPath}. Continue with: unroll {string.Join(' ', ResumeArguments(parse, checkpointPath))}" : null;
             if (TrainingOutcome.Failure(fit, settings, debug, context) is { } failure)
             {

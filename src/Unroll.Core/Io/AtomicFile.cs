@@ -20,6 +20,7 @@ public static class AtomicFile
 {
     private const string Suffix = ".tmp";
     private static readonly ConcurrentDictionary<string, byte> InFlight = new(StringComparer.Ordinal);
+    private static bool _abandoned;
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; on any failure the old file is untouched
     /// and the temporary file is removed.</summary>
@@ -46,6 +47,7 @@ public static class AtomicFile
             // FileShare.Delete: AbandonInFlight may remove it while it is open (on Windows too).
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Delete))
             {
+                if (Volatile.Read(ref _abandoned)) throw new IOException("the process is exiting; the write was abandoned");
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
@@ -74,11 +76,13 @@ public static class AtomicFile
 
     /// <summary>
     /// Deletes the temporary files of this process's writes still in progress, so that a forced exit (a second Ctrl-C)
-    /// leaves nothing behind; those writes then fail and their targets keep their old content. Never throws.
+    /// leaves nothing behind; those writes, and any begun after this call, then fail and their targets keep their old
+    /// content. Never throws.
     /// </summary>
     /// <returns>How many temporary files were deleted.</returns>
     public static int AbandonInFlight()
     {
+        Volatile.Write(ref _abandoned, true);      // writes that have not created their temporary yet now fail
         int deleted = 0;
         foreach (var temporary in InFlight.Keys)
         {
@@ -86,6 +90,9 @@ public static class AtomicFile
         }
         return deleted;
     }
+
+    /// <summary>Lets writes happen again after <see cref="AbandonInFlight"/> (for tests; a process that abandoned its writes exits).</summary>
+    internal static void AllowWritesAgain() => Volatile.Write(ref _abandoned, false);
 
     /// <summary>Whether <paramref name="fileName"/> is a temporary file this class makes for the target
     /// <paramref name="targetName"/> (both file names without folders), and of which process.</summary>

@@ -24,10 +24,8 @@ public sealed record LoadedModel<T>(RecurrentNetwork<T> Network, IReadOnlyDictio
 /// </remarks>
 public static class ModelFile
 {
-    /// <summary>The format version this build writes.</summary>
-    public const string FormatVersion = "1";
-
-    private const int CurrentVersion = 1;
+    /// <summary>The format version this build writes, and the newest it reads.</summary>
+    public const int FormatVersion = 1;
 
     /// <summary>Saves the network atomically, F32 for float networks and F64 for double ones.</summary>
     /// <param name="network">The network.</param>
@@ -41,7 +39,7 @@ public static class ModelFile
         var metadata = new Dictionary<string, string>(extraMetadata ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
             ["format"] = "pt",
-            ["format_version"] = FormatVersion,
+            ["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
             ["producer"] = "unroll",
             ["cell"] = s.Cell.ToName(),
             ["input_size"] = s.InputSize.ToString(CultureInfo.InvariantCulture),
@@ -81,7 +79,7 @@ public static class ModelFile
         SafeTensor Need(string name)
             => byName.TryGetValue(name, out var t) ? t
             : throw new ModelFileException($"{path}: tensor '{name}' is missing; a model needs rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0 (per layer), head.weight and head.bias" +
-                (tensors.Count > 0 ? $" (found {string.Join(", ", tensors.Take(8).Select(t => Show(t.Name)))})" : " (the file holds no tensors)"));
+                (tensors.Count > 0 ? $" (found {string.Join(", ", tensors.Take(8).Select(t => SafeTensors.Quote(t.Name)))})" : " (the file holds no tensors)"));
 
         var whh0 = Need("rnn.weight_hh_l0");
         var wih0 = Need("rnn.weight_ih_l0");
@@ -96,7 +94,7 @@ public static class ModelFile
         CellKind cell;
         if (metadata.TryGetValue("cell", out var cellName))
         {
-            if (!CellKinds.TryParse(cellName, out cell)) Fail($"metadata cell = {Show(cellName)} is not one of {string.Join(", ", CellKinds.Names)}");
+            if (!CellKinds.TryParse(cellName, out cell)) Fail($"metadata cell = {SafeTensors.Quote(cellName)} is not one of {string.Join(", ", CellKinds.Names)}");
             if (cellOverride is { } o && o != cell)
                 Fail($"the file says cell = {cell.ToName()} but {o.ToName()} was asked for; drop the override or use the right file");
         }
@@ -131,7 +129,7 @@ public static class ModelFile
         }
         var unknown = tensors.Select(t => t.Name).Where(n => !expected.Any(p => p.Name == n)).ToList();
         if (unknown.Count > 0)
-            Fail($"unexpected tensor{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Take(5).Select(Show))}: Unroll models have only rnn.* (no projections, not bidirectional) and head.* parameters");
+            Fail($"unexpected tensor{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Take(5).Select(SafeTensors.Quote))}: Unroll models have only rnn.* (no projections, not bidirectional) and head.* parameters");
         try { shape.Validate(); }
         catch (ArgumentException e) { Fail(e.Message); }
 
@@ -174,9 +172,9 @@ public static class ModelFile
     {
         if (!metadata.TryGetValue("format_version", out var text)) return;   // PyTorch files have none
         if (text.Length is 0 or > 9 || text.AsSpan().ContainsAnyExceptInRange('0', '9') || int.Parse(text, CultureInfo.InvariantCulture) < 1)
-            throw new ModelFileException($"{path}: metadata format_version = {Show(text)} is not a version number (a whole number from 1); the file is damaged or was not written by Unroll");
+            throw new ModelFileException($"{path}: metadata format_version = {SafeTensors.Quote(text)} is not a version number (a whole number from 1); the file is damaged or was not written by Unroll");
         int version = int.Parse(text, CultureInfo.InvariantCulture);
-        if (version > CurrentVersion)
+        if (version > FormatVersion)
             throw new ModelFileException($"{path} was written by a newer Unroll (format_version {version}); this build reads up to {FormatVersion}: update Unroll");
     }
 
@@ -184,9 +182,6 @@ public static class ModelFile
     {
         if (!metadata.TryGetValue(key, out var text)) return;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int stated) || stated != actual)
-            fail($"metadata {key} = {Show(text)} disagrees with the tensors, which give {actual}");
+            fail($"metadata {key} = {SafeTensors.Quote(text)} disagrees with the tensors, which give {actual}");
     }
-
-    /// <summary>Text from the file as a message shows it: quoted, control characters escaped, at most 80 characters.</summary>
-    private static string Show(string text) => SafeTensors.Show(text);
 }

@@ -189,7 +189,7 @@ public static class SafeTensors
             foreach (var property in root.EnumerateObject())
             {
                 string name = property.Name;
-                if (!names.Add(name)) Fail($"the header describes {Show(name)} twice");
+                if (!names.Add(name)) Fail($"the header describes {Quote(name)} twice");
                 if (name != "__metadata__")
                 {
                     entries.Add((name, property.Value));
@@ -198,10 +198,12 @@ public static class SafeTensors
                 if (property.Value.ValueKind != JsonValueKind.Object) Fail("__metadata__ is not an object of strings");
                 foreach (var item in property.Value.EnumerateObject())
                 {
-                    if (item.Value.ValueKind != JsonValueKind.String) Fail($"__metadata__ value {Show(item.Name)} is not a string");
-                    if (!metadata.TryAdd(item.Name, item.Value.GetString()!)) Fail($"__metadata__ names {Show(item.Name)} twice");
+                    if (item.Value.ValueKind != JsonValueKind.String) Fail($"__metadata__ value {Quote(item.Name)} is not a string");
+                    if (!metadata.TryAdd(item.Name, item.Value.GetString()!)) Fail($"__metadata__ names {Quote(item.Name)} twice");
                 }
             }
+            // The metadata's own checksum first: a flipped bit in format_version is damage, not a newer Unroll.
+            CheckChecksum(MetadataChecksumKey, CanonicalMetadata(metadata), "metadata", metadata, source);
             checkMetadata?.Invoke(metadata);
             foreach (var (name, entry) in entries) layout.Add(Describe(name, entry, dataLength, Fail));
         }
@@ -210,7 +212,7 @@ public static class SafeTensors
             Fail("the header holds a string that is not valid Unicode (a \\u escape of half a character; a damaged file?)");
         }
         CheckCoverage(layout, dataLength, Fail);
-        CheckChecksums(bytes.AsSpan(dataStart), metadata, source);
+        CheckChecksum(DataChecksumKey, bytes.AsSpan(dataStart), "data", metadata, source);
 
         var tensors = new List<SafeTensor>(layout.Count);
         foreach (var (name, dtype, shape, begin, end) in layout)
@@ -230,13 +232,13 @@ public static class SafeTensors
     private static (string Name, string DType, int[] Shape, long Begin, long End) Describe(
         string name, JsonElement entry, long dataLength, Func<string, string> fail)
     {
-        string tensor = $"tensor {Show(name)}";
+        string tensor = $"tensor {Quote(name)}";
         if (entry.ValueKind != JsonValueKind.Object) fail($"{tensor} is not described by an object");
         JsonElement? dtypeNode = null, shapeNode = null, offsetsNode = null;
         var fields = new HashSet<string>(StringComparer.Ordinal);
         foreach (var field in entry.EnumerateObject())
         {
-            if (!fields.Add(field.Name)) fail($"{tensor} names {Show(field.Name)} twice");
+            if (!fields.Add(field.Name)) fail($"{tensor} names {Quote(field.Name)} twice");
             switch (field.Name)
             {
                 case "dtype": dtypeNode = field.Value; break;
@@ -246,7 +248,7 @@ public static class SafeTensors
         }
         string dtype = dtypeNode is { ValueKind: JsonValueKind.String } d ? d.GetString()! : fail($"{tensor} has no dtype");
         if (dtype is not ("F32" or "F64"))
-            fail($"{tensor} has dtype {Show(dtype)}; Unroll reads F32 and F64 (convert with tensor.float() before saving)");
+            fail($"{tensor} has dtype {Quote(dtype)}; Unroll reads F32 and F64 (convert with tensor.float() before saving)");
         int size = dtype == "F32" ? 4 : 8;
         long[] dims = ReadWholeNumbers(shapeNode, tensor, "shape", fail);
         long[] offsets = ReadWholeNumbers(offsetsNode, tensor, "data_offsets", fail);
@@ -284,10 +286,10 @@ public static class SafeTensors
         string previous = "";
         foreach (var (begin, end, name) in spans)
         {
-            if (begin < at) fail($"tensors {Show(previous)} and {Show(name)} overlap");
+            if (begin < at) fail($"tensors {Quote(previous)} and {Quote(name)} overlap");
             if (begin > at)
                 fail(at == 0 ? $"the data section starts with {begin} bytes that belong to no tensor"
-                    : $"the {begin - at} bytes between tensors {Show(previous)} and {Show(name)} belong to no tensor");
+                    : $"the {begin - at} bytes between tensors {Quote(previous)} and {Quote(name)} belong to no tensor");
             at = end;
             previous = name;
         }
@@ -297,19 +299,15 @@ public static class SafeTensors
 
     /// <summary>Checks <see cref="DataChecksumKey"/> and <see cref="MetadataChecksumKey"/> where present (files from
     /// PyTorch have neither).</summary>
-    private static void CheckChecksums(ReadOnlySpan<byte> data, IReadOnlyDictionary<string, string> metadata, string source)
+    // A stated checksum must be a SHA-256 and match the bytes it covers.
+    private static void CheckChecksum(string key, ReadOnlySpan<byte> covered, string what, IReadOnlyDictionary<string, string> metadata, string source)
     {
-        void Check(string key, ReadOnlySpan<byte> covered, string what)
-        {
-            if (!metadata.TryGetValue(key, out var stated)) return;
-            if (stated.Length != 64 || stated.AsSpan().ContainsAnyExcept(HexDigits))
-                throw new ModelFileException($"{source} is corrupt: its {key} metadata, {Show(stated)}, is not a SHA-256 (64 hex digits); restore it from a backup or train again");
-            string actual = Sha256(covered);
-            if (!string.Equals(stated, actual, StringComparison.OrdinalIgnoreCase))
-                throw new ModelFileException($"{source} is corrupt: its {what} does not match the checksum it was saved with (SHA-256 {stated.ToLowerInvariant()}, now {actual}); restore it from a backup or train again");
-        }
-        Check(MetadataChecksumKey, CanonicalMetadata(metadata), "metadata");
-        Check(DataChecksumKey, data, "data");
+        if (!metadata.TryGetValue(key, out var stated)) return;
+        if (stated.Length != 64 || stated.AsSpan().ContainsAnyExcept(HexDigits))
+            throw new ModelFileException($"{source} is corrupt: its {key} metadata, {Quote(stated)}, is not a SHA-256 (64 hex digits); restore it from a backup or train again");
+        string actual = Sha256(covered);
+        if (!string.Equals(stated, actual, StringComparison.OrdinalIgnoreCase))
+            throw new ModelFileException($"{source} is corrupt: its {what} does not match the checksum it was saved with (SHA-256 {stated.ToLowerInvariant()}, now {actual}); restore it from a backup or train again");
     }
 
     /// <summary>The bytes <see cref="MetadataChecksumKey"/> hashes: every metadata entry but that one, in order of the
@@ -349,7 +347,7 @@ public static class SafeTensors
         foreach (var item in array.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long x))
-                fail($"{tensor} has a {field} entry, {Show(item.GetRawText())}, that is not a whole number (or is beyond 64 bits)");
+                fail($"{tensor} has a {field} entry, {Quote(item.GetRawText())}, that is not a whole number (or is beyond 64 bits)");
             else if (x < 0) fail($"{tensor} has a negative {field} entry ({x})");
             else result[i] = x;
             i++;
@@ -357,15 +355,14 @@ public static class SafeTensors
         return result;
     }
 
-    /// <summary>A name from the file as a message shows it: quoted, control characters escaped, at most 80 characters.</summary>
-    internal static string Show(string text)
+    /// <summary>Text read from a file as an error message shows it: quoted, control characters escaped, at most 80 characters.</summary>
+    public static string Quote(string text)
     {
         var shown = new StringBuilder("'");
         foreach (char c in text.Length > 80 ? text[..80] : text)
             shown.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
         return shown.Append(text.Length > 80 ? "…'" : "'").ToString();
     }
-
 
     private static int ElementSize(string dtype, string name) => dtype switch
     {

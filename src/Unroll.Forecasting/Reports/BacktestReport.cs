@@ -94,7 +94,11 @@ public static class BacktestReport
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (File.Exists(directory)) return $"it is a file; give a folder for {FileName}";
         if (!Directory.Exists(directory) || File.Exists(Path.Combine(directory, MarkerFileName))) return null;
-        var entries = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Take(4).ToList();
+        // Temporary files of an earlier report's interrupted write are Unroll's own (the next write removes them).
+        bool Ours(string name) => AtomicFile.IsTemporaryOf(name, MarkerFileName, out _) || AtomicFile.IsTemporaryOf(name, FileName, out _);
+        List<string> entries;
+        try { entries = Directory.EnumerateFileSystemEntries(directory).Select(p => Path.GetFileName(p)).Where(n => !Ours(n)).Take(4).ToList(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "its contents cannot be listed (permission denied?); give a folder you can read and write"; }
         if (entries.Count == 0) return null;
         return $"the folder already holds files that Unroll did not write ({string.Join(", ", entries.Take(3))}{(entries.Count > 3 ? ", …" : "")}); " +
                "give a new or empty folder";
