@@ -54,22 +54,31 @@ internal static class Markup
     }
 
     /// <summary>
-    /// A value in the series' units (MAE, RMSE, tooltips): thousands separated with one decimal from 1000 up, three
-    /// decimals from 1 up, three significant digits below 1; "n/a" when not finite.
+    /// A value in the series' units (MAE, RMSE, tooltips): four significant digits from 10 million up (1.235e+30),
+    /// thousands separated with one decimal from 1000 up, three decimals from 1 up, three significant digits below 1;
+    /// "n/a" when not finite.
     /// </summary>
     public static string Value(double value)
     {
         if (!double.IsFinite(value)) return "n/a";
         double a = Math.Abs(value);
+        if (a >= Huge) return Scientific(value);
         if (a >= 1000) return value.ToString("N1", Invariant);
         if (a >= 1 || a == 0) return value.ToString("F3", Invariant);
         int decimals = Math.Min(12, 2 - (int)Math.Floor(Math.Log10(a)));
         return value.ToString("F" + decimals.ToString(Invariant), Invariant);
     }
 
-    /// <summary>A number with a fixed count of decimals, or "n/a" when not finite.</summary>
+    /// <summary>A number with a fixed count of decimals (four significant digits from 10 million up), or "n/a" when not finite.</summary>
     public static string Fixed(double value, int decimals)
-        => double.IsFinite(value) ? value.ToString("F" + decimals.ToString(Invariant), Invariant) : "n/a";
+        => !double.IsFinite(value) ? "n/a"
+        : Math.Abs(value) >= Huge ? Scientific(value)
+        : value.ToString("F" + decimals.ToString(Invariant), Invariant);
+
+    // From here on a number is shown in four significant digits, so no value, however large, widens a table.
+    private const double Huge = 1e7;
+
+    private static string Scientific(double value) => value.ToString("0.###e+0", Invariant);
 
     /// <summary>An integer with thousands separators.</summary>
     public static string Count(long value) => value.ToString("N0", Invariant);
