@@ -24,20 +24,18 @@ internal sealed class ForecastOptions
     /// <summary>--decimal: the decimal mark of the file's numbers.</summary>
     internal static Option<string> DecimalOption() => Options.Choice("--decimal",
         "The decimal mark of the file's numbers: '.' (default) or ',' (as European spreadsheets export; fields then separated by ';', or quoted)", ".", [".", ","]);
-    public Option<string> Cell { get; } = Options.Choice("--cell", "rnn_relu, rnn_tanh, lstm or gru", Defaults.Cell.ToName(), [.. CellKinds.Names]);
+    public Option<CellKind> Cell { get; } = Options.Choice("--cell", "rnn_relu, rnn_tanh, lstm or gru", Defaults.Cell, SettingNames.Cells);
     public Option<int> Hidden { get; } = Options.Count("--hidden", "Hidden units per layer", Defaults.Hidden, max: 16_384);
     public Option<int> Layers { get; } = Options.Count("--layers", "Stacked recurrent layers", Defaults.Layers, max: 64);
     public Option<string> Lookback { get; } = Options.Lookback("--lookback", "Input steps per window, or 'all' for each series' whole history (ragged batches)", Defaults.Lookback.ToString());
     public Option<int> Horizon { get; } = Options.Count("--horizon", "Steps to forecast", Defaults.Horizon, max: 10_000);
-    public Option<string> Strategy { get; } = Options.Choice("--strategy", "Multi-step forecasts: recursive (predictions fed back) or direct (the head outputs every step)", "recursive", ["recursive", "direct"]);
-    public Option<string> Target { get; } = Options.Choice("--target", "What the network learns: price, return or logreturn", "price", ["price", "return", "logreturn"],
-        new Dictionary<string, string> { ["value"] = "price", ["log_return"] = "logreturn", ["log-return"] = "logreturn" });
-    public Option<string> Scaling { get; } = Options.Choice("--scaling", "Per-series scaling fitted on the training part: relative (each window relative to its last value, so forecasts can leave the trained range; the default for prices), minmax or zscore (the default for returns: minmax)", "auto", ["relative", "minmax", "zscore"],
-        new Dictionary<string, string> { ["auto"] = "auto" });
+    public Option<ForecastStrategy> Strategy { get; } = Options.Choice("--strategy", "Multi-step forecasts: recursive (predictions fed back) or direct (the head outputs every step)", Defaults.Strategy, SettingNames.Strategies);
+    public Option<TargetKind> Target { get; } = Options.Choice("--target", "What the network learns: price, return or logreturn", Defaults.Target, SettingNames.Targets);
+    public Option<TargetScaling?> Scaling { get; } = Options.OptionalChoice("--scaling", "How each series is scaled, fitted on its training part: relative (each window relative to its last value, so forecasts can leave the trained range; the default for prices), minmax (the default for returns) or zscore", SettingNames.Scalings);
     public Option<int> Epochs { get; } = Options.Count("--epochs", "Most passes over the training windows", Defaults.Epochs);
     public Option<int> Batch { get; } = Options.Count("--batch", "Windows per gradient step", Defaults.BatchSize);
     public Option<double> LearningRate { get; } = Options.Positive("--lr", "Learning rate", Defaults.LearningRate);
-    public Option<string> Optimizer { get; } = Options.Choice("--optimizer", "sgd, momentum, adam or adamw", "adam", ["sgd", "momentum", "adam", "adamw"], new Dictionary<string, string> { ["gd"] = "sgd" });
+    public Option<OptimizerKind> Optimizer { get; } = Options.Choice("--optimizer", "sgd, momentum, adam or adamw", Defaults.Optimizer, SettingNames.Optimizers);
     public Option<double> Clip { get; } = Options.Positive("--clip", "Global gradient-norm clipping (0 for none)", Defaults.Clip ?? 0, allowZero: true);
     public Option<double> Validation { get; } = Options.Fraction("--val", "Fraction of each series used for validation and early stopping", Defaults.ValidationFraction, 0, 0.9, minExclusive: false);
     public Option<int> Patience { get; } = Options.Count("--patience", "Epochs without a better validation loss before stopping", Defaults.Patience);
@@ -72,22 +70,20 @@ internal sealed class ForecastOptions
 
     public ForecastSettings Settings(ParseResult parse, double testFraction)
     {
-        var scaling = parse.GetValue(Scaling)!;
         var settings = new ForecastSettings
         {
-            Cell = CellKinds.Parse(parse.GetValue(Cell)!),
+            Cell = parse.GetValue(Cell),
             Hidden = parse.GetValue(Hidden),
             Layers = parse.GetValue(Layers),
             Lookback = Unroll.Data.Lookback.Parse(parse.GetValue(Lookback)!),
             Horizon = parse.GetValue(Horizon),
-            Strategy = parse.GetValue(Strategy) == "direct" ? ForecastStrategy.Direct : ForecastStrategy.Recursive,
-            Target = parse.GetValue(Target) switch { "return" => TargetKind.Return, "logreturn" => TargetKind.LogReturn, _ => TargetKind.Price },
-            Scaling = scaling is "zscore" or "relative" ? ScalerKind.ZScore : ScalerKind.MinMax,
-            Relative = scaling switch { "auto" => null, "relative" => true, _ => false },
+            Strategy = parse.GetValue(Strategy),
+            Target = parse.GetValue(Target),
+            Scaling = parse.GetValue(Scaling),
             Epochs = parse.GetValue(Epochs),
             BatchSize = parse.GetValue(Batch),
             LearningRate = parse.GetValue(LearningRate),
-            Optimizer = Unroll.Core.Training.Optimizer.Parse(parse.GetValue(Optimizer)!),
+            Optimizer = parse.GetValue(Optimizer),
             Clip = parse.GetValue(Clip) is var c && c > 0 ? c : null,
             ValidationFraction = parse.GetValue(Validation),
             TestFraction = testFraction,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Unroll.Core;
 
 namespace Unroll.Cli;
 
@@ -49,8 +50,21 @@ internal static class Options
             CustomParser = r => TryNumber(r, name, out double v) ? v : null,
         };
 
-    /// <summary>One of <paramref name="choices"/> (ignoring case), given back in lower case; <paramref name="aliases"/> map other spellings to a choice.</summary>
-    public static Option<string> Choice(string name, string description, string defaultValue, string[] choices, IReadOnlyDictionary<string, string>? aliases = null)
+    /// <summary>One of the names in <paramref name="names"/> (or another spelling it accepts).</summary>
+    public static Option<T> Choice<T>(string name, string description, T defaultValue, NameTable<T> names) where T : struct, Enum
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r => ParseChoice(r, name, names) ?? defaultValue,
+        };
+
+    /// <summary>One of the names in <paramref name="names"/>; null when not given.</summary>
+    public static Option<T?> OptionalChoice<T>(string name, string description, NameTable<T> names) where T : struct, Enum
+        => new(name) { Description = description, CustomParser = r => ParseChoice(r, name, names) };
+
+    /// <summary>One of <paramref name="choices"/> (ignoring case), given back in lower case.</summary>
+    public static Option<string> Choice(string name, string description, string defaultValue, string[] choices)
         => new(name)
         {
             Description = description,
@@ -59,11 +73,18 @@ internal static class Options
             {
                 var given = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
                 var text = given.Trim().ToLowerInvariant();
-                if (aliases is not null && aliases.TryGetValue(text, out var canonical)) return canonical;
                 if (!choices.Contains(text, StringComparer.Ordinal)) r.AddError($"{name} '{given}' is not one of {Join(choices)}");
                 return text;
             },
         };
+
+    private static T? ParseChoice<T>(ArgumentResult r, string name, NameTable<T> names) where T : struct, Enum
+    {
+        var given = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+        if (names.TryParse(given, out var value)) return value;
+        r.AddError($"{name} '{given}' is not one of {names.Choices}");
+        return null;
+    }
 
     /// <summary>A lookback: a whole number of steps from 1 to <paramref name="max"/>, or 'all'.</summary>
     public static Option<string> Lookback(string name, string description, string defaultValue, int max = 100_000)

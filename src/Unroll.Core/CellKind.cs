@@ -16,8 +16,15 @@ public enum CellKind
 /// <summary>Names and sizes of the cell kinds at the file and command-line boundary.</summary>
 public static class CellKinds
 {
-    /// <summary>All names accepted by <see cref="Parse"/>, in enum order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["rnn_relu", "rnn_tanh", "lstm", "gru"];
+    /// <summary>The names: rnn_relu, rnn_tanh, lstm, gru (read also as rnn-relu, rnn-tanh, and rnn for rnn_tanh, PyTorch's default).</summary>
+    public static NameTable<CellKind> Table { get; } = new(
+        (CellKind.RnnRelu, "rnn_relu", ["rnn-relu"]),
+        (CellKind.RnnTanh, "rnn_tanh", ["rnn-tanh", "rnn"]),
+        (CellKind.Lstm, "lstm", []),
+        (CellKind.Gru, "gru", []));
+
+    /// <summary>All canonical names, in enum order.</summary>
+    public static IReadOnlyList<string> Names => Table.Names;
 
     /// <summary>G, the number of gate blocks of H rows in <c>weight_ih</c>: 1 (RNN), 4 (LSTM), 3 (GRU).</summary>
     public static int GateCount(this CellKind kind) => kind switch
@@ -29,22 +36,11 @@ public static class CellKinds
     };
 
     /// <summary>The file-format name: rnn_relu, rnn_tanh, lstm or gru.</summary>
-    public static string ToName(this CellKind kind) => Names[(int)kind];
+    public static string ToName(this CellKind kind) => Table.Name(kind);
 
     /// <summary>Parses a file-format name; throws <see cref="FormatException"/> naming the accepted ones.</summary>
-    public static CellKind Parse(string name)
-    {
-        if (TryParse(name, out var kind)) return kind;
-        throw new FormatException($"unknown cell '{name}': expected one of {string.Join(", ", Names)}");
-    }
+    public static CellKind Parse(string name) => Table.Parse(name, "cell");
 
-    /// <summary>Parses a file-format name (case-insensitive, '-' accepted for '_'); false when unknown.</summary>
-    public static bool TryParse(string? name, out CellKind kind)
-    {
-        var normalized = name?.Trim().ToLowerInvariant().Replace('-', '_');
-        int index = normalized is null ? -1 : Names.ToList().IndexOf(normalized);
-        if (normalized == "rnn") index = 1;
-        kind = index < 0 ? default : (CellKind)index;
-        return index >= 0;
-    }
+    /// <summary>Parses a file-format name (case-insensitive); false when unknown.</summary>
+    public static bool TryParse(string? name, out CellKind kind) => Table.TryParse(name, out kind);
 }

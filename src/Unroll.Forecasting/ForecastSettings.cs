@@ -15,6 +15,22 @@ public enum ForecastStrategy
     Direct,
 }
 
+/// <summary>How each series' forecast column is scaled before the network sees it.</summary>
+public enum TargetScaling
+{
+    /// <summary>
+    /// Each window is divided by its own last value, less 1 (inputs and targets become changes relative to it), then by
+    /// the series' mean absolute one-step relative change on its training part. A price can then leave the range it
+    /// was trained on, which a network with a bounded hidden state cannot reach otherwise. Needs the price target and
+    /// values above 0.
+    /// </summary>
+    Relative,
+    /// <summary>(x − min) / (max − min) over the series' training part.</summary>
+    MinMax,
+    /// <summary>(x − mean) / standard deviation over the series' training part.</summary>
+    ZScore,
+}
+
 /// <summary>Everything that decides how a forecaster is built and trained. The defaults work on monthly prices without tuning.</summary>
 public sealed record ForecastSettings
 {
@@ -32,20 +48,22 @@ public sealed record ForecastSettings
     public ForecastStrategy Strategy { get; init; } = ForecastStrategy.Recursive;
     /// <summary>What the network learns: the price, the return or the log return.</summary>
     public TargetKind Target { get; init; } = TargetKind.Price;
-    /// <summary>Per-series scaling, fitted on each series' training part only.</summary>
-    public ScalerKind Scaling { get; init; } = ScalerKind.MinMax;
-
     /// <summary>
-    /// Relative scaling of the forecast column: each window is divided by its own last value (inputs and targets become
-    /// changes relative to it), then by the series' mean absolute one-step relative change on its training part. A
-    /// price can then leave the range it was trained on, which a network with a bounded hidden state cannot reach
-    /// otherwise. Features keep <see cref="Scaling"/>. Needs the price target and positive values. Null (the default)
-    /// means relative for the price target and <see cref="Scaling"/> for returns.
+    /// How each series' forecast column is scaled for the network; null (the default) chooses by target: relative for
+    /// prices, min-max for returns. See <see cref="TargetScaling"/>. Feature columns are scaled min-max, or z-score
+    /// when this is <see cref="TargetScaling.ZScore"/>; every scaler is fitted on its series' training part only.
     /// </summary>
-    public bool? Relative { get; init; }
+    public TargetScaling? Scaling { get; init; }
 
-    /// <summary>Whether the forecast column is scaled relative to each window's last value (<see cref="Relative"/> resolved).</summary>
-    public bool IsRelative => Relative ?? Target == TargetKind.Price;
+    /// <summary><see cref="Scaling"/> with the default resolved: relative for the price target, min-max for returns.</summary>
+    public TargetScaling EffectiveScaling => Scaling ?? (Target == TargetKind.Price ? TargetScaling.Relative : TargetScaling.MinMax);
+
+    /// <summary>Whether the forecast column is scaled relative to each window's last value.</summary>
+    public bool IsRelative => EffectiveScaling == TargetScaling.Relative;
+
+    /// <summary>The kind of the per-series scalers fitted to the columns: z-score with <see cref="TargetScaling.ZScore"/>, else min-max.</summary>
+    public ScalerKind ScalerKind => EffectiveScaling == TargetScaling.ZScore ? ScalerKind.ZScore : ScalerKind.MinMax;
+
     /// <summary>Passes over the training windows (early stopping may end sooner).</summary>
     public int Epochs { get; init; } = 150;
     /// <summary>Windows per gradient step.</summary>
@@ -76,11 +94,11 @@ public sealed record ForecastSettings
     /// </summary>
     public IReadOnlyList<(string Name, string Value)> Describe() =>
     [
-        ("cell", Cell.ToName()), ("hidden", Text(Hidden)), ("layers", Text(Layers)), ("lookback", Lookback.ToString()),
-        ("horizon", Text(Horizon)), ("strategy", Strategy.ToString().ToLowerInvariant()), ("target", Target.ToString().ToLowerInvariant()),
-        ("scaling", IsRelative ? "relative" : Scaling.ToString().ToLowerInvariant()), ("epochs", Text(Epochs)), ("batch", Text(BatchSize)),
-        ("lr", LearningRate.ToString("R", CultureInfo.InvariantCulture)), ("optimizer", Optimizer.ToString().ToLowerInvariant()),
-        ("clip", Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none"), ("loss", Loss.ToString().ToLowerInvariant()),
+        ("cell", SettingNames.Cells.Name(Cell)), ("hidden", Text(Hidden)), ("layers", Text(Layers)), ("lookback", Lookback.ToString()),
+        ("horizon", Text(Horizon)), ("strategy", SettingNames.Strategies.Name(Strategy)), ("target", SettingNames.Targets.Name(Target)),
+        ("scaling", SettingNames.Scalings.Name(EffectiveScaling)), ("epochs", Text(Epochs)), ("batch", Text(BatchSize)),
+        ("lr", LearningRate.ToString("R", CultureInfo.InvariantCulture)), ("optimizer", SettingNames.Optimizers.Name(Optimizer)),
+        ("clip", Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none"), ("loss", SettingNames.Losses.Name(Loss)),
         ("val", ValidationFraction.ToString("R", CultureInfo.InvariantCulture)), ("test", TestFraction.ToString("R", CultureInfo.InvariantCulture)),
         ("patience", Text(Patience)), ("seed", Text(Seed)),
     ];
@@ -101,7 +119,7 @@ public sealed record ForecastSettings
         if (!(TestFraction >= 0 && TestFraction < 0.9)) throw new ArgumentException($"test fraction must be in [0, 0.9), got {TestFraction}");
         if (ValidationFraction + TestFraction >= 0.9) throw new ArgumentException($"validation {ValidationFraction} + test {TestFraction} leave too little to train on; keep their sum below 0.9");
         if (Patience < 1) throw new ArgumentException($"patience must be at least 1 epoch, got {Patience}");
-        if (Relative == true && Target != TargetKind.Price)
-            throw new ArgumentException($"relative scaling already forecasts changes relative to the last value; use it with the price target, not {Target.ToString().ToLowerInvariant()}");
+        if (Scaling == TargetScaling.Relative && Target != TargetKind.Price)
+            throw new ArgumentException($"relative scaling already forecasts changes relative to the last value; use it with the price target, not {SettingNames.Targets.Name(Target)}");
     }
 }

@@ -212,7 +212,7 @@ public sealed class Forecaster
         if (split.TrainEnd < needed)
             throw new DataException($"series '{series.Symbol}' has {series.Length} points; its training part ({split.TrainEnd} of them) is shorter than " +
                 $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter --lookback or --horizon, or leave this series out with --symbol");
-        var scalers = SeriesScalers.Fit(settings.Scaling, transformed, split.TrainEnd);
+        var scalers = SeriesScalers.Fit(settings.ScalerKind, transformed, split.TrainEnd);
         if (!settings.IsRelative)
             return new PreparedSeries(series, transformed, split, scalers, scalers.Transform(transformed));
         // Relative: the forecast column stays in its units (each window is normalised to its own last value); the

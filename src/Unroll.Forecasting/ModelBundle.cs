@@ -27,19 +27,18 @@ public static class ModelBundle
             [Prefix + "features"] = JsonSerializer.Serialize(forecaster.FeatureNames),
             [Prefix + "lookback"] = s.Lookback.ToString(),
             [Prefix + "horizon"] = s.Horizon.ToString(CultureInfo.InvariantCulture),
-            [Prefix + "strategy"] = s.Strategy.ToString().ToLowerInvariant(),
-            [Prefix + "target"] = s.Target.ToString().ToLowerInvariant(),
-            [Prefix + "scaling"] = s.Scaling.ToString().ToLowerInvariant(),
-            [Prefix + "relative"] = s.IsRelative ? "true" : "false",
-            [Prefix + "scalers"] = JsonSerializer.Serialize(forecaster.Scalers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString())),
+            [Prefix + "strategy"] = SettingNames.Strategies.Name(s.Strategy),
+            [Prefix + "target"] = SettingNames.Targets.Name(s.Target),
+            [Prefix + "scaling"] = SettingNames.Scalings.Name(s.EffectiveScaling),
+            [Prefix + "scalers"] = JsonSerializer.Serialize(forecaster.Scalers.ToDictionary(kv => kv.Key, kv => ScalersText(kv.Value, s.IsRelative))),
             [Prefix + "training"] = JsonSerializer.Serialize(new Dictionary<string, string>
             {
                 ["epochs"] = s.Epochs.ToString(CultureInfo.InvariantCulture),
                 ["batch"] = s.BatchSize.ToString(CultureInfo.InvariantCulture),
                 ["lr"] = s.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-                ["optimizer"] = s.Optimizer.ToString().ToLowerInvariant(),
+                ["optimizer"] = SettingNames.Optimizers.Name(s.Optimizer),
                 ["clip"] = s.Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none",
-                ["loss"] = s.Loss.ToString(),
+                ["loss"] = SettingNames.Losses.Name(s.Loss),
                 ["validation"] = s.ValidationFraction.ToString("R", CultureInfo.InvariantCulture),
                 ["test"] = s.TestFraction.ToString("R", CultureInfo.InvariantCulture),
                 ["patience"] = s.Patience.ToString(CultureInfo.InvariantCulture),
@@ -73,15 +72,13 @@ public static class ModelBundle
                 int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : throw Bad(key, text, "a whole number");
             double Number(string key, string text) =>
                 double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : throw Bad(key, text, "a finite number");
-            TEnum Choice<TEnum>(string key, string text) where TEnum : struct, Enum
-            {
-                foreach (var name in Enum.GetNames<TEnum>())
-                    if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase)) return Enum.Parse<TEnum>(name);
-                throw Bad(key, text, "one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant())));
-            }
+            TEnum Choice<TEnum>(string key, string text, NameTable<TEnum> names) where TEnum : struct, Enum
+                => names.TryParse(text, out var value) ? value : throw Bad(key, text, "one of " + string.Join(", ", names.Names));
 
-            string relative = metadata.TryGetValue(Prefix + "relative", out var r) ? r : "false";   // files before it: not relative
-            if (relative is not ("true" or "false")) throw Bad("relative", relative, "true or false");
+            // Files written before TargetScaling said scaling minmax or zscore (the features' scalers) and, apart,
+            // relative true or false (the target's).
+            string? relative = metadata.TryGetValue(Prefix + "relative", out var r) ? r : null;
+            if (relative is not (null or "true" or "false")) throw Bad("relative", relative, "true or false");
             string lookback = Get("lookback");
             string clip = T("clip", "none");
             var settings = new ForecastSettings
@@ -91,16 +88,15 @@ public static class ModelBundle
                 Layers = network.Shape.Layers,
                 Lookback = Lookback.TryParse(lookback, out var steps) ? steps : throw Bad("lookback", lookback, "'all' or a whole number of steps from 1"),
                 Horizon = Whole("horizon", Get("horizon")),
-                Strategy = Choice<ForecastStrategy>("strategy", Get("strategy")),
-                Target = Choice<TargetKind>("target", Get("target")),
-                Scaling = Choice<ScalerKind>("scaling", Get("scaling")),
-                Relative = relative == "true",
+                Strategy = Choice("strategy", Get("strategy"), SettingNames.Strategies),
+                Target = Choice("target", Get("target"), SettingNames.Targets),
+                Scaling = relative == "true" ? TargetScaling.Relative : Choice("scaling", Get("scaling"), SettingNames.Scalings),
                 Epochs = Whole("training epochs", T("epochs", "150")),
                 BatchSize = Whole("training batch", T("batch", "32")),
                 LearningRate = Number("training lr", T("lr", "0.005")),
-                Optimizer = Choice<OptimizerKind>("training optimizer", T("optimizer", "adam")),
+                Optimizer = Choice("training optimizer", T("optimizer", "adam"), SettingNames.Optimizers),
                 Clip = clip == "none" ? null : Number("training clip", clip),
-                Loss = Choice<LossKind>("training loss", T("loss", "MeanSquared")),
+                Loss = Choice("training loss", T("loss", "mse"), SettingNames.Losses),
                 ValidationFraction = Number("training validation", T("validation", "0.15")),
                 TestFraction = Number("training test", T("test", "0")),
                 Patience = Whole("training patience", T("patience", "20")),
@@ -116,14 +112,14 @@ public static class ModelBundle
             if (network.Shape.InputSize != 1 + features.Length)
                 throw Damaged($"the network takes {network.Shape.InputSize} inputs but the metadata names {features.Length} features (plus the target)");
             if (network.Shape.OutputSize != settings.OutputSize)
-                throw Damaged($"the network has {network.Shape.OutputSize} outputs but a {settings.Strategy.ToString().ToLowerInvariant()} model with horizon {settings.Horizon} needs {settings.OutputSize}");
+                throw Damaged($"the network has {network.Shape.OutputSize} outputs but a {SettingNames.Strategies.Name(settings.Strategy)} model with horizon {settings.Horizon} needs {settings.OutputSize}");
 
             var scalers = new Dictionary<string, SeriesScalers>(StringComparer.Ordinal);
             foreach (var (symbol, text) in Json<Dictionary<string, string>>("scalers", Get("scalers"), "a JSON object of strings"))
             {
                 SeriesScalers parsed;
                 if (text is null) throw Damaged($"metadata {Prefix}scalers, series {SafeTensors.Quote(symbol)}: no scaler (null); the file is damaged: train the model again");
-                try { parsed = SeriesScalers.Parse(text); }
+                try { parsed = ParseScalers(text, settings.IsRelative); }
                 catch (Exception e) when (e is DataException or ArgumentException)   // Scaler's constructors throw ArgumentException for ranges that overflow
                 {
                     throw Damaged($"metadata {Prefix}scalers, series {SafeTensors.Quote(symbol)}: " +
@@ -160,5 +156,29 @@ public static class ModelBundle
             }
             return value ?? throw Damaged($"metadata {Prefix}{key} is not {expected} (it is null); the file is damaged: train the model again");
         }
+    }
+
+    /// <summary>
+    /// A series' scalers as stored: target first, then one per feature, joined by ';'. A relative model's target entry
+    /// is <c>relative:SCALE</c>, its typical one-step relative change (inputs and targets are divided by it); in memory
+    /// that is a z-score scaler with mean 0 and deviation SCALE, which is what files before it stored.
+    /// </summary>
+    private static string ScalersText(SeriesScalers scalers, bool relative)
+        => relative && scalers.Target is ZScoreScaler { Mean: 0 } unit
+            ? string.Join(";", scalers.Features.Select(f => f.ToString()).Prepend($"relative:{unit.StandardDeviation.ToString("R", CultureInfo.InvariantCulture)}"))
+            : scalers.ToString();
+
+    /// <summary>Reads what <see cref="ScalersText"/> wrote (and what files before <c>relative:</c> wrote).</summary>
+    private static SeriesScalers ParseScalers(string text, bool relative)
+    {
+        const string Relative = "relative:";
+        if (!text.StartsWith(Relative, StringComparison.Ordinal)) return SeriesScalers.Parse(text);
+        if (!relative) throw new DataException($"the target's scaler is {Relative}… but the model's scaling is not relative");
+        int end = text.IndexOf(';', StringComparison.Ordinal);
+        string scale = end < 0 ? text[Relative.Length..] : text[Relative.Length..end];
+        if (!double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) || !(s > 0) || !double.IsFinite(s))
+            throw new DataException($"the relative scale '{scale}' is not a number above 0");
+        var features = end < 0 ? SeriesScalers.Parse("none").Features : SeriesScalers.Parse("none" + text[end..]).Features;
+        return new SeriesScalers(new ZScoreScaler(0, s), features);
     }
 }

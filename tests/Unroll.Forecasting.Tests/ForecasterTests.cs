@@ -74,7 +74,7 @@ public sealed class ForecasterTests : IDisposable
         var path = Path.Combine(_folder, "m.safetensors");
         ModelBundle.Save(forecaster, path);
         var loaded = ModelBundle.Load(path);
-        Assert.Equal(settings with { Relative = settings.IsRelative }, loaded.Settings);
+        Assert.Equal(settings with { Scaling = settings.EffectiveScaling }, loaded.Settings);
         foreach (var s in Ragged().Series) Assert.Equal(forecaster.Predict(s).Values, loaded.Predict(s).Values);
     }
 
@@ -140,7 +140,7 @@ public class RelativeScalingTests
         var data = new SeriesSet([new TimeSeries("UP", dates, values)], "price", [], "up.csv");
         var settings = new ForecastSettings { Hidden = 8, Lookback = Lookback.Of(6), Epochs = 40, TestFraction = 0.25, Seed = 2 };
         var relative = Backtester.Run(data, settings).Overall["model"].Mase;
-        var minmax = Backtester.Run(data, settings with { Relative = false }).Overall["model"].Mase;
+        var minmax = Backtester.Run(data, settings with { Scaling = TargetScaling.MinMax }).Overall["model"].Mase;
         Assert.True(relative < minmax, $"relative MASE {relative:F3} should beat min-max's {minmax:F3} on a trend out of range");
         Assert.True(relative < 1.0, $"relative MASE {relative:F3}");
     }
@@ -148,7 +148,7 @@ public class RelativeScalingTests
     [Fact]
     public void Relative_WithReturnTarget_IsRejected()
     {
-        var e = Assert.Throws<ArgumentException>(() => new ForecastSettings { Relative = true, Target = TargetKind.Return }.Validate());
+        var e = Assert.Throws<ArgumentException>(() => new ForecastSettings { Scaling = TargetScaling.Relative, Target = TargetKind.Return }.Validate());
         Assert.Contains("price target", e.Message);
     }
 

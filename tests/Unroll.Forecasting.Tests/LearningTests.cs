@@ -49,7 +49,7 @@ public class LearningTests
         AssertNearNoiseFloor(data, oracle, new ForecastSettings
         {
             Cell = CellKind.Lstm, Hidden = 16, Lookback = Lookback.Of(25), Epochs = 150, LearningRate = 0.005,
-            ValidationFraction = 0.15, TestFraction = 0.25, Patience = 15, Seed = 3, Relative = false,
+            ValidationFraction = 0.15, TestFraction = 0.25, Patience = 15, Seed = 3, Scaling = TargetScaling.MinMax,
         });
     }
 
@@ -61,7 +61,7 @@ public class LearningTests
         AssertNearNoiseFloor(data, oracle, new ForecastSettings
         {
             Cell = CellKind.Lstm, Hidden = 16, Lookback = Lookback.Of(6), Epochs = 80, LearningRate = 0.01,
-            ValidationFraction = 0.15, TestFraction = 0.25, Patience = 15, Seed = 3, Scaling = Unroll.Data.Scaling.ScalerKind.ZScore, Relative = false,
+            ValidationFraction = 0.15, TestFraction = 0.25, Patience = 15, Seed = 3, Scaling = TargetScaling.ZScore,
         });
     }
 }

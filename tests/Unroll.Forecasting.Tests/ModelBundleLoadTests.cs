@@ -26,7 +26,7 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
             return new TimeSeries(name, dates, values, ["volume"], volume);
         }
         var data = new SeriesSet([Make("AAA", 30, 0), Make("BB", 24, 1)], "close", ["volume"], "synthetic.csv");
-        var settings = new ForecastSettings { Hidden = 2, Lookback = Lookback.Of(3), Epochs = 1, Seed = 1, Scaling = Unroll.Data.Scaling.ScalerKind.ZScore };
+        var settings = new ForecastSettings { Hidden = 2, Lookback = Lookback.Of(3), Epochs = 1, Seed = 1 };
         var forecaster = Forecaster.Fit(data, settings).Forecaster;
         var path = Path.Combine(Path.GetTempPath(), $"unroll-bundle-{Guid.NewGuid():N}.safetensors");
         ModelBundle.Save(forecaster, path);
@@ -66,7 +66,7 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
     {
         var path = WithMetadata(_ => { });
         var loaded = ModelBundle.Load(path);
-        Assert.Equal(Small.Value.Forecaster.Settings with { Relative = Small.Value.Forecaster.Settings.IsRelative }, loaded.Settings);
+        Assert.Equal(Small.Value.Forecaster.Settings with { Scaling = Small.Value.Forecaster.Settings.EffectiveScaling }, loaded.Settings);
         Assert.Equal(["volume"], loaded.FeatureNames);
     }
 
@@ -75,7 +75,7 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
     [InlineData("forecast.strategy", "99", "metadata forecast.strategy = '99' is not one of recursive, direct")]
     [InlineData("forecast.strategy", "Recursive, Direct", "is not one of recursive, direct")]
     [InlineData("forecast.target", "price!", "metadata forecast.target = 'price!' is not one of price, return, logreturn")]
-    [InlineData("forecast.scaling", "2", "metadata forecast.scaling = '2' is not one of none, minmax, zscore")]
+    [InlineData("forecast.scaling", "2", "metadata forecast.scaling = '2' is not one of relative, minmax, zscore")]
     [InlineData("forecast.horizon", "abc", "metadata forecast.horizon = 'abc' is not a whole number")]
     [InlineData("forecast.horizon", "99999999999", "metadata forecast.horizon = '99999999999' is not a whole number")]
     [InlineData("forecast.horizon", "-3", "the forecasting settings are out of range (horizon must be at least 1, got -3)")]
@@ -213,7 +213,7 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
             catch (ModelFileException) { continue; }
             catch (Exception e) { Assert.Fail($"bit {bit}: {e.GetType().Name} instead of ModelFileException: {e.Message}"); throw; }
             loaded++;
-            Assert.Equal(original.Settings with { Relative = original.Settings.IsRelative }, forecaster.Settings);
+            Assert.Equal(original.Settings with { Scaling = original.Settings.EffectiveScaling }, forecaster.Settings);
             Assert.Equal(original.Scalers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()), forecaster.Scalers.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()));
             for (int k = 0; k < original.Network.Parameters.Count; k++)
                 Assert.Equal(original.Network.Parameters[k].Value, forecaster.Network.Parameters[k].Value);

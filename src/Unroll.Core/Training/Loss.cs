@@ -16,8 +16,16 @@ public enum LossKind
 }
 
 /// <summary>Loss values and their gradients with respect to the outputs.</summary>
+/// <remarks>Names (<see cref="Names"/>): ssr, mse, mae, huber.</remarks>
 public static class Losses
 {
+    /// <summary>The names: ssr (sum of squared residuals), mse, mae, huber.</summary>
+    public static NameTable<LossKind> Names { get; } = new(
+        (LossKind.SumSquared, "ssr", ["sum_squared"]),
+        (LossKind.MeanSquared, "mse", ["mean_squared"]),
+        (LossKind.MeanAbsolute, "mae", ["mean_absolute", "l1"]),
+        (LossKind.Huber, "huber", []));
+
     /// <summary>
     /// Computes the loss of <paramref name="outputs"/> against <paramref name="targets"/> and writes dLoss/dOutputs
     /// into <paramref name="gradient"/>.

@@ -77,15 +77,15 @@ public static class Optimizer
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>Parses sgd, momentum, adam or adamw.</summary>
-    public static OptimizerKind Parse(string name) => name.Trim().ToLowerInvariant() switch
-    {
-        "sgd" or "gd" => OptimizerKind.Sgd,
-        "momentum" => OptimizerKind.Momentum,
-        "adam" => OptimizerKind.Adam,
-        "adamw" => OptimizerKind.AdamW,
-        _ => throw new FormatException($"unknown optimizer '{name}': expected sgd, momentum, adam or adamw"),
-    };
+    /// <summary>The names: sgd (read also as gd), momentum, adam, adamw.</summary>
+    public static NameTable<OptimizerKind> Names { get; } = new(
+        (OptimizerKind.Sgd, "sgd", ["gd"]),
+        (OptimizerKind.Momentum, "momentum", []),
+        (OptimizerKind.Adam, "adam", []),
+        (OptimizerKind.AdamW, "adamw", []));
+
+    /// <summary>Parses sgd, momentum, adam or adamw; throws <see cref="FormatException"/> naming them.</summary>
+    public static OptimizerKind Parse(string name) => Names.Parse(name, "optimizer");
 }
 
 /// <summary>Gradient descent, with momentum when μ &gt; 0 (PyTorch's SGD: v = μv + g; w −= lr·v).</summary>
