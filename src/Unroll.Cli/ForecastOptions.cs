@@ -90,8 +90,7 @@ internal sealed class ForecastOptions
             Patience = parse.GetValue(Patience),
             Seed = parse.GetValue(Seed),
         };
-        try { settings.Validate(); }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
+        settings.Validate();
         return settings;
     }
 

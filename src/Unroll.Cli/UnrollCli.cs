@@ -43,9 +43,9 @@ public static class UnrollCli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (IsUserError(e))
+        catch (Exception e) when (UserMessage(e) is { } message)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {message}");
             return BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -61,9 +61,16 @@ public static class UnrollCli
         }
     }
 
-    /// <summary>Mistakes in what the user gave: arguments, data, model and checkpoint files.</summary>
-    private static bool IsUserError(Exception e)
-        => e is UserError or ModelFileException or Unroll.Data.DataException or Unroll.Forecasting.CheckpointException;
+    /// <summary>A mistake in what the user gave (arguments, data, model and checkpoint files), worded with flags; null for anything else.</summary>
+    private static string? UserMessage(Exception e) => e switch
+    {
+        UserError => e.Message,
+        ModelFileException m => Flags.Of(m),
+        Unroll.Data.DataException d => d.MessageWith(Flags.Of),
+        Unroll.Forecasting.CheckpointException c => c.MessageWith(Flags.Of),
+        Unroll.Forecasting.SettingsException s => s.MessageWith(Flags.Of),
+        _ => null,
+    };
 
     private static IEnumerable<Command> Commands(CliContext context)
     {

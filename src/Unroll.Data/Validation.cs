@@ -29,7 +29,7 @@ internal static class Validation
         string why = string.IsNullOrEmpty(reason) ? "" : $" ({reason})";
         throw new DataException(
             $"series '{series.Symbol}' has {Text.Count(series.Length, "point")}, fewer than the {minimum} needed{why}. " +
-            "Use a shorter lookback or horizon, or leave this series out (--symbol).",
-            file);
+            $"Use a shorter lookback or horizon, or leave this series out ({Csv.CsvSettings.Symbols}).",
+            file, settings: [Csv.CsvSettings.Symbols]);
     }
 }

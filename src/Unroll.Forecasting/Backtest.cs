@@ -47,7 +47,11 @@ public static class Backtester
         CancellationToken cancellation = default, TrainingRunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (!(settings.TestFraction > 0)) throw new ArgumentException("a backtest needs a test period: set the test fraction above 0 (--test 0.2)");
+        if (!(settings.TestFraction > 0))
+        {
+            var test = ForecastFixes.Of(nameof(ForecastSettings.TestFraction), "0.2");
+            throw new SettingsException($"a backtest needs a test period: set the test fraction above 0 ({test})", test);
+        }
         ArgumentNullException.ThrowIfNull(data);
         var testStarts = TestStarts(data, settings, settings.Horizon);
         var fit = TrainingSession.Start(data, settings).Run(progress, cancellation, options);
@@ -59,7 +63,8 @@ public static class Backtester
     {
         ArgumentNullException.ThrowIfNull(forecaster);
         ArgumentNullException.ThrowIfNull(data);
-        if (!(testFraction > 0 && testFraction < 0.9)) throw new ArgumentException($"the test fraction must be in (0, 0.9), got {testFraction}");
+        if (!(testFraction > 0 && testFraction < 0.9))
+            throw new SettingsException($"the test fraction ({ForecastFixes.Of(nameof(ForecastSettings.TestFraction))}) must be in (0, 0.9), got {testFraction}", ForecastFixes.Of(nameof(ForecastSettings.TestFraction)));
         var settings = forecaster.Settings with { TestFraction = testFraction, ValidationFraction = 0 };
         int steps = horizon ?? forecaster.Settings.Horizon;
         return Evaluate(forecaster, data, TestStarts(data, settings, steps), steps, null);
@@ -74,7 +79,10 @@ public static class Backtester
         {
             int start = TestStart(series, settings);
             if (series.Length - start < horizon)
-                throw new DataException($"series '{series.Symbol}' has {series.Length - start} point{(series.Length - start == 1 ? "" : "s")} in its test period, fewer than the horizon {horizon}, so nothing could be scored; use a larger --test or a shorter --horizon");
+            {
+                Setting test = ForecastFixes.Of(nameof(ForecastSettings.TestFraction)), steps = ForecastFixes.Of(nameof(ForecastSettings.Horizon));
+                throw new DataException($"series '{series.Symbol}' has {series.Length - start} point{(series.Length - start == 1 ? "" : "s")} in its test period, fewer than the horizon {horizon}, so nothing could be scored; use a larger {test} or a shorter {steps}", test, steps);
+            }
             starts[series.Symbol] = start;
         }
         return starts;

@@ -105,21 +105,33 @@ public sealed record ForecastSettings
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    /// <summary>Throws <see cref="SettingsException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
-        if (Hidden < 1) throw new ArgumentException($"hidden size must be at least 1, got {Hidden}");
-        if (Layers < 1) throw new ArgumentException($"layers must be at least 1, got {Layers}");
-        if (Horizon < 1) throw new ArgumentException($"horizon must be at least 1, got {Horizon}");
-        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
-        if (BatchSize < 1) throw new ArgumentException($"batch size must be at least 1, got {BatchSize}");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be a positive number, got {LearningRate}");
-        if (Clip is double c && !(c > 0)) throw new ArgumentException($"clip must be positive, got {c}");
-        if (!(ValidationFraction >= 0 && ValidationFraction < 0.9)) throw new ArgumentException($"validation fraction must be in [0, 0.9), got {ValidationFraction}");
-        if (!(TestFraction >= 0 && TestFraction < 0.9)) throw new ArgumentException($"test fraction must be in [0, 0.9), got {TestFraction}");
-        if (ValidationFraction + TestFraction >= 0.9) throw new ArgumentException($"validation {ValidationFraction} + test {TestFraction} leave too little to train on; keep their sum below 0.9");
-        if (Patience < 1) throw new ArgumentException($"patience must be at least 1 epoch, got {Patience}");
+        static SettingsException Bad(string property, string problem)
+        {
+            var setting = ForecastFixes.Of(property);
+            return new SettingsException($"{setting} {problem}", setting);
+        }
+        if (Hidden < 1) throw Bad(nameof(Hidden), $"must be at least 1, got {Hidden}");
+        if (Layers < 1) throw Bad(nameof(Layers), $"must be at least 1, got {Layers}");
+        if (Horizon < 1) throw Bad(nameof(Horizon), $"must be at least 1, got {Horizon}");
+        if (Epochs < 1) throw Bad(nameof(Epochs), $"must be at least 1, got {Epochs}");
+        if (BatchSize < 1) throw Bad(nameof(BatchSize), $"must be at least 1, got {BatchSize}");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw Bad(nameof(LearningRate), $"must be a positive number, got {LearningRate}");
+        if (Clip is double c && !(c > 0)) throw Bad(nameof(Clip), $"must be positive, got {c}");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 0.9)) throw Bad(nameof(ValidationFraction), $"must be in [0, 0.9), got {ValidationFraction}");
+        if (!(TestFraction >= 0 && TestFraction < 0.9)) throw Bad(nameof(TestFraction), $"must be in [0, 0.9), got {TestFraction}");
+        if (ValidationFraction + TestFraction >= 0.9)
+        {
+            Setting validation = ForecastFixes.Of(nameof(ValidationFraction)), test = ForecastFixes.Of(nameof(TestFraction));
+            throw new SettingsException($"{validation} {ValidationFraction} + {test} {TestFraction} leave too little to train on; keep their sum below 0.9", validation, test);
+        }
+        if (Patience < 1) throw Bad(nameof(Patience), $"must be at least 1 epoch, got {Patience}");
         if (Scaling == TargetScaling.Relative && Target != TargetKind.Price)
-            throw new ArgumentException($"relative scaling already forecasts changes relative to the last value; use it with the price target, not {SettingNames.Targets.Name(Target)}");
+        {
+            Setting scaling = ForecastFixes.Of(nameof(Scaling), "TargetScaling.Relative"), target = ForecastFixes.Of(nameof(Target), "TargetKind.Price");
+            throw new SettingsException($"relative scaling already forecasts changes relative to the last value ({scaling}); use it with the price target ({target}), not {SettingNames.Targets.Name(Target)}", scaling, target);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Unroll.Core;
 using Unroll.Core.Training;
 using Unroll.Data;
+using Unroll.Data.Csv;
 using Unroll.Data.Scaling;
 
 namespace Unroll.Forecasting;
@@ -100,7 +101,11 @@ public sealed class Forecaster
         var scalers = CheckServes(series);
         if (horizon < 1) throw new ArgumentException($"horizon must be at least 1, got {horizon}");
         if (Settings.Strategy == ForecastStrategy.Direct && horizon != Settings.Horizon)
-            throw new ArgumentException($"this model forecasts {Settings.Horizon} steps directly and cannot forecast {horizon}; train with --horizon {horizon} or --strategy recursive");
+        {
+            Setting steps = ForecastFixes.Of(nameof(ForecastSettings.Horizon), horizon.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                recursive = ForecastFixes.Of(nameof(ForecastSettings.Strategy), "ForecastStrategy.Recursive");
+            throw new SettingsException($"this model forecasts {Settings.Horizon} steps directly and cannot forecast {horizon}; train with {steps} or {recursive}", steps, recursive);
+        }
         if (end < 1 || end > series.Length) throw new ArgumentOutOfRangeException(nameof(end), end, $"must be in 1..{series.Length}");
         var history = series.Slice(0, end);
         var transformed = TargetTransform.Forward(Settings.Target, history);
@@ -163,7 +168,7 @@ public sealed class Forecaster
         {
             double last = raw[^inputSize];
             if (!(last > 0))
-                throw new DataException($"series '{history.Symbol}' reaches the value {last} before a forecast; relative scaling needs values above 0. Use --scaling minmax or zscore");
+                throw NotPositive($"series '{history.Symbol}' reaches the value {last} before a forecast");
             var input = new float[raw.Count];
             for (int k = 0; k < raw.Count; k++)
                 input[k] = (float)(k % inputSize == 0 ? (raw[k] / last - 1) / scale : raw[k]);
@@ -196,9 +201,18 @@ public sealed class Forecaster
         {
             string Describe(IReadOnlyList<string> f) => f.Count == 0 ? "no features" : $"features {string.Join(", ", f)}";
             throw new DataException($"the data for '{series.Symbol}' has {Describe(series.FeatureNames)}, the model expects {Describe(FeatureNames)}" +
-                (FeatureNames.Count > 0 ? $"; pass --features {string.Join(",", FeatureNames)}" : "; drop --features"));
+                (FeatureNames.Count > 0 ? $"; use {CsvSettings.FeaturesOf(FeatureNames)}" : $"; leave {CsvSettings.Features} empty"),
+                FeatureNames.Count > 0 ? CsvSettings.FeaturesOf(FeatureNames) : CsvSettings.Features);
         }
         return scalers;
+    }
+
+    // Relative scaling divides by the last value: a value at or below 0 needs another scaling.
+    private static DataException NotPositive(string what)
+    {
+        Setting minmax = ForecastFixes.Of(nameof(ForecastSettings.Scaling), "TargetScaling.MinMax"),
+            zscore = ForecastFixes.Of(nameof(ForecastSettings.Scaling), "TargetScaling.ZScore");
+        return new DataException($"{what}; relative scaling needs values above 0. Use {minmax} or {zscore}", minmax, zscore);
     }
 
     internal sealed record PreparedSeries(TimeSeries Original, TimeSeries Transformed, TimeSplit Split, SeriesScalers Scalers, TimeSeries Scaled);
@@ -210,8 +224,11 @@ public sealed class Forecaster
         var split = TimeSplit.ByFractions(transformed.Length, trainFraction, settings.ValidationFraction);
         int needed = settings.Lookback.MinimumSeriesLength(settings.OutputSize);
         if (split.TrainEnd < needed)
+        {
+            Setting lookback = ForecastFixes.Of(nameof(ForecastSettings.Lookback)), steps = ForecastFixes.Of(nameof(ForecastSettings.Horizon));
             throw new DataException($"series '{series.Symbol}' has {series.Length} points; its training part ({split.TrainEnd} of them) is shorter than " +
-                $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter --lookback or --horizon, or leave this series out with --symbol");
+                $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter {lookback} or {steps}, or leave this series out with {CsvSettings.Symbols}", lookback, steps, CsvSettings.Symbols);
+        }
         var scalers = SeriesScalers.Fit(settings.ScalerKind, transformed, split.TrainEnd);
         if (!settings.IsRelative)
             return new PreparedSeries(series, transformed, split, scalers, scalers.Transform(transformed));
@@ -222,12 +239,12 @@ public sealed class Forecaster
         for (int t = 1; t < split.TrainEnd; t++)
         {
             if (!(values[t - 1] > 0))
-                throw new DataException($"series '{series.Symbol}' has the value {values[t - 1]} at {transformed.Dates[t - 1]:yyyy-MM-dd}; relative scaling needs values above 0. Use --scaling minmax or zscore");
+                throw NotPositive($"series '{series.Symbol}' has the value {values[t - 1]} at {transformed.Dates[t - 1]:yyyy-MM-dd}");
             sum += Math.Abs(values[t] / values[t - 1] - 1);
         }
         double scale = sum / Math.Max(1, split.TrainEnd - 1);
         if (!(scale > 0))
-            throw new DataException($"series '{series.Symbol}' does not change over its training part, so relative scaling would divide by zero; leave it out with --symbol");
+            throw new DataException($"series '{series.Symbol}' does not change over its training part, so relative scaling would divide by zero; leave it out with {CsvSettings.Symbols}", CsvSettings.Symbols);
         var relative = new SeriesScalers(new ZScoreScaler(0, scale), scalers.Features);
         return new PreparedSeries(series, transformed, split, relative, new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed));
     }

@@ -103,7 +103,7 @@ public static class ModelBundle
                 Seed = Whole("training seed", T("seed", "42")),
             };
             try { settings.Validate(); }
-            catch (ArgumentException e) { throw Damaged($"the forecasting settings are out of range ({e.Message}); the file is damaged: train the model again"); }
+            catch (SettingsException e) { throw Damaged($"the forecasting settings are out of range ({e.MessageWith(ForecastFixes.ShortName)}); the file is damaged: train the model again"); }
 
             string target = Get("target_column");
             if (target.Length == 0) throw Bad("target_column", target, "a column name");

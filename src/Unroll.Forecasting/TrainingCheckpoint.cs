@@ -10,7 +10,14 @@ using Unroll.Data;
 namespace Unroll.Forecasting;
 
 /// <summary>A checkpoint could not be read or does not belong to this run: the message names the file and the difference.</summary>
-public sealed class CheckpointException(string message) : Exception(message);
+public sealed class CheckpointException(string message, params Setting[] settings) : Exception(message)
+{
+    /// <summary>The settings the message names.</summary>
+    public IReadOnlyList<Setting> Settings { get; } = settings;
+
+    /// <summary>The message with each of <see cref="Settings"/> named by <paramref name="name"/> (a command line's flag).</summary>
+    public string MessageWith(Func<Setting, string> name) => Setting.Rename(Message, Settings, name);
+}
 
 /// <summary>
 /// A <see cref="TrainingSession"/>'s checkpoint as one safetensors file: tensors <c>network.*</c> (the weights now),
@@ -85,7 +92,7 @@ internal sealed class TrainingCheckpoint
         try { (tensors, metadata) = SafeTensors.Read(path); }
         catch (ModelFileException e) { throw new CheckpointException(e.Message); }
         if (!IsCheckpoint(metadata))
-            throw new CheckpointException($"{path} is not a training checkpoint (a model file? checkpoints are written by 'unroll train --checkpoint')");
+            throw new CheckpointException($"{path} is not a training checkpoint (a model file? checkpoints are written where {ForecastFixes.CheckpointPath} says)", ForecastFixes.CheckpointPath);
         if (!metadata.TryGetValue("checkpoint_version", out var version) || version != Version)
             throw new CheckpointException($"{path} is a checkpoint of version {version ?? "(none)"}; this build resumes version {Version}: finish the run with the Unroll that started it, or start again");
         var byName = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
@@ -103,7 +110,10 @@ internal sealed class TrainingCheckpoint
             if (!saved.TryGetValue(name, out var then))
                 throw new CheckpointException($"{_path} has no setting '{name}'; it was made by another version of Unroll: start the run again");
             if (then != value)
-                throw new CheckpointException($"{_path} was made with {name} {then}, this run asks for {name} {value}: resume with the same settings (only the number of epochs may change)");
+            {
+                Setting made = ForecastFixes.Described(name, then), asked = ForecastFixes.Described(name, value);
+                throw new CheckpointException($"{_path} was made with {made}, this run asks for {asked}: resume with the same settings (only the number of epochs may change)", made, asked);
+            }
         }
         var before = Json<DataFingerprint>("data");
         if (before.Column is null || before.Features is null || before.Series is null || before.Series.Any(s => s is null || s.Symbol is null))

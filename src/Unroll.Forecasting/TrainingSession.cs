@@ -92,7 +92,8 @@ public sealed class TrainingSession
             _validation.AddRange(windows.Validation);
         }
         if (_train.Count == 0)
-            throw new DataException("no training windows: every series is shorter than the lookback plus the horizon; use a shorter --lookback");
+            throw new DataException($"no training windows: every series is shorter than the lookback plus the horizon; use a shorter {ForecastFixes.Of(nameof(ForecastSettings.Lookback))}",
+                ForecastFixes.Of(nameof(ForecastSettings.Lookback)));
 
         _inputSize = 1 + data.FeatureNames.Count;
         var shape = new NetworkShape(settings.Cell, _inputSize, settings.Hidden, settings.Layers, settings.OutputSize);

@@ -50,7 +50,8 @@ public sealed class ModelFileTests : IDisposable
     public void LoadRnnWithoutCellMetadata_AsksForTheCell()
     {
         var e = Assert.Throws<ModelFileException>(() => ModelFile.Load<float>(TorchFixture.PathOf("torch_rnn_relu.safetensors")));
-        Assert.Contains("--cell rnn_relu or --cell rnn_tanh", e.Message);
+        Assert.Contains(ModelFile.CellSetting, e.Message);
+        Assert.Equal(ModelFile.CellSetting, e.Setting);
     }
 
     [Theory]

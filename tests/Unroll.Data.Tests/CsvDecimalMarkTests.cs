@@ -24,7 +24,8 @@ public sealed class CsvDecimalMarkTests : IDisposable
         Assert.Contains("'164,42'", e.Message);
         Assert.Contains("decimal comma", e.Message);
         Assert.Contains("164.42", e.Message);
-        Assert.Contains("--decimal ,", e.Message);
+        Assert.Contains("CsvReadOptions.DecimalSeparator = ','", e.Message);
+        Assert.Contains(CsvSettings.DecimalComma, e.Settings);
         Assert.DoesNotContain("16442", e.Message);
     }
 
@@ -36,7 +37,8 @@ public sealed class CsvDecimalMarkTests : IDisposable
         Assert.Equal(2, e.Line);
         Assert.Contains("3 values but the header has 2 columns", e.Message);
         Assert.Contains("'164,42'", e.Message);
-        Assert.Contains("--decimal ,", e.Message);
+        Assert.Contains("CsvReadOptions.DecimalSeparator = ','", e.Message);
+        Assert.Contains(CsvSettings.DecimalComma, e.Settings);
     }
 
     [Fact]
@@ -73,7 +75,8 @@ public sealed class CsvDecimalMarkTests : IDisposable
         Assert.Equal("price", e.Column);
         Assert.Contains($"'{field}'", e.Message);
         Assert.Contains("decimal comma", e.Message);
-        Assert.Contains("--decimal ,", e.Message);
+        Assert.Contains("CsvReadOptions.DecimalSeparator = ','", e.Message);
+        Assert.Contains(CsvSettings.DecimalComma, e.Settings);
     }
 
     [Theory]
@@ -134,7 +137,8 @@ public sealed class CsvDecimalMarkTests : IDisposable
         Assert.Equal(2, e.Line);
         Assert.Contains("'164.42'", e.Message);
         Assert.Contains("'.' as the decimal point", e.Message);
-        Assert.Contains("Leave out --decimal ,", e.Message);
+        Assert.Contains("Use CsvReadOptions.DecimalSeparator = '.' (the default)", e.Message);
+        Assert.Contains(CsvSettings.DecimalPoint, e.Settings);
     }
 
     [Fact]
@@ -150,7 +154,8 @@ public sealed class CsvDecimalMarkTests : IDisposable
 
         Assert.Equal(2, e.Line);
         Assert.Contains("'1.234' could be 1234 ('.' separating thousands) or 1.234 ('.' as the decimal mark)", e.Message);
-        Assert.Contains("Leave out --decimal ,", e.Message);
+        Assert.Contains("Use CsvReadOptions.DecimalSeparator = '.' (the default)", e.Message);
+        Assert.Contains(CsvSettings.DecimalPoint, e.Settings);
         Assert.Contains("write the value as 1234", e.Message);
     }
 
@@ -169,7 +174,8 @@ public sealed class CsvDecimalMarkTests : IDisposable
         var e = _files.ReadFails("level.csv", "date,level\n2020-01-01,\"1,5\"\n2020-01-02,\"2,25\"\n");
 
         Assert.Equal("level", e.Column);
-        Assert.Contains("--decimal ,", e.Message);
+        Assert.Contains("CsvReadOptions.DecimalSeparator = ','", e.Message);
+        Assert.Contains(CsvSettings.DecimalComma, e.Settings);
     }
 
     [Theory]
@@ -182,6 +188,7 @@ public sealed class CsvDecimalMarkTests : IDisposable
 
         Assert.Contains("'.'", e.Message);
         Assert.Contains("','", e.Message);
-        Assert.Contains("--decimal", e.Message);
+        Assert.Contains("CsvReadOptions.DecimalSeparator", e.Message);
+        Assert.Contains(CsvSettings.DecimalComma, e.Settings);
     }
 }

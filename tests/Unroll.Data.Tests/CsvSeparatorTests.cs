@@ -70,7 +70,8 @@ public sealed class CsvSeparatorTests : IDisposable
         Assert.Equal("price", e.Column);
         Assert.Contains("'164,42'", e.Message);
         Assert.Contains("',' as the decimal mark, with ';' between fields", e.Message);
-        Assert.Contains("--decimal ,", e.Message);
+        Assert.Contains("CsvReadOptions.DecimalSeparator = ','", e.Message);
+        Assert.Contains(CsvSettings.DecimalComma, e.Settings);
     }
 
     [Fact]
@@ -81,7 +82,8 @@ public sealed class CsvSeparatorTests : IDisposable
         Assert.Equal(2, e.Line);
         Assert.Contains("'1,234' could be 1234", e.Message);
         Assert.Contains("';' between fields", e.Message);
-        Assert.Contains("--decimal ,", e.Message);
+        Assert.Contains("CsvReadOptions.DecimalSeparator = ','", e.Message);
+        Assert.Contains(CsvSettings.DecimalComma, e.Settings);
     }
 
     [Fact]

@@ -141,7 +141,8 @@ public sealed class ColumnErrorTests : IDisposable
         var e = _files.ReadFails("f.csv", Ohlcv, new CsvReadOptions { Column = "high", Features = ["volumes"] });
 
         Assert.Equal("volumes", e.Column);
-        Assert.Contains("--features", e.Message);
+        Assert.Contains("CsvReadOptions.Features", e.Message);
+        Assert.Contains(CsvSettings.Features, e.Settings);
         Assert.Contains("date, open, high, low, volume", e.Message);
     }
 
@@ -170,7 +171,8 @@ public sealed class ColumnErrorTests : IDisposable
         var e = _files.ReadFails("ambiguous.csv", Ohlcv);
 
         Assert.Contains("open, high, low, volume", e.Message);
-        Assert.Contains("--column", e.Message);
+        Assert.Contains("CsvReadOptions.Column", e.Message);
+        Assert.Contains(CsvSettings.Column, e.Settings);
     }
 
     [Fact]
@@ -347,7 +349,8 @@ public sealed class SeriesErrorTests : IDisposable
         Assert.Equal("date", e.Column);
         Assert.Contains("2000-02-01", e.Message);
         Assert.Contains("2000-03-01 on line 3", e.Message);
-        Assert.Contains("--sort", e.Message);
+        Assert.Contains("CsvReadOptions.Sort = true", e.Message);
+        Assert.Contains(CsvSettings.Sort, e.Settings);
     }
 
     [Fact]
@@ -403,6 +406,7 @@ public sealed class SeriesErrorTests : IDisposable
         var e = _files.ReadFails("two.csv", "date,price\n2020-01-02,1\n2020-01-01,2\n2020-01-03,x\n");
 
         Assert.Equal(3, e.Line);
-        Assert.Contains("--sort", e.Message);
+        Assert.Contains("CsvReadOptions.Sort = true", e.Message);
+        Assert.Contains(CsvSettings.Sort, e.Settings);
     }
 }

@@ -82,8 +82,9 @@ public sealed class ForecasterTests : IDisposable
     public void Predict_DirectModelOtherHorizon_IsAClearError()
     {
         var forecaster = Forecaster.Fit(Ragged(), Small with { Strategy = ForecastStrategy.Direct, Horizon = 2 }).Forecaster;
-        var e = Assert.Throws<ArgumentException>(() => forecaster.Predict(Ragged().Series[0], 5));
-        Assert.Contains("--strategy recursive", e.Message);
+        var e = Assert.Throws<SettingsException>(() => forecaster.Predict(Ragged().Series[0], 5));
+        Assert.Contains("ForecastSettings.Strategy = ForecastStrategy.Recursive", e.Message);
+        Assert.Contains(ForecastFixes.Of(nameof(ForecastSettings.Strategy), "ForecastStrategy.Recursive"), e.Settings);
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public class RelativeScalingTests
     [Fact]
     public void Relative_WithReturnTarget_IsRejected()
     {
-        var e = Assert.Throws<ArgumentException>(() => new ForecastSettings { Scaling = TargetScaling.Relative, Target = TargetKind.Return }.Validate());
+        var e = Assert.Throws<SettingsException>(() => new ForecastSettings { Scaling = TargetScaling.Relative, Target = TargetKind.Return }.Validate());
         Assert.Contains("price target", e.Message);
     }
 

@@ -109,12 +109,12 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [InlineData("lr", "NaN", "metadata forecast.training lr = 'NaN' is not a finite number")]
-    [InlineData("lr", "-1", "learning rate must be a positive number")]
+    [InlineData("lr", "-1", "lr must be a positive number")]
     [InlineData("epochs", "1e99", "metadata forecast.training epochs = '1e99' is not a whole number")]
     [InlineData("optimizer", "7", "metadata forecast.training optimizer = '7' is not one of sgd, momentum")]
     [InlineData("loss", "x", "metadata forecast.training loss = 'x' is not one of")]
     [InlineData("clip", "-1", "clip must be positive, got -1")]
-    [InlineData("validation", "0.95", "validation fraction must be in [0, 0.9), got 0.95")]
+    [InlineData("validation", "0.95", "val must be in [0, 0.9), got 0.95")]
     [InlineData("patience", "0", "patience must be at least 1 epoch, got 0")]
     public void Load_DamagedTrainingSetting_IsAModelFileErrorNamingIt(string key, string value, string expected)
     {

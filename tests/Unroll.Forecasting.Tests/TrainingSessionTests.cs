@@ -92,7 +92,9 @@ public sealed class TrainingSessionTests : IDisposable
             _ => Settings with { Seed = (int)value },
         };
         var e = Assert.Throws<CheckpointException>(() => TrainingSession.Resume(checkpoint, Data(), other));
-        Assert.Contains($"{name} ", e.Message);
+        string property = name switch { "lr" => nameof(ForecastSettings.LearningRate), "hidden" => nameof(ForecastSettings.Hidden), _ => nameof(ForecastSettings.Seed) };
+        Assert.Contains($"ForecastSettings.{property} = ", e.Message);
+        Assert.Equal(2, e.Settings.Count(s => s.Name == $"ForecastSettings.{property}"));
         Assert.Contains(checkpoint, e.Message);
     }
 

@@ -27,8 +27,7 @@ internal static class DemoCommand
             var reportDir = parse.GetValue(report)!;
             new OutputGuard().Input("--data", path).Report("--report", reportDir, ModelFileName).Check();
             var settings = new ForecastSettings { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
-            try { settings.Validate(); }
-            catch (ArgumentException e) { throw new UserError(e.Message); }
+            settings.Validate();
             context.Activity = "reading the data";
             var set = CsvSeriesReader.Read(path);
             var o = context.Out;

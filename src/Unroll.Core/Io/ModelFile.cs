@@ -54,6 +54,12 @@ public static class ModelFile
         SafeTensors.Write(path, tensors, metadata);
     }
 
+    /// <summary>How messages name the setting that picks an RNN's activation (<see cref="Load{T}"/>'s cellOverride).</summary>
+    public const string CellSetting = "the cellOverride argument (CellKind.RnnRelu or CellKind.RnnTanh)";
+
+    /// <summary>How messages name what continues a training run from a checkpoint.</summary>
+    public const string ResumeSetting = "TrainingSession.Resume";
+
     /// <summary>The <c>format</c> metadata of a training checkpoint (written by Unroll.Forecasting), which is not a model.</summary>
     public const string CheckpointFormat = "unroll-checkpoint";
 
@@ -74,7 +80,7 @@ public static class ModelFile
         var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);   // names are unique: Read refuses repeats
         string Fail(string what) => throw new ModelFileException($"{path}: {what}");
         if (metadata.TryGetValue("format", out var format) && format == CheckpointFormat)
-            Fail($"this is a training checkpoint, not a model: continue the run with 'unroll train ... --resume {path}', or use the model file that run wrote");
+            throw new ModelFileException($"{path}: this is a training checkpoint, not a model: continue the run from it ({ResumeSetting}), or use the model file that run wrote", ResumeSetting);
 
         SafeTensor Need(string name)
             => byName.TryGetValue(name, out var t) ? t
@@ -101,11 +107,7 @@ public static class ModelFile
         else if (cellOverride is { } o) cell = o;
         else if (gates == 4) cell = CellKind.Lstm;
         else if (gates == 3) cell = CellKind.Gru;
-        else
-        {
-            Fail("the file has no 'cell' metadata and an RNN could be rnn_relu or rnn_tanh: say which with --cell rnn_relu or --cell rnn_tanh");
-            cell = default;
-        }
+        else throw new ModelFileException($"{path}: the file has no 'cell' metadata and an RNN could be rnn_relu or rnn_tanh: say which with {CellSetting}", CellSetting);
         if (cell.GateCount() != gates)
             Fail($"cell {cell.ToName()} has {cell.GateCount()} gate blocks but rnn.weight_hh_l0 has {gates} ({gateRows} rows for {hidden} hidden units)");
 

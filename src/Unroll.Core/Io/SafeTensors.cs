@@ -12,7 +12,14 @@ using System.Text.Unicode;
 namespace Unroll.Core.Io;
 
 /// <summary>A safetensors file could not be read: the message names the file and what is wrong.</summary>
-public sealed class ModelFileException(string message) : Exception(message);
+/// <param name="message">The file, what is wrong, and the fix.</param>
+/// <param name="setting">The setting the message names as the fix, as it names it (<c>the cellOverride argument</c>),
+/// so a command line can put its own name (its flag) in its place; null when there is none.</param>
+public sealed class ModelFileException(string message, string? setting = null) : Exception(message)
+{
+    /// <summary>The setting the message names as the fix, as it names it; null when there is none.</summary>
+    public string? Setting { get; } = setting;
+}
 
 /// <summary>One tensor of a safetensors file, its values widened to double.</summary>
 /// <param name="Name">The tensor's name.</param>

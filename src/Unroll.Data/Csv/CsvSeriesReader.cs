@@ -82,7 +82,7 @@ public static partial class CsvSeriesReader
                 : $"'{options.DecimalSeparator}'";
             throw new DataException(
                 $"the decimal mark {shown} is not one Unroll reads; expected '.' (the default) or ','. " +
-                "Pass --decimal . or --decimal , (CsvReadOptions.DecimalSeparator).", sourceName);
+                $"Use {CsvSettings.DecimalPoint} or {CsvSettings.DecimalComma}.", sourceName, settings: [CsvSettings.DecimalPoint, CsvSettings.DecimalComma]);
         }
         return new Reading(sourceName, options).Run(csvText);
     }
@@ -284,7 +284,7 @@ public static partial class CsvSeriesReader
                     throw new DataException(
                         $"the row has {n} values but the header has {_header.Length} columns " +
                         $"({Text.List(_header)}). Remove the extra values or name their column in the header" +
-                        $"{SplitDecimalCommaHint(row)}.", file, row.Line);
+                        $"{SplitDecimalCommaHint(row)}.", file, row.Line, settings: _separator == ',' ? [CsvSettings.DecimalComma] : null);
                 }
             }
         }
@@ -300,7 +300,7 @@ public static partial class CsvSeriesReader
                 if (IsDigits(row.Fields[i].TrimStart('-', '+')) && IsDigits(row.Fields[i + 1]))
                 {
                     return $"; if '{row.Fields[i]},{row.Fields[i + 1]}' is one number with a decimal comma, quote " +
-                           "such numbers (\"164,42\") or separate fields with ';', and pass --decimal ,";
+                           $"such numbers (\"164,42\") or separate fields with ';', and use {CsvSettings.DecimalComma}";
                 }
             }
             return "";
@@ -339,7 +339,7 @@ public static partial class CsvSeriesReader
 
         private DataException UnknownColumn(string name, string role) => new(
             $"there is no column '{name}' ({role}). Available columns: {Text.List(_header)}. " +
-            "Check the spelling.", file, 1, name);
+            "Check the spelling.", file, 1, name, settings: CsvSettings.In(role));
 
         private int FindDateColumn()
         {
@@ -355,7 +355,7 @@ public static partial class CsvSeriesReader
             var cols = new List<int>(options.Features.Count);
             foreach (string name in options.Features)
             {
-                int col = Find(name) ?? throw UnknownColumn(name, "asked for as a feature with --features");
+                int col = Find(name) ?? throw UnknownColumn(name, $"asked for as a feature in {CsvSettings.Features}");
                 if (reserved.Contains(col))
                 {
                     throw new DataException(
@@ -366,8 +366,8 @@ public static partial class CsvSeriesReader
                 if (cols.Contains(col))
                 {
                     throw new DataException(
-                        $"column '{_header[col]}' is named twice in --features; name each feature once.",
-                        file, 1, _header[col]);
+                        $"column '{_header[col]}' is named twice in {CsvSettings.Features}; name each feature once.",
+                        file, 1, _header[col], settings: [CsvSettings.Features]);
                 }
                 cols.Add(col);
             }
@@ -383,19 +383,19 @@ public static partial class CsvSeriesReader
         {
             if (options.Column is string named)
             {
-                int col = Find(named) ?? throw UnknownColumn(named, "asked for as the column to forecast with --column");
+                int col = Find(named) ?? throw UnknownColumn(named, $"asked for as the column to forecast in {CsvSettings.Column}");
                 if (reserved.Contains(col))
                 {
                     throw new DataException(
                         $"column '{_header[col]}' holds {(IsDate(col) ? "dates" : "symbols")}, so it cannot be " +
-                        $"forecast; choose a numeric column with --column, such as {Text.List(ValueColumns(reserved))}.",
+                        $"forecast; choose a numeric column with {CsvSettings.Column}, such as {Text.List(ValueColumns(reserved))}.",
                         file, 1, _header[col]);
                 }
                 if (featureCols.Contains(col))
                 {
                     throw new DataException(
                         $"column '{_header[col]}' is both the column to forecast and a feature; the target is always " +
-                        "an input already, so remove it from --features.", file, 1, _header[col]);
+                        $"an input already, so remove it from {CsvSettings.Features}.", file, 1, _header[col], settings: [CsvSettings.Features]);
                 }
                 return col;
             }
@@ -412,11 +412,11 @@ public static partial class CsvSeriesReader
                 throw new DataException(
                     $"there is no numeric column to forecast; the columns left after the date, symbol and features " +
                     $"are {Text.List(candidates.Select(i => _header[i]))}, and none holds numbers. Add a column such as " +
-                    "'price', or name one with --column.", file, 1);
+                    $"'price', or name one with {CsvSettings.Column}.", file, 1, settings: [CsvSettings.Column]);
             }
             throw new DataException(
                 $"cannot tell which column to forecast: {Text.List(numeric.Select(i => _header[i]))} are all numeric " +
-                $"and none is named {string.Join(", ", DefaultTargets[..^1])} or {DefaultTargets[^1]}. Choose one with --column.", file, 1);
+                $"and none is named {string.Join(", ", DefaultTargets[..^1])} or {DefaultTargets[^1]}. Choose one with {CsvSettings.Column}.", file, 1, settings: [CsvSettings.Column]);
         }
 
         /// <summary>A column is numeric when most of its non-missing values read as numbers.</summary>
@@ -471,8 +471,8 @@ public static partial class CsvSeriesReader
                     string hint = symbolCol is null
                         ? $"the file has no 'symbol' column, so it holds one series, named after the file: '{known[0]}'."
                         : $"known symbols: {Text.List(known)}.";
-                    throw new DataException($"symbol '{w}' is not in the file; {hint} Check --symbol.", file,
-                        column: symbolCol is int c ? _header[c] : null);
+                    throw new DataException($"symbol '{w}' is not in the file; {hint} Check {CsvSettings.Symbols}.", file,
+                        column: symbolCol is int c ? _header[c] : null, settings: [CsvSettings.Symbols]);
                 }
                 if (!chosen.Contains(match)) chosen.Add(match);
             }
@@ -517,7 +517,7 @@ public static partial class CsvSeriesReader
             // Digits past double's range (1e400) read as infinity, which is beyond the limit too.
             problem ??= Validation.MagnitudeProblem(field, value);
             if (problem is null) return value;
-            throw new DataException(problem, file, row.Line, _header[col]);
+            throw new DataException(problem, file, row.Line, _header[col], settings: CsvSettings.In(problem));
         }
 
         /// <summary>The columns whose numbers are read (target and features), for <see cref="MarkSettled"/>.</summary>
@@ -546,7 +546,7 @@ public static partial class CsvSeriesReader
                 throw new DataException(
                     $"date {Text.Date(date)} of series '{symbol}' comes after {Text.Date(previous.Date)} on line " +
                     $"{previous.Line}; the rows of a series must be in ascending date order. Sort the file by date, " +
-                    "or pass --sort to have the rows sorted.", file, line, dateColumn);
+                    $"or use {CsvSettings.Sort} to have the rows sorted.", file, line, dateColumn, settings: [CsvSettings.Sort]);
             }
         }
 

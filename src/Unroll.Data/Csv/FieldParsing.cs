@@ -119,7 +119,7 @@ internal static partial class FieldParsing
         }
         string example = decimalMark == '.'
             ? "12.5, with '.' as the decimal point"
-            : "12,5, with ',' as the decimal mark (as --decimal , asks)";
+            : $"12,5, with ',' as the decimal mark (as {CsvSettings.DecimalComma} asks)";
         return $"{Text.Quote(s)} is not a number; expected a number such as {example} and no currency sign or unit. " +
                "Correct the value or delete the row.";
     }
@@ -141,18 +141,18 @@ internal static partial class FieldParsing
         {
             return $"{Text.Quote(s)} looks like a number with a decimal comma ({Text.Number(otherValue)}): the file " +
                    $"looks like it uses ',' as the decimal mark, with {Between(separator)} between fields, as " +
-                   "spreadsheets set to a decimal comma export it. Pass --decimal , to read it so; otherwise correct " +
-                   "the value.";
+                   $"spreadsheets set to a decimal comma export it. Use {CsvSettings.DecimalComma} to read it so; " +
+                   "otherwise correct the value.";
         }
         if (decimalMark == '.')
         {
             return $"{Text.Quote(s)} looks like a number with a decimal comma ({Text.Number(otherValue)}): its ',' " +
-                   "is not a thousands separator, which comes before groups of three digits as in 1,234.5. Pass " +
-                   "--decimal , if the file uses ',' as the decimal mark; otherwise correct the value.";
+                   "is not a thousands separator, which comes before groups of three digits as in 1,234.5. Use " +
+                   $"{CsvSettings.DecimalComma} if the file uses ',' as the decimal mark; otherwise correct the value.";
         }
         return $"{Text.Quote(s)} uses '.' as the decimal point ({Text.Number(otherValue)}), but the decimal mark is " +
-               "set to ',' (--decimal ,), under which '.' only separates thousands in groups of three, as in " +
-               "1.234,5. Leave out --decimal , if the file uses '.' for decimals; otherwise correct the value.";
+               $"set to ',' ({CsvSettings.DecimalComma}), under which '.' only separates thousands in groups of three, as in " +
+               $"1.234,5. Use {CsvSettings.DecimalPoint} (the default) if the file uses '.' for decimals; otherwise correct the value.";
     }
 
     /// <summary>Words the refusal of a field that reads with both marks to different values, such as 1,234 (1234 or
@@ -173,8 +173,8 @@ internal static partial class FieldParsing
         string written = Text.Number(value);
         if (decimalMark == ',') written = written.Replace('.', ',');
         string fix = decimalMark == '.'
-            ? $"Pass --decimal , if the file uses ',' as the decimal mark; otherwise write the value as {written}."
-            : $"Leave out --decimal , if the file uses '.' for decimals; otherwise write the value as {written}.";
+            ? $"Use {CsvSettings.DecimalComma} if the file uses ',' as the decimal mark; otherwise write the value as {written}."
+            : $"Use {CsvSettings.DecimalPoint} (the default) if the file uses '.' for decimals; otherwise write the value as {written}.";
         string why = decimalMark == '.' && separator != ','
             ? $"; with {Between(separator)} between fields the file looks like it uses decimal commas, and no other " +
               "value read from it settles which"

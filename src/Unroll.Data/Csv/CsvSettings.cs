@@ -1,0 +1,25 @@
+namespace Unroll.Data.Csv;
+
+/// <summary>The <see cref="CsvReadOptions"/> settings that errors name as their fix.</summary>
+public static class CsvSettings
+{
+    /// <summary><see cref="CsvReadOptions.DecimalSeparator"/> = ','.</summary>
+    public static Setting DecimalComma { get; } = new("CsvReadOptions.DecimalSeparator", "','");
+    /// <summary><see cref="CsvReadOptions.DecimalSeparator"/> = '.'.</summary>
+    public static Setting DecimalPoint { get; } = new("CsvReadOptions.DecimalSeparator", "'.'");
+    /// <summary><see cref="CsvReadOptions.Sort"/> = true.</summary>
+    public static Setting Sort { get; } = new("CsvReadOptions.Sort", "true");
+    /// <summary><see cref="CsvReadOptions.Column"/>.</summary>
+    public static Setting Column { get; } = new("CsvReadOptions.Column");
+    /// <summary><see cref="CsvReadOptions.Features"/>.</summary>
+    public static Setting Features { get; } = new("CsvReadOptions.Features");
+    /// <summary><see cref="CsvReadOptions.Features"/> set to <paramref name="names"/>, written comma-separated.</summary>
+    public static Setting FeaturesOf(IEnumerable<string> names) => new("CsvReadOptions.Features", string.Join(",", names));
+    /// <summary><see cref="CsvReadOptions.Symbols"/>.</summary>
+    public static Setting Symbols { get; } = new("CsvReadOptions.Symbols");
+
+    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols];
+
+    /// <summary>The settings <paramref name="message"/> names.</summary>
+    internal static Setting[] In(string message) => All.Where(s => message.Contains(s.ToString(), StringComparison.Ordinal)).ToArray();
+}
