@@ -30,9 +30,6 @@ public static partial class CsvSeriesReader
     /// <see cref="DataException"/> naming its line and column, and the fix: rescale the column.</summary>
     public const double MaxMagnitude = Validation.MaxMagnitude;
 
-    private static readonly string[] DefaultTargets = ["adjclose", "close", "price", "value"];
-    private static readonly string[] DateNames = ["date", "datetime", "timestamp", "time", "day", "observation_date"];
-    private static readonly string[] SymbolNames = ["symbol", "ticker"];
 
     /// <summary>Reads the series in a CSV file.</summary>
     /// <param name="path">The file; its name (without extension) names the series of a one-series file.</param>
@@ -100,9 +97,7 @@ public static partial class CsvSeriesReader
     private sealed class Reading(string file, CsvReadOptions options)
     {
         private string[] _header = [];
-        private string[]? _normalizedHeader;
         private readonly List<Row> _rows = [];
-        private int _dateCol = -1;
 
         public SeriesSet Run(string csvText)
         {
@@ -116,12 +111,7 @@ public static partial class CsvSeriesReader
             }
             CheckFieldCounts();
 
-            int dateCol = _dateCol = FindDateColumn();
-            int? symbolCol = FindFirst(SymbolNames, exclude: new HashSet<int>());
-            var reserved = new HashSet<int> { dateCol };
-            if (symbolCol is int sc) reserved.Add(sc);
-            int[] featureCols = FindFeatureColumns(reserved);
-            int targetCol = FindTargetColumn(reserved, featureCols);
+            var (dateCol, symbolCol, featureCols, targetCol) = new ColumnResolver(file, _header, _rows.Select(r => r.Fields), options).Resolve();
 
             List<string> symbols = SelectSymbols(symbolCol);
             _numberCols = [targetCol, .. featureCols];
@@ -304,133 +294,6 @@ public static partial class CsvSeriesReader
                 }
             }
             return "";
-        }
-
-        /// <summary>Finds a column by name: exactly ignoring case, else ignoring case, spaces, '_' and '-'.</summary>
-        private int? Find(string name)
-        {
-            string wanted = name.Trim();
-            for (int i = 0; i < _header.Length; i++)
-            {
-                if (string.Equals(_header[i], wanted, StringComparison.OrdinalIgnoreCase)) return i;
-            }
-            string key = Normalize(wanted);
-            if (key.Length == 0) return null;
-            // Normalized once per read: every lookup would otherwise redo it for every column.
-            _normalizedHeader ??= _header.Select(Normalize).ToArray();
-            for (int i = 0; i < _header.Length; i++)
-            {
-                if (_normalizedHeader[i] == key) return i;
-            }
-            return null;
-        }
-
-        private int? FindFirst(IEnumerable<string> names, IReadOnlySet<int> exclude)
-        {
-            foreach (string name in names)
-            {
-                if (Find(name) is int i && !exclude.Contains(i)) return i;
-            }
-            return null;
-        }
-
-        private static string Normalize(string name) =>
-            new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
-
-        private DataException UnknownColumn(string name, string role) => new(
-            $"there is no column '{name}' ({role}). Available columns: {Text.List(_header)}. " +
-            "Check the spelling.", file, 1, name, settings: CsvSettings.In(role));
-
-        private int FindDateColumn()
-        {
-            if (options.DateColumn is string named)
-                return Find(named) ?? throw UnknownColumn(named, "asked for as the date column");
-            return FindFirst(DateNames, exclude: new HashSet<int>()) ?? throw new DataException(
-                $"there is no date column; expected a column named 'date' (or {string.Join(", ", DateNames.Skip(1))}). " +
-                $"The header has: {Text.List(_header)}. Name the date column 'date'.", file, 1);
-        }
-
-        private int[] FindFeatureColumns(HashSet<int> reserved)
-        {
-            var cols = new List<int>(options.Features.Count);
-            foreach (string name in options.Features)
-            {
-                int col = Find(name) ?? throw UnknownColumn(name, $"asked for as a feature in {CsvSettings.Features}");
-                if (reserved.Contains(col))
-                {
-                    throw new DataException(
-                        $"column '{_header[col]}' holds {(IsDate(col) ? "dates" : "symbols")}, so it cannot be a " +
-                        $"feature; features must be numeric columns, such as {Text.List(ValueColumns(reserved))}.",
-                        file, 1, _header[col]);
-                }
-                if (cols.Contains(col))
-                {
-                    throw new DataException(
-                        $"column '{_header[col]}' is named twice in {CsvSettings.Features}; name each feature once.",
-                        file, 1, _header[col], settings: [CsvSettings.Features]);
-                }
-                cols.Add(col);
-            }
-            return cols.ToArray();
-        }
-
-        private bool IsDate(int col) => col == _dateCol;
-
-        private IEnumerable<string> ValueColumns(IReadOnlySet<int> reserved) =>
-            Enumerable.Range(0, _header.Length).Where(i => !reserved.Contains(i)).Select(i => _header[i]);
-
-        private int FindTargetColumn(HashSet<int> reserved, int[] featureCols)
-        {
-            if (options.Column is string named)
-            {
-                int col = Find(named) ?? throw UnknownColumn(named, $"asked for as the column to forecast in {CsvSettings.Column}");
-                if (reserved.Contains(col))
-                {
-                    throw new DataException(
-                        $"column '{_header[col]}' holds {(IsDate(col) ? "dates" : "symbols")}, so it cannot be " +
-                        $"forecast; choose a numeric column with {CsvSettings.Column}, such as {Text.List(ValueColumns(reserved))}.",
-                        file, 1, _header[col]);
-                }
-                if (featureCols.Contains(col))
-                {
-                    throw new DataException(
-                        $"column '{_header[col]}' is both the column to forecast and a feature; the target is always " +
-                        $"an input already, so remove it from {CsvSettings.Features}.", file, 1, _header[col], settings: [CsvSettings.Features]);
-                }
-                return col;
-            }
-
-            var taken = new HashSet<int>(reserved);
-            taken.UnionWith(featureCols);
-            if (FindFirst(DefaultTargets, taken) is int byName) return byName;
-
-            var candidates = Enumerable.Range(0, _header.Length).Where(i => !taken.Contains(i)).ToList();
-            var numeric = candidates.Where(IsNumericColumn).ToList();
-            if (numeric.Count == 1) return numeric[0];
-            if (numeric.Count == 0)
-            {
-                throw new DataException(
-                    $"there is no numeric column to forecast; the columns left after the date, symbol and features " +
-                    $"are {Text.List(candidates.Select(i => _header[i]))}, and none holds numbers. Add a column such as " +
-                    $"'price', or name one with {CsvSettings.Column}.", file, 1, settings: [CsvSettings.Column]);
-            }
-            throw new DataException(
-                $"cannot tell which column to forecast: {Text.List(numeric.Select(i => _header[i]))} are all numeric " +
-                $"and none is named {string.Join(", ", DefaultTargets[..^1])} or {DefaultTargets[^1]}. Choose one with {CsvSettings.Column}.", file, 1, settings: [CsvSettings.Column]);
-        }
-
-        /// <summary>A column is numeric when most of its non-missing values read as numbers.</summary>
-        private bool IsNumericColumn(int col)
-        {
-            int numbers = 0, present = 0;
-            foreach (var row in _rows)
-            {
-                string f = row.Fields[col];
-                if (FieldParsing.IsMissing(f)) continue;
-                present++;
-                if (FieldParsing.LooksNumeric(f)) numbers++;
-            }
-            return present > 0 && 2 * numbers > present;
         }
 
         private List<string> SelectSymbols(int? symbolCol)
