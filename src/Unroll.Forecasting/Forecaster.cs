@@ -118,7 +118,7 @@ public sealed class Forecaster
         var scaled = scalers.Transform(transformed);
         var window = Windows.ForecastInput(scaled, Settings.Lookback);
         int inputSize = window.InputSize;
-        var input = window.Inputs.Select(v => (float)v).ToList();
+        var input = window.Inputs.ToArray().Select(v => (float)v).ToList();
 
         var forecastScaled = new double[horizon];
         if (Settings.Strategy == ForecastStrategy.Direct)
@@ -160,7 +160,7 @@ public sealed class Forecaster
     {
         var window = Windows.ForecastInput(history, Settings.Lookback);
         int inputSize = window.InputSize;
-        var raw = window.Inputs.ToList();                           // (steps × I), the forecast column unscaled
+        var raw = window.Inputs.ToArray().ToList();                 // (steps × I), the forecast column unscaled
         var lastFeatures = raw.Skip(raw.Count - inputSize + 1).Take(inputSize - 1).ToArray();
         var forecast = new double[horizon];
         int produced = 0;
@@ -184,13 +184,17 @@ public sealed class Forecaster
         return forecast;
     }
 
-    /// <summary>Divides a window's forecast column and targets by its last input value, less 1, then by <paramref name="scale"/>.</summary>
-    internal static void NormalizeWindow(Window window, double scale)
+    /// <summary>The window with its forecast column and targets divided by its last input value, less 1, then by
+    /// <paramref name="scale"/>: (x / last − 1) / scale. A new window; the original is left as it is.</summary>
+    internal static Window NormalizeWindow(Window window, double scale)
     {
         int inputSize = window.InputSize;
-        double last = window.Inputs[^inputSize];
-        for (int k = 0; k < window.Inputs.Length; k += inputSize) window.Inputs[k] = (window.Inputs[k] / last - 1) / scale;
-        for (int h = 0; h < window.Targets.Length; h++) window.Targets[h] = (window.Targets[h] / last - 1) / scale;
+        var inputs = window.Inputs.ToArray();
+        var targets = window.Targets.ToArray();
+        double last = inputs[^inputSize];
+        for (int k = 0; k < inputs.Length; k += inputSize) inputs[k] = (inputs[k] / last - 1) / scale;
+        for (int h = 0; h < targets.Length; h++) targets[h] = (targets[h] / last - 1) / scale;
+        return window.With(inputs, targets);
     }
 
     private SeriesScalers CheckServes(TimeSeries series)
@@ -251,10 +255,20 @@ public sealed class Forecaster
 
     internal static (SequenceBatch<float> Batch, float[] Targets) ToBatch(IReadOnlyList<Window> windows, int inputSize, int outputs)
     {
-        var sequences = windows.Select(w => w.Inputs.Select(v => (float)v).ToArray()).ToList();
+        var sequences = windows.Select(w => ToFloats(w.Inputs.Span)).ToList();
         var targets = new float[windows.Count * outputs];
         for (int i = 0; i < windows.Count; i++)
-            for (int o = 0; o < outputs; o++) targets[i * outputs + o] = (float)windows[i].Targets[o];
+        {
+            var values = windows[i].Targets.Span;
+            for (int o = 0; o < outputs; o++) targets[i * outputs + o] = (float)values[o];
+        }
         return (SequenceBatch<float>.FromFlat(sequences, inputSize), targets);
+    }
+
+    private static float[] ToFloats(ReadOnlySpan<double> values)
+    {
+        var result = new float[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = (float)values[i];
+        return result;
     }
 }

@@ -86,10 +86,14 @@ public sealed class TrainingSession
             if (settings.IsRelative)
             {
                 double scale = p.Scalers.Target.Inverse(1) - p.Scalers.Target.Inverse(0);
-                foreach (var w in windows.Train.Concat(windows.Validation)) Forecaster.NormalizeWindow(w, scale);
+                _train.AddRange(windows.Train.Select(w => Forecaster.NormalizeWindow(w, scale)));
+                _validation.AddRange(windows.Validation.Select(w => Forecaster.NormalizeWindow(w, scale)));
             }
-            _train.AddRange(windows.Train);
-            _validation.AddRange(windows.Validation);
+            else
+            {
+                _train.AddRange(windows.Train);
+                _validation.AddRange(windows.Validation);
+            }
         }
         if (_train.Count == 0)
             throw new DataException($"no training windows: every series is shorter than the lookback plus the horizon; use a shorter {ForecastFixes.Of(nameof(ForecastSettings.Lookback))}",

@@ -35,13 +35,13 @@ public sealed class WindowsTests
         Assert.Equal(0, w.InputStart);
         Assert.Equal(3, w.TargetStart);
         Assert.Equal(2, w.InputSize);
-        Assert.Equal([0, 100, 1, 101, 2, 102], w.Inputs);
-        Assert.Equal([3.0, 4], w.Targets);
+        Assert.Equal([0, 100, 1, 101, 2, 102], w.Inputs.ToArray());
+        Assert.Equal([3.0, 4], w.Targets.ToArray());
         Assert.Equal([2.0, 102], w.Step(2).ToArray());
 
         var last = windows[^1];
         Assert.Equal(4, last.TargetStart);
-        Assert.Equal([4.0, 5], last.Targets);
+        Assert.Equal([4.0, 5], last.Targets.ToArray());
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class WindowsTests
         var w = Windows.Create(Ramp(4, withFeature: false), Lookback.Of(2), 1)[0];
 
         Assert.Equal(1, w.InputSize);
-        Assert.Equal([0.0, 1], w.Inputs);
+        Assert.Equal([0.0, 1], w.Inputs.ToArray());
     }
 
     [Fact]
@@ -61,8 +61,8 @@ public sealed class WindowsTests
         Assert.Equal(4, windows.Count); // targets start at 1, 2, 3, 4
         Assert.Equal([1, 2, 3, 4], windows.Select(w => w.Steps));
         Assert.All(windows, w => Assert.Equal(0, w.InputStart));
-        Assert.Equal([0.0, 1, 2, 3], windows[^1].Inputs);
-        Assert.Equal([4.0, 5], windows[^1].Targets);
+        Assert.Equal([0.0, 1, 2, 3], windows[^1].Inputs.ToArray());
+        Assert.Equal([4.0, 5], windows[^1].Targets.ToArray());
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public sealed class WindowsTests
         var w = Windows.ForecastInput(Ramp(6), Lookback.Of(2));
 
         Assert.Equal(6, w.TargetStart);
-        Assert.Equal([4, 104, 5, 105], w.Inputs);
-        Assert.Empty(w.Targets);
+        Assert.Equal([4, 104, 5, 105], w.Inputs.ToArray());
+        Assert.Empty(w.Targets.ToArray());
         Assert.Equal(6, Windows.ForecastInput(Ramp(6), Lookback.All).Steps);
         Assert.Throws<DataException>(() => Windows.ForecastInput(Ramp(2), Lookback.Of(3)));
     }
@@ -101,8 +101,11 @@ public sealed class WindowsTests
         var series = Ramp(5);
         var w = Windows.Create(series, Lookback.Of(2), 1)[0];
 
-        w.Inputs[0] = -1;
-        w.Targets[0] = -1;
+        // Read-only to its users; even its own arrays are copies, not the series' memory.
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(w.Inputs, out var inputs));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(w.Targets, out var targets));
+        inputs.Array![0] = -1;
+        targets.Array![0] = -1;
 
         Assert.Equal(0, series.Values[0]);
         Assert.Equal(2, series.Values[2]);

@@ -164,8 +164,7 @@ public sealed class TrainingSessionTests : IDisposable
             var p = Forecaster.Prepare(s, Settings);
             var split = Windows.CreateSplit(p.Scaled, Settings.Lookback, 1, p.Split);
             double scale = p.Scalers.Target.Inverse(1) - p.Scalers.Target.Inverse(0);
-            foreach (var w in split.Validation) Forecaster.NormalizeWindow(w, scale);
-            return split.Validation;
+            return split.Validation.Select(w => Forecaster.NormalizeWindow(w, scale));
         }).ToList();
         var (batch, targets) = Forecaster.ToBatch(windows, 1, 1);
         double expected = new Trainer<float>(untrained.Forecaster.Network, Optimizer.Create<float>(OptimizerKind.Sgd)).Evaluate(batch, targets);
