@@ -111,7 +111,21 @@ public sealed class ForecastCommandTests : IDisposable
                 foreach (var metric in new[] { "mae", "rmse", "mape", "mase", "direction" })
                     Assert.True(doc.RootElement.GetProperty("overall").GetProperty(method).TryGetProperty(metric, out _), $"{method}.{metric}");
             Assert.Equal(5, doc.RootElement.GetProperty("series").GetArrayLength());
-            Assert.Equal(1.0, doc.RootElement.GetProperty("overall").GetProperty("naive").GetProperty("mase").GetDouble(), 0.9);
+            // The naive forecast's MASE, recomputed from the CSV at the test starts the backtest reports: each one-step
+            // error |y_t − y_t−1| over the test period, divided by its series' mean |Δy| before the test period.
+            var prices = File.ReadAllLines(Stocks).Skip(1).Select(l => l.Split(','))
+                .GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.Select(f => (Date: DateOnly.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), Value: double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture))).ToList());
+            var scaled = new List<double>();
+            foreach (var series in doc.RootElement.GetProperty("series").EnumerateArray())
+            {
+                var values = prices[series.GetProperty("symbol").GetString()!];
+                var testStart = DateOnly.ParseExact(series.GetProperty("test_start").GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                int start = values.FindIndex(v => v.Date == testStart);
+                Assert.True(start > 1);
+                double scale = Enumerable.Range(1, start - 1).Average(t => Math.Abs(values[t].Value - values[t - 1].Value));
+                for (int t = start; t < values.Count; t++) scaled.Add(Math.Abs(values[t].Value - values[t - 1].Value) / scale);
+            }
+            Assert.Equal(scaled.Average(), doc.RootElement.GetProperty("overall").GetProperty("naive").GetProperty("mase").GetDouble(), 12);
         }
     }
 

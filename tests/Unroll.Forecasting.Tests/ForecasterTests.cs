@@ -37,7 +37,13 @@ public sealed class ForecasterTests : IDisposable
     public void Fit_LookbackAll_TrainsRaggedWindowsFromBothSeries()
     {
         var fit = Forecaster.Fit(Ragged(), Small with { Lookback = Lookback.All });
-        Assert.True(fit.TrainWindows > 0);
+        // Every window of both series: targets at steps 1 … trainEnd − 1 of each (lookback all grows from one step).
+        int Expected(int length) => TimeSplit.ByFractions(length, 1 - Small.ValidationFraction, Small.ValidationFraction).TrainEnd - 1;
+        Assert.Equal(Expected(60) + Expected(35), fit.TrainWindows);
+        var prepared = Ragged().Series.Select(s => Forecaster.Prepare(s, Small with { Lookback = Lookback.All })).ToList();
+        var windows = prepared.Select(p => Windows.CreateSplit(p.Scaled, Lookback.All, 1, p.Split).Train).ToList();
+        Assert.Equal([Expected(60), Expected(35)], windows.Select(w => w.Count));
+        Assert.Equal(Enumerable.Range(1, Expected(35)), windows[1].Select(w => w.Steps));   // ragged: 1, 2, … steps
         var forecast = fit.Forecaster.Predict(Ragged().Series[1], 3);
         Assert.Equal(3, forecast.Values.Length);
         Assert.All(forecast.Values, v => Assert.True(double.IsFinite(v)));
@@ -60,7 +66,10 @@ public sealed class ForecasterTests : IDisposable
         var fit = Forecaster.Fit(Ragged(), Small with { Epochs = 200, Patience = 3, LearningRate = 0.05 });
         var best = fit.History.Where(h => h.ValidationLoss is not null).MinBy(h => h.ValidationLoss!.Value)!;
         Assert.Equal(best.Epoch, fit.BestEpoch);
-        if (fit.Stop == StopReason.EarlyStopped) Assert.Equal(fit.BestEpoch + 3, fit.History.Count);
+        // At this rate the validation loss stops improving long before 200 epochs: training stops 3 epochs after the best.
+        Assert.Equal(StopReason.EarlyStopped, fit.Stop);
+        Assert.Equal(fit.BestEpoch + 3, fit.History.Count);
+        Assert.All(fit.History.Skip(fit.BestEpoch), h => Assert.True(h.ValidationLoss >= best.ValidationLoss));
     }
 
     [Theory]
