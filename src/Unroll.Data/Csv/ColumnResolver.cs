@@ -82,13 +82,7 @@ internal sealed class ColumnResolver(string file, string[] header, IEnumerable<s
         foreach (string name in options.Features)
         {
             int col = Find(name) ?? throw UnknownColumn(name, $"asked for as a feature in {CsvSettings.Features}");
-            if (reserved.Contains(col))
-            {
-                throw new DataException(
-                    $"column '{_header[col]}' holds {(IsDate(col) ? "dates" : "symbols")}, so it cannot be a " +
-                    $"feature; features must be numeric columns, such as {Text.List(ValueColumns(reserved))}.",
-                    file, 1, _header[col]);
-            }
+            if (reserved.Contains(col)) throw NotNumeric(col, reserved, "a feature; features must be numeric columns");
             if (cols.Contains(col))
             {
                 throw new DataException(
@@ -102,6 +96,11 @@ internal sealed class ColumnResolver(string file, string[] header, IEnumerable<s
 
     private bool IsDate(int col) => col == _dateCol;
 
+    // The date or symbol column asked to be a number (a feature or the target).
+    private DataException NotNumeric(int col, IReadOnlySet<int> reserved, string asked, params Setting[] settings) => new(
+        $"column '{_header[col]}' holds {(IsDate(col) ? "dates" : "symbols")}, so it cannot be {asked}, such as " +
+        $"{Text.List(ValueColumns(reserved))}.", file, 1, _header[col], settings: settings);
+
     private IEnumerable<string> ValueColumns(IReadOnlySet<int> reserved) =>
         Enumerable.Range(0, _header.Length).Where(i => !reserved.Contains(i)).Select(i => _header[i]);
 
@@ -110,13 +109,7 @@ internal sealed class ColumnResolver(string file, string[] header, IEnumerable<s
         if (options.Column is string named)
         {
             int col = Find(named) ?? throw UnknownColumn(named, $"asked for as the column to forecast in {CsvSettings.Column}");
-            if (reserved.Contains(col))
-            {
-                throw new DataException(
-                    $"column '{_header[col]}' holds {(IsDate(col) ? "dates" : "symbols")}, so it cannot be " +
-                    $"forecast; choose a numeric column with {CsvSettings.Column}, such as {Text.List(ValueColumns(reserved))}.",
-                    file, 1, _header[col]);
-            }
+            if (reserved.Contains(col)) throw NotNumeric(col, reserved, $"forecast; choose a numeric column with {CsvSettings.Column}", CsvSettings.Column);
             if (featureCols.Contains(col))
             {
                 throw new DataException(
