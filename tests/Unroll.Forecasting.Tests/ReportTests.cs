@@ -295,11 +295,11 @@ public class ReportNumberTests
     [InlineData(1e30, "1e+30")]
     [InlineData(-1.23456e12, "-1.235e+12")]
     [InlineData(double.NaN, "n/a")]
-    public void Value_AnyMagnitude_StaysShort(double value, string expected) => Assert.Equal(expected, Markup.Value(value));
+    public void Value_AnyMagnitude_StaysShort(double value, string expected) => Assert.Equal(expected, ReportNumbers.Value(value));
 
     [Theory]
     [InlineData(0.98765, 3, "0.988")]
     [InlineData(5.5e20, 2, "5.5e+20")]
     [InlineData(double.PositiveInfinity, 2, "n/a")]
-    public void Fixed_HugeValues_SwitchToFourSignificantDigits(double value, int decimals, string expected) => Assert.Equal(expected, Markup.Fixed(value, decimals));
+    public void Fixed_HugeValues_SwitchToFourSignificantDigits(double value, int decimals, string expected) => Assert.Equal(expected, ReportNumbers.Fixed(value, decimals));
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Unroll.Cli.Svg;
+using Unroll.Charts;
 using Unroll.Core;
 using Unroll.Core.Analysis;
 using Unroll.Core.Io;
@@ -246,7 +246,7 @@ internal static class GradientsCommand
                     ?
                     [
                         new PlotSeries("measured by backpropagation through time", LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray()),
-                        new PlotSeries("w1·w2^(T−1)·w3", "#222", report.Lengths.Select(t => W1 * Math.Pow(w2Line, t - 1) * W3).ToArray(), "5 5"),
+                        new PlotSeries("w1·w2^(T−1)·w3", "#222", report.Lengths.Select(t => W1 * Math.Pow(w2Line, t - 1) * W3).ToArray(), LineDash.Dashed),
                     ]
                     : [new PlotSeries(runs[0].Name, LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray())]),
                 new PlotPanel("Gradient norm of each parameter group", "‖∇‖ of L = last output",

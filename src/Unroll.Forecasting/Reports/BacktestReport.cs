@@ -1,4 +1,5 @@
 using System.Text;
+using Unroll.Charts;
 using Unroll.Core.Io;
 
 namespace Unroll.Forecasting.Reports;
@@ -53,7 +54,7 @@ public static class BacktestReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"color-scheme\" content=\"light\">\n")
-            .Append("<title>").Append(Markup.Escape(info.Title)).Append("</title>\n")
+            .Append("<title>").Append(Xml.Escape(info.Title)).Append("</title>\n")
             .Append("<style>").Append(Css).Append("</style>\n</head>\n<body>\n<main>\n");
 
         AppendSummary(html, result, info);
@@ -112,10 +113,10 @@ public static class BacktestReport
     {
         if (model is null || naive is null || !double.IsFinite(model.Mase) || !double.IsFinite(naive.Mase) || !(naive.Mase > 0))
             return "No verdict: the MASE of the model or of the naive forecast could not be computed (too few points in a series' training part).";
-        string m = Markup.Fixed(model.Mase, 2), n = Markup.Fixed(naive.Mase, 2);
+        string m = ReportNumbers.Fixed(model.Mase, 2), n = ReportNumbers.Fixed(naive.Mase, 2);
         string head = $"The model's MASE is {m} against the naive forecast's {n}: ";
         double change = Math.Abs(model.Mase / naive.Mase - 1) * 100;
-        string by = change >= 1 ? Markup.Fixed(change, 0) + "%" : "less than 1%";
+        string by = change >= 1 ? ReportNumbers.Fixed(change, 0) + "%" : "less than 1%";
         if (model.Mase < naive.Mase)
             return head + $"it beats guessing the last value by {by}.";
         if (model.Mase == naive.Mase)
@@ -127,19 +128,19 @@ public static class BacktestReport
 
     private static void AppendSummary(StringBuilder html, BacktestResult result, ReportInfo info)
     {
-        html.Append("<h1>").Append(Markup.Escape(info.Title)).Append("</h1>\n");
+        html.Append("<h1>").Append(Xml.Escape(info.Title)).Append("</h1>\n");
         int origins = result.Series.Sum(s => s.Origins.Count);
         var (first, last) = TestPeriod(result.Series);
-        html.Append("<p class=\"lead\">A walk-forward backtest of <code>").Append(Markup.Escape(info.DataFile)).Append("</code>: ")
+        html.Append("<p class=\"lead\">A walk-forward backtest of <code>").Append(Xml.Escape(info.DataFile)).Append("</code>: ")
             .Append(Plural(result.Series.Count, "series", "series")).Append(", forecasting ")
             .Append(Plural(result.Horizon, "step")).Append(" ahead from each of ").Append(Plural(origins, "origin"))
             .Append(" in the test period");
         if (first is { } f && last is { } l)
-            html.Append(" (").Append(Markup.Date(f)).Append(" to ").Append(Markup.Date(l)).Append(')');
+            html.Append(" (").Append(ReportNumbers.Date(f)).Append(" to ").Append(ReportNumbers.Date(l)).Append(')');
         html.Append(". Every forecast uses only the values before its origin; the naive, drift and moving-average ")
             .Append("baselines forecast the same points.");
         if (result.Horizon > 1)
-            html.Append(" Metrics pool all ").Append(Markup.Count(result.Horizon)).Append(" steps of every forecast; charts show the first step.");
+            html.Append(" Metrics pool all ").Append(ReportNumbers.Count(result.Horizon)).Append(" steps of every forecast; charts show the first step.");
         html.Append("</p>\n");
 
         var rows = info.Settings.ToList();
@@ -152,12 +153,12 @@ public static class BacktestReport
                 StopReason.Cancelled => $"cancelled after {Plural(fit.History.Count, "epoch")}",
                 _ => $"ran all {Plural(fit.History.Count, "epoch")}",
             }));
-            rows.Add(("best epoch", Markup.Count(fit.BestEpoch) + " (the weights evaluated)"));
-            rows.Add(("windows", $"{Markup.Count(fit.TrainWindows)} training, {Markup.Count(fit.ValidationWindows)} validation"));
+            rows.Add(("best epoch", ReportNumbers.Count(fit.BestEpoch) + " (the weights evaluated)"));
+            rows.Add(("windows", $"{ReportNumbers.Count(fit.TrainWindows)} training, {ReportNumbers.Count(fit.ValidationWindows)} validation"));
         }
         html.Append("<h2>Settings</h2>\n<table class=\"settings\"><tbody>\n");
         foreach (var (name, value) in rows)
-            html.Append("<tr><th scope=\"row\">").Append(Markup.Escape(name)).Append("</th><td>").Append(Markup.Escape(value)).Append("</td></tr>\n");
+            html.Append("<tr><th scope=\"row\">").Append(Xml.Escape(name)).Append("</th><td>").Append(Xml.Escape(value)).Append("</td></tr>\n");
         html.Append("</tbody></table>\n");
     }
 
@@ -167,7 +168,7 @@ public static class BacktestReport
         result.Overall.TryGetValue("model", out var model);
         result.Overall.TryGetValue("naive", out var naive);
         bool beats = model is not null && naive is not null && model.Mase < naive.Mase;
-        html.Append("<p class=\"verdict ").Append(beats ? "good" : "bad").Append("\">").Append(Markup.Escape(Verdict(model, naive))).Append("</p>\n");
+        html.Append("<p class=\"verdict ").Append(beats ? "good" : "bad").Append("\">").Append(Xml.Escape(Verdict(model, naive))).Append("</p>\n");
         AppendMetricsTable(html, result.Overall);
         html.Append("<p class=\"note\">MAE and RMSE are in the series' units; MAPE is the mean absolute error as a percentage of the actual value; ")
             .Append("MASE divides each error by the series' average one-step change before the test period (below 1 is better than that naive step); ")
@@ -181,21 +182,21 @@ public static class BacktestReport
         for (int i = 0; i < result.Series.Count; i++)
         {
             var s = result.Series[i];
-            html.Append("<tr><td class=\"name\"><a href=\"#series-").Append(i).Append("\">").Append(Markup.Escape(s.Symbol)).Append("</a></td><td>")
-                .Append(Markup.Count(s.Series.Length)).Append("</td><td>").Append(TestPeriodText(s)).Append("</td><td>")
-                .Append(Markup.Count(s.Origins.Count)).Append("</td><td>")
-                .Append(Markup.Fixed(s.Metrics.TryGetValue("model", out var m) ? m.Mase : double.NaN, 3)).Append("</td><td>")
-                .Append(Markup.Fixed(s.Metrics.TryGetValue("naive", out var n) ? n.Mase : double.NaN, 3)).Append("</td></tr>\n");
+            html.Append("<tr><td class=\"name\"><a href=\"#series-").Append(i).Append("\">").Append(Xml.Escape(s.Symbol)).Append("</a></td><td>")
+                .Append(ReportNumbers.Count(s.Series.Length)).Append("</td><td>").Append(TestPeriodText(s)).Append("</td><td>")
+                .Append(ReportNumbers.Count(s.Origins.Count)).Append("</td><td>")
+                .Append(ReportNumbers.Fixed(s.Metrics.TryGetValue("model", out var m) ? m.Mase : double.NaN, 3)).Append("</td><td>")
+                .Append(ReportNumbers.Fixed(s.Metrics.TryGetValue("naive", out var n) ? n.Mase : double.NaN, 3)).Append("</td></tr>\n");
         }
         html.Append("</tbody></table></div>\n");
     }
 
     private static void AppendSeries(StringBuilder html, BacktestResult result, SeriesBacktest s, int index)
     {
-        html.Append("<section class=\"series\" id=\"series-").Append(index).Append("\">\n<h2>").Append(Markup.Escape(s.Symbol)).Append("</h2>\n");
+        html.Append("<section class=\"series\" id=\"series-").Append(index).Append("\">\n<h2>").Append(Xml.Escape(s.Symbol)).Append("</h2>\n");
         var dates = s.Series.Dates;
         html.Append("<p>").Append(Plural(s.Series.Length, "point"));
-        if (dates.Count > 0) html.Append(" from ").Append(Markup.Date(dates[0])).Append(" to ").Append(Markup.Date(dates[^1]));
+        if (dates.Count > 0) html.Append(" from ").Append(ReportNumbers.Date(dates[0])).Append(" to ").Append(ReportNumbers.Date(dates[^1]));
         html.Append("; test period ").Append(TestPeriodText(s)).Append(", ").Append(Plural(s.Origins.Count, "forecast origin")).Append(".</p>\n");
 
         string valueName = result.Fit?.Forecaster.TargetColumn ?? "value";
@@ -203,7 +204,7 @@ public static class BacktestReport
         if (s.Series.Length > 0)
         {
             var chart = ForecastChart(s, 0, valueName, $"{s.Symbol}: actual values and {step}");
-            html.Append("<figure>").Append(chart.Render()).Append("<figcaption>The whole series (black) and ").Append(Markup.Escape(step))
+            html.Append("<figure>").Append(chart.Render()).Append("<figcaption>The whole series (black) and ").Append(Xml.Escape(step))
                 .Append(" over the shaded test period.</figcaption></figure>\n");
         }
 
@@ -216,13 +217,13 @@ public static class BacktestReport
             {
                 var zoom = ForecastChart(s, from, valueName, $"{s.Symbol}: close-up of the test period");
                 html.Append("<figure>").Append(zoom.Render()).Append("<figcaption>Close-up of the test period: actual values (black) and ")
-                    .Append(Markup.Escape(step)).Append(".</figcaption></figure>\n");
+                    .Append(Xml.Escape(step)).Append(".</figcaption></figure>\n");
             }
 
             // Errors: raw up to RawErrorLimit origins; beyond, a trailing mean over about a fiftieth of them, or the picture is noise.
             int window = s.Origins.Count > RawErrorLimit ? (int)Math.Ceiling(s.Origins.Count / 50.0) : 1;
             string what = result.Horizon == 1 ? "one-step-ahead forecast" : "first forecast step";
-            var errors = new SvgChart
+            var errors = new LineChart
             {
                 Height = 220,
                 XAxis = ChartXAxis.Date,
@@ -255,7 +256,7 @@ public static class BacktestReport
     private static void AppendTraining(StringBuilder html, IReadOnlyList<TrainingProgress> history, FitResult? fit)
     {
         html.Append("<section id=\"training\">\n<h2>Training</h2>\n");
-        var chart = new SvgChart
+        var chart = new LineChart
         {
             Height = 300,
             LogY = true,
@@ -270,9 +271,9 @@ public static class BacktestReport
         if (validated)
             chart.Lines.Add(new ChartLine("validation loss", epochs, history.Select(h => h.ValidationLoss ?? double.NaN).ToArray(), "#e8590c") { Width = 2 });
         int best = fit?.BestEpoch ?? history.LastOrDefault(h => h.IsBest)?.Epoch ?? 0;
-        if (best > 0) chart.Marks.Add(new ChartMark(best, $"best epoch {Markup.Count(best)}"));
+        if (best > 0) chart.Marks.Add(new ChartMark(best, $"best epoch {ReportNumbers.Count(best)}"));
         html.Append("<figure>").Append(chart.Render()).Append("<figcaption>Loss per epoch on a log scale");
-        if (best > 0) html.Append("; the weights of epoch ").Append(Markup.Count(best)).Append(validated ? " (lowest validation loss) were kept" : " (lowest training loss) were kept");
+        if (best > 0) html.Append("; the weights of epoch ").Append(ReportNumbers.Count(best)).Append(validated ? " (lowest validation loss) were kept" : " (lowest training loss) were kept");
         html.Append(".</figcaption></figure>\n</section>\n");
     }
 
@@ -282,19 +283,19 @@ public static class BacktestReport
 
     private static readonly Column[] Columns =
     [
-        new("MAE", m => m.Mae, Markup.Value, false),
-        new("RMSE", m => m.Rmse, Markup.Value, false),
-        new("MAPE %", m => m.Mape, v => Markup.Fixed(v, 2), false),
-        new("MASE", m => m.Mase, v => Markup.Fixed(v, 3), false),
-        new("direction %", m => m.Direction * 100, v => Markup.Fixed(v, 1), true),
-        new("points", m => m.Count, v => Markup.Count((long)v), false, Bold: false),
+        new("MAE", m => m.Mae, ReportNumbers.Value, false),
+        new("RMSE", m => m.Rmse, ReportNumbers.Value, false),
+        new("MAPE %", m => m.Mape, v => ReportNumbers.Fixed(v, 2), false),
+        new("MASE", m => m.Mase, v => ReportNumbers.Fixed(v, 3), false),
+        new("direction %", m => m.Direction * 100, v => ReportNumbers.Fixed(v, 1), true),
+        new("points", m => m.Count, v => ReportNumbers.Count((long)v), false, Bold: false),
     ];
 
     private static void AppendMetricsTable(StringBuilder html, IReadOnlyDictionary<string, Metrics> metrics)
     {
         var methods = Methods(metrics.Keys).ToList();
         html.Append("<div class=\"wide\"><table class=\"metrics\"><thead><tr><th>method</th>");
-        foreach (var c in Columns) html.Append("<th>").Append(Markup.Escape(c.Header)).Append("</th>");
+        foreach (var c in Columns) html.Append("<th>").Append(Xml.Escape(c.Header)).Append("</th>");
         html.Append("</tr></thead><tbody>\n");
         var best = Columns.Select(c =>
         {
@@ -305,11 +306,11 @@ public static class BacktestReport
         {
             var (label, color, _) = Style(method);
             html.Append("<tr").Append(method == "model" ? " class=\"model\"" : "").Append("><td class=\"name\"><span class=\"swatch\" style=\"background:")
-                .Append(Markup.Escape(color)).Append("\"></span>").Append(Markup.Escape(label)).Append("</td>");
+                .Append(Xml.Escape(color)).Append("\"></span>").Append(Xml.Escape(label)).Append("</td>");
             for (int c = 0; c < Columns.Length; c++)
             {
                 double v = Columns[c].Value(metrics[method]);
-                string text = Markup.Escape(Columns[c].Format(v));
+                string text = Xml.Escape(Columns[c].Format(v));
                 html.Append("<td>").Append(v == best[c] ? "<b>" + text + "</b>" : text).Append("</td>");
             }
             html.Append("</tr>\n");
@@ -327,10 +328,10 @@ public static class BacktestReport
     }
 
     /// <summary>The actual values from step <paramref name="from"/> on, with every method's first forecast step at each origin.</summary>
-    private static SvgChart ForecastChart(SeriesBacktest s, int from, string valueName, string title)
+    private static LineChart ForecastChart(SeriesBacktest s, int from, string valueName, string title)
     {
         var dates = s.Series.Dates;
-        var chart = new SvgChart { Height = 360, XAxis = ChartXAxis.Date, YLabel = valueName, Title = title, Band = TestBand(s) };
+        var chart = new LineChart { Height = 360, XAxis = ChartXAxis.Date, YLabel = valueName, Title = title, Shade = TestShade(s) };
         chart.Lines.Add(ChartLine.OverDates("actual", dates.Skip(from), s.Series.Values.AsSpan(from).ToArray(), ActualColor));
         if (s.Origins.Count == 0) return chart;
         foreach (string method in Methods(s.Origins[0].Forecasts.Keys))
@@ -360,20 +361,20 @@ public static class BacktestReport
     private static (string Label, string Color, LineDash Dash) Style(string method)
         => Styles.TryGetValue(method, out var style) ? style : (method, "#666666", LineDash.Dashed);
 
-    private static ChartBand? TestBand(SeriesBacktest s)
+    private static ChartShade? TestShade(SeriesBacktest s)
     {
         var dates = s.Series.Dates;
         if (s.TestStart >= dates.Count || s.TestStart < 0) return null;
         // From halfway between the last training-side date and the first test date, to the end of the series.
         double from = s.TestStart > 0 ? (dates[s.TestStart - 1].DayNumber + dates[s.TestStart].DayNumber) / 2.0 : dates[0].DayNumber;
-        return new ChartBand(from, dates[^1].DayNumber, "test period");
+        return new ChartShade(from, dates[^1].DayNumber, "test period");
     }
 
     private static string TestPeriodText(SeriesBacktest s)
     {
         var dates = s.Series.Dates;
         if (s.TestStart < 0 || s.TestStart >= dates.Count) return "none";
-        return $"{Markup.Date(dates[s.TestStart])} to {Markup.Date(dates[^1])}";
+        return $"{ReportNumbers.Date(dates[s.TestStart])} to {ReportNumbers.Date(dates[^1])}";
     }
 
     private static (DateOnly? First, DateOnly? Last) TestPeriod(IReadOnlyList<SeriesBacktest> series)
@@ -390,7 +391,7 @@ public static class BacktestReport
     }
 
     private static string Plural(int n, string singular, string? plural = null)
-        => $"{Markup.Count(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
+        => $"{ReportNumbers.Count(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
 
     private const string Css = """
 

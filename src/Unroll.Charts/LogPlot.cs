@@ -1,36 +1,50 @@
-using System.Globalization;
+namespace Unroll.Charts;
 
-namespace Unroll.Cli.Svg;
+/// <summary>One line of a <see cref="LogPlot"/>: its name in the legend, its colour, one value per x.</summary>
+/// <param name="Name">The legend entry.</param>
+/// <param name="Color">A CSS colour, such as "#0072B2".</param>
+/// <param name="Values">One value per x; magnitudes are drawn.</param>
+/// <param name="Dash">The stroke pattern.</param>
+public sealed record PlotSeries(string Name, string Color, IReadOnlyList<double> Values, LineDash Dash = LineDash.Solid);
 
-/// <summary>One line of a plot: its name in the legend, its colour, one value per x.</summary>
-internal sealed record PlotSeries(string Name, string Color, IReadOnlyList<double> Values, string? Dash = null);
-
-/// <summary>One panel: a title and the lines drawn on a shared log-scale y axis.</summary>
-internal sealed record PlotPanel(string Title, string YLabel, IReadOnlyList<PlotSeries> Series);
+/// <summary>One panel of a <see cref="LogPlot"/>: a title and the lines drawn on a shared log-scale y axis.</summary>
+/// <param name="Title">Above the panel.</param>
+/// <param name="YLabel">Beside the y axis.</param>
+/// <param name="Series">The lines, listed in the legend in this order.</param>
+public sealed record PlotPanel(string Title, string YLabel, IReadOnlyList<PlotSeries> Series);
 
 /// <summary>
-/// Panels side by side, x linear (sequence length), y log10 with a label at each (or every k-th) power of ten.
+/// Panels side by side, x linear (such as sequence length), y a log10 axis of whole decades (<see cref="Ticks.Decades"/>).
 /// Magnitudes are plotted (|value|); zeros and non-finite values cannot sit on a log axis, so the line breaks there
 /// and the legend says from where.
 /// </summary>
-internal static class LogPlot
+public static class LogPlot
 {
     /// <summary>Colour-blind-safe (Okabe–Ito) colours.</summary>
-    public static readonly string[] Colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
+    public static IReadOnlyList<string> Colors { get; } = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
 
     private const double PanelWidth = 400, PlotHeight = 280, MarginLeft = 74, MarginRight = 26;
 
+    /// <summary>Draws the panels as one standalone SVG document.</summary>
+    /// <param name="title">The heading, also the document's title.</param>
+    /// <param name="subtitle">A line (wrapped) under the heading.</param>
+    /// <param name="x">The x values, increasing, shared by every series.</param>
+    /// <param name="panels">The panels, left to right.</param>
+    /// <param name="xLabel">Under each panel's x axis.</param>
+    /// <param name="footer">A paragraph (wrapped) at the bottom, or null.</param>
     public static string Draw(string title, string subtitle, IReadOnlyList<int> x, IReadOnlyList<PlotPanel> panels, string xLabel, string? footer = null)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(panels);
         int legendRows = panels.Max(p => p.Series.Count);
         double panelOuter = MarginLeft + PanelWidth + MarginRight;
         double width = panels.Count * panelOuter + 10;
-        var subtitleLines = SvgWriter.Wrap(subtitle, (int)((width - 28) / (12 * 0.56)));
-        var footerLines = footer is null ? [] : SvgWriter.Wrap(footer, (int)((width - 28) / (11 * 0.56)));
+        var subtitleLines = SvgDrawing.Wrap(subtitle, (int)((width - 28) / (12 * 0.56)));
+        var footerLines = footer is null ? [] : SvgDrawing.Wrap(footer, (int)((width - 28) / (11 * 0.56)));
         double top = 44 + subtitleLines.Count * 17 + 30;            // the plot areas start below the title, subtitle and panel titles
         double legendTop = top + PlotHeight + 58;
         double height = legendTop + legendRows * 18 + 10 + footerLines.Count * 16;
-        var svg = new SvgWriter(width, height, title);
+        var svg = new SvgDrawing(width, height, title);
         svg.Text(14, 24, title, 15, bold: true);
         for (int i = 0; i < subtitleLines.Count; i++) svg.Text(14, 44 + i * 17, subtitleLines[i], 12, fill: "#444");
         for (int k = 0; k < panels.Count; k++)
@@ -40,34 +54,34 @@ internal static class LogPlot
         return svg.ToString();
     }
 
-    private static void DrawPanel(SvgWriter svg, PlotPanel panel, IReadOnlyList<int> x, double left, double top, string xLabel, double legendTop)
+    private static bool Drawable(double v) => double.IsFinite(v) && v != 0;
+
+    private static void DrawPanel(SvgDrawing svg, PlotPanel panel, IReadOnlyList<int> x, double left, double top, string xLabel, double legendTop)
     {
         double bottom = top + PlotHeight, right = left + PanelWidth;
         svg.Text(left, top - 12, panel.Title, 12.5, bold: true);
 
-        // y range in decades over every drawable value.
-        var logs = panel.Series.SelectMany(s => s.Values).Where(v => double.IsFinite(v) && v != 0).Select(v => Math.Log10(Math.Abs(v))).ToList();
-        double lo = logs.Count == 0 ? -1 : Math.Floor(logs.Min()), hi = logs.Count == 0 ? 1 : Math.Ceiling(logs.Max());
-        if (hi - lo < 2) { lo -= 1; hi += 1; }
+        // y in whole decades over every drawable magnitude.
+        var magnitudes = panel.Series.SelectMany(s => s.Values).Where(Drawable).Select(Math.Abs).ToList();
+        var yTicks = magnitudes.Count == 0 ? Ticks.Decades(1, 1, 9) : Ticks.Decades(magnitudes.Min(), magnitudes.Max(), 9);
+        var y = new AxisScale(yTicks.Min, yTicks.Max, bottom, top, Log: true);
         double xMin = x.Count > 0 ? x[0] : 0, xMax = x.Count > 0 ? x[^1] : 1;
         if (xMax <= xMin) { xMin -= 0.5; xMax += 0.5; }
-        double X(double v) => left + (v - xMin) / (xMax - xMin) * PanelWidth;
-        double Y(double log) => bottom - (log - lo) / (hi - lo) * PlotHeight;
+        var xScale = new AxisScale(xMin, xMax, left, right);
 
         svg.Rect(left, top, PanelWidth, PlotHeight, "#fcfcfc", "#bbb", 1);
-        int decadeStep = (int)Math.Ceiling((hi - lo) / 8);
-        for (double d = Math.Ceiling(lo / decadeStep) * decadeStep; d <= hi + 1e-9; d += decadeStep)
+        for (int i = 0; i < yTicks.Values.Count; i++)
         {
-            double y = Y(d);
-            svg.Line(left, y, right, y, d == 0 ? "#999" : "#e3e3e3", 1);
-            svg.Text(left - 6, y + 4, PowerOfTen((int)d), 11, "end", "#333");
+            double v = yTicks.Values[i], at = y.Map(v);
+            svg.Line(left, at, right, at, v == 1 ? "#999" : "#e3e3e3", 1);
+            svg.Text(left - 6, at + 4, yTicks.Labels[i], 11, "end", "#333");
         }
-        double xStep = NiceStep(xMax - xMin, 8);
-        for (double v = Math.Ceiling(xMin / xStep) * xStep; v <= xMax + 1e-9; v += xStep)
+        var xTicks = Ticks.Within(xMin, xMax, Math.Max(1, Ticks.NiceStep((xMax - xMin) / 8)));
+        for (int i = 0; i < xTicks.Values.Count; i++)
         {
-            if (v < xMin) continue;
-            svg.Line(X(v), bottom, X(v), bottom + 5, "#666", 1);
-            svg.Text(X(v), bottom + 18, v.ToString("0.##", CultureInfo.InvariantCulture), 11, "middle", "#333");
+            double at = xScale.Map(xTicks.Values[i]);
+            svg.Line(at, bottom, at, bottom + 5, "#666", 1);
+            svg.Text(at, bottom + 18, xTicks.Labels[i], 11, "middle", "#333");
         }
         svg.Text(left + PanelWidth / 2, bottom + 36, xLabel, 11.5, "middle", "#333");
         svg.Text(left - 52, top + PlotHeight / 2, panel.YLabel, 11.5, "middle", "#333", rotate: -90);
@@ -79,9 +93,9 @@ internal static class LogPlot
             for (int i = 0; i < x.Count && i < series.Values.Count; i++)
             {
                 double v = series.Values[i];
-                if (double.IsFinite(v) && v != 0)
+                if (Drawable(v))
                 {
-                    run.Add((X(x[i]), Y(Math.Log10(Math.Abs(v)))));
+                    run.Add((xScale.Map(x[i]), y.Map(Math.Abs(v))));
                     continue;
                 }
                 Flush(svg, run, series);
@@ -89,15 +103,15 @@ internal static class LogPlot
             Flush(svg, run, series);
 
             double ly = legendTop + k * 18;
-            svg.Line(left, ly - 4, left + 26, ly - 4, series.Color, 2.6, series.Dash);
+            svg.Line(left, ly - 4, left + 26, ly - 4, series.Color, 2.6, series.Dash.DashArray());
             svg.Text(left + 34, ly, series.Name + Gaps(series.Values, x), 11.5, fill: "#222");
         }
     }
 
-    private static void Flush(SvgWriter svg, List<(double X, double Y)> run, PlotSeries series)
+    private static void Flush(SvgDrawing svg, List<(double X, double Y)> run, PlotSeries series)
     {
         if (run.Count == 1) svg.Circle(run[0].X, run[0].Y, 2.5, series.Color);
-        else svg.Polyline(run, series.Color, 2.2, series.Dash);
+        else svg.Polyline(run, series.Color, 2.2, series.Dash.DashArray());
         run.Clear();
     }
 
@@ -120,21 +134,5 @@ internal static class LogPlot
         if (zero >= 0) notes.Add($"exactly 0 at T = {x[zero]}{(values.Skip(zero).All(v => v == 0) ? " and after" : "")}, not drawn");
         if (overflow >= 0) notes.Add($"beyond double range from T = {x[overflow]}");
         return notes.Count == 0 ? "" : $"  ({string.Join("; ", notes)})";
-    }
-
-    /// <summary>10 with a superscript exponent: 10⁻¹⁵, 10⁰, 10¹⁴.</summary>
-    public static string PowerOfTen(int exponent)
-    {
-        const string digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-        var text = Math.Abs(exponent).ToString(CultureInfo.InvariantCulture);
-        return "10" + (exponent < 0 ? "⁻" : "") + string.Concat(text.Select(c => digits[c - '0']));
-    }
-
-    private static double NiceStep(double range, int maxTicks)
-    {
-        double raw = range / maxTicks, power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        foreach (var m in new[] { 1.0, 2, 5, 10 })
-            if (m * power >= raw) return Math.Max(1, m * power);
-        return Math.Max(1, 10 * power);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Unroll.Forecasting.Reports;
+namespace Unroll.Charts;
 
 /// <summary>Maps a data interval onto a pixel interval, linearly or on log10 (pixel intervals may run backwards, as y does).</summary>
 /// <param name="DomainMin">The data value at <paramref name="RangeMin"/>.</param>
@@ -8,7 +8,7 @@ namespace Unroll.Forecasting.Reports;
 /// <param name="RangeMin">The pixel for <paramref name="DomainMin"/>.</param>
 /// <param name="RangeMax">The pixel for <paramref name="DomainMax"/>.</param>
 /// <param name="Log">Map log10 of the values (the domain must be positive).</param>
-internal readonly record struct AxisScale(double DomainMin, double DomainMax, double RangeMin, double RangeMax, bool Log = false)
+public readonly record struct AxisScale(double DomainMin, double DomainMax, double RangeMin, double RangeMax, bool Log = false)
 {
     /// <summary>The pixel of a data value.</summary>
     public double Map(double value)
@@ -26,10 +26,10 @@ internal readonly record struct AxisScale(double DomainMin, double DomainMax, do
 /// <param name="Max">The axis' upper end.</param>
 /// <param name="Values">The tick values, increasing, all within [Min, Max].</param>
 /// <param name="Labels">One label per tick.</param>
-internal sealed record TickSet(double Min, double Max, IReadOnlyList<double> Values, IReadOnlyList<string> Labels);
+public sealed record TickSet(double Min, double Max, IReadOnlyList<double> Values, IReadOnlyList<string> Labels);
 
 /// <summary>Tick placement: nice numbers (1, 2, 5 × 10^k), decades on log axes, calendar steps on date axes.</summary>
-internal static class Ticks
+public static class Ticks
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private static readonly double[] Mantissas = [1, 2, 5];
@@ -78,14 +78,24 @@ internal static class Ticks
         }
     }
 
+    /// <summary>
+    /// Ticks at the multiples of <paramref name="step"/> within [<paramref name="min"/>, <paramref name="max"/>],
+    /// labelled as <see cref="Linear"/> labels them; the axis is not widened.
+    /// </summary>
+    public static TickSet Within(double min, double max, double step)
+    {
+        if (!(step > 0) || !double.IsFinite(step)) throw new ArgumentOutOfRangeException(nameof(step), step, "a step must be positive and finite");
+        double first = Math.Ceiling(min / step - 1e-9), last = Math.Floor(max / step + 1e-9);
+        if (last < first) return new TickSet(min, max, [], []);
+        return Build(first, last, step) with { Min = min, Max = max };
+    }
+
     /// <summary>Ticks for a log10 axis over positive data: decades, with 2 and 5 between them when the axis spans two
-    /// decades or fewer, and every second (third, ...) decade when it spans many. The axis is widened to whole decades.</summary>
+    /// decades or fewer, and every second (third, ...) decade from the bottom when it spans many. The axis is widened
+    /// to whole decades.</summary>
     public static TickSet Log(double min, double max)
     {
-        if (!(min > 0) || !(max > 0) || !double.IsFinite(min) || !double.IsFinite(max))
-            throw new ArgumentException($"a log axis needs positive finite bounds, got [{min}, {max}]");
-        if (min > max) (min, max) = (max, min);
-        int lo = (int)Math.Floor(Math.Log10(min) + 1e-9), hi = (int)Math.Ceiling(Math.Log10(max) - 1e-9);
+        var (lo, hi) = DecadeRange(min, max);
         if (hi <= lo) hi = lo + 1;
         int decades = hi - lo;
         var values = new List<double>();
@@ -102,11 +112,49 @@ internal static class Ticks
         }
         else
         {
-            int every = (decades + 5) / 6;
+            int every = DecadeStep(decades, 7);
             for (int k = lo; k <= hi; k++)
                 if ((k - lo) % every == 0) values.Add(Pow10(k));
         }
         return new TickSet(Pow10(lo), Pow10(hi), values, values.Select(FormatLog).ToArray());
+    }
+
+    /// <summary>
+    /// Ticks for a log10 axis of whole decades only, labelled 10⁻², 10⁰, 10³: every decade, or every second (third, ...)
+    /// so that at most <paramref name="maxCount"/> are labelled, on multiples of that step so that 10⁰ is one when in
+    /// range. The axis is widened to whole decades; an axis of fewer than two decades gets one more at each end.
+    /// </summary>
+    /// <param name="min">The smallest positive data value.</param>
+    /// <param name="max">The largest data value.</param>
+    /// <param name="maxCount">The most labelled decades, at least 2.</param>
+    public static TickSet Decades(double min, double max, int maxCount)
+    {
+        var (lo, hi) = DecadeRange(min, max);
+        if (hi - lo < 2) { lo--; hi++; }
+        int step = DecadeStep(hi - lo, Math.Max(2, maxCount));
+        var exponents = new List<int>();
+        for (int k = (int)Math.Ceiling(lo / (double)step) * step; k <= hi; k += step) exponents.Add(k);
+        return new TickSet(Pow10(lo), Pow10(hi), exponents.Select(Pow10).ToArray(), exponents.Select(PowerOfTen).ToArray());
+    }
+
+    /// <summary>The whole decades enclosing [<paramref name="min"/>, <paramref name="max"/>], as powers of ten.</summary>
+    private static (int Lo, int Hi) DecadeRange(double min, double max)
+    {
+        if (!(min > 0) || !(max > 0) || !double.IsFinite(min) || !double.IsFinite(max))
+            throw new ArgumentException($"a log axis needs positive finite bounds, got [{min}, {max}]");
+        if (min > max) (min, max) = (max, min);
+        return ((int)Math.Floor(Math.Log10(min) + 1e-9), (int)Math.Ceiling(Math.Log10(max) - 1e-9));
+    }
+
+    /// <summary>The fewest decades between labels that leave at most <paramref name="maxCount"/> labels over <paramref name="decades"/>.</summary>
+    private static int DecadeStep(int decades, int maxCount) => Math.Max(1, (decades + maxCount - 2) / (maxCount - 1));
+
+    /// <summary>10 with a superscript exponent: 10⁻¹⁵, 10⁰, 10¹⁴.</summary>
+    public static string PowerOfTen(int exponent)
+    {
+        const string digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+        var text = Math.Abs(exponent).ToString(Invariant);
+        return "10" + (exponent < 0 ? "⁻" : "") + string.Concat(text.Select(c => digits[c - '0']));
     }
 
     /// <summary>A label for a log-axis tick: plain below 100 000 and from 0.001, otherwise "1e-5" style.</summary>
@@ -146,7 +194,8 @@ internal static class Ticks
         return new TickSet(values[0], values[^1], values, labels);
     }
 
-    private static double Pow10(int k) => double.Parse("1e" + k.ToString(Invariant), Invariant);
+    /// <summary>10^<paramref name="k"/>, exactly as the literal 1e<paramref name="k"/> (Math.Pow can be an ulp off).</summary>
+    public static double Pow10(int k) => double.Parse("1e" + k.ToString(Invariant), Invariant);
 
     // ---- dates ---------------------------------------------------------------------------------------------------
 
