@@ -7,11 +7,17 @@ namespace Unroll.Charts;
 /// <param name="Dash">The stroke pattern.</param>
 public sealed record PlotSeries(string Name, string Color, IReadOnlyList<double> Values, LineDash Dash = LineDash.Solid);
 
+/// <summary>A horizontal line that marks a value on a <see cref="LogPlot"/> panel, with a label that says what it means.</summary>
+/// <param name="Value">Where the line stands (positive; drawn only when inside the axis).</param>
+/// <param name="Label">Written along the line, at its right end.</param>
+public sealed record PlotReference(double Value, string Label);
+
 /// <summary>One panel of a <see cref="LogPlot"/>: a title and the lines drawn on a shared log-scale y axis.</summary>
 /// <param name="Title">Above the panel.</param>
 /// <param name="YLabel">Beside the y axis.</param>
 /// <param name="Series">The lines, listed in the legend in this order.</param>
-public sealed record PlotPanel(string Title, string YLabel, IReadOnlyList<PlotSeries> Series);
+/// <param name="Reference">A labelled horizontal line, drawn darker than the grid, or null for none.</param>
+public sealed record PlotPanel(string Title, string YLabel, IReadOnlyList<PlotSeries> Series, PlotReference? Reference = null);
 
 /// <summary>
 /// Panels side by side, x linear (such as sequence length), y a log10 axis of whole decades (<see cref="Ticks.Decades"/>).
@@ -70,11 +76,19 @@ public static class LogPlot
         var xScale = new AxisScale(xMin, xMax, left, right);
 
         svg.Rect(left, top, PanelWidth, PlotHeight, "#fcfcfc", "#bbb", 1);
+        var reference = panel.Reference is { Value: > 0 } r && r.Value >= yTicks.Min && r.Value <= yTicks.Max ? r : null;
         for (int i = 0; i < yTicks.Values.Count; i++)
         {
             double v = yTicks.Values[i], at = y.Map(v);
-            svg.Line(left, at, right, at, v == 1 ? "#999" : "#e3e3e3", 1);
+            if (v != reference?.Value) svg.Line(left, at, right, at, "#e3e3e3", 1);
             svg.Text(left - 6, at + 4, yTicks.Labels[i], 11, "end", "#333");
+        }
+        if (reference is not null)
+        {
+            // The label sits above the line, or below it when the line is the top of the frame.
+            double at = y.Map(reference.Value);
+            svg.Line(left, at, right, at, "#999", 1);
+            svg.Text(right - 6, at - 5 - 11 < top ? at + 14 : at - 5, reference.Label, 10.5, "end", "#666");
         }
         var xTicks = Ticks.Within(xMin, xMax, Math.Max(1, Ticks.NiceStep((xMax - xMin) / 8)));
         for (int i = 0; i < xTicks.Values.Count; i++)

@@ -122,7 +122,8 @@ public static class Ticks
     /// <summary>
     /// Ticks for a log10 axis of whole decades only, labelled 10⁻², 10⁰, 10³: every decade, or every second (third, ...)
     /// so that at most <paramref name="maxCount"/> are labelled, on multiples of that step so that 10⁰ is one when in
-    /// range. The axis is widened to whole decades; an axis of fewer than two decades gets one more at each end.
+    /// range. The axis is widened to whole decades, then to labelled ones, so that both ends carry a label; an axis of
+    /// fewer than two decades gets one more at each end.
     /// </summary>
     /// <param name="min">The smallest positive data value.</param>
     /// <param name="max">The largest data value.</param>
@@ -131,10 +132,16 @@ public static class Ticks
     {
         var (lo, hi) = DecadeRange(min, max);
         if (hi - lo < 2) { lo--; hi++; }
-        int step = DecadeStep(hi - lo, Math.Max(2, maxCount));
-        var exponents = new List<int>();
-        for (int k = (int)Math.Ceiling(lo / (double)step) * step; k <= hi; k += step) exponents.Add(k);
-        return new TickSet(Pow10(lo), Pow10(hi), exponents.Select(Pow10).ToArray(), exponents.Select(PowerOfTen).ToArray());
+        maxCount = Math.Max(2, maxCount);
+        // Widening to multiples of the step can add a label at each end, so a step may have to grow once more.
+        for (int step = DecadeStep(hi - lo, maxCount); ; step++)
+        {
+            int first = (int)Math.Floor(lo / (double)step) * step, last = (int)Math.Ceiling(hi / (double)step) * step;
+            int count = (last - first) / step + 1;
+            if (count > maxCount) continue;
+            var exponents = Enumerable.Range(0, count).Select(i => first + i * step).ToArray();
+            return new TickSet(Pow10(first), Pow10(last), exponents.Select(Pow10).ToArray(), exponents.Select(PowerOfTen).ToArray());
+        }
     }
 
     /// <summary>The whole decades enclosing [<paramref name="min"/>, <paramref name="max"/>], as powers of ten.</summary>

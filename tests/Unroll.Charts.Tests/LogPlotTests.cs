@@ -16,6 +16,38 @@ public sealed class DecadeTickTests
     }
 
     [Theory]
+    [InlineData(1, 1e17, 9)]        // 17 decades: every third, 10⁰ to 10¹⁸
+    [InlineData(1e-13, 0.09, 9)]    // 12 decades: every second, 10⁻¹⁴ to 10⁰
+    [InlineData(1.98, 1.1e15, 9)]
+    [InlineData(3e-300, 1e300, 9)]
+    [InlineData(0.5, 2, 9)]
+    [InlineData(1e-5, 1e5, 3)]
+    [InlineData(1, 1e16, 9)]        // 16 decades by twos would need 9 labels from 10⁰: allowed
+    [InlineData(10, 1e17, 9)]       // from 10¹ by twos the ends are 10⁰ and 10¹⁸ (10 labels): by threes
+    public void Decades_BothEndsAreLabelledDecadesAndNoMoreThanAsked(double min, double max, int maxCount)
+    {
+        var ticks = Ticks.Decades(min, max, maxCount);
+
+        Assert.Equal(ticks.Min, ticks.Values[0]);
+        Assert.Equal(ticks.Max, ticks.Values[^1]);
+        Assert.True(ticks.Min <= min && ticks.Max >= max, $"[{ticks.Min}, {ticks.Max}] must enclose [{min}, {max}]");
+        Assert.InRange(ticks.Values.Count, 2, maxCount);
+        var exponents = ticks.Values.Select(v => (int)Math.Round(Math.Log10(v))).ToArray();
+        int step = exponents[1] - exponents[0];
+        Assert.All(exponents, e => Assert.Equal(0, e % step));                 // on multiples of the step, so 10⁰ when in range
+        Assert.All(exponents.Zip(exponents.Skip(1)), p => Assert.Equal(step, p.Second - p.First));
+        Assert.Equal(exponents.Select(Ticks.PowerOfTen), ticks.Labels);
+    }
+
+    [Fact]
+    public void Decades_SeventeenDecades_LabelTheTopDecadeToo()
+    {
+        var ticks = Ticks.Decades(1.5, 3e16, 9);
+
+        Assert.Equal(["10⁰", "10³", "10⁶", "10⁹", "10¹²", "10¹⁵", "10¹⁸"], ticks.Labels);
+    }
+
+    [Theory]
     [InlineData(-15, "10⁻¹⁵")]
     [InlineData(0, "10⁰")]
     [InlineData(14, "10¹⁴")]
@@ -39,6 +71,56 @@ public sealed class LogPlotTests
         Assert.Equal(3, doc.Descendants(Svg + "polyline").Count());
         var legend = doc.Descendants(Svg + "text").Select(t => t.Value).Single(t => t.StartsWith("s ", StringComparison.Ordinal));
         Assert.Equal("s  (exactly 0 at T = 4, not drawn; beyond double range from T = 7)", legend);
+    }
+
+    [Fact]
+    public void Draw_TheTopOfTheAxisIsLabelled()
+    {
+        double[] values = [1.5, 10, 100, 1e4, 1e6, 1e8, 1e10, 1e12, 1e14, 3e16];
+        var doc = Draw(new PlotPanel("p", "y", [new PlotSeries("s", "#000", values)]));
+
+        // The frame's top edge (the plot rectangle's y) carries the highest label.
+        var frame = doc.Descendants(Svg + "rect").Single(r => (string?)r.Attribute("fill") == "#fcfcfc");
+        double top = (double)frame.Attribute("y")!;
+        var label = doc.Descendants(Svg + "text").Single(t => t.Value == "10¹⁸");
+        Assert.Equal(top + 4, (double)label.Attribute("y")!, 1);
+    }
+
+    [Fact]
+    public void Draw_AReferenceLineIsDrawnDarkerAndSaysWhatItMarks()
+    {
+        double[] values = [0.1, 0.5, 2, 8, 30, 100, 300, 900, 2000, 5000];
+        var doc = Draw(new PlotPanel("p", "y", [new PlotSeries("s", "#000", values)], new PlotReference(1, "1: no gain")));
+
+        var label = doc.Descendants(Svg + "text").Single(t => t.Value == "1: no gain");
+        var line = doc.Descendants(Svg + "line").Single(l => (string?)l.Attribute("stroke") == "#999");
+        double y = (double)line.Attribute("y1")!;
+        Assert.Equal(y, (double)line.Attribute("y2")!);
+        Assert.Equal(y - 5, (double)label.Attribute("y")!, 1);                     // just above its line
+        Assert.Equal("end", (string?)label.Attribute("text-anchor"));
+        // The tick label 10⁰ stands on the same line, which is drawn once.
+        Assert.Equal(y + 4, (double)doc.Descendants(Svg + "text").Single(t => t.Value == "10⁰").Attribute("y")!, 1);
+        Assert.DoesNotContain(doc.Descendants(Svg + "line"), l => (string?)l.Attribute("stroke") == "#e3e3e3" && (double)l.Attribute("y1")! == y);
+    }
+
+    [Fact]
+    public void Draw_AReferenceAtTheTopOfTheFrame_IsLabelledBelowIt()
+    {
+        double[] values = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.6, 0.7, 0.8, 0.9];
+        var doc = Draw(new PlotPanel("p", "y", [new PlotSeries("s", "#000", values)], new PlotReference(1, "one")));
+
+        double top = (double)doc.Descendants(Svg + "rect").Single(r => (string?)r.Attribute("fill") == "#fcfcfc").Attribute("y")!;
+        Assert.Equal(top + 14, (double)doc.Descendants(Svg + "text").Single(t => t.Value == "one").Attribute("y")!, 1);
+    }
+
+    [Fact]
+    public void Draw_AReferenceOutsideTheAxis_IsLeftOut()
+    {
+        double[] values = [1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+        var doc = Draw(new PlotPanel("p", "y", [new PlotSeries("s", "#000", values)], new PlotReference(1e-3, "far")));
+
+        Assert.DoesNotContain(doc.Descendants(Svg + "text"), t => t.Value == "far");
+        Assert.DoesNotContain(doc.Descendants(Svg + "line"), l => (string?)l.Attribute("stroke") == "#999");
     }
 
     [Fact]
