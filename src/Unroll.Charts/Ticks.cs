@@ -90,6 +90,26 @@ public static class Ticks
         return Build(first, last, step) with { Min = min, Max = max };
     }
 
+    /// <summary>
+    /// Whether a log axis suits these values better than a linear one: every finite value is positive and the largest
+    /// is more than ten times the smallest. Within one decade a log axis only squashes a curve (a loss from 1.6 to 1.1
+    /// would be a flat line near the bottom of a 1 to 10 axis); a linear axis spreads it over the plot.
+    /// </summary>
+    /// <param name="values">The values to plot; non-finite ones (gaps) are ignored.</param>
+    public static bool PreferLog(IEnumerable<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double v in values)
+        {
+            if (!double.IsFinite(v)) continue;
+            if (!(v > 0)) return false;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        return max > 10 * min;
+    }
+
     /// <summary>Ticks for a log10 axis over positive data: decades, with 2 and 5 between them when the axis spans two
     /// decades or fewer, and every second (third, ...) decade from the bottom when it spans many. The axis is widened
     /// to whole decades.</summary>

@@ -162,6 +162,17 @@ public sealed class ChartTickTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { 1.6, 1.4, 1.2, 1.1 }, false)]              // a training loss within one decade: linear
+    [InlineData(new[] { 1.0, 0.5, 0.2, 0.1 }, false)]              // exactly a decade is not more than one
+    [InlineData(new[] { 1.0, 0.5, 0.2, 0.099 }, true)]
+    [InlineData(new[] { 2.0, double.NaN, 0.01 }, true)]            // gaps are ignored
+    [InlineData(new[] { 2.0, 0.0, 0.01 }, false)]                  // a zero cannot sit on a log axis
+    [InlineData(new[] { 5.0, -1.0, 0.01 }, false)]
+    [InlineData(new double[0], false)]
+    public void PreferLog_OnlyForPositiveValuesSpanningMoreThanADecade(double[] values, bool expected)
+        => Assert.Equal(expected, Ticks.PreferLog(values));
+
     private static double Day(int y, int m, int d) => new DateOnly(y, m, d).DayNumber;
 }
 

@@ -231,6 +231,43 @@ public sealed class BacktestReportContentTests
         Assert.Contains("0.1", texts); // a decade tick: the training loss runs from 1 down to 0.025
         Assert.Contains("1", texts);
     }
+
+    [Fact]
+    public void Render_LossWithinADecade_IsDrawnOnALinearAxisThatSpreadsIt()
+    {
+        // Training loss from 1.6 down to 1.1 and validation loss near 1.15: on a 1-to-10 log axis this was a flat line.
+        var history = Enumerable.Range(1, 20)
+            .Select(e => new TrainingProgress(e, 20, 1.1 + 0.5 / e, 1.15 + 0.02 * Math.Sin(e), 0.5, TimeSpan.FromSeconds(e), IsBest: e == 7))
+            .ToArray();
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info(history));
+
+        var loss = XDocument.Parse(ReportFixtures.SvgElements(html)[^1]).Root!;
+        var texts = loss.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.Contains("loss (scaled units)", texts);
+        Assert.DoesNotContain(texts, t => t.Contains("log scale", StringComparison.Ordinal));
+        Assert.DoesNotContain("Loss per epoch on a log scale", html);
+        Assert.Contains("<figcaption>Loss per epoch; the weights of epoch 7", html);
+        // The y ticks are fifths of one around the data, not the decades 1 and 10.
+        var yLabels = loss.Elements().Single(e => e.Name.LocalName == "g" && (string?)e.Attribute("text-anchor") == "end").Elements().Select(e => e.Value);
+        Assert.Equal(["1.0", "1.2", "1.4", "1.6"], yLabels);
+
+        // The curve fills the plot: its points span most of the axis' height.
+        var axes = loss.Elements().Single(e => e.Name.LocalName == "path" && ((string?)e.Attribute("d"))!.Contains('V')).Attribute("d")!.Value;
+        var frame = axes.TrimStart('M').Split(' ', 'V', 'H').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var training = loss.Elements().Where(e => e.Name.LocalName == "g" && (string?)e.Attribute("fill") == "#1f6fd1").Single()
+            .Elements().Select(c => (double)c.Attribute("cy")!).ToArray();
+        Assert.True(training.Max() - training.Min() > 0.6 * (frame[2] - frame[1]), "the training loss should span most of the plot's height");
+    }
+
+    [Fact]
+    public void Render_LossOverManyDecades_KeepsTheLogAxis()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info(ReportFixtures.History(40)));
+
+        var loss = XDocument.Parse(ReportFixtures.SvgElements(html)[^1]).Root!;
+        Assert.Contains(loss.Descendants(), e => e.Name.LocalName == "text" && e.Value == "loss (scaled units, log scale)");
+        Assert.Contains("<figcaption>Loss per epoch on a log scale", html);
+    }
 }
 
 public sealed class BacktestReportWriteTests : IDisposable

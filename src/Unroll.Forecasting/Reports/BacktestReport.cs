@@ -256,23 +256,25 @@ public static class BacktestReport
     private static void AppendTraining(StringBuilder html, IReadOnlyList<TrainingProgress> history, FitResult? fit)
     {
         html.Append("<section id=\"training\">\n<h2>Training</h2>\n");
+        bool validated = history.Any(h => h.ValidationLoss is not null);
+        // A log axis when the losses span more than a decade; a loss that moves from 1.6 to 1.1 gets a linear one.
+        bool log = Ticks.PreferLog(history.Select(h => h.TrainLoss).Concat(history.Select(h => h.ValidationLoss ?? double.NaN)));
         var chart = new LineChart
         {
             Height = 300,
-            LogY = true,
+            LogY = log,
             IntegerX = true,
             XLabel = "epoch",
-            YLabel = "loss (scaled units, log scale)",
+            YLabel = log ? "loss (scaled units, log scale)" : "loss (scaled units)",
             Title = "Loss per epoch",
         };
         var epochs = history.Select(h => (double)h.Epoch).ToArray();
-        bool validated = history.Any(h => h.ValidationLoss is not null);
         chart.Lines.Add(new ChartLine("training loss", epochs, history.Select(h => h.TrainLoss).ToArray(), "#1f6fd1") { Width = 2 });
         if (validated)
             chart.Lines.Add(new ChartLine("validation loss", epochs, history.Select(h => h.ValidationLoss ?? double.NaN).ToArray(), "#e8590c") { Width = 2 });
         int best = fit?.BestEpoch ?? history.LastOrDefault(h => h.IsBest)?.Epoch ?? 0;
         if (best > 0) chart.Marks.Add(new ChartMark(best, $"best epoch {ReportNumbers.Count(best)}"));
-        html.Append("<figure>").Append(chart.Render()).Append("<figcaption>Loss per epoch on a log scale");
+        html.Append("<figure>").Append(chart.Render()).Append(log ? "<figcaption>Loss per epoch on a log scale" : "<figcaption>Loss per epoch");
         if (best > 0) html.Append("; the weights of epoch ").Append(ReportNumbers.Count(best)).Append(validated ? " (lowest validation loss) were kept" : " (lowest training loss) were kept");
         html.Append(".</figcaption></figure>\n</section>\n");
     }
