@@ -45,6 +45,29 @@ public sealed record ChartLine(string Name, IReadOnlyList<double> X, IReadOnlyLi
 /// <param name="Color">A CSS fill colour.</param>
 public sealed record ChartShade(double From, double To, string Name, string Color = "#fff1c2");
 
+/// <summary>
+/// A shaded interval between a lower and an upper series over the same x values, such as a prediction interval; it
+/// gets a legend entry. Points where x or either bound is not finite (or, on a log axis, not positive) break it; where
+/// a lower bound exceeds its upper one, the two swap.
+/// </summary>
+/// <param name="Name">The legend entry.</param>
+/// <param name="X">The x values (day numbers on a date axis).</param>
+/// <param name="Lower">The lower bound at each x.</param>
+/// <param name="Upper">The upper bound at each x.</param>
+/// <param name="Color">A CSS fill colour, usually the colour of the line it surrounds.</param>
+public sealed record ChartBand(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Lower, IReadOnlyList<double> Upper, string Color)
+{
+    /// <summary>The fill's opacity, from 0 (invisible) to 1, so that lines and other bands show through.</summary>
+    public double Opacity { get; init; } = 0.2;
+
+    /// <summary>A band over dates.</summary>
+    public static ChartBand OverDates(string name, IEnumerable<DateOnly> dates, IReadOnlyList<double> lower, IReadOnlyList<double> upper, string color)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        return new ChartBand(name, dates.Select(d => (double)d.DayNumber).ToArray(), lower, upper, color);
+    }
+}
+
 /// <summary>A labelled vertical line, such as the best epoch.</summary>
 /// <param name="X">Where it stands.</param>
 /// <param name="Label">The text beside its top.</param>
@@ -52,11 +75,13 @@ public sealed record ChartMark(double X, string Label);
 
 /// <summary>
 /// A line chart written as a standalone SVG element: nice ticks, date or number labels on x, value labels on y (linear
-/// or log10), named lines with a legend above the plot, an optional shaded stretch of x and labelled vertical marks. The
-/// SVG has a viewBox and width 100%, so it scales to its container; all text is escaped and all numbers invariant.
+/// or log10), named lines with a legend above the plot, shaded bands between a lower and an upper series, an optional
+/// shaded stretch of x and labelled vertical marks. The SVG has a viewBox and width 100%, so it scales to its
+/// container; all text is escaped and all numbers invariant.
 /// </summary>
 /// <remarks>
 /// Layout, top to bottom: legend rows, the optional y label, the plot, the x tick labels, the optional x label.
+/// Drawing order, bottom to top: the shaded stretch, the grid, the bands, the lines, the marks.
 /// Lines with more points than four per pixel column are thinned to each column's first, lowest, highest and last
 /// point, which draws the same picture in a fraction of the bytes.
 /// </remarks>
@@ -94,6 +119,8 @@ public sealed class LineChart
     /// <summary>The lines, listed in the legend in this order and drawn in it too, except that a higher
     /// <see cref="ChartLine.Layer"/> draws on top.</summary>
     public IList<ChartLine> Lines { get; } = new List<ChartLine>();
+    /// <summary>Shaded intervals, drawn under the lines and listed in the legend after them.</summary>
+    public IList<ChartBand> Bands { get; } = new List<ChartBand>();
     /// <summary>Labelled vertical lines.</summary>
     public IList<ChartMark> Marks { get; } = new List<ChartMark>();
 
@@ -101,8 +128,9 @@ public sealed class LineChart
     public string Render()
     {
         var points = Lines.Select(Usable).ToList();
-        var xs = points.SelectMany(p => p.Select(q => q.X)).ToList();
-        var ys = points.SelectMany(p => p.Select(q => q.Y)).ToList();
+        var bands = Bands.Select(Usable).ToList();
+        var xs = points.SelectMany(p => p.Select(q => q.X)).Concat(bands.SelectMany(b => b.Select(q => q.X))).ToList();
+        var ys = points.SelectMany(p => p.Select(q => q.Y)).Concat(bands.SelectMany(b => b.SelectMany(q => new[] { q.Lower, q.Upper }))).ToList();
 
         // x domain: the data's extent, not widened (a shade or mark outside it is clipped).
         double xMin = xs.Count > 0 ? xs.Min() : 0, xMax = xs.Count > 0 ? xs.Max() : 1;
@@ -200,6 +228,30 @@ public sealed class LineChart
         if (XLabel is not null)
             svg.Start("text").Attr("x", (left + right) / 2).Attr("y", Height - Pad).Attr("fill", "#444444").Attr("text-anchor", "middle").Text(XLabel).End();
 
+        // Bands: each unbroken stretch one closed outline, along the upper bound and back along the lower one; a
+        // stretch of one point is a vertical stroke.
+        for (int i = 0; i < Bands.Count; i++)
+        {
+            var band = Bands[i];
+            foreach (var stretch in Stretches(bands[i]))
+            {
+                if (stretch.Count == 1)
+                {
+                    double x = xScale.Map(stretch[0].X);
+                    svg.Start("line").Attr("x1", x).Attr("x2", x).Attr("y1", yScale.Map(stretch[0].Upper)).Attr("y2", yScale.Map(stretch[0].Lower))
+                       .Attr("stroke", band.Color).Attr("stroke-opacity", band.Opacity).Attr("stroke-width", 3).End();
+                    continue;
+                }
+                var d = new StringBuilder(stretch.Count * 24);
+                for (int k = 0; k < stretch.Count; k++)
+                    d.Append(k == 0 ? 'M' : 'L').Append(Xml.Number(xScale.Map(stretch[k].X))).Append(' ').Append(Xml.Number(yScale.Map(stretch[k].Upper)));
+                for (int k = stretch.Count - 1; k >= 0; k--)
+                    d.Append('L').Append(Xml.Number(xScale.Map(stretch[k].X))).Append(' ').Append(Xml.Number(yScale.Map(stretch[k].Lower)));
+                d.Append('Z');
+                svg.Start("path").Attr("d", d.ToString()).Attr("fill", band.Color).Attr("fill-opacity", band.Opacity).Attr("stroke", "none").End();
+            }
+        }
+
         // Lines.
         foreach (int i in Enumerable.Range(0, Lines.Count).OrderBy(i => Lines[i].Layer))
         {
@@ -238,6 +290,11 @@ public sealed class LineChart
             {
                 svg.Start("line").Attr("x1", item.X).Attr("x2", item.X + 26).Attr("y1", cy).Attr("y2", cy).Attr("stroke", line.Color)
                    .Attr("stroke-width", Math.Max(2, line.Width)).Attr("stroke-dasharray", line.Dash.DashArray()).End();
+            }
+            else if (item.Band is { } band)
+            {
+                svg.Start("rect").Attr("x", item.X).Attr("y", cy - 7).Attr("width", 26).Attr("height", 14).Attr("fill", band.Color)
+                   .Attr("fill-opacity", band.Opacity).End();
             }
             else
             {
@@ -281,6 +338,42 @@ public sealed class LineChart
         return result;
     }
 
+    private readonly record struct BandPoint(double X, double Lower, double Upper, bool Break);
+
+    /// <summary>The drawable points of a band, lower below upper; a point after an unusable one starts a new stretch (Break).</summary>
+    private List<BandPoint> Usable(ChartBand band)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        if (band.X.Count != band.Lower.Count || band.X.Count != band.Upper.Count)
+            throw new ArgumentException($"chart band '{band.Name}' has {band.X.Count} x values but {band.Lower.Count} lower and {band.Upper.Count} upper bounds");
+        var result = new List<BandPoint>(band.X.Count);
+        bool gap = true;
+        for (int i = 0; i < band.X.Count; i++)
+        {
+            double x = band.X[i], lower = Math.Min(band.Lower[i], band.Upper[i]), upper = Math.Max(band.Lower[i], band.Upper[i]);
+            if (!double.IsFinite(x) || !double.IsFinite(lower) || !double.IsFinite(upper) || (LogY && !(lower > 0))) { gap = true; continue; }
+            result.Add(new BandPoint(x, lower, upper, gap));
+            gap = false;
+        }
+        return result;
+    }
+
+    /// <summary>A band's points split into its unbroken stretches.</summary>
+    private static IEnumerable<List<BandPoint>> Stretches(List<BandPoint> points)
+    {
+        var stretch = new List<BandPoint>();
+        foreach (var p in points)
+        {
+            if (p.Break && stretch.Count > 0)
+            {
+                yield return stretch;
+                stretch = [];
+            }
+            stretch.Add(p);
+        }
+        if (stretch.Count > 0) yield return stretch;
+    }
+
     /// <summary>Keeps the first, lowest, highest and last point of each pixel column when a line is denser than 4 per column.</summary>
     private static List<(double X, double Y, bool Break)> Thin(List<(double X, double Y, bool Break)> points)
     {
@@ -322,22 +415,23 @@ public sealed class LineChart
         return d.ToString();
     }
 
-    private sealed record LegendItem(string Name, ChartLine? Line, string Fill, double X, int Row);
+    private sealed record LegendItem(string Name, ChartLine? Line, ChartBand? Band, string Fill, double X, int Row);
 
     private sealed record Legend(IReadOnlyList<LegendItem> Items, double Height);
 
     private Legend LayoutLegend()
     {
-        var entries = Lines.Select(l => (l.Name, Line: (ChartLine?)l, Fill: "")).ToList();
-        if (Shade is { } shade) entries.Add((shade.Name, null, shade.Color));
+        var entries = Lines.Select(l => (l.Name, Line: (ChartLine?)l, Band: (ChartBand?)null, Fill: "")).ToList();
+        entries.AddRange(Bands.Select(b => (b.Name, (ChartLine?)null, (ChartBand?)b, "")));
+        if (Shade is { } shade) entries.Add((shade.Name, null, null, shade.Color));
         var items = new List<LegendItem>();
         double x = Pad + 4;
         int row = 0;
-        foreach (var (name, line, fill) in entries)
+        foreach (var (name, line, band, fill) in entries)
         {
             double width = 32 + name.Length * CharWidth + 22;
             if (x + width > Width - Pad && x > Pad + 4) { row++; x = Pad + 4; }
-            items.Add(new LegendItem(name, line, fill, x, row));
+            items.Add(new LegendItem(name, line, band, fill, x, row));
             x += width;
         }
         return new Legend(items, items.Count == 0 ? 0 : (row + 1) * LegendRow);
