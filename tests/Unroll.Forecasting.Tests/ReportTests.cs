@@ -199,6 +199,18 @@ public sealed class BacktestReportContentTests
     }
 
     [Fact]
+    public void Render_InlinesTheStyleSheetFromItsResource()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
+
+        using var stream = typeof(BacktestReport).Assembly.GetManifestResourceStream("Unroll.Forecasting.Reports.report.css")!;
+        string css = new StreamReader(stream).ReadToEnd();
+        Assert.StartsWith(":root { color-scheme: light; }\n", css);
+        Assert.Contains("<style>\n" + css + "</style>\n</head>", html);
+        Assert.Contains("p.verdict.good {", css);
+    }
+
+    [Fact]
     public void Render_TestPeriodAndHorizonAreStated()
     {
         string html = BacktestReport.Render(ReportFixtures.Result(3, GoodModel), ReportFixtures.Info());

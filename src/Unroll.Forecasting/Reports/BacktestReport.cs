@@ -55,7 +55,7 @@ public static class BacktestReport
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"color-scheme\" content=\"light\">\n")
             .Append("<title>").Append(Xml.Escape(info.Title)).Append("</title>\n")
-            .Append("<style>").Append(Css).Append("</style>\n</head>\n<body>\n<main>\n");
+            .Append("<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n<main>\n");
 
         AppendSummary(html, result, info);
         AppendOverall(html, result);
@@ -395,34 +395,16 @@ public static class BacktestReport
     private static string Plural(int n, string singular, string? plural = null)
         => $"{ReportNumbers.Count(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
 
-    private const string Css = """
+    /// <summary>The page's style sheet, Reports/report.css embedded in this assembly.</summary>
+    private static readonly string Css = ReadCss();
 
-        :root { color-scheme: light; }
-        * { box-sizing: border-box; }
-        body { margin: 0; background: #ffffff; color: #1d1d1f; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-        main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 40px; }
-        h1 { font-size: 1.7em; margin: 0 0 0.4em; line-height: 1.2; }
-        h2 { font-size: 1.3em; margin: 1.8em 0 0.5em; padding-top: 0.6em; border-top: 1px solid #e5e5e5; }
-        code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; background: #f3f3f5; padding: 0.05em 0.35em; border-radius: 4px; }
-        p.lead { font-size: 1.05em; }
-        p.note { color: #555555; font-size: 0.9em; }
-        p.verdict { font-size: 1.1em; padding: 10px 14px; border-radius: 6px; border-left: 5px solid; }
-        p.verdict.good { background: #ebfbee; border-color: #2b8a3e; }
-        p.verdict.bad { background: #fff4e6; border-color: #e8590c; }
-        table { border-collapse: collapse; margin: 0.6em 0 1em; font-variant-numeric: tabular-nums; }
-        th, td { padding: 5px 12px; border-bottom: 1px solid #e5e5e5; text-align: right; white-space: nowrap; }
-        thead th { background: #f4f4f6; font-weight: 600; border-bottom: 2px solid #d0d0d5; }
-        td.name, th[scope=row], thead th:first-child, table.settings td { text-align: left; }
-        table.settings th { font-weight: 600; color: #444444; }
-        tr.model td { background: #f2f7ff; }
-        .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 7px; vertical-align: baseline; }
-        div.wide { overflow-x: auto; max-width: 100%; }
-        figure { margin: 0.8em 0 1.2em; }
-        figure svg { display: block; width: 100%; height: auto; border: 1px solid #ececec; border-radius: 4px; }
-        figure.small svg { max-width: 100%; }
-        figcaption { color: #555555; font-size: 0.88em; margin-top: 4px; }
-        a { color: #1c5bb8; }
-        footer { margin-top: 3em; color: #777777; font-size: 0.85em; border-top: 1px solid #e5e5e5; padding-top: 1em; }
+    private static string ReadCss()
+    {
+        using var stream = typeof(BacktestReport).Assembly.GetManifestResourceStream(CssResource)
+            ?? throw new InvalidOperationException($"the embedded resource {CssResource} is missing from {typeof(BacktestReport).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
 
-        """;
+    private const string CssResource = "Unroll.Forecasting.Reports.report.css";
 }
