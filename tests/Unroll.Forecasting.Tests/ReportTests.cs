@@ -334,21 +334,3 @@ public sealed class BacktestReportWriteTests : IDisposable
         Assert.Equal(["index.html"], Directory.GetFiles(_folder).Select(f => Path.GetFileName(f)));
     }
 }
-
-public class ReportNumberTests
-{
-    [Theory]
-    [InlineData(1234.56, "1,234.6")]
-    [InlineData(0.012345, "0.0123")]
-    [InlineData(9_999_999.0, "9,999,999.0")]
-    [InlineData(1e30, "1e+30")]
-    [InlineData(-1.23456e12, "-1.235e+12")]
-    [InlineData(double.NaN, "n/a")]
-    public void Value_AnyMagnitude_StaysShort(double value, string expected) => Assert.Equal(expected, ReportNumbers.Value(value));
-
-    [Theory]
-    [InlineData(0.98765, 3, "0.988")]
-    [InlineData(5.5e20, 2, "5.5e+20")]
-    [InlineData(double.PositiveInfinity, 2, "n/a")]
-    public void Fixed_HugeValues_SwitchToFourSignificantDigits(double value, int decimals, string expected) => Assert.Equal(expected, ReportNumbers.Fixed(value, decimals));
-}

@@ -113,10 +113,10 @@ public static class BacktestReport
     {
         if (model is null || naive is null || !double.IsFinite(model.Mase) || !double.IsFinite(naive.Mase) || !(naive.Mase > 0))
             return "No verdict: the MASE of the model or of the naive forecast could not be computed (too few points in a series' training part).";
-        string m = ReportNumbers.Fixed(model.Mase, 2), n = ReportNumbers.Fixed(naive.Mase, 2);
+        string m = NumberFormat.Fixed(model.Mase, 2), n = NumberFormat.Fixed(naive.Mase, 2);
         string head = $"The model's MASE is {m} against the naive forecast's {n}: ";
         double change = Math.Abs(model.Mase / naive.Mase - 1) * 100;
-        string by = change >= 1 ? ReportNumbers.Fixed(change, 0) + "%" : "less than 1%";
+        string by = change >= 1 ? NumberFormat.Fixed(change, 0) + "%" : "less than 1%";
         if (model.Mase < naive.Mase)
             return head + $"it beats guessing the last value by {by}.";
         if (model.Mase == naive.Mase)
@@ -136,11 +136,11 @@ public static class BacktestReport
             .Append(Plural(result.Horizon, "step")).Append(" ahead from each of ").Append(Plural(origins, "origin"))
             .Append(" in the test period");
         if (first is { } f && last is { } l)
-            html.Append(" (").Append(ReportNumbers.Date(f)).Append(" to ").Append(ReportNumbers.Date(l)).Append(')');
+            html.Append(" (").Append(NumberFormat.Date(f)).Append(" to ").Append(NumberFormat.Date(l)).Append(')');
         html.Append(". Every forecast uses only the values before its origin; the naive, drift and moving-average ")
             .Append("baselines forecast the same points.");
         if (result.Horizon > 1)
-            html.Append(" Metrics pool all ").Append(ReportNumbers.Count(result.Horizon)).Append(" steps of every forecast; charts show the first step.");
+            html.Append(" Metrics pool all ").Append(NumberFormat.Count(result.Horizon)).Append(" steps of every forecast; charts show the first step.");
         html.Append("</p>\n");
 
         var rows = info.Settings.ToList();
@@ -153,8 +153,8 @@ public static class BacktestReport
                 StopReason.Cancelled => $"cancelled after {Plural(fit.History.Count, "epoch")}",
                 _ => $"ran all {Plural(fit.History.Count, "epoch")}",
             }));
-            rows.Add(("best epoch", ReportNumbers.Count(fit.BestEpoch) + " (the weights evaluated)"));
-            rows.Add(("windows", $"{ReportNumbers.Count(fit.TrainWindows)} training, {ReportNumbers.Count(fit.ValidationWindows)} validation"));
+            rows.Add(("best epoch", NumberFormat.Count(fit.BestEpoch) + " (the weights evaluated)"));
+            rows.Add(("windows", $"{NumberFormat.Count(fit.TrainWindows)} training, {NumberFormat.Count(fit.ValidationWindows)} validation"));
         }
         html.Append("<h2>Settings</h2>\n<table class=\"settings\"><tbody>\n");
         foreach (var (name, value) in rows)
@@ -183,10 +183,10 @@ public static class BacktestReport
         {
             var s = result.Series[i];
             html.Append("<tr><td class=\"name\"><a href=\"#series-").Append(i).Append("\">").Append(Xml.Escape(s.Symbol)).Append("</a></td><td>")
-                .Append(ReportNumbers.Count(s.Series.Length)).Append("</td><td>").Append(TestPeriodText(s)).Append("</td><td>")
-                .Append(ReportNumbers.Count(s.Origins.Count)).Append("</td><td>")
-                .Append(ReportNumbers.Fixed(s.Metrics.TryGetValue("model", out var m) ? m.Mase : double.NaN, 3)).Append("</td><td>")
-                .Append(ReportNumbers.Fixed(s.Metrics.TryGetValue("naive", out var n) ? n.Mase : double.NaN, 3)).Append("</td></tr>\n");
+                .Append(NumberFormat.Count(s.Series.Length)).Append("</td><td>").Append(TestPeriodText(s)).Append("</td><td>")
+                .Append(NumberFormat.Count(s.Origins.Count)).Append("</td><td>")
+                .Append(NumberFormat.Fixed(s.Metrics.TryGetValue("model", out var m) ? m.Mase : double.NaN, 3)).Append("</td><td>")
+                .Append(NumberFormat.Fixed(s.Metrics.TryGetValue("naive", out var n) ? n.Mase : double.NaN, 3)).Append("</td></tr>\n");
         }
         html.Append("</tbody></table></div>\n");
     }
@@ -196,7 +196,7 @@ public static class BacktestReport
         html.Append("<section class=\"series\" id=\"series-").Append(index).Append("\">\n<h2>").Append(Xml.Escape(s.Symbol)).Append("</h2>\n");
         var dates = s.Series.Dates;
         html.Append("<p>").Append(Plural(s.Series.Length, "point"));
-        if (dates.Count > 0) html.Append(" from ").Append(ReportNumbers.Date(dates[0])).Append(" to ").Append(ReportNumbers.Date(dates[^1]));
+        if (dates.Count > 0) html.Append(" from ").Append(NumberFormat.Date(dates[0])).Append(" to ").Append(NumberFormat.Date(dates[^1]));
         html.Append("; test period ").Append(TestPeriodText(s)).Append(", ").Append(Plural(s.Origins.Count, "forecast origin")).Append(".</p>\n");
 
         string valueName = result.Fit?.Forecaster.TargetColumn ?? "value";
@@ -273,9 +273,9 @@ public static class BacktestReport
         if (validated)
             chart.Lines.Add(new ChartLine("validation loss", epochs, history.Select(h => h.ValidationLoss ?? double.NaN).ToArray(), "#e8590c") { Width = 2 });
         int best = fit?.BestEpoch ?? history.LastOrDefault(h => h.IsBest)?.Epoch ?? 0;
-        if (best > 0) chart.Marks.Add(new ChartMark(best, $"best epoch {ReportNumbers.Count(best)}"));
+        if (best > 0) chart.Marks.Add(new ChartMark(best, $"best epoch {NumberFormat.Count(best)}"));
         html.Append("<figure>").Append(chart.Render()).Append(log ? "<figcaption>Loss per epoch on a log scale" : "<figcaption>Loss per epoch");
-        if (best > 0) html.Append("; the weights of epoch ").Append(ReportNumbers.Count(best)).Append(validated ? " (lowest validation loss) were kept" : " (lowest training loss) were kept");
+        if (best > 0) html.Append("; the weights of epoch ").Append(NumberFormat.Count(best)).Append(validated ? " (lowest validation loss) were kept" : " (lowest training loss) were kept");
         html.Append(".</figcaption></figure>\n</section>\n");
     }
 
@@ -285,12 +285,12 @@ public static class BacktestReport
 
     private static readonly Column[] Columns =
     [
-        new("MAE", m => m.Mae, ReportNumbers.Value, false),
-        new("RMSE", m => m.Rmse, ReportNumbers.Value, false),
-        new("MAPE %", m => m.Mape, v => ReportNumbers.Fixed(v, 2), false),
-        new("MASE", m => m.Mase, v => ReportNumbers.Fixed(v, 3), false),
-        new("direction %", m => m.Direction * 100, v => ReportNumbers.Fixed(v, 1), true),
-        new("points", m => m.Count, v => ReportNumbers.Count((long)v), false, Bold: false),
+        new("MAE", m => m.Mae, NumberFormat.Value, false),
+        new("RMSE", m => m.Rmse, NumberFormat.Value, false),
+        new("MAPE %", m => m.Mape, v => NumberFormat.Fixed(v, 2), false),
+        new("MASE", m => m.Mase, v => NumberFormat.Fixed(v, 3), false),
+        new("direction %", m => m.Direction * 100, v => NumberFormat.Fixed(v, 1), true),
+        new("points", m => m.Count, v => NumberFormat.Count((long)v), false, Bold: false),
     ];
 
     private static void AppendMetricsTable(StringBuilder html, IReadOnlyDictionary<string, Metrics> metrics)
@@ -376,7 +376,7 @@ public static class BacktestReport
     {
         var dates = s.Series.Dates;
         if (s.TestStart < 0 || s.TestStart >= dates.Count) return "none";
-        return $"{ReportNumbers.Date(dates[s.TestStart])} to {ReportNumbers.Date(dates[^1])}";
+        return $"{NumberFormat.Date(dates[s.TestStart])} to {NumberFormat.Date(dates[^1])}";
     }
 
     private static (DateOnly? First, DateOnly? Last) TestPeriod(IReadOnlyList<SeriesBacktest> series)
@@ -393,7 +393,7 @@ public static class BacktestReport
     }
 
     private static string Plural(int n, string singular, string? plural = null)
-        => $"{ReportNumbers.Count(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
+        => $"{NumberFormat.Count(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
 
     /// <summary>The page's style sheet, Reports/report.css embedded in this assembly.</summary>
     private static readonly string Css = ReadCss();

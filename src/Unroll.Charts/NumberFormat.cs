@@ -1,11 +1,31 @@
 using System.Globalization;
 
-namespace Unroll.Forecasting.Reports;
+namespace Unroll.Charts;
 
-/// <summary>Numbers in the report's text and tables (escaping and chart numbers are <see cref="Unroll.Charts.Xml"/>'s).</summary>
-internal static class ReportNumbers
+/// <summary>
+/// Numbers as text for people, in tables and sentences: the report's columns and the command line's figures. (Numbers in
+/// SVG attributes are <see cref="Xml.Number"/>; tick labels are <see cref="Ticks"/>'.)
+/// </summary>
+public static class NumberFormat
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>
+    /// <paramref name="value"/> to <paramref name="digits"/> significant digits: plain notation for ordinary magnitudes
+    /// (164.42, 0.0123), scientific beyond (5.57688e+09); "–" for NaN (no value), "∞" and "−∞" for infinities, and
+    /// never "-0".
+    /// </summary>
+    public static string Significant(double value, int digits = 6)
+    {
+        if (double.IsNaN(value)) return "–";
+        if (double.IsInfinity(value)) return value > 0 ? "∞" : "−∞";
+        var text = value.ToString("G" + digits.ToString(Invariant), Invariant);
+        return text.Replace("E", "e", StringComparison.Ordinal) switch
+        {
+            "-0" => "0",
+            var t => t,
+        };
+    }
 
     /// <summary>
     /// A value in the series' units (MAE, RMSE, tooltips): four significant digits from 10 million up (1.235e+30),
