@@ -33,13 +33,13 @@ public static class BacktestReport
     /// <summary>Error charts show each error up to this many origins, and a trailing mean beyond.</summary>
     private const int RawErrorLimit = 60;
 
-    /// <summary>Each method's label, colour and dash in charts and tables.</summary>
-    private static readonly Dictionary<string, (string Label, string Color, LineDash Dash)> Styles = new()
+    /// <summary>Each method's colour and dash in charts and tables (its label is <see cref="ForecastMethods.Name"/>).</summary>
+    private static readonly Dictionary<ForecastMethod, (string Color, LineDash Dash)> Styles = new()
     {
-        ["model"] = ("model", "#1f6fd1", LineDash.Solid),
-        ["naive"] = ("naive", "#e8590c", LineDash.Dashed),
-        ["drift"] = ("drift", "#2b8a3e", LineDash.ShortDashed),
-        ["moving_average"] = ("moving_average", "#9c36b5", LineDash.DashDot),
+        [ForecastMethod.Model] = ("#1f6fd1", LineDash.Solid),
+        [ForecastMethod.Naive] = ("#e8590c", LineDash.Dashed),
+        [ForecastMethod.Drift] = ("#2b8a3e", LineDash.ShortDashed),
+        [ForecastMethod.MovingAverage] = ("#9c36b5", LineDash.DashDot),
     };
 
     /// <summary>Renders the report page.</summary>
@@ -105,25 +105,6 @@ public static class BacktestReport
                "give a new or empty folder";
     }
 
-    /// <summary>
-    /// One sentence on whether the model beats the naive forecast, by MASE: "The model's MASE is 0.93 against the naive
-    /// forecast's 1.00: it beats guessing the last value by 7%." or "... it does not beat the naive forecast ...".
-    /// </summary>
-    internal static string Verdict(Metrics? model, Metrics? naive)
-    {
-        if (model is null || naive is null || !double.IsFinite(model.Mase) || !double.IsFinite(naive.Mase) || !(naive.Mase > 0))
-            return "No verdict: the MASE of the model or of the naive forecast could not be computed (too few points in a series' training part).";
-        string m = NumberFormat.Fixed(model.Mase, 2), n = NumberFormat.Fixed(naive.Mase, 2);
-        string head = $"The model's MASE is {m} against the naive forecast's {n}: ";
-        double change = Math.Abs(model.Mase / naive.Mase - 1) * 100;
-        string by = change >= 1 ? NumberFormat.Fixed(change, 0) + "%" : "less than 1%";
-        if (model.Mase < naive.Mase)
-            return head + $"it beats guessing the last value by {by}.";
-        if (model.Mase == naive.Mase)
-            return head + "it does not beat the naive forecast (guessing the last value); they tie.";
-        return head + $"it does not beat the naive forecast (guessing the last value): its errors are {by} larger.";
-    }
-
     // ---- sections -------------------------------------------------------------------------------------------------
 
     private static void AppendSummary(StringBuilder html, BacktestResult result, ReportInfo info)
@@ -165,10 +146,8 @@ public static class BacktestReport
     private static void AppendOverall(StringBuilder html, BacktestResult result)
     {
         html.Append("<h2>Results over all series</h2>\n");
-        result.Overall.TryGetValue("model", out var model);
-        result.Overall.TryGetValue("naive", out var naive);
-        bool beats = model is not null && naive is not null && model.Mase < naive.Mase;
-        html.Append("<p class=\"verdict ").Append(beats ? "good" : "bad").Append("\">").Append(Xml.Escape(Verdict(model, naive))).Append("</p>\n");
+        var versus = NaiveComparison.Of(result.Overall);
+        html.Append("<p class=\"verdict ").Append(versus.Beats ? "good" : "bad").Append("\">").Append(Xml.Escape(versus.Verdict(result.Horizon))).Append("</p>\n");
         AppendMetricsTable(html, result.Overall);
         html.Append("<p class=\"note\">MAE and RMSE are in the series' units; MAPE is the mean absolute error as a percentage of the actual value; ")
             .Append("MASE divides each error by the series' average one-step change before the test period (below 1 is better than that naive step); ")
@@ -185,8 +164,8 @@ public static class BacktestReport
             html.Append("<tr><td class=\"name\"><a href=\"#series-").Append(i).Append("\">").Append(Xml.Escape(s.Symbol)).Append("</a></td><td>")
                 .Append(NumberFormat.Count(s.Series.Length)).Append("</td><td>").Append(TestPeriodText(s)).Append("</td><td>")
                 .Append(NumberFormat.Count(s.Origins.Count)).Append("</td><td>")
-                .Append(NumberFormat.Fixed(s.Metrics.TryGetValue("model", out var m) ? m.Mase : double.NaN, 3)).Append("</td><td>")
-                .Append(NumberFormat.Fixed(s.Metrics.TryGetValue("naive", out var n) ? n.Mase : double.NaN, 3)).Append("</td></tr>\n");
+                .Append(NumberFormat.Fixed(s.Metrics.TryGetValue(ForecastMethod.Model, out var m) ? m.Mase : double.NaN, 3)).Append("</td><td>")
+                .Append(NumberFormat.Fixed(s.Metrics.TryGetValue(ForecastMethod.Naive, out var n) ? n.Mase : double.NaN, 3)).Append("</td></tr>\n");
         }
         html.Append("</tbody></table></div>\n");
     }
@@ -231,13 +210,13 @@ public static class BacktestReport
                 YLabel = window == 1 ? "absolute error" : $"absolute error, mean of the last {window} forecasts",
                 Title = $"{s.Symbol}: absolute errors of the model and the naive forecast",
             };
-            foreach (string method in new[] { "model", "naive" })
+            foreach (var method in new[] { ForecastMethod.Model, ForecastMethod.Naive })
             {
                 if (!s.Origins[0].Forecasts.ContainsKey(method)) continue;
                 var (label, color, dash) = Style(method);
                 var absolute = s.Origins.Select(o => Math.Abs(o.Forecasts[method][0] - o.Actual[0])).ToArray();
                 errors.Lines.Add(ChartLine.OverDates($"{label} |error|", s.Origins.Select(o => o.Dates[0]), TrailingMean(absolute, window), color)
-                    with { Dash = dash, Width = method == "model" ? 2.2 : 1.6, Layer = method == "model" ? 1 : 0 });
+                    with { Dash = dash, Width = method == ForecastMethod.Model ? 2.2 : 1.6, Layer = method == ForecastMethod.Model ? 1 : 0 });
             }
             html.Append("<figure class=\"small\">").Append(errors.Render()).Append("<figcaption>Absolute error of the ").Append(what);
             if (window == 1) html.Append(" at each date of the test period.");
@@ -293,7 +272,7 @@ public static class BacktestReport
         new("points", m => m.Count, v => NumberFormat.Count((long)v), false, Bold: false),
     ];
 
-    private static void AppendMetricsTable(StringBuilder html, IReadOnlyDictionary<string, Metrics> metrics)
+    private static void AppendMetricsTable(StringBuilder html, IReadOnlyDictionary<ForecastMethod, Metrics> metrics)
     {
         var methods = Methods(metrics.Keys).ToList();
         html.Append("<div class=\"wide\"><table class=\"metrics\"><thead><tr><th>method</th>");
@@ -304,10 +283,10 @@ public static class BacktestReport
             var values = methods.Select(m => c.Value(metrics[m])).Where(double.IsFinite).ToList();
             return !c.Bold || values.Count == 0 ? double.NaN : c.HigherIsBetter ? values.Max() : values.Min();
         }).ToArray();
-        foreach (string method in methods)
+        foreach (var method in methods)
         {
             var (label, color, _) = Style(method);
-            html.Append("<tr").Append(method == "model" ? " class=\"model\"" : "").Append("><td class=\"name\"><span class=\"swatch\" style=\"background:")
+            html.Append("<tr").Append(method == ForecastMethod.Model ? " class=\"model\"" : "").Append("><td class=\"name\"><span class=\"swatch\" style=\"background:")
                 .Append(Xml.Escape(color)).Append("\"></span>").Append(Xml.Escape(label)).Append("</td>");
             for (int c = 0; c < Columns.Length; c++)
             {
@@ -322,11 +301,11 @@ public static class BacktestReport
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    /// <summary>The report's methods first, in <see cref="BacktestResult.Methods"/> order, then any others by name.</summary>
-    private static IEnumerable<string> Methods(IEnumerable<string> present)
+    /// <summary>The report's methods first, in <see cref="BacktestResult.Methods"/> order, then any others in declaration order.</summary>
+    private static IEnumerable<ForecastMethod> Methods(IEnumerable<ForecastMethod> present)
     {
-        var set = present.ToHashSet(StringComparer.Ordinal);
-        return BacktestResult.Methods.Where(set.Contains).Concat(set.Except(BacktestResult.Methods).Order(StringComparer.Ordinal));
+        var set = present.ToHashSet();
+        return BacktestResult.Methods.Where(set.Contains).Concat(set.Except(BacktestResult.Methods).Order());
     }
 
     /// <summary>The actual values from step <paramref name="from"/> on, with every method's first forecast step at each origin.</summary>
@@ -336,11 +315,11 @@ public static class BacktestReport
         var chart = new LineChart { Height = 360, XAxis = ChartXAxis.Date, YLabel = valueName, Title = title, Shade = TestShade(s) };
         chart.Lines.Add(ChartLine.OverDates("actual", dates.Skip(from), s.Series.Values.AsSpan(from).ToArray(), ActualColor));
         if (s.Origins.Count == 0) return chart;
-        foreach (string method in Methods(s.Origins[0].Forecasts.Keys))
+        foreach (var method in Methods(s.Origins[0].Forecasts.Keys))
         {
             var (label, color, dash) = Style(method);
             chart.Lines.Add(ChartLine.OverDates(label, s.Origins.Select(o => o.Dates[0]), s.Origins.Select(o => o.Forecasts[method][0]).ToArray(), color)
-                with { Dash = dash, Width = method == "model" ? 2.4 : 1.6, Layer = method == "model" ? 2 : 1 });
+                with { Dash = dash, Width = method == ForecastMethod.Model ? 2.4 : 1.6, Layer = method == ForecastMethod.Model ? 2 : 1 });
         }
         return chart;
     }
@@ -360,8 +339,8 @@ public static class BacktestReport
         return result;
     }
 
-    private static (string Label, string Color, LineDash Dash) Style(string method)
-        => Styles.TryGetValue(method, out var style) ? style : (method, "#666666", LineDash.Dashed);
+    private static (string Label, string Color, LineDash Dash) Style(ForecastMethod method)
+        => Styles.TryGetValue(method, out var style) ? (method.Name(), style.Color, style.Dash) : (method.Name(), "#666666", LineDash.Dashed);
 
     private static ChartShade? TestShade(SeriesBacktest s)
     {
