@@ -129,8 +129,9 @@ public sealed class LineChart
     {
         var points = Lines.Select(Usable).ToList();
         var bands = Bands.Select(Usable).ToList();
-        var xs = points.SelectMany(p => p.Select(q => q.X)).Concat(bands.SelectMany(b => b.Select(q => q.X))).ToList();
-        var ys = points.SelectMany(p => p.Select(q => q.Y)).Concat(bands.SelectMany(b => b.SelectMany(q => new[] { q.Lower, q.Upper }))).ToList();
+        var bandPoints = bands.SelectMany(b => b.SelectMany(stretch => stretch)).ToList();
+        var xs = points.SelectMany(p => p.Select(q => q.X)).Concat(bandPoints.Select(q => q.X)).ToList();
+        var ys = points.SelectMany(p => p.Select(q => q.Y)).Concat(bandPoints.SelectMany(q => new[] { q.Lower, q.Upper })).ToList();
 
         // x domain: the data's extent, not widened (a shade or mark outside it is clipped).
         double xMin = xs.Count > 0 ? xs.Min() : 0, xMax = xs.Count > 0 ? xs.Max() : 1;
@@ -233,7 +234,7 @@ public sealed class LineChart
         for (int i = 0; i < Bands.Count; i++)
         {
             var band = Bands[i];
-            foreach (var stretch in Stretches(bands[i]))
+            foreach (var stretch in bands[i])
             {
                 if (stretch.Count == 1)
                 {
@@ -320,58 +321,31 @@ public sealed class LineChart
 
     private readonly record struct Point(double X, double Y, bool Break);
 
-    /// <summary>The drawable points of a line; a point after an unusable one starts a new stretch (Break).</summary>
+    /// <summary>Whether a value can be drawn on the y axis: finite, and positive on a log axis.</summary>
+    private bool Drawable(double x, double y) => double.IsFinite(x) && double.IsFinite(y) && (!LogY || y > 0);
+
+    /// <summary>The drawable points of a line; the first of each unbroken stretch starts a new one (Break).</summary>
     private List<Point> Usable(ChartLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
         if (line.X.Count != line.Y.Count)
             throw new ArgumentException($"chart line '{line.Name}' has {line.X.Count} x values but {line.Y.Count} y values");
-        var result = new List<Point>(line.X.Count);
-        bool gap = true;
-        for (int i = 0; i < line.X.Count; i++)
-        {
-            double x = line.X[i], y = line.Y[i];
-            if (!double.IsFinite(x) || !double.IsFinite(y) || (LogY && !(y > 0))) { gap = true; continue; }
-            result.Add(new Point(x, y, gap));
-            gap = false;
-        }
-        return result;
+        return Stretches.Of(line.X.Count, i => Drawable(line.X[i], line.Y[i]))
+            .SelectMany(stretch => stretch.Select(i => new Point(line.X[i], line.Y[i], i == stretch[0])))
+            .ToList();
     }
 
-    private readonly record struct BandPoint(double X, double Lower, double Upper, bool Break);
+    private readonly record struct BandPoint(double X, double Lower, double Upper);
 
-    /// <summary>The drawable points of a band, lower below upper; a point after an unusable one starts a new stretch (Break).</summary>
-    private List<BandPoint> Usable(ChartBand band)
+    /// <summary>The unbroken stretches of a band's drawable points, lower below upper.</summary>
+    private List<List<BandPoint>> Usable(ChartBand band)
     {
         ArgumentNullException.ThrowIfNull(band);
         if (band.X.Count != band.Lower.Count || band.X.Count != band.Upper.Count)
             throw new ArgumentException($"chart band '{band.Name}' has {band.X.Count} x values but {band.Lower.Count} lower and {band.Upper.Count} upper bounds");
-        var result = new List<BandPoint>(band.X.Count);
-        bool gap = true;
-        for (int i = 0; i < band.X.Count; i++)
-        {
-            double x = band.X[i], lower = Math.Min(band.Lower[i], band.Upper[i]), upper = Math.Max(band.Lower[i], band.Upper[i]);
-            if (!double.IsFinite(x) || !double.IsFinite(lower) || !double.IsFinite(upper) || (LogY && !(lower > 0))) { gap = true; continue; }
-            result.Add(new BandPoint(x, lower, upper, gap));
-            gap = false;
-        }
-        return result;
-    }
-
-    /// <summary>A band's points split into its unbroken stretches.</summary>
-    private static IEnumerable<List<BandPoint>> Stretches(List<BandPoint> points)
-    {
-        var stretch = new List<BandPoint>();
-        foreach (var p in points)
-        {
-            if (p.Break && stretch.Count > 0)
-            {
-                yield return stretch;
-                stretch = [];
-            }
-            stretch.Add(p);
-        }
-        if (stretch.Count > 0) yield return stretch;
+        return Stretches.Of(band.X.Count, i => Drawable(band.X[i], band.Lower[i]) && Drawable(band.X[i], band.Upper[i]))
+            .Select(stretch => stretch.Select(i => new BandPoint(band.X[i], Math.Min(band.Lower[i], band.Upper[i]), Math.Max(band.Lower[i], band.Upper[i]))).ToList())
+            .ToList();
     }
 
     /// <summary>Keeps the first, lowest, highest and last point of each pixel column when a line is denser than 4 per column.</summary>

@@ -103,30 +103,17 @@ public static class LogPlot
         for (int k = 0; k < panel.Series.Count; k++)
         {
             var series = panel.Series[k];
-            var run = new List<(double, double)>();
-            for (int i = 0; i < x.Count && i < series.Values.Count; i++)
+            foreach (var stretch in Stretches.Of(Math.Min(x.Count, series.Values.Count), i => Drawable(series.Values[i])))
             {
-                double v = series.Values[i];
-                if (Drawable(v))
-                {
-                    run.Add((xScale.Map(x[i]), y.Map(Math.Abs(v))));
-                    continue;
-                }
-                Flush(svg, run, series);
+                var run = stretch.Select(i => (xScale.Map(x[i]), y.Map(Math.Abs(series.Values[i])))).ToList();
+                if (run.Count == 1) svg.Circle(run[0].Item1, run[0].Item2, 2.5, series.Color);
+                else svg.Polyline(run, series.Color, 2.2, series.Dash.DashArray());
             }
-            Flush(svg, run, series);
 
             double ly = legendTop + k * 18;
             svg.Line(left, ly - 4, left + 26, ly - 4, series.Color, 2.6, series.Dash.DashArray());
             svg.Text(left + 34, ly, series.Name + Gaps(series.Values, x), 11.5, fill: "#222");
         }
-    }
-
-    private static void Flush(SvgDrawing svg, List<(double X, double Y)> run, PlotSeries series)
-    {
-        if (run.Count == 1) svg.Circle(run[0].X, run[0].Y, 2.5, series.Color);
-        else svg.Polyline(run, series.Color, 2.2, series.Dash.DashArray());
-        run.Clear();
     }
 
     /// <summary>
