@@ -116,7 +116,7 @@ public static class Ticks
     public static TickSet Log(double min, double max)
     {
         var (lo, hi) = DecadeRange(min, max);
-        if (hi <= lo) hi = lo + 1;
+        if (hi <= lo) { if (hi < MaxDecade) hi++; else lo--; }
         int decades = hi - lo;
         var values = new List<double>();
         if (decades <= 2)
@@ -151,18 +151,33 @@ public static class Ticks
     public static TickSet Decades(double min, double max, int maxCount)
     {
         var (lo, hi) = DecadeRange(min, max);
-        if (hi - lo < 2) { lo--; hi++; }
+        if (hi - lo < 2) { lo = Math.Max(MinDecade, lo - 1); hi = Math.Min(MaxDecade, hi + 1); }
         maxCount = Math.Max(2, maxCount);
-        // Widening to multiples of the step can add a label at each end, so a step may have to grow once more.
-        for (int step = DecadeStep(hi - lo, maxCount); ; step++)
+        // Widening to multiples of the step can add a label at each end, so a step may have to grow once more; it
+        // grows on while the widened ends would leave the range of double (10³⁰⁸ down to 10⁻³²³).
+        int least = DecadeStep(hi - lo, maxCount);
+        for (int step = least; step <= hi - lo; step++)
         {
             int first = (int)Math.Floor(lo / (double)step) * step, last = (int)Math.Ceiling(hi / (double)step) * step;
             int count = (last - first) / step + 1;
-            if (count > maxCount) continue;
-            var exponents = Enumerable.Range(0, count).Select(i => first + i * step).ToArray();
-            return new TickSet(Pow10(first), Pow10(last), exponents.Select(Pow10).ToArray(), exponents.Select(PowerOfTen).ToArray());
+            if (count > maxCount || first < MinDecade || last > MaxDecade) continue;
+            return DecadeTicks(first, last, first, step);
         }
+        // An axis across nearly all of double's range cannot widen: it labels the multiples of the step inside it.
+        return DecadeTicks(lo, hi, (int)Math.Ceiling(lo / (double)least) * least, least);
     }
+
+    /// <summary>An axis from 10^<paramref name="lo"/> to 10^<paramref name="hi"/> labelled every <paramref name="step"/>
+    /// decades from 10^<paramref name="first"/>.</summary>
+    private static TickSet DecadeTicks(int lo, int hi, int first, int step)
+    {
+        var exponents = new List<int>();
+        for (int k = first; k <= hi; k += step) exponents.Add(k);
+        return new TickSet(Pow10(lo), Pow10(hi), exponents.Select(Pow10).ToArray(), exponents.Select(PowerOfTen).ToArray());
+    }
+
+    // The decades a double can reach: 10³⁰⁸ is finite and 10⁻³²³ above 0 (a subnormal).
+    private const int MaxDecade = 308, MinDecade = -323;
 
     /// <summary>The whole decades enclosing [<paramref name="min"/>, <paramref name="max"/>], as powers of ten.</summary>
     private static (int Lo, int Hi) DecadeRange(double min, double max)
@@ -170,7 +185,8 @@ public static class Ticks
         if (!(min > 0) || !(max > 0) || !double.IsFinite(min) || !double.IsFinite(max))
             throw new ArgumentException($"a log axis needs positive finite bounds, got [{min}, {max}]");
         if (min > max) (min, max) = (max, min);
-        return ((int)Math.Floor(Math.Log10(min) + 1e-9), (int)Math.Ceiling(Math.Log10(max) - 1e-9));
+        // Clamped to the decades a double can reach; a value beyond them sits within a pixel of the axis' end.
+        return (Math.Max(MinDecade, (int)Math.Floor(Math.Log10(min) + 1e-9)), Math.Min(MaxDecade, (int)Math.Ceiling(Math.Log10(max) - 1e-9)));
     }
 
     /// <summary>The fewest decades between labels that leave at most <paramref name="maxCount"/> labels over <paramref name="decades"/>.</summary>

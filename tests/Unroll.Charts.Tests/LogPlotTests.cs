@@ -39,6 +39,36 @@ public sealed class DecadeTickTests
         Assert.Equal(exponents.Select(Ticks.PowerOfTen), ticks.Labels);
     }
 
+    [Theory]
+    [InlineData(1.98, 1.7e308, "10⁰", "10³⁰⁸")]          // w2 = 3 over 1000 steps: widening to 10³¹² would overflow
+    [InlineData(4.9e-324, 1e-300, "10⁻³²³", "10⁻²⁸⁹")]   // the smallest subnormal: steps of 17 decades fit
+    [InlineData(4.9e-324, 1.7e308, "10⁻³²³", "10³⁰⁸")]   // all of double: no room to widen
+    [InlineData(1e308, 1e308, "10³⁰⁷", "10³⁰⁸")]
+    public void Decades_AtTheEndsOfDoubleRange_StayFiniteAndAboveZero(double min, double max, string bottom, string top)
+    {
+        var ticks = Ticks.Decades(min, max, 9);
+
+        Assert.True(double.IsFinite(ticks.Max) && ticks.Min > 0, $"[{ticks.Min}, {ticks.Max}]");
+        Assert.All(ticks.Values, v => Assert.True(double.IsFinite(v) && v > 0));
+        Assert.InRange(ticks.Values.Count, 2, 9);
+        Assert.Equal(bottom, Ticks.PowerOfTen((int)Math.Round(Math.Log10(ticks.Min))));
+        Assert.Equal(top, Ticks.PowerOfTen((int)Math.Round(Math.Log10(ticks.Max))));
+        var scale = new AxisScale(ticks.Min, ticks.Max, 300, 0, Log: true);
+        Assert.All(new[] { min, max }, v => Assert.InRange(scale.Map(v), -3, 303));   // within a few pixels of the plot
+    }
+
+    [Fact]
+    public void Log_AtTheEndsOfDoubleRange_StaysFiniteAndAboveZero()
+    {
+        var top = Ticks.Log(1e308, 1.7e308);
+        var bottom = Ticks.Log(4.9e-324, 4.9e-324);
+        var decades = Ticks.Decades(4.9e-324, 4.9e-324, 9);
+
+        Assert.Equal((1e307, 1e308), (top.Min, top.Max));
+        Assert.Equal((1e-323, 1e-322), (bottom.Min, bottom.Max));
+        Assert.Equal((1e-323, 1e-322), (decades.Min, decades.Max));
+    }
+
     [Fact]
     public void Decades_SeventeenDecades_LabelTheTopDecadeToo()
     {
@@ -121,6 +151,19 @@ public sealed class LogPlotTests
 
         Assert.DoesNotContain(doc.Descendants(Svg + "text"), t => t.Value == "far");
         Assert.DoesNotContain(doc.Descendants(Svg + "line"), l => (string?)l.Attribute("stroke") == "#999");
+    }
+
+    [Fact]
+    public void Draw_GradientsUpToTheEdgeOfDouble_StayOnTheAxis()
+    {
+        double[] values = [2, 1e40, 1e80, 1e120, 1e160, 1e200, 1e250, 1e300, 1.7e308, double.PositiveInfinity];
+        var doc = Draw(new PlotPanel("p", "y", [new PlotSeries("s", "#000", values)]));
+
+        var frame = doc.Descendants(Svg + "rect").Single(r => (string?)r.Attribute("fill") == "#fcfcfc");
+        double top = (double)frame.Attribute("y")!, bottom = top + (double)frame.Attribute("height")!;
+        var ys = doc.Descendants(Svg + "polyline").Single().Attribute("points")!.Value.Split(' ').Select(p => double.Parse(p.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(ys, y => Assert.InRange(y, top - 1, bottom + 1));
+        Assert.Contains(doc.Descendants(Svg + "text"), t => t.Value == "10³⁰⁸");
     }
 
     [Fact]

@@ -184,6 +184,24 @@ public sealed class GradientsCommandTests : IDisposable
         Assert.Contains(doc.Descendants(ns + "text"), t => t.Value == "1: the output moves as much as the first input");
     }
 
+    [Theory]
+    [InlineData("3")]        // explodes past double's range at T = 647
+    [InlineData("0.475")]    // vanishes into subnormals
+    public void Gradients_SvgAtTheEdgesOfDouble_DrawsEveryLineInsideItsPanel(string w2)
+    {
+        var svg = Path.Combine(_folder, $"edge-{w2}.svg");
+        var r = CliRunner.Run("gradients", "--w2", w2, "--steps", "1000", "--svg", svg);
+        Assert.True(r.ExitCode == 0, r.Error);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var doc = XDocument.Load(svg);
+        var frames = doc.Descendants(ns + "rect").Where(e => (string?)e.Attribute("fill") == "#fcfcfc").ToList();
+        double top = (double)frames[0].Attribute("y")!, bottom = top + (double)frames[0].Attribute("height")!;
+        var ys = doc.Descendants(ns + "polyline").SelectMany(p => p.Attribute("points")!.Value.Split(' '))
+            .Select(p => double.Parse(p.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(ys);
+        Assert.All(ys, y => Assert.InRange(y, top - 3, bottom + 3));
+    }
+
     public static IEnumerable<object[]> BadArguments() =>
     [
         [new[] { "gradients", "--steps", "10" }, "say what to measure"],
