@@ -238,7 +238,7 @@ public static class Ticks
     }
 
     /// <summary>10^<paramref name="k"/>, exactly as the literal 1e<paramref name="k"/> (Math.Pow can be an ulp off).</summary>
-    public static double Pow10(int k) => double.Parse("1e" + k.ToString(Invariant), Invariant);
+    private static double Pow10(int k) => double.Parse("1e" + k.ToString(Invariant), Invariant);
 
     // ---- dates ---------------------------------------------------------------------------------------------------
 
