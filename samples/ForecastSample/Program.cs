@@ -40,5 +40,5 @@ BacktestResult backtest = Backtester.Run(data, settings with { TestFraction = 0.
 foreach (var method in BacktestResult.Methods)
 {
     Metrics m = backtest.Overall[method];
-    Console.WriteLine($"{method,-15} MAE {m.Mae,8:F3}  MASE {m.Mase:F3}  direction {m.Direction:P0}");
+    Console.WriteLine($"{method.Name(),-15} MAE {m.Mae,8:F3}  MASE {m.Mase:F3}  direction {m.Direction:P0}");
 }

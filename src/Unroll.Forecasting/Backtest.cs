@@ -7,8 +7,8 @@ namespace Unroll.Forecasting;
 /// <param name="Origin">Index of the first forecast step in the series.</param>
 /// <param name="Dates">The dates forecast.</param>
 /// <param name="Actual">What happened.</param>
-/// <param name="Forecasts">Forecasts by method: "model", "naive", "drift", "moving_average".</param>
-public sealed record BacktestOrigin(int Origin, IReadOnlyList<DateOnly> Dates, double[] Actual, IReadOnlyDictionary<string, double[]> Forecasts);
+/// <param name="Forecasts">Forecasts by method, every one of <see cref="BacktestResult.Methods"/>.</param>
+public sealed record BacktestOrigin(int Origin, IReadOnlyList<DateOnly> Dates, double[] Actual, IReadOnlyDictionary<ForecastMethod, double[]> Forecasts);
 
 /// <summary>A backtest of one series.</summary>
 /// <param name="Symbol">The series.</param>
@@ -17,17 +17,17 @@ public sealed record BacktestOrigin(int Origin, IReadOnlyList<DateOnly> Dates, d
 /// <param name="Origins">Every forecast origin in the test period.</param>
 /// <param name="Metrics">Metrics by method.</param>
 public sealed record SeriesBacktest(string Symbol, TimeSeries Series, int TestStart, IReadOnlyList<BacktestOrigin> Origins,
-    IReadOnlyDictionary<string, Metrics> Metrics);
+    IReadOnlyDictionary<ForecastMethod, Metrics> Metrics);
 
 /// <summary>The whole backtest: per series and over all series.</summary>
 /// <param name="Horizon">Steps forecast from each origin.</param>
 /// <param name="Overall">Metrics by method over every forecast point of every series.</param>
 /// <param name="Series">Per-series results.</param>
 /// <param name="Fit">How the model was trained, when the backtest trained it.</param>
-public sealed record BacktestResult(int Horizon, IReadOnlyDictionary<string, Metrics> Overall, IReadOnlyList<SeriesBacktest> Series, FitResult? Fit)
+public sealed record BacktestResult(int Horizon, IReadOnlyDictionary<ForecastMethod, Metrics> Overall, IReadOnlyList<SeriesBacktest> Series, FitResult? Fit)
 {
-    /// <summary>The methods in report order: the model first, then the baselines.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["model", "naive", "drift", "moving_average"];
+    /// <summary>The methods a backtest scores, in report order: the model first, then the baselines.</summary>
+    public static IReadOnlyList<ForecastMethod> Methods { get; } = [ForecastMethod.Model, ForecastMethod.Naive, ForecastMethod.Drift, ForecastMethod.MovingAverage];
 }
 
 /// <summary>
@@ -55,7 +55,7 @@ public static class Backtester
         ArgumentNullException.ThrowIfNull(data);
         var testStarts = TestStarts(data, settings, settings.Horizon);
         var fit = TrainingSession.Start(data, settings).Run(progress, cancellation, options);
-        return Evaluate(fit.Forecaster, data, testStarts, settings.Horizon, fit);
+        return Evaluate(fit.Forecaster.PredictFrom, data, testStarts, settings.Horizon, fit);
     }
 
     /// <summary>Walks an already trained model forward over the last <paramref name="testFraction"/> of each series.</summary>
@@ -67,7 +67,7 @@ public static class Backtester
             throw new SettingsException($"the test fraction ({ForecastFixes.Of(nameof(ForecastSettings.TestFraction))}) must be in (0, 0.9), got {testFraction}", ForecastFixes.Of(nameof(ForecastSettings.TestFraction)));
         var settings = forecaster.Settings with { TestFraction = testFraction, ValidationFraction = 0 };
         int steps = horizon ?? forecaster.Settings.Horizon;
-        return Evaluate(forecaster, data, TestStarts(data, settings, steps), steps, null);
+        return Evaluate(forecaster.PredictFrom, data, TestStarts(data, settings, steps), steps, null);
     }
 
     /// <summary>Where each series' test period starts; every one must hold at least one forecast of the horizon.</summary>
@@ -95,7 +95,14 @@ public static class Backtester
         return split.ValidationEnd + offset;
     }
 
-    private static BacktestResult Evaluate(Forecaster forecaster, SeriesSet data, IReadOnlyDictionary<string, int> testStarts, int horizon, FitResult? fit)
+    /// <summary>Walks every series forward from its test start, scoring the model's forecasts and each baseline's.</summary>
+    /// <param name="model">The model's forecast of <c>horizon</c> steps from <c>origin</c>, using only the values before it
+    /// (<see cref="Forecaster.PredictFrom"/>; tests give any function).</param>
+    /// <param name="data">The series.</param>
+    /// <param name="testStarts">Where each series' test period starts, by symbol.</param>
+    /// <param name="horizon">Steps forecast from each origin.</param>
+    /// <param name="fit">How the model was trained, if the backtest trained it.</param>
+    internal static BacktestResult Evaluate(Func<TimeSeries, int, int, double[]> model, SeriesSet data, IReadOnlyDictionary<string, int> testStarts, int horizon, FitResult? fit)
     {
         var methods = BacktestResult.Methods;
         var overall = methods.ToDictionary(m => m, _ => new List<ScoredPoint>());
@@ -109,13 +116,9 @@ public static class Backtester
             for (int origin = Math.Max(testStart, 1); origin + horizon <= series.Length; origin++)
             {
                 var history = series.Values.AsSpan(0, origin);
-                var forecasts = new Dictionary<string, double[]>
-                {
-                    ["model"] = forecaster.PredictFrom(series, origin, horizon),
-                    ["naive"] = Baseline.Forecast(BaselineKind.Naive, history, horizon),
-                    ["drift"] = Baseline.Forecast(BaselineKind.Drift, history, horizon),
-                    ["moving_average"] = Baseline.Forecast(BaselineKind.MovingAverage, history, horizon),
-                };
+                var forecasts = new Dictionary<ForecastMethod, double[]>();
+                foreach (var method in methods)
+                    forecasts[method] = method == ForecastMethod.Model ? model(series, origin, horizon) : Baseline.Forecast(method, history, horizon);
                 var actual = series.Values.AsSpan(origin, horizon).ToArray();
                 foreach (var (method, values) in forecasts)
                     for (int h = 0; h < horizon; h++)

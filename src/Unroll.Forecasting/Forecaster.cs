@@ -113,69 +113,58 @@ public sealed class Forecaster
         if (transformed.Length < needed)
             throw new DataException($"series '{series.Symbol}' has {history.Length} point{(history.Length == 1 ? "" : "s")} up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}");
         if (Settings.IsRelative)
-            return PredictRelative(new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed),
+            return Forecast(new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed),
                 scalers.Target.Inverse(1) - scalers.Target.Inverse(0), horizon);
-        var scaled = scalers.Transform(transformed);
-        var window = Windows.ForecastInput(scaled, Settings.Lookback);
-        int inputSize = window.InputSize;
-        var input = window.Inputs.ToArray().Select(v => (float)v).ToList();
-
-        var forecastScaled = new double[horizon];
-        if (Settings.Strategy == ForecastStrategy.Direct)
-        {
-            var output = Network.Forward(SequenceBatch<float>.FromFlat([input.ToArray()], inputSize)).Outputs;
-            for (int h = 0; h < horizon; h++) forecastScaled[h] = output[h];
-        }
-        else
-        {
-            var lastFeatures = input.Skip(input.Count - inputSize + 1).Take(inputSize - 1).ToArray();
-            RecurrentState<float>? state = null;
-            float[] feed = input.ToArray();
-            for (int h = 0; h < horizon; h++)
-            {
-                // Fixed lookback: slide the window; all history: stream one more step through the carried state.
-                ForwardPass<float> pass;
-                if (Settings.Lookback.IsAll)
-                {
-                    pass = Network.Forward(SequenceBatch<float>.FromFlat([feed], inputSize), state);
-                    state = pass.FinalState;
-                }
-                else
-                {
-                    pass = Network.Forward(SequenceBatch<float>.FromFlat([input.ToArray()], inputSize));
-                }
-                float next = pass.Outputs[0];
-                forecastScaled[h] = next;
-                feed = [next, .. lastFeatures];
-                input.AddRange(feed);
-                if (!Settings.Lookback.IsAll) input.RemoveRange(0, inputSize);
-            }
-        }
+        var forecastScaled = Forecast(scalers.Transform(transformed), null, horizon);
         var unscaled = scalers.Target.Inverse(forecastScaled);
         return TargetTransform.Inverse(Settings.Target, history.Values[^1], unscaled);
     }
 
-    /// <summary>Relative scaling: the window in its own units (features scaled), each step renormalised to the last value.</summary>
-    private double[] PredictRelative(TimeSeries history, double scale, int horizon)
+    /// <summary>
+    /// The forecast loop. A direct model gives every step from one pass. A recursive one forecasts a step, appends it to
+    /// the window with the features held at their last values, and forecasts again: a fixed lookback slides the window,
+    /// all history grows it, feeding only the new step through the carried state when the earlier inputs keep their
+    /// values (that is, unless relative).
+    /// </summary>
+    /// <param name="history">The series as the network sees it, except that with relative scaling the forecast column is
+    /// in its own units.</param>
+    /// <param name="relativeScale">Relative scaling: each pass divides the forecast column by the window's last value,
+    /// less 1, then by this scale, and maps the outputs back the same way. Null for none.</param>
+    /// <param name="horizon">Steps ahead.</param>
+    /// <returns>The forecast: in the series' units when relative, else in the network's (scaled) units.</returns>
+    private double[] Forecast(TimeSeries history, double? relativeScale, int horizon)
     {
         var window = Windows.ForecastInput(history, Settings.Lookback);
         int inputSize = window.InputSize;
-        var raw = window.Inputs.ToArray().ToList();                 // (steps × I), the forecast column unscaled
+        var raw = window.Inputs.ToArray().ToList();                 // (steps × I), the forecast column unscaled if relative
         var lastFeatures = raw.Skip(raw.Count - inputSize + 1).Take(inputSize - 1).ToArray();
+        bool direct = Settings.Strategy == ForecastStrategy.Direct;
+        bool stream = Settings.Lookback.IsAll && relativeScale is null;
+        RecurrentState<float>? state = null;
+        int fed = 0;                                                // values of raw already inside state
         var forecast = new double[horizon];
         int produced = 0;
         while (produced < horizon)
         {
             double last = raw[^inputSize];
-            if (!(last > 0))
+            if (relativeScale is not null && !(last > 0))
                 throw NotPositive($"series '{history.Symbol}' reaches the value {last} before a forecast");
-            var input = new float[raw.Count];
-            for (int k = 0; k < raw.Count; k++)
-                input[k] = (float)(k % inputSize == 0 ? (raw[k] / last - 1) / scale : raw[k]);
-            var output = Network.Forward(SequenceBatch<float>.FromFlat([input], inputSize)).Outputs;
-            int take = Settings.Strategy == ForecastStrategy.Direct ? horizon : 1;
-            for (int h = 0; h < take; h++) forecast[produced + h] = last * (1 + output[h] * scale);
-            if (Settings.Strategy == ForecastStrategy.Direct) break;
+            var input = new float[raw.Count - fed];
+            for (int k = 0; k < input.Length; k++)
+            {
+                double v = raw[fed + k];
+                input[k] = (float)(relativeScale is double scale && (fed + k) % inputSize == 0 ? (v / last - 1) / scale : v);
+            }
+            var pass = Network.Forward(SequenceBatch<float>.FromFlat([input], inputSize), state);
+            if (stream)
+            {
+                state = pass.FinalState;
+                fed = raw.Count;
+            }
+            int take = direct ? horizon : 1;
+            for (int h = 0; h < take; h++)
+                forecast[produced + h] = relativeScale is double scale ? last * (1 + pass.Outputs[h] * scale) : pass.Outputs[h];
+            if (direct) break;
             raw.Add(forecast[produced]);
             raw.AddRange(lastFeatures);
             if (!Settings.Lookback.IsAll) raw.RemoveRange(0, inputSize);

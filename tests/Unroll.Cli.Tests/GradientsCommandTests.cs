@@ -143,6 +143,65 @@ public sealed class GradientsCommandTests : IDisposable
         foreach (var cell in new[] { "rnn_relu", "rnn_tanh", "lstm", "gru" }) Assert.Equal(2, texts.Count(t => t.StartsWith(cell, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Gradients_Svg_LabelsTheTopDecadeOfEachPanelAndTheLineAtOne()
+    {
+        var svg = Path.Combine(_folder, "w2-axes.svg");
+        var r = CliRunner.Run("gradients", "--w2", "2", "--steps", "50", "--svg", svg);
+        Assert.True(r.ExitCode == 0, r.Error);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var doc = XDocument.Load(svg);
+        var texts = doc.Descendants(ns + "text").ToList();
+
+        // The norms reach about 10¹⁷: the axis runs to 10¹⁸ and says so at its top, level with the frame's top edge.
+        var frames = doc.Descendants(ns + "rect").Where(e => (string?)e.Attribute("fill") == "#fcfcfc").ToList();
+        Assert.Equal(2, frames.Count);
+        double top = (double)frames[1].Attribute("y")!;
+        Assert.Contains(texts, t => t.Value == "10¹⁸" && Math.Abs((double)t.Attribute("y")! - (top + 4)) < 0.11);
+        Assert.Contains(texts, t => t.Value == "10¹⁶" && Math.Abs((double)t.Attribute("y")! - ((double)frames[0].Attribute("y")! + 4)) < 0.11);
+        // The darker line at 1 says what it marks, in each panel.
+        Assert.Equal(2, doc.Descendants(ns + "line").Count(e => (string?)e.Attribute("stroke") == "#999"));
+        Assert.Contains(texts, t => t.Value == "1: the output moves as much as the first input");
+        Assert.Contains(texts, t => t.Value == "‖∇‖ = 1");
+    }
+
+    [Fact]
+    public void GradientsCompare_Svg_LabelsBothEndsOfTheFirstInputAxis()
+    {
+        var svg = Path.Combine(_folder, "compare-axes.svg");
+        var r = CliRunner.Run("gradients", "--compare", "--steps", "30", "--svg", svg);
+        Assert.True(r.ExitCode == 0, r.Error);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var doc = XDocument.Load(svg);
+        var frame = doc.Descendants(ns + "rect").First(e => (string?)e.Attribute("fill") == "#fcfcfc");
+        double top = (double)frame.Attribute("y")!, bottom = top + (double)frame.Attribute("height")!;
+        // The y tick labels of the first panel stand right of nothing but the frame: x = left − 6.
+        double labelX = (double)frame.Attribute("x")! - 6;
+        var labels = doc.Descendants(ns + "text").Where(t => Math.Abs((double)t.Attribute("x")! - labelX) < 0.11 && t.Value.StartsWith("10", StringComparison.Ordinal))
+            .Select(t => (double)t.Attribute("y")! - 4).ToList();
+        Assert.Contains(labels, y => Math.Abs(y - top) < 0.11);
+        Assert.Contains(labels, y => Math.Abs(y - bottom) < 0.11);
+        Assert.Contains(doc.Descendants(ns + "text"), t => t.Value == "1: the output moves as much as the first input");
+    }
+
+    [Theory]
+    [InlineData("3")]        // explodes past double's range at T = 647
+    [InlineData("0.475")]    // vanishes into subnormals
+    public void Gradients_SvgAtTheEdgesOfDouble_DrawsEveryLineInsideItsPanel(string w2)
+    {
+        var svg = Path.Combine(_folder, $"edge-{w2}.svg");
+        var r = CliRunner.Run("gradients", "--w2", w2, "--steps", "1000", "--svg", svg);
+        Assert.True(r.ExitCode == 0, r.Error);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var doc = XDocument.Load(svg);
+        var frames = doc.Descendants(ns + "rect").Where(e => (string?)e.Attribute("fill") == "#fcfcfc").ToList();
+        double top = (double)frames[0].Attribute("y")!, bottom = top + (double)frames[0].Attribute("height")!;
+        var ys = doc.Descendants(ns + "polyline").SelectMany(p => p.Attribute("points")!.Value.Split(' '))
+            .Select(p => double.Parse(p.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(ys);
+        Assert.All(ys, y => Assert.InRange(y, top - 3, bottom + 3));
+    }
+
     public static IEnumerable<object[]> BadArguments() =>
     [
         [new[] { "gradients", "--steps", "10" }, "say what to measure"],

@@ -114,10 +114,10 @@ public sealed class ForecasterTests : IDisposable
     }
 
     [Theory]
-    [InlineData(BaselineKind.Naive, new[] { 4.0, 4.0 })]
-    [InlineData(BaselineKind.Drift, new[] { 5.0, 6.0 })]
-    [InlineData(BaselineKind.MovingAverage, new[] { 3.0, 3.0 })]
-    public void Baselines_KnownHistory_GiveTheTextbookForecasts(BaselineKind kind, double[] expected)
+    [InlineData(ForecastMethod.Naive, new[] { 4.0, 4.0 })]
+    [InlineData(ForecastMethod.Drift, new[] { 5.0, 6.0 })]
+    [InlineData(ForecastMethod.MovingAverage, new[] { 3.0, 3.0 })]
+    public void Baselines_KnownHistory_GiveTheTextbookForecasts(ForecastMethod kind, double[] expected)
         => Assert.Equal(expected, Baseline.Forecast(kind, [1, 2, 3, 4], 2));
 
     [Fact]
@@ -149,8 +149,8 @@ public class RelativeScalingTests
         var values = Enumerable.Range(0, 120).Select(i => 10 * Math.Pow(1.02, i) * (1 + 0.01 * Math.Sin(i))).ToArray();
         var data = new SeriesSet([new TimeSeries("UP", dates, values)], "price", [], "up.csv");
         var settings = new ForecastSettings { Hidden = 8, Lookback = Lookback.Of(6), Epochs = 40, TestFraction = 0.25, Seed = 2 };
-        var relative = Backtester.Run(data, settings).Overall["model"].Mase;
-        var minmax = Backtester.Run(data, settings with { Scaling = TargetScaling.MinMax }).Overall["model"].Mase;
+        var relative = Backtester.Run(data, settings).Overall[ForecastMethod.Model].Mase;
+        var minmax = Backtester.Run(data, settings with { Scaling = TargetScaling.MinMax }).Overall[ForecastMethod.Model].Mase;
         Assert.True(relative < minmax, $"relative MASE {relative:F3} should beat min-max's {minmax:F3} on a trend out of range");
         Assert.True(relative < 1.0, $"relative MASE {relative:F3}");
     }

@@ -37,9 +37,9 @@ public class LearningTests
             oracleSq += e * e;
         }
         double floor = Math.Sqrt(oracleSq / series.Origins.Count);
-        double model = series.Metrics["model"].Rmse;
-        Assert.True(model <= 1.10 * floor, $"model RMSE {model:F4} is more than 10% above the noise floor {floor:F4} (naive {series.Metrics["naive"].Rmse:F4})");
-        Assert.True(model < series.Metrics["naive"].Rmse, "the model should beat the naive forecast on a predictable series");
+        double model = series.Metrics[ForecastMethod.Model].Rmse;
+        Assert.True(model <= 1.10 * floor, $"model RMSE {model:F4} is more than 10% above the noise floor {floor:F4} (naive {series.Metrics[ForecastMethod.Naive].Rmse:F4})");
+        Assert.True(model < series.Metrics[ForecastMethod.Naive].Rmse, "the model should beat the naive forecast on a predictable series");
     }
 
     [Fact]

@@ -1,12 +1,11 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Unroll.Data;
-using Unroll.Forecasting.Baselines;
 using Unroll.Forecasting.Reports;
 
 namespace Unroll.Forecasting.Tests;
 
-/// <summary>Backtest results built by hand: two series of different lengths, forecasts from each origin of their test period.</summary>
+/// <summary>Backtest results of two series of different lengths, with forecasts from each origin of their test period.</summary>
 internal static class ReportFixtures
 {
     public const string ShortSymbol = "B&B <\"Ltd\">";
@@ -14,44 +13,30 @@ internal static class ReportFixtures
     public static TimeSeries Series(string symbol, int n, DateOnly start, Func<int, double> value)
         => new(symbol, Enumerable.Range(0, n).Select(t => start.AddDays(t)).ToArray(), Enumerable.Range(0, n).Select(value).ToArray());
 
-    /// <summary>Walks the series from <paramref name="testStart"/>: the model misses by <paramref name="modelError"/>, the baselines are the real ones.</summary>
-    public static SeriesBacktest Backtest(TimeSeries series, int testStart, int horizon, double modelError)
-    {
-        var origins = new List<BacktestOrigin>();
-        var points = BacktestResult.Methods.ToDictionary(m => m, _ => new List<ScoredPoint>());
-        double scale = MetricsCalculator.NaiveScale(series.Values.AsSpan(0, testStart));
-        for (int origin = testStart; origin + horizon <= series.Length; origin++)
-        {
-            var history = series.Values.AsSpan(0, origin);
-            var actual = series.Values.AsSpan(origin, horizon).ToArray();
-            var forecasts = new Dictionary<string, double[]>
-            {
-                ["model"] = actual.Select((a, h) => a + (h % 2 == 0 ? modelError : -modelError)).ToArray(),
-                ["naive"] = Baseline.Forecast(BaselineKind.Naive, history, horizon),
-                ["drift"] = Baseline.Forecast(BaselineKind.Drift, history, horizon),
-                ["moving_average"] = Baseline.Forecast(BaselineKind.MovingAverage, history, horizon),
-            };
-            foreach (var (method, values) in forecasts)
-                for (int h = 0; h < horizon; h++) points[method].Add(new ScoredPoint(history[^1], values[h], actual[h], scale));
-            origins.Add(new BacktestOrigin(origin, series.Dates.Skip(origin).Take(horizon).ToArray(), actual, forecasts));
-        }
-        return new SeriesBacktest(series.Symbol, series, testStart, origins,
-            BacktestResult.Methods.ToDictionary(m => m, m => MetricsCalculator.Compute(points[m])));
-    }
-
-    /// <summary>A 40-point series "AAA" and a 12-point series <see cref="ShortSymbol"/>, with the overall metrics given.</summary>
+    /// <summary>
+    /// A 40-point series "AAA" (test period from step 32) and a 12-point series <see cref="ShortSymbol"/> (from step 9),
+    /// walked forward by <see cref="Backtester.Evaluate"/>: the baselines are the real ones and the model misses each
+    /// actual value by ±0.5 (AAA) or ±0.25, alternating by step. The overall metrics are replaced by those given.
+    /// </summary>
     public static BacktestResult Result(int horizon, Metrics model, Metrics? naive = null)
     {
         var a = Series("AAA", 40, new DateOnly(2024, 1, 1), t => 100 + 3 * Math.Sin(t / 3.0) + 0.2 * t);
         var b = Series(ShortSymbol, 12, new DateOnly(2024, 1, 20), t => 50 + (t % 3) - 0.5 * t);
-        var overall = new Dictionary<string, Metrics>
+        var data = new SeriesSet([a, b], "price", [], "prices.csv");
+        var testStarts = new Dictionary<string, int> { [a.Symbol] = 32, [b.Symbol] = 9 };
+        double[] Model(TimeSeries series, int origin, int steps)
         {
-            ["model"] = model,
-            ["naive"] = naive ?? new Metrics(2.5, 3.0, 2.75, 1.0, 0, 30),
-            ["drift"] = new Metrics(2.6, 3.1, 2.8, 1.05, 0.5, 30),
-            ["moving_average"] = new Metrics(2.7, 3.2, 2.9, 1.1, 0.4, 30),
+            double error = series.Symbol == a.Symbol ? 0.5 : 0.25;
+            return series.Values.AsSpan(origin, steps).ToArray().Select((v, h) => v + (h % 2 == 0 ? error : -error)).ToArray();
+        }
+        var overall = new Dictionary<ForecastMethod, Metrics>
+        {
+            [ForecastMethod.Model] = model,
+            [ForecastMethod.Naive] = naive ?? new Metrics(2.5, 3.0, 2.75, 1.0, 0, 30),
+            [ForecastMethod.Drift] = new Metrics(2.6, 3.1, 2.8, 1.05, 0.5, 30),
+            [ForecastMethod.MovingAverage] = new Metrics(2.7, 3.2, 2.9, 1.1, 0.4, 30),
         };
-        return new BacktestResult(horizon, overall, [Backtest(a, 32, horizon, 0.5), Backtest(b, 9, horizon, 0.25)], null);
+        return Backtester.Evaluate(Model, data, testStarts, horizon, null) with { Overall = overall };
     }
 
     public static ReportInfo Info(IReadOnlyList<TrainingProgress>? history = null) =>
@@ -79,8 +64,8 @@ public sealed class BacktestReportContentTests
 
         Assert.Contains("<h2>AAA</h2>", html);
         Assert.Contains("<h2>B&amp;B &lt;&quot;Ltd&quot;&gt;</h2>", html);
-        foreach (string method in BacktestResult.Methods)
-            Assert.Contains($"</span>{method}</td>", html);
+        foreach (var method in BacktestResult.Methods)
+            Assert.Contains($"</span>{method.Name()}</td>", html);
         Assert.Contains("prices.csv", html);
         Assert.Contains(horizon == 1 ? "1 step ahead" : "3 steps ahead", html);
     }
@@ -127,7 +112,8 @@ public sealed class BacktestReportContentTests
     {
         string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
 
-        Assert.Contains("The model&#39;s MASE is 0.93 against the naive forecast&#39;s 1.00: it beats guessing the last value by 7%.", html);
+        // The command line's verdict, word for word (NaiveComparison.Verdict).
+        Assert.Contains("<p class=\"verdict good\">Overall, one step ahead, the model&#39;s MASE is 0.93 against the naive forecast&#39;s 1: it beats guessing the last value by 7%.</p>", html);
         Assert.DoesNotContain("does not beat", html);
     }
 
@@ -137,8 +123,7 @@ public sealed class BacktestReportContentTests
         var model = new Metrics(3.0, 3.5, 3.1, 1.12, 0.55, 30);
         string html = BacktestReport.Render(ReportFixtures.Result(1, model), ReportFixtures.Info());
 
-        Assert.Contains("The model&#39;s MASE is 1.12 against the naive forecast&#39;s 1.00: it does not beat the naive forecast", html);
-        Assert.Contains("its errors are 12% larger", html);
+        Assert.Contains("<p class=\"verdict bad\">Overall, one step ahead, the model&#39;s MASE is 1.12 against the naive forecast&#39;s 1: it does not beat guessing the last value.</p>", html);
         Assert.DoesNotContain("it beats", html);
     }
 
@@ -146,8 +131,9 @@ public sealed class BacktestReportContentTests
     public void Verdict_MaseNotComputed_GivesNoVerdict()
     {
         var model = new Metrics(3.0, 3.5, 3.1, double.NaN, 0.55, 30);
+        string html = BacktestReport.Render(ReportFixtures.Result(3, model), ReportFixtures.Info());
 
-        Assert.StartsWith("No verdict", BacktestReport.Verdict(model, new Metrics(2.5, 3.0, 2.75, 1.0, 0, 30)));
+        Assert.Contains("<p class=\"verdict bad\">Too few test points to compare the model with the naive forecast.</p>", html);
     }
 
     [Theory]
@@ -199,6 +185,18 @@ public sealed class BacktestReportContentTests
     }
 
     [Fact]
+    public void Render_InlinesTheStyleSheetFromItsResource()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
+
+        using var stream = typeof(BacktestReport).Assembly.GetManifestResourceStream("Unroll.Forecasting.Reports.report.css")!;
+        string css = new StreamReader(stream).ReadToEnd();
+        Assert.StartsWith(":root { color-scheme: light; }\n", css);
+        Assert.Contains("<style>\n" + css + "</style>\n</head>", html);
+        Assert.Contains("p.verdict.good {", css);
+    }
+
+    [Fact]
     public void Render_TestPeriodAndHorizonAreStated()
     {
         string html = BacktestReport.Render(ReportFixtures.Result(3, GoodModel), ReportFixtures.Info());
@@ -230,6 +228,43 @@ public sealed class BacktestReportContentTests
         Assert.Contains("best epoch 40", texts);
         Assert.Contains("0.1", texts); // a decade tick: the training loss runs from 1 down to 0.025
         Assert.Contains("1", texts);
+    }
+
+    [Fact]
+    public void Render_LossWithinADecade_IsDrawnOnALinearAxisThatSpreadsIt()
+    {
+        // Training loss from 1.6 down to 1.1 and validation loss near 1.15: on a 1-to-10 log axis this was a flat line.
+        var history = Enumerable.Range(1, 20)
+            .Select(e => new TrainingProgress(e, 20, 1.1 + 0.5 / e, 1.15 + 0.02 * Math.Sin(e), 0.5, TimeSpan.FromSeconds(e), IsBest: e == 7))
+            .ToArray();
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info(history));
+
+        var loss = XDocument.Parse(ReportFixtures.SvgElements(html)[^1]).Root!;
+        var texts = loss.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.Contains("loss (scaled units)", texts);
+        Assert.DoesNotContain(texts, t => t.Contains("log scale", StringComparison.Ordinal));
+        Assert.DoesNotContain("Loss per epoch on a log scale", html);
+        Assert.Contains("<figcaption>Loss per epoch; the weights of epoch 7", html);
+        // The y ticks are fifths of one around the data, not the decades 1 and 10.
+        var yLabels = loss.Elements().Single(e => e.Name.LocalName == "g" && (string?)e.Attribute("text-anchor") == "end").Elements().Select(e => e.Value);
+        Assert.Equal(["1.0", "1.2", "1.4", "1.6"], yLabels);
+
+        // The curve fills the plot: its points span most of the axis' height.
+        var axes = loss.Elements().Single(e => e.Name.LocalName == "path" && ((string?)e.Attribute("d"))!.Contains('V')).Attribute("d")!.Value;
+        var frame = axes.TrimStart('M').Split(' ', 'V', 'H').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var training = loss.Elements().Where(e => e.Name.LocalName == "g" && (string?)e.Attribute("fill") == "#1f6fd1").Single()
+            .Elements().Select(c => (double)c.Attribute("cy")!).ToArray();
+        Assert.True(training.Max() - training.Min() > 0.6 * (frame[2] - frame[1]), "the training loss should span most of the plot's height");
+    }
+
+    [Fact]
+    public void Render_LossOverManyDecades_KeepsTheLogAxis()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info(ReportFixtures.History(40)));
+
+        var loss = XDocument.Parse(ReportFixtures.SvgElements(html)[^1]).Root!;
+        Assert.Contains(loss.Descendants(), e => e.Name.LocalName == "text" && e.Value == "loss (scaled units, log scale)");
+        Assert.Contains("<figcaption>Loss per epoch on a log scale", html);
     }
 }
 
@@ -284,22 +319,4 @@ public sealed class BacktestReportWriteTests : IDisposable
         Assert.Equal("the user's own page", File.ReadAllText(Path.Combine(_folder, "index.html")));
         Assert.Equal(["index.html"], Directory.GetFiles(_folder).Select(f => Path.GetFileName(f)));
     }
-}
-
-public class ReportNumberTests
-{
-    [Theory]
-    [InlineData(1234.56, "1,234.6")]
-    [InlineData(0.012345, "0.0123")]
-    [InlineData(9_999_999.0, "9,999,999.0")]
-    [InlineData(1e30, "1e+30")]
-    [InlineData(-1.23456e12, "-1.235e+12")]
-    [InlineData(double.NaN, "n/a")]
-    public void Value_AnyMagnitude_StaysShort(double value, string expected) => Assert.Equal(expected, Markup.Value(value));
-
-    [Theory]
-    [InlineData(0.98765, 3, "0.988")]
-    [InlineData(5.5e20, 2, "5.5e+20")]
-    [InlineData(double.PositiveInfinity, 2, "n/a")]
-    public void Fixed_HugeValues_SwitchToFourSignificantDigits(double value, int decimals, string expected) => Assert.Equal(expected, Markup.Fixed(value, decimals));
 }

@@ -94,10 +94,10 @@ internal static class BacktestCommand
     internal static JsonObject ToJson(BacktestResult result)
     {
         var numbers = new JsonNumbers();
-        JsonObject Methods(IReadOnlyDictionary<string, Metrics> metrics)
+        JsonObject Methods(IReadOnlyDictionary<ForecastMethod, Metrics> metrics)
         {
             var o = new JsonObject();
-            foreach (var m in BacktestResult.Methods) o[m] = MetricsJson(metrics[m], numbers);
+            foreach (var m in BacktestResult.Methods) o[m.Name()] = MetricsJson(metrics[m], numbers);
             return o;
         }
         var root = new JsonObject { ["horizon"] = result.Horizon, ["overall"] = Methods(result.Overall) };
@@ -110,7 +110,7 @@ internal static class BacktestCommand
                 ["test_start"] = s.Series.Dates[s.TestStart].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["origins"] = s.Origins.Count,
             };
-            foreach (var m in BacktestResult.Methods) entry[m] = MetricsJson(s.Metrics[m], numbers);
+            foreach (var m in BacktestResult.Methods) entry[m.Name()] = MetricsJson(s.Metrics[m], numbers);
             series.Add(entry);
         }
         root["series"] = series;
@@ -132,13 +132,13 @@ internal static class BacktestCommand
     {
         var table = new Table().AddColumn("series").AddColumn("method");
         foreach (var name in new[] { "MAE", "RMSE", "MAPE %", "MASE", "direction %" }) table.AddColumn(new TableColumn(name).RightAligned());
-        void Rows(string label, IReadOnlyDictionary<string, Metrics> metrics)
+        void Rows(string label, IReadOnlyDictionary<ForecastMethod, Metrics> metrics)
         {
             bool first = true;
             foreach (var method in BacktestResult.Methods)
             {
                 var m = metrics[method];
-                table.AddRow(first ? Markup.Escape(label) : "", method == "model" ? "[bold]model[/]" : method,
+                table.AddRow(first ? Markup.Escape(label) : "", method == ForecastMethod.Model ? $"[bold]{method.Name()}[/]" : method.Name(),
                     Numbers.Significant(m.Mae, 4), Numbers.Significant(m.Rmse, 4), Numbers.Significant(m.Mape, 4),
                     Numbers.Significant(m.Mase, 4), Numbers.Significant(m.Direction * 100, 3));
                 first = false;
@@ -147,16 +147,6 @@ internal static class BacktestCommand
         foreach (var s in result.Series) Rows(s.Symbol, s.Metrics);
         Rows("overall", result.Overall);
         context.Console.Write(table);
-        double model = result.Overall["model"].Mase, naive = result.Overall["naive"].Mase;
-        context.Out.WriteLine(Verdict(model, naive, result.Horizon));
-    }
-
-    internal static string Verdict(double model, double naive, int horizon)
-    {
-        if (double.IsNaN(model) || double.IsNaN(naive)) return "Too few test points to compare the model with the naive forecast.";
-        string steps = horizon == 1 ? "one step ahead" : $"over {horizon} steps ahead";
-        return model < naive
-            ? $"Overall, {steps}, the model's MASE is {Numbers.Significant(model, 4)} against the naive forecast's {Numbers.Significant(naive, 4)}: it beats guessing the last value by {Numbers.Significant((1 - model / naive) * 100, 3)}%."
-            : $"Overall, {steps}, the model's MASE is {Numbers.Significant(model, 4)} against the naive forecast's {Numbers.Significant(naive, 4)}: it does not beat guessing the last value.";
+        context.Out.WriteLine(NaiveComparison.Of(result.Overall).Verdict(result.Horizon));
     }
 }

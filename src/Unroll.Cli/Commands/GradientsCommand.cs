@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Unroll.Cli.Svg;
+using Unroll.Charts;
 using Unroll.Core;
 using Unroll.Core.Analysis;
 using Unroll.Core.Io;
@@ -229,6 +229,10 @@ internal static class GradientsCommand
                 + string.Concat(cells[i].Select((v, k) => "  " + v.PadLeft(widths[k]))));
     }
 
+    // The line at 1 on each panel, said in words: above it the gradient magnifies, below it it shrinks.
+    private static readonly PlotReference InputGain = new(1, "1: the output moves as much as the first input");
+    private static readonly PlotReference UnitNorm = new(1, "‖∇‖ = 1");
+
     private static string Plot(List<Run> runs, string description, double? w2)
     {
         var lengths = runs[0].Report.Lengths;
@@ -246,11 +250,11 @@ internal static class GradientsCommand
                     ?
                     [
                         new PlotSeries("measured by backpropagation through time", LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray()),
-                        new PlotSeries("w1·w2^(T−1)·w3", "#222", report.Lengths.Select(t => W1 * Math.Pow(w2Line, t - 1) * W3).ToArray(), "5 5"),
+                        new PlotSeries("w1·w2^(T−1)·w3", "#222", report.Lengths.Select(t => W1 * Math.Pow(w2Line, t - 1) * W3).ToArray(), LineDash.Dashed),
                     ]
-                    : [new PlotSeries(runs[0].Name, LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray())]),
+                    : [new PlotSeries(runs[0].Name, LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray())], InputGain),
                 new PlotPanel("Gradient norm of each parameter group", "‖∇‖ of L = last output",
-                    GradientFlow.Groups.Select((g, k) => new PlotSeries(g, LogPlot.Colors[k], report.ParameterGradientNorms[g])).ToList()),
+                    GradientFlow.Groups.Select((g, k) => new PlotSeries(g, LogPlot.Colors[k], report.ParameterGradientNorms[g])).ToList(), UnitNorm),
             ];
         }
         else
@@ -259,9 +263,9 @@ internal static class GradientsCommand
             panels =
             [
                 new PlotPanel("First-input gradient |∂y_T/∂x_1|", "|∂y_T/∂x_1|",
-                    runs.Select((r, k) => new PlotSeries(r.Name, LogPlot.Colors[k], r.Report.FirstInputGradient.Select(g => g[0]).ToArray())).ToList()),
+                    runs.Select((r, k) => new PlotSeries(r.Name, LogPlot.Colors[k], r.Report.FirstInputGradient.Select(g => g[0]).ToArray())).ToList(), InputGain),
                 new PlotPanel("Gradient norm of the recurrent weights W_hh", "‖∇ weight_hh‖ of L = last output",
-                    runs.Select((r, k) => new PlotSeries(r.Name, LogPlot.Colors[k], r.Report.ParameterGradientNorms["weight_hh"])).ToList()),
+                    runs.Select((r, k) => new PlotSeries(r.Name, LogPlot.Colors[k], r.Report.ParameterGradientNorms["weight_hh"])).ToList(), UnitNorm),
             ];
         }
         var footer = (w2 is double w2Value

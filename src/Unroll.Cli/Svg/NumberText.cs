@@ -1,4 +1,5 @@
 using System.Globalization;
+using Unroll.Charts;
 
 namespace Unroll.Cli.Svg;
 
@@ -8,18 +9,16 @@ internal static class NumberText
     /// <summary>The minus sign U+2212, wider and clearer than a hyphen next to ×.</summary>
     public const char Minus = '\u2212';
 
-    /// <summary>6 significant digits, trailing zeros dropped (0.9900000000000001 → 0.99), −0 as 0, 1e−15 style for tiny and huge.</summary>
+    /// <summary>6 significant digits, trailing zeros dropped (0.9900000000000001 → 0.99), −0 as 0, 1e−15 style for tiny and huge:
+    /// <see cref="NumberFormat.Significant"/> with a true minus sign, a bare exponent and "NaN" spelled out.</summary>
     public static string Format(double value, int digits = 6)
     {
         if (double.IsNaN(value)) return "NaN";
-        if (double.IsPositiveInfinity(value)) return "∞";
-        if (double.IsNegativeInfinity(value)) return $"{Minus}∞";
-        if (value == 0) return "0";
-        var text = value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        int e = text.IndexOf('E', StringComparison.Ordinal);
+        var text = NumberFormat.Significant(value, digits);
+        int e = text.IndexOf('e', StringComparison.Ordinal);
         if (e >= 0)
         {
-            // 1.77636E-15 → 1.77636e−15, 5.6295E+14 → 5.6295e14
+            // 1.77636e-15 → 1.77636e−15, 5.6295e+14 → 5.6295e14
             var exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
             text = text[..e] + "e" + exponent.ToString(CultureInfo.InvariantCulture);
         }

@@ -1,3 +1,4 @@
+using Unroll.Charts;
 using Unroll.Core;
 using Unroll.Core.Analysis;
 using static Unroll.Cli.Svg.NumberText;
@@ -44,9 +45,9 @@ internal static class UnrolledDiagram
 
         // Geometry: every node the same width; the gap between copies holds the recurrent arrow and its label.
         var allLines = inputs.SelectMany(x => x).Concat(cells.SelectMany(c => c.SelectMany(x => x))).Concat(outputs.SelectMany(x => x));
-        double boxWidth = Math.Max(120, allLines.Max(line => SvgWriter.MonoWidth(line, NodeFont)) + 2 * Padding);
-        double gap = Math.Max(96, recurrentLabels.Max(label => SvgWriter.MonoWidth(label, LabelFont)) + 24);
-        double verticalLabel = new[] { inputLabel, headLabel }.Concat(upLabels).Max(label => SvgWriter.MonoWidth(label, LabelFont));
+        double boxWidth = Math.Max(120, allLines.Max(line => SvgDrawing.MonoWidth(line, NodeFont)) + 2 * Padding);
+        double gap = Math.Max(96, recurrentLabels.Max(label => SvgDrawing.MonoWidth(label, LabelFont)) + 24);
+        double verticalLabel = new[] { inputLabel, headLabel }.Concat(upLabels).Max(label => SvgDrawing.MonoWidth(label, LabelFont));
         gap = Math.Max(gap, verticalLabel + 16 - boxWidth / 2);
         double pitch = boxWidth + gap;
         double Left(int t) => LeftMargin + gap + t * pitch;
@@ -73,11 +74,11 @@ internal static class UnrolledDiagram
             "Only the last output is the prediction; the earlier outputs (dashed) are computed and ignored.",
         ];
         double width = Math.Max(Math.Max(Left(n - 1) + boxWidth + 24, Center(n - 1) + 7 + verticalLabel + 16),
-            24 + Math.Max(SvgWriter.SansWidth(title, 15, bold: true), notes.Max(line => SvgWriter.SansWidth(line, LabelFont))));
+            24 + Math.Max(SvgDrawing.SansWidth(title, 15, bold: true), notes.Max(line => SvgDrawing.SansWidth(line, LabelFont))));
         double note = inputTop + inputHeight + 46;
         double height = note + (notes.Length - 1) * 17 + 14;
 
-        var svg = new SvgWriter(width, height, title);
+        var svg = new SvgDrawing(width, height, title);
         svg.Text(12, 24, title, 15, bold: true);
         svg.Text(12, 44, subtitle, 12.5, fill: "#333");
 
@@ -109,12 +110,12 @@ internal static class UnrolledDiagram
                 double from = t == 0 ? LeftMargin + 4 : Left(t - 1) + boxWidth;
                 string label = t == 0 ? $"{stateName}₀ = 0" : recurrentLabels[l];
                 svg.Line(from, hy, left, hy, "#444", 1.4, dash: t == 0 ? "4 3" : null, arrow: true);
-                svg.Text((from + left) / 2, hy - 6, label, LabelFont, "middle", "#333", SvgWriter.Mono);
+                svg.Text((from + left) / 2, hy - 6, label, LabelFont, "middle", "#333", SvgDrawing.Mono);
                 if (lstm)
                 {
                     double cy = top + h * 0.72;
                     svg.Line(from, cy, left, cy, "#8a5a00", 1.4, dash: t == 0 ? "4 3" : null, arrow: true);
-                    svg.Text((from + left) / 2, cy + 14, t == 0 ? "c₀ = 0" : "c (× f)", LabelFont, "middle", "#8a5a00", SvgWriter.Mono);
+                    svg.Text((from + left) / 2, cy + 14, t == 0 ? "c₀ = 0" : "c (× f)", LabelFont, "middle", "#8a5a00", SvgDrawing.Mono);
                 }
             }
 
@@ -210,16 +211,16 @@ internal static class UnrolledDiagram
     private static string Paren(double value) => value < 0 ? $"({Format(value, 4)})" : Format(value, 4);
 
     /// <summary>The lines centred vertically in a box sized for <paramref name="boxLines"/> lines (default: as many as there are).</summary>
-    private static void Lines(SvgWriter svg, double cx, double top, IReadOnlyList<string> lines, string fill = "#222", bool bold = false, int? boxLines = null)
+    private static void Lines(SvgDrawing svg, double cx, double top, IReadOnlyList<string> lines, string fill = "#222", bool bold = false, int? boxLines = null)
     {
         double offset = ((boxLines ?? lines.Count) - lines.Count) * LineHeight / 2;
         for (int i = 0; i < lines.Count; i++)
-            svg.Text(cx, top + offset + Padding / 2 + 1 + (i + 1) * LineHeight - 4, lines[i], NodeFont, "middle", fill, SvgWriter.Mono, bold);
+            svg.Text(cx, top + offset + Padding / 2 + 1 + (i + 1) * LineHeight - 4, lines[i], NodeFont, "middle", fill, SvgDrawing.Mono, bold);
     }
 
-    private static void VerticalArrow(SvgWriter svg, double x, double fromY, double toY, string label)
+    private static void VerticalArrow(SvgDrawing svg, double x, double fromY, double toY, string label)
     {
         svg.Line(x, fromY, x, toY, "#444", 1.4, arrow: true);
-        svg.Text(x + 7, (fromY + toY) / 2 + 4, label, LabelFont, fill: "#333", family: SvgWriter.Mono);
+        svg.Text(x + 7, (fromY + toY) / 2 + 4, label, LabelFont, fill: "#333", family: SvgDrawing.Mono);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Unroll.Charts;
 using Unroll.Core.Io;
 
 namespace Unroll.Forecasting.Reports;
@@ -32,13 +33,13 @@ public static class BacktestReport
     /// <summary>Error charts show each error up to this many origins, and a trailing mean beyond.</summary>
     private const int RawErrorLimit = 60;
 
-    /// <summary>Each method's label, colour and dash in charts and tables.</summary>
-    private static readonly Dictionary<string, (string Label, string Color, LineDash Dash)> Styles = new()
+    /// <summary>Each method's colour and dash in charts and tables (its label is <see cref="ForecastMethods.Name"/>).</summary>
+    private static readonly Dictionary<ForecastMethod, (string Color, LineDash Dash)> Styles = new()
     {
-        ["model"] = ("model", "#1f6fd1", LineDash.Solid),
-        ["naive"] = ("naive", "#e8590c", LineDash.Dashed),
-        ["drift"] = ("drift", "#2b8a3e", LineDash.ShortDashed),
-        ["moving_average"] = ("moving_average", "#9c36b5", LineDash.DashDot),
+        [ForecastMethod.Model] = ("#1f6fd1", LineDash.Solid),
+        [ForecastMethod.Naive] = ("#e8590c", LineDash.Dashed),
+        [ForecastMethod.Drift] = ("#2b8a3e", LineDash.ShortDashed),
+        [ForecastMethod.MovingAverage] = ("#9c36b5", LineDash.DashDot),
     };
 
     /// <summary>Renders the report page.</summary>
@@ -53,8 +54,8 @@ public static class BacktestReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"color-scheme\" content=\"light\">\n")
-            .Append("<title>").Append(Markup.Escape(info.Title)).Append("</title>\n")
-            .Append("<style>").Append(Css).Append("</style>\n</head>\n<body>\n<main>\n");
+            .Append("<title>").Append(Xml.Escape(info.Title)).Append("</title>\n")
+            .Append("<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n<main>\n");
 
         AppendSummary(html, result, info);
         AppendOverall(html, result);
@@ -104,42 +105,23 @@ public static class BacktestReport
                "give a new or empty folder";
     }
 
-    /// <summary>
-    /// One sentence on whether the model beats the naive forecast, by MASE: "The model's MASE is 0.93 against the naive
-    /// forecast's 1.00: it beats guessing the last value by 7%." or "... it does not beat the naive forecast ...".
-    /// </summary>
-    internal static string Verdict(Metrics? model, Metrics? naive)
-    {
-        if (model is null || naive is null || !double.IsFinite(model.Mase) || !double.IsFinite(naive.Mase) || !(naive.Mase > 0))
-            return "No verdict: the MASE of the model or of the naive forecast could not be computed (too few points in a series' training part).";
-        string m = Markup.Fixed(model.Mase, 2), n = Markup.Fixed(naive.Mase, 2);
-        string head = $"The model's MASE is {m} against the naive forecast's {n}: ";
-        double change = Math.Abs(model.Mase / naive.Mase - 1) * 100;
-        string by = change >= 1 ? Markup.Fixed(change, 0) + "%" : "less than 1%";
-        if (model.Mase < naive.Mase)
-            return head + $"it beats guessing the last value by {by}.";
-        if (model.Mase == naive.Mase)
-            return head + "it does not beat the naive forecast (guessing the last value); they tie.";
-        return head + $"it does not beat the naive forecast (guessing the last value): its errors are {by} larger.";
-    }
-
     // ---- sections -------------------------------------------------------------------------------------------------
 
     private static void AppendSummary(StringBuilder html, BacktestResult result, ReportInfo info)
     {
-        html.Append("<h1>").Append(Markup.Escape(info.Title)).Append("</h1>\n");
+        html.Append("<h1>").Append(Xml.Escape(info.Title)).Append("</h1>\n");
         int origins = result.Series.Sum(s => s.Origins.Count);
         var (first, last) = TestPeriod(result.Series);
-        html.Append("<p class=\"lead\">A walk-forward backtest of <code>").Append(Markup.Escape(info.DataFile)).Append("</code>: ")
+        html.Append("<p class=\"lead\">A walk-forward backtest of <code>").Append(Xml.Escape(info.DataFile)).Append("</code>: ")
             .Append(Plural(result.Series.Count, "series", "series")).Append(", forecasting ")
             .Append(Plural(result.Horizon, "step")).Append(" ahead from each of ").Append(Plural(origins, "origin"))
             .Append(" in the test period");
         if (first is { } f && last is { } l)
-            html.Append(" (").Append(Markup.Date(f)).Append(" to ").Append(Markup.Date(l)).Append(')');
+            html.Append(" (").Append(NumberFormat.Date(f)).Append(" to ").Append(NumberFormat.Date(l)).Append(')');
         html.Append(". Every forecast uses only the values before its origin; the naive, drift and moving-average ")
             .Append("baselines forecast the same points.");
         if (result.Horizon > 1)
-            html.Append(" Metrics pool all ").Append(Markup.Count(result.Horizon)).Append(" steps of every forecast; charts show the first step.");
+            html.Append(" Metrics pool all ").Append(NumberFormat.Count(result.Horizon)).Append(" steps of every forecast; charts show the first step.");
         html.Append("</p>\n");
 
         var rows = info.Settings.ToList();
@@ -152,22 +134,20 @@ public static class BacktestReport
                 StopReason.Cancelled => $"cancelled after {Plural(fit.History.Count, "epoch")}",
                 _ => $"ran all {Plural(fit.History.Count, "epoch")}",
             }));
-            rows.Add(("best epoch", Markup.Count(fit.BestEpoch) + " (the weights evaluated)"));
-            rows.Add(("windows", $"{Markup.Count(fit.TrainWindows)} training, {Markup.Count(fit.ValidationWindows)} validation"));
+            rows.Add(("best epoch", NumberFormat.Count(fit.BestEpoch) + " (the weights evaluated)"));
+            rows.Add(("windows", $"{NumberFormat.Count(fit.TrainWindows)} training, {NumberFormat.Count(fit.ValidationWindows)} validation"));
         }
         html.Append("<h2>Settings</h2>\n<table class=\"settings\"><tbody>\n");
         foreach (var (name, value) in rows)
-            html.Append("<tr><th scope=\"row\">").Append(Markup.Escape(name)).Append("</th><td>").Append(Markup.Escape(value)).Append("</td></tr>\n");
+            html.Append("<tr><th scope=\"row\">").Append(Xml.Escape(name)).Append("</th><td>").Append(Xml.Escape(value)).Append("</td></tr>\n");
         html.Append("</tbody></table>\n");
     }
 
     private static void AppendOverall(StringBuilder html, BacktestResult result)
     {
         html.Append("<h2>Results over all series</h2>\n");
-        result.Overall.TryGetValue("model", out var model);
-        result.Overall.TryGetValue("naive", out var naive);
-        bool beats = model is not null && naive is not null && model.Mase < naive.Mase;
-        html.Append("<p class=\"verdict ").Append(beats ? "good" : "bad").Append("\">").Append(Markup.Escape(Verdict(model, naive))).Append("</p>\n");
+        var versus = NaiveComparison.Of(result.Overall);
+        html.Append("<p class=\"verdict ").Append(versus.Beats ? "good" : "bad").Append("\">").Append(Xml.Escape(versus.Verdict(result.Horizon))).Append("</p>\n");
         AppendMetricsTable(html, result.Overall);
         html.Append("<p class=\"note\">MAE and RMSE are in the series' units; MAPE is the mean absolute error as a percentage of the actual value; ")
             .Append("MASE divides each error by the series' average one-step change before the test period (below 1 is better than that naive step); ")
@@ -181,21 +161,21 @@ public static class BacktestReport
         for (int i = 0; i < result.Series.Count; i++)
         {
             var s = result.Series[i];
-            html.Append("<tr><td class=\"name\"><a href=\"#series-").Append(i).Append("\">").Append(Markup.Escape(s.Symbol)).Append("</a></td><td>")
-                .Append(Markup.Count(s.Series.Length)).Append("</td><td>").Append(TestPeriodText(s)).Append("</td><td>")
-                .Append(Markup.Count(s.Origins.Count)).Append("</td><td>")
-                .Append(Markup.Fixed(s.Metrics.TryGetValue("model", out var m) ? m.Mase : double.NaN, 3)).Append("</td><td>")
-                .Append(Markup.Fixed(s.Metrics.TryGetValue("naive", out var n) ? n.Mase : double.NaN, 3)).Append("</td></tr>\n");
+            html.Append("<tr><td class=\"name\"><a href=\"#series-").Append(i).Append("\">").Append(Xml.Escape(s.Symbol)).Append("</a></td><td>")
+                .Append(NumberFormat.Count(s.Series.Length)).Append("</td><td>").Append(TestPeriodText(s)).Append("</td><td>")
+                .Append(NumberFormat.Count(s.Origins.Count)).Append("</td><td>")
+                .Append(NumberFormat.Fixed(s.Metrics.TryGetValue(ForecastMethod.Model, out var m) ? m.Mase : double.NaN, 3)).Append("</td><td>")
+                .Append(NumberFormat.Fixed(s.Metrics.TryGetValue(ForecastMethod.Naive, out var n) ? n.Mase : double.NaN, 3)).Append("</td></tr>\n");
         }
         html.Append("</tbody></table></div>\n");
     }
 
     private static void AppendSeries(StringBuilder html, BacktestResult result, SeriesBacktest s, int index)
     {
-        html.Append("<section class=\"series\" id=\"series-").Append(index).Append("\">\n<h2>").Append(Markup.Escape(s.Symbol)).Append("</h2>\n");
+        html.Append("<section class=\"series\" id=\"series-").Append(index).Append("\">\n<h2>").Append(Xml.Escape(s.Symbol)).Append("</h2>\n");
         var dates = s.Series.Dates;
         html.Append("<p>").Append(Plural(s.Series.Length, "point"));
-        if (dates.Count > 0) html.Append(" from ").Append(Markup.Date(dates[0])).Append(" to ").Append(Markup.Date(dates[^1]));
+        if (dates.Count > 0) html.Append(" from ").Append(NumberFormat.Date(dates[0])).Append(" to ").Append(NumberFormat.Date(dates[^1]));
         html.Append("; test period ").Append(TestPeriodText(s)).Append(", ").Append(Plural(s.Origins.Count, "forecast origin")).Append(".</p>\n");
 
         string valueName = result.Fit?.Forecaster.TargetColumn ?? "value";
@@ -203,7 +183,7 @@ public static class BacktestReport
         if (s.Series.Length > 0)
         {
             var chart = ForecastChart(s, 0, valueName, $"{s.Symbol}: actual values and {step}");
-            html.Append("<figure>").Append(chart.Render()).Append("<figcaption>The whole series (black) and ").Append(Markup.Escape(step))
+            html.Append("<figure>").Append(chart.Render()).Append("<figcaption>The whole series (black) and ").Append(Xml.Escape(step))
                 .Append(" over the shaded test period.</figcaption></figure>\n");
         }
 
@@ -216,13 +196,13 @@ public static class BacktestReport
             {
                 var zoom = ForecastChart(s, from, valueName, $"{s.Symbol}: close-up of the test period");
                 html.Append("<figure>").Append(zoom.Render()).Append("<figcaption>Close-up of the test period: actual values (black) and ")
-                    .Append(Markup.Escape(step)).Append(".</figcaption></figure>\n");
+                    .Append(Xml.Escape(step)).Append(".</figcaption></figure>\n");
             }
 
             // Errors: raw up to RawErrorLimit origins; beyond, a trailing mean over about a fiftieth of them, or the picture is noise.
             int window = s.Origins.Count > RawErrorLimit ? (int)Math.Ceiling(s.Origins.Count / 50.0) : 1;
             string what = result.Horizon == 1 ? "one-step-ahead forecast" : "first forecast step";
-            var errors = new SvgChart
+            var errors = new LineChart
             {
                 Height = 220,
                 XAxis = ChartXAxis.Date,
@@ -230,13 +210,13 @@ public static class BacktestReport
                 YLabel = window == 1 ? "absolute error" : $"absolute error, mean of the last {window} forecasts",
                 Title = $"{s.Symbol}: absolute errors of the model and the naive forecast",
             };
-            foreach (string method in new[] { "model", "naive" })
+            foreach (var method in new[] { ForecastMethod.Model, ForecastMethod.Naive })
             {
                 if (!s.Origins[0].Forecasts.ContainsKey(method)) continue;
                 var (label, color, dash) = Style(method);
                 var absolute = s.Origins.Select(o => Math.Abs(o.Forecasts[method][0] - o.Actual[0])).ToArray();
                 errors.Lines.Add(ChartLine.OverDates($"{label} |error|", s.Origins.Select(o => o.Dates[0]), TrailingMean(absolute, window), color)
-                    with { Dash = dash, Width = method == "model" ? 2.2 : 1.6, Layer = method == "model" ? 1 : 0 });
+                    with { Dash = dash, Width = method == ForecastMethod.Model ? 2.2 : 1.6, Layer = method == ForecastMethod.Model ? 1 : 0 });
             }
             html.Append("<figure class=\"small\">").Append(errors.Render()).Append("<figcaption>Absolute error of the ").Append(what);
             if (window == 1) html.Append(" at each date of the test period.");
@@ -255,24 +235,26 @@ public static class BacktestReport
     private static void AppendTraining(StringBuilder html, IReadOnlyList<TrainingProgress> history, FitResult? fit)
     {
         html.Append("<section id=\"training\">\n<h2>Training</h2>\n");
-        var chart = new SvgChart
+        bool validated = history.Any(h => h.ValidationLoss is not null);
+        // A log axis when the losses span more than a decade; a loss that moves from 1.6 to 1.1 gets a linear one.
+        bool log = Ticks.PreferLog(history.Select(h => h.TrainLoss).Concat(history.Select(h => h.ValidationLoss ?? double.NaN)));
+        var chart = new LineChart
         {
             Height = 300,
-            LogY = true,
+            LogY = log,
             IntegerX = true,
             XLabel = "epoch",
-            YLabel = "loss (scaled units, log scale)",
+            YLabel = log ? "loss (scaled units, log scale)" : "loss (scaled units)",
             Title = "Loss per epoch",
         };
         var epochs = history.Select(h => (double)h.Epoch).ToArray();
-        bool validated = history.Any(h => h.ValidationLoss is not null);
         chart.Lines.Add(new ChartLine("training loss", epochs, history.Select(h => h.TrainLoss).ToArray(), "#1f6fd1") { Width = 2 });
         if (validated)
             chart.Lines.Add(new ChartLine("validation loss", epochs, history.Select(h => h.ValidationLoss ?? double.NaN).ToArray(), "#e8590c") { Width = 2 });
         int best = fit?.BestEpoch ?? history.LastOrDefault(h => h.IsBest)?.Epoch ?? 0;
-        if (best > 0) chart.Marks.Add(new ChartMark(best, $"best epoch {Markup.Count(best)}"));
-        html.Append("<figure>").Append(chart.Render()).Append("<figcaption>Loss per epoch on a log scale");
-        if (best > 0) html.Append("; the weights of epoch ").Append(Markup.Count(best)).Append(validated ? " (lowest validation loss) were kept" : " (lowest training loss) were kept");
+        if (best > 0) chart.Marks.Add(new ChartMark(best, $"best epoch {NumberFormat.Count(best)}"));
+        html.Append("<figure>").Append(chart.Render()).Append(log ? "<figcaption>Loss per epoch on a log scale" : "<figcaption>Loss per epoch");
+        if (best > 0) html.Append("; the weights of epoch ").Append(NumberFormat.Count(best)).Append(validated ? " (lowest validation loss) were kept" : " (lowest training loss) were kept");
         html.Append(".</figcaption></figure>\n</section>\n");
     }
 
@@ -282,34 +264,34 @@ public static class BacktestReport
 
     private static readonly Column[] Columns =
     [
-        new("MAE", m => m.Mae, Markup.Value, false),
-        new("RMSE", m => m.Rmse, Markup.Value, false),
-        new("MAPE %", m => m.Mape, v => Markup.Fixed(v, 2), false),
-        new("MASE", m => m.Mase, v => Markup.Fixed(v, 3), false),
-        new("direction %", m => m.Direction * 100, v => Markup.Fixed(v, 1), true),
-        new("points", m => m.Count, v => Markup.Count((long)v), false, Bold: false),
+        new("MAE", m => m.Mae, NumberFormat.Value, false),
+        new("RMSE", m => m.Rmse, NumberFormat.Value, false),
+        new("MAPE %", m => m.Mape, v => NumberFormat.Fixed(v, 2), false),
+        new("MASE", m => m.Mase, v => NumberFormat.Fixed(v, 3), false),
+        new("direction %", m => m.Direction * 100, v => NumberFormat.Fixed(v, 1), true),
+        new("points", m => m.Count, v => NumberFormat.Count((long)v), false, Bold: false),
     ];
 
-    private static void AppendMetricsTable(StringBuilder html, IReadOnlyDictionary<string, Metrics> metrics)
+    private static void AppendMetricsTable(StringBuilder html, IReadOnlyDictionary<ForecastMethod, Metrics> metrics)
     {
         var methods = Methods(metrics.Keys).ToList();
         html.Append("<div class=\"wide\"><table class=\"metrics\"><thead><tr><th>method</th>");
-        foreach (var c in Columns) html.Append("<th>").Append(Markup.Escape(c.Header)).Append("</th>");
+        foreach (var c in Columns) html.Append("<th>").Append(Xml.Escape(c.Header)).Append("</th>");
         html.Append("</tr></thead><tbody>\n");
         var best = Columns.Select(c =>
         {
             var values = methods.Select(m => c.Value(metrics[m])).Where(double.IsFinite).ToList();
             return !c.Bold || values.Count == 0 ? double.NaN : c.HigherIsBetter ? values.Max() : values.Min();
         }).ToArray();
-        foreach (string method in methods)
+        foreach (var method in methods)
         {
             var (label, color, _) = Style(method);
-            html.Append("<tr").Append(method == "model" ? " class=\"model\"" : "").Append("><td class=\"name\"><span class=\"swatch\" style=\"background:")
-                .Append(Markup.Escape(color)).Append("\"></span>").Append(Markup.Escape(label)).Append("</td>");
+            html.Append("<tr").Append(method == ForecastMethod.Model ? " class=\"model\"" : "").Append("><td class=\"name\"><span class=\"swatch\" style=\"background:")
+                .Append(Xml.Escape(color)).Append("\"></span>").Append(Xml.Escape(label)).Append("</td>");
             for (int c = 0; c < Columns.Length; c++)
             {
                 double v = Columns[c].Value(metrics[method]);
-                string text = Markup.Escape(Columns[c].Format(v));
+                string text = Xml.Escape(Columns[c].Format(v));
                 html.Append("<td>").Append(v == best[c] ? "<b>" + text + "</b>" : text).Append("</td>");
             }
             html.Append("</tr>\n");
@@ -319,25 +301,25 @@ public static class BacktestReport
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    /// <summary>The report's methods first, in <see cref="BacktestResult.Methods"/> order, then any others by name.</summary>
-    private static IEnumerable<string> Methods(IEnumerable<string> present)
+    /// <summary>The report's methods first, in <see cref="BacktestResult.Methods"/> order, then any others in declaration order.</summary>
+    private static IEnumerable<ForecastMethod> Methods(IEnumerable<ForecastMethod> present)
     {
-        var set = present.ToHashSet(StringComparer.Ordinal);
-        return BacktestResult.Methods.Where(set.Contains).Concat(set.Except(BacktestResult.Methods).Order(StringComparer.Ordinal));
+        var set = present.ToHashSet();
+        return BacktestResult.Methods.Where(set.Contains).Concat(set.Except(BacktestResult.Methods).Order());
     }
 
     /// <summary>The actual values from step <paramref name="from"/> on, with every method's first forecast step at each origin.</summary>
-    private static SvgChart ForecastChart(SeriesBacktest s, int from, string valueName, string title)
+    private static LineChart ForecastChart(SeriesBacktest s, int from, string valueName, string title)
     {
         var dates = s.Series.Dates;
-        var chart = new SvgChart { Height = 360, XAxis = ChartXAxis.Date, YLabel = valueName, Title = title, Band = TestBand(s) };
+        var chart = new LineChart { Height = 360, XAxis = ChartXAxis.Date, YLabel = valueName, Title = title, Shade = TestShade(s) };
         chart.Lines.Add(ChartLine.OverDates("actual", dates.Skip(from), s.Series.Values.AsSpan(from).ToArray(), ActualColor));
         if (s.Origins.Count == 0) return chart;
-        foreach (string method in Methods(s.Origins[0].Forecasts.Keys))
+        foreach (var method in Methods(s.Origins[0].Forecasts.Keys))
         {
             var (label, color, dash) = Style(method);
             chart.Lines.Add(ChartLine.OverDates(label, s.Origins.Select(o => o.Dates[0]), s.Origins.Select(o => o.Forecasts[method][0]).ToArray(), color)
-                with { Dash = dash, Width = method == "model" ? 2.4 : 1.6, Layer = method == "model" ? 2 : 1 });
+                with { Dash = dash, Width = method == ForecastMethod.Model ? 2.4 : 1.6, Layer = method == ForecastMethod.Model ? 2 : 1 });
         }
         return chart;
     }
@@ -357,23 +339,23 @@ public static class BacktestReport
         return result;
     }
 
-    private static (string Label, string Color, LineDash Dash) Style(string method)
-        => Styles.TryGetValue(method, out var style) ? style : (method, "#666666", LineDash.Dashed);
+    private static (string Label, string Color, LineDash Dash) Style(ForecastMethod method)
+        => Styles.TryGetValue(method, out var style) ? (method.Name(), style.Color, style.Dash) : (method.Name(), "#666666", LineDash.Dashed);
 
-    private static ChartBand? TestBand(SeriesBacktest s)
+    private static ChartShade? TestShade(SeriesBacktest s)
     {
         var dates = s.Series.Dates;
         if (s.TestStart >= dates.Count || s.TestStart < 0) return null;
         // From halfway between the last training-side date and the first test date, to the end of the series.
         double from = s.TestStart > 0 ? (dates[s.TestStart - 1].DayNumber + dates[s.TestStart].DayNumber) / 2.0 : dates[0].DayNumber;
-        return new ChartBand(from, dates[^1].DayNumber, "test period");
+        return new ChartShade(from, dates[^1].DayNumber, "test period");
     }
 
     private static string TestPeriodText(SeriesBacktest s)
     {
         var dates = s.Series.Dates;
         if (s.TestStart < 0 || s.TestStart >= dates.Count) return "none";
-        return $"{Markup.Date(dates[s.TestStart])} to {Markup.Date(dates[^1])}";
+        return $"{NumberFormat.Date(dates[s.TestStart])} to {NumberFormat.Date(dates[^1])}";
     }
 
     private static (DateOnly? First, DateOnly? Last) TestPeriod(IReadOnlyList<SeriesBacktest> series)
@@ -390,36 +372,18 @@ public static class BacktestReport
     }
 
     private static string Plural(int n, string singular, string? plural = null)
-        => $"{Markup.Count(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
+        => $"{NumberFormat.Count(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
 
-    private const string Css = """
+    /// <summary>The page's style sheet, Reports/report.css embedded in this assembly.</summary>
+    private static readonly string Css = ReadCss();
 
-        :root { color-scheme: light; }
-        * { box-sizing: border-box; }
-        body { margin: 0; background: #ffffff; color: #1d1d1f; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-        main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 40px; }
-        h1 { font-size: 1.7em; margin: 0 0 0.4em; line-height: 1.2; }
-        h2 { font-size: 1.3em; margin: 1.8em 0 0.5em; padding-top: 0.6em; border-top: 1px solid #e5e5e5; }
-        code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; background: #f3f3f5; padding: 0.05em 0.35em; border-radius: 4px; }
-        p.lead { font-size: 1.05em; }
-        p.note { color: #555555; font-size: 0.9em; }
-        p.verdict { font-size: 1.1em; padding: 10px 14px; border-radius: 6px; border-left: 5px solid; }
-        p.verdict.good { background: #ebfbee; border-color: #2b8a3e; }
-        p.verdict.bad { background: #fff4e6; border-color: #e8590c; }
-        table { border-collapse: collapse; margin: 0.6em 0 1em; font-variant-numeric: tabular-nums; }
-        th, td { padding: 5px 12px; border-bottom: 1px solid #e5e5e5; text-align: right; white-space: nowrap; }
-        thead th { background: #f4f4f6; font-weight: 600; border-bottom: 2px solid #d0d0d5; }
-        td.name, th[scope=row], thead th:first-child, table.settings td { text-align: left; }
-        table.settings th { font-weight: 600; color: #444444; }
-        tr.model td { background: #f2f7ff; }
-        .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 7px; vertical-align: baseline; }
-        div.wide { overflow-x: auto; max-width: 100%; }
-        figure { margin: 0.8em 0 1.2em; }
-        figure svg { display: block; width: 100%; height: auto; border: 1px solid #ececec; border-radius: 4px; }
-        figure.small svg { max-width: 100%; }
-        figcaption { color: #555555; font-size: 0.88em; margin-top: 4px; }
-        a { color: #1c5bb8; }
-        footer { margin-top: 3em; color: #777777; font-size: 0.85em; border-top: 1px solid #e5e5e5; padding-top: 1em; }
+    private static string ReadCss()
+    {
+        using var stream = typeof(BacktestReport).Assembly.GetManifestResourceStream(CssResource)
+            ?? throw new InvalidOperationException($"the embedded resource {CssResource} is missing from {typeof(BacktestReport).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
 
-        """;
+    private const string CssResource = "Unroll.Forecasting.Reports.report.css";
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Xml.Linq;
-using Unroll.Forecasting.Reports;
+using Unroll.Charts;
 
-namespace Unroll.Forecasting.Tests;
+namespace Unroll.Charts.Tests;
 
 public sealed class ChartTickTests
 {
@@ -162,6 +162,17 @@ public sealed class ChartTickTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { 1.6, 1.4, 1.2, 1.1 }, false)]              // a training loss within one decade: linear
+    [InlineData(new[] { 1.0, 0.5, 0.2, 0.1 }, false)]              // exactly a decade is not more than one
+    [InlineData(new[] { 1.0, 0.5, 0.2, 0.099 }, true)]
+    [InlineData(new[] { 2.0, double.NaN, 0.01 }, true)]            // gaps are ignored
+    [InlineData(new[] { 2.0, 0.0, 0.01 }, false)]                  // a zero cannot sit on a log axis
+    [InlineData(new[] { 5.0, -1.0, 0.01 }, false)]
+    [InlineData(new double[0], false)]
+    public void PreferLog_OnlyForPositiveValuesSpanningMoreThanADecade(double[] values, bool expected)
+        => Assert.Equal(expected, Ticks.PreferLog(values));
+
     private static double Day(int y, int m, int d) => new DateOnly(y, m, d).DayNumber;
 }
 
@@ -202,7 +213,7 @@ public sealed class ChartMappingTests
     [Fact]
     public void Render_MapsDataCornersOntoThePlotCorners()
     {
-        var chart = new SvgChart { Width = 600, Height = 300 };
+        var chart = new LineChart { Width = 600, Height = 300 };
         chart.Lines.Add(new ChartLine("line", [0, 5, 10], [0, 5, 10], "#000") { Markers = true });
 
         var svg = XDocument.Parse(chart.Render()).Root!;
@@ -233,7 +244,7 @@ public sealed class ChartMappingTests
         var dates = Enumerable.Range(0, new DateOnly(y1, m1, d1).DayNumber - from.DayNumber + 1).Select(from.AddDays).ToArray();
         for (double width = 300; width <= 1200; width += 10)
         {
-            var chart = new SvgChart { Width = width, XAxis = ChartXAxis.Date };
+            var chart = new LineChart { Width = width, XAxis = ChartXAxis.Date };
             chart.Lines.Add(ChartLine.OverDates("v", dates, dates.Select(d => (double)d.Day).ToArray(), "#000"));
 
             var labels = XDocument.Parse(chart.Render()).Root!.Descendants()
@@ -257,7 +268,7 @@ public sealed class ChartMappingTests
     [Fact]
     public void Render_NonFiniteValuesBreakTheLine()
     {
-        var chart = new SvgChart();
+        var chart = new LineChart();
         chart.Lines.Add(new ChartLine("gappy", [1, 2, 3, 4, 5], [1, 2, double.NaN, 4, 5], "#000"));
 
         var path = XDocument.Parse(chart.Render()).Root!.Elements().Where(e => e.Name.LocalName == "path").Last();
@@ -268,7 +279,7 @@ public sealed class ChartMappingTests
     [Fact]
     public void Render_EscapesNamesAndKeepsNumbersShort()
     {
-        var chart = new SvgChart { Title = "a < b & \"c\"", YLabel = "price's <level>" };
+        var chart = new LineChart { Title = "a < b & \"c\"", YLabel = "price's <level>" };
         chart.Lines.Add(new ChartLine("x<y>&z", [0.123456, 1.987654], [1.5, 2.25], "#000"));
 
         string text = chart.Render();
@@ -288,7 +299,7 @@ public sealed class ChartMappingTests
         int n = 200_000;
         var x = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         var y = x.Select(v => Math.Sin(v / 1000) + (v % 7) * 0.01).ToArray();
-        var chart = new SvgChart();
+        var chart = new LineChart();
         chart.Lines.Add(new ChartLine("dense", x, y, "#000"));
 
         string svg = chart.Render();
@@ -300,7 +311,7 @@ public sealed class ChartMappingTests
     [Fact]
     public void Render_LogAxis_LeavesOutNonPositiveValues()
     {
-        var chart = new SvgChart { LogY = true };
+        var chart = new LineChart { LogY = true };
         chart.Lines.Add(new ChartLine("loss", [1, 2, 3, 4], [0.5, 0, -1, 0.05], "#000") { Markers = true });
 
         var svg = XDocument.Parse(chart.Render()).Root!;
@@ -311,8 +322,8 @@ public sealed class ChartMappingTests
     [Fact]
     public void Render_EmptyChart_IsStillValidSvg()
     {
-        XDocument.Parse(new SvgChart().Render());
-        XDocument.Parse(new SvgChart { LogY = true, XAxis = ChartXAxis.Date }.Render());
+        XDocument.Parse(new LineChart().Render());
+        XDocument.Parse(new LineChart { LogY = true, XAxis = ChartXAxis.Date }.Render());
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<(double, double)>

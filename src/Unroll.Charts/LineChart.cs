@@ -1,20 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Unroll.Forecasting.Reports;
-
-/// <summary>How a chart line is stroked.</summary>
-public enum LineDash
-{
-    /// <summary>A continuous line.</summary>
-    Solid,
-    /// <summary>Long dashes.</summary>
-    Dashed,
-    /// <summary>Short dashes.</summary>
-    ShortDashed,
-    /// <summary>Dash, dot, dash.</summary>
-    DashDot,
-}
+namespace Unroll.Charts;
 
 /// <summary>What the x values of a chart are.</summary>
 public enum ChartXAxis
@@ -37,10 +24,10 @@ public sealed record ChartLine(string Name, IReadOnlyList<double> X, IReadOnlyLi
     /// <summary>The stroke width in pixels.</summary>
     public double Width { get; init; } = 1.6;
     /// <summary>Draw a dot at every point: true, false, or null for "when the line has at most
-    /// <see cref="SvgChart.AutoMarkerLimit"/> points".</summary>
+    /// <see cref="LineChart.AutoMarkerLimit"/> points".</summary>
     public bool? Markers { get; init; }
     /// <summary>Lines with a higher layer are drawn over lines with a lower one (ties keep their order); the legend keeps
-    /// the order of <see cref="SvgChart.Lines"/>.</summary>
+    /// the order of <see cref="LineChart.Lines"/>.</summary>
     public int Layer { get; init; }
 
     /// <summary>A line over dates.</summary>
@@ -56,7 +43,30 @@ public sealed record ChartLine(string Name, IReadOnlyList<double> X, IReadOnlyLi
 /// <param name="To">Where it ends (clipped to the axis).</param>
 /// <param name="Name">The legend entry.</param>
 /// <param name="Color">A CSS fill colour.</param>
-public sealed record ChartBand(double From, double To, string Name, string Color = "#fff1c2");
+public sealed record ChartShade(double From, double To, string Name, string Color = "#fff1c2");
+
+/// <summary>
+/// A shaded interval between a lower and an upper series over the same x values, such as a prediction interval; it
+/// gets a legend entry. Points where x or either bound is not finite (or, on a log axis, not positive) break it; where
+/// a lower bound exceeds its upper one, the two swap.
+/// </summary>
+/// <param name="Name">The legend entry.</param>
+/// <param name="X">The x values (day numbers on a date axis).</param>
+/// <param name="Lower">The lower bound at each x.</param>
+/// <param name="Upper">The upper bound at each x.</param>
+/// <param name="Color">A CSS fill colour, usually the colour of the line it surrounds.</param>
+public sealed record ChartBand(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Lower, IReadOnlyList<double> Upper, string Color)
+{
+    /// <summary>The fill's opacity, from 0 (invisible) to 1, so that lines and other bands show through.</summary>
+    public double Opacity { get; init; } = 0.2;
+
+    /// <summary>A band over dates.</summary>
+    public static ChartBand OverDates(string name, IEnumerable<DateOnly> dates, IReadOnlyList<double> lower, IReadOnlyList<double> upper, string color)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        return new ChartBand(name, dates.Select(d => (double)d.DayNumber).ToArray(), lower, upper, color);
+    }
+}
 
 /// <summary>A labelled vertical line, such as the best epoch.</summary>
 /// <param name="X">Where it stands.</param>
@@ -65,15 +75,17 @@ public sealed record ChartMark(double X, string Label);
 
 /// <summary>
 /// A line chart written as a standalone SVG element: nice ticks, date or number labels on x, value labels on y (linear
-/// or log10), named lines with a legend above the plot, an optional shaded band and labelled vertical marks. The
-/// SVG has a viewBox and width 100%, so it scales to its container; all text is escaped and all numbers invariant.
+/// or log10), named lines with a legend above the plot, shaded bands between a lower and an upper series, an optional
+/// shaded stretch of x and labelled vertical marks. The SVG has a viewBox and width 100%, so it scales to its
+/// container; all text is escaped and all numbers invariant.
 /// </summary>
 /// <remarks>
 /// Layout, top to bottom: legend rows, the optional y label, the plot, the x tick labels, the optional x label.
+/// Drawing order, bottom to top: the shaded stretch, the grid, the bands, the lines, the marks.
 /// Lines with more points than four per pixel column are thinned to each column's first, lowest, highest and last
 /// point, which draws the same picture in a fraction of the bytes.
 /// </remarks>
-public sealed class SvgChart
+public sealed class LineChart
 {
     /// <summary>Lines with at most this many points get dots at their points unless they say otherwise.</summary>
     public const int AutoMarkerLimit = 60;
@@ -82,6 +94,7 @@ public sealed class SvgChart
     private const double CharWidth = 0.6 * FontSize; // a generous average for sans-serif digits and letters
     private const double LegendRow = 20;
     private const double Pad = 8;
+    private const string FontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
     /// <summary>The viewBox width (pixels at 100% zoom).</summary>
     public double Width { get; init; } = 960;
@@ -102,10 +115,12 @@ public sealed class SvgChart
     /// <summary>The y axis' name, above the axis.</summary>
     public string? YLabel { get; init; }
     /// <summary>A shaded stretch of the x axis.</summary>
-    public ChartBand? Band { get; init; }
+    public ChartShade? Shade { get; init; }
     /// <summary>The lines, listed in the legend in this order and drawn in it too, except that a higher
     /// <see cref="ChartLine.Layer"/> draws on top.</summary>
     public IList<ChartLine> Lines { get; } = new List<ChartLine>();
+    /// <summary>Shaded intervals, drawn under the lines and listed in the legend after them.</summary>
+    public IList<ChartBand> Bands { get; } = new List<ChartBand>();
     /// <summary>Labelled vertical lines.</summary>
     public IList<ChartMark> Marks { get; } = new List<ChartMark>();
 
@@ -113,10 +128,12 @@ public sealed class SvgChart
     public string Render()
     {
         var points = Lines.Select(Usable).ToList();
-        var xs = points.SelectMany(p => p.Select(q => q.X)).ToList();
-        var ys = points.SelectMany(p => p.Select(q => q.Y)).ToList();
+        var bands = Bands.Select(Usable).ToList();
+        var bandPoints = bands.SelectMany(b => b.SelectMany(stretch => stretch)).ToList();
+        var xs = points.SelectMany(p => p.Select(q => q.X)).Concat(bandPoints.Select(q => q.X)).ToList();
+        var ys = points.SelectMany(p => p.Select(q => q.Y)).Concat(bandPoints.SelectMany(q => new[] { q.Lower, q.Upper })).ToList();
 
-        // x domain: the data's extent, not widened (a band or mark outside it is clipped).
+        // x domain: the data's extent, not widened (a shade or mark outside it is clipped).
         double xMin = xs.Count > 0 ? xs.Min() : 0, xMax = xs.Count > 0 ? xs.Max() : 1;
         if (xMin == xMax) { xMin -= 1; xMax += 1; }
 
@@ -150,54 +167,46 @@ public sealed class SvgChart
             ? Ticks.Dates(xMin, xMax, plotWidth, CharWidth)
             : NumberXTicks(xMin, xMax, plotWidth);
 
-        var svg = new StringBuilder(4096);
-        svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").Append(Markup.Coord(Width)).Append(' ').Append(Markup.Coord(Height))
-           .Append("\" width=\"100%\" role=\"img\" font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif\" font-size=\"")
-           .Append(Markup.Coord(FontSize)).Append("\">");
-        if (Title is not null) svg.Append("<title>").Append(Markup.Escape(Title)).Append("</title>");
-        svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
+        var svg = new SvgWriter();
+        svg.Start("svg").Attr("xmlns", "http://www.w3.org/2000/svg").Attr("viewBox", $"0 0 {Xml.Number(Width)} {Xml.Number(Height)}")
+           .Attr("width", "100%").Attr("role", "img").Attr("font-family", FontFamily).Attr("font-size", FontSize);
+        if (Title is not null) svg.Start("title").Text(Title).End();
+        svg.Start("rect").Attr("width", "100%").Attr("height", "100%").Attr("fill", "#ffffff").End();
 
-        // Band under everything.
-        if (Band is { } band)
+        // The shaded stretch under everything.
+        if (Shade is { } shade)
         {
-            double from = Math.Max(Math.Min(band.From, band.To), xMin), to = Math.Min(Math.Max(band.From, band.To), xMax);
+            double from = Math.Max(Math.Min(shade.From, shade.To), xMin), to = Math.Min(Math.Max(shade.From, shade.To), xMax);
             if (to > from)
             {
-                // A band reaching an end of the data reaches the plot's edge.
+                // A stretch reaching an end of the data reaches the plot's edge.
                 double x0 = from <= xMin ? left : xScale.Map(from), x1 = to >= xMax ? right : xScale.Map(to);
-                svg.Append("<rect x=\"").Append(Markup.Coord(x0)).Append("\" y=\"").Append(Markup.Coord(top))
-                   .Append("\" width=\"").Append(Markup.Coord(x1 - x0)).Append("\" height=\"").Append(Markup.Coord(plotHeight))
-                   .Append("\" fill=\"").Append(Markup.Escape(band.Color)).Append("\"/>");
+                svg.Start("rect").Attr("x", x0).Attr("y", top).Attr("width", x1 - x0).Attr("height", plotHeight).Attr("fill", shade.Color).End();
             }
         }
 
         // Grid and y labels.
-        svg.Append("<g stroke=\"#e3e3e3\" stroke-width=\"1\">");
+        svg.Start("g").Attr("stroke", "#e3e3e3").Attr("stroke-width", 1);
         foreach (double v in yTicks.Values)
         {
-            string y = Markup.Coord(yScale.Map(v));
-            svg.Append("<line x1=\"").Append(Markup.Coord(left)).Append("\" x2=\"").Append(Markup.Coord(right))
-               .Append("\" y1=\"").Append(y).Append("\" y2=\"").Append(y).Append("\"/>");
+            double y = yScale.Map(v);
+            svg.Start("line").Attr("x1", left).Attr("x2", right).Attr("y1", y).Attr("y2", y).End();
         }
         foreach (double v in xTicks.Values)
         {
-            string x = Markup.Coord(xScale.Map(v));
-            svg.Append("<line x1=\"").Append(x).Append("\" x2=\"").Append(x)
-               .Append("\" y1=\"").Append(Markup.Coord(top)).Append("\" y2=\"").Append(Markup.Coord(bottom)).Append("\"/>");
+            double x = xScale.Map(v);
+            svg.Start("line").Attr("x1", x).Attr("x2", x).Attr("y1", top).Attr("y2", bottom).End();
         }
-        svg.Append("</g>");
+        svg.End();
 
-        svg.Append("<g fill=\"#444444\" text-anchor=\"end\">");
+        svg.Start("g").Attr("fill", "#444444").Attr("text-anchor", "end");
         for (int i = 0; i < yTicks.Values.Count; i++)
-        {
-            svg.Append("<text x=\"").Append(Markup.Coord(left - 6)).Append("\" y=\"").Append(Markup.Coord(yScale.Map(yTicks.Values[i]) + FontSize * 0.35))
-               .Append("\">").Append(Markup.Escape(yTicks.Labels[i])).Append("</text>");
-        }
-        svg.Append("</g>");
+            svg.Start("text").Attr("x", left - 6).Attr("y", yScale.Map(yTicks.Values[i]) + FontSize * 0.35).Text(yTicks.Labels[i]).End();
+        svg.End();
 
         // x labels: centred under their tick, pulled inside the picture at the ends; a label that would then touch
         // the one before it is left out (its grid line stays).
-        svg.Append("<g fill=\"#444444\">");
+        svg.Start("g").Attr("fill", "#444444");
         double labelY = bottom + FontSize + 6, previousEnd = double.NegativeInfinity;
         for (int i = 0; i < xTicks.Values.Count; i++)
         {
@@ -207,25 +216,41 @@ public sealed class SvgChart
             double start = anchor == "end" ? x - width : anchor == "start" ? x : x - width / 2;
             if (start < previousEnd + CharWidth) continue;
             previousEnd = start + width;
-            svg.Append("<text x=\"").Append(Markup.Coord(x)).Append("\" y=\"").Append(Markup.Coord(labelY))
-               .Append("\" text-anchor=\"").Append(anchor).Append("\">").Append(Markup.Escape(xTicks.Labels[i])).Append("</text>");
+            svg.Start("text").Attr("x", x).Attr("y", labelY).Attr("text-anchor", anchor).Text(xTicks.Labels[i]).End();
         }
-        svg.Append("</g>");
+        svg.End();
 
         // Axes.
-        svg.Append("<path d=\"M").Append(Markup.Coord(left)).Append(' ').Append(Markup.Coord(top))
-           .Append("V").Append(Markup.Coord(bottom)).Append("H").Append(Markup.Coord(right))
-           .Append("\" fill=\"none\" stroke=\"#888888\" stroke-width=\"1\"/>");
+        svg.Start("path").Attr("d", $"M{Xml.Number(left)} {Xml.Number(top)}V{Xml.Number(bottom)}H{Xml.Number(right)}")
+           .Attr("fill", "none").Attr("stroke", "#888888").Attr("stroke-width", 1).End();
 
         if (YLabel is not null)
-        {
-            svg.Append("<text x=\"").Append(Markup.Coord(Pad)).Append("\" y=\"").Append(Markup.Coord(top - 11))
-               .Append("\" fill=\"#444444\">").Append(Markup.Escape(YLabel)).Append("</text>");
-        }
+            svg.Start("text").Attr("x", Pad).Attr("y", top - 11).Attr("fill", "#444444").Text(YLabel).End();
         if (XLabel is not null)
+            svg.Start("text").Attr("x", (left + right) / 2).Attr("y", Height - Pad).Attr("fill", "#444444").Attr("text-anchor", "middle").Text(XLabel).End();
+
+        // Bands: each unbroken stretch one closed outline, along the upper bound and back along the lower one; a
+        // stretch of one point is a vertical stroke.
+        for (int i = 0; i < Bands.Count; i++)
         {
-            svg.Append("<text x=\"").Append(Markup.Coord((left + right) / 2)).Append("\" y=\"").Append(Markup.Coord(Height - Pad))
-               .Append("\" fill=\"#444444\" text-anchor=\"middle\">").Append(Markup.Escape(XLabel)).Append("</text>");
+            var band = Bands[i];
+            foreach (var stretch in bands[i])
+            {
+                if (stretch.Count == 1)
+                {
+                    double x = xScale.Map(stretch[0].X);
+                    svg.Start("line").Attr("x1", x).Attr("x2", x).Attr("y1", yScale.Map(stretch[0].Upper)).Attr("y2", yScale.Map(stretch[0].Lower))
+                       .Attr("stroke", band.Color).Attr("stroke-opacity", band.Opacity).Attr("stroke-width", 3).End();
+                    continue;
+                }
+                var d = new StringBuilder(stretch.Count * 24);
+                for (int k = 0; k < stretch.Count; k++)
+                    d.Append(k == 0 ? 'M' : 'L').Append(Xml.Number(xScale.Map(stretch[k].X))).Append(' ').Append(Xml.Number(yScale.Map(stretch[k].Upper)));
+                for (int k = stretch.Count - 1; k >= 0; k--)
+                    d.Append('L').Append(Xml.Number(xScale.Map(stretch[k].X))).Append(' ').Append(Xml.Number(yScale.Map(stretch[k].Lower)));
+                d.Append('Z');
+                svg.Start("path").Attr("d", d.ToString()).Attr("fill", band.Color).Attr("fill-opacity", band.Opacity).Attr("stroke", "none").End();
+            }
         }
 
         // Lines.
@@ -235,17 +260,14 @@ public sealed class SvgChart
             var mapped = points[i].Select(p => (X: xScale.Map(p.X), Y: yScale.Map(p.Y), p.Break)).ToList();
             var thinned = Thin(mapped);
             if (thinned.Count == 0) continue;
-            svg.Append("<path d=\"").Append(PathData(thinned)).Append("\" fill=\"none\" stroke=\"").Append(Markup.Escape(line.Color))
-               .Append("\" stroke-width=\"").Append(Markup.Coord(line.Width)).Append("\" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
-            string? dash = DashArray(line.Dash);
-            if (dash is not null) svg.Append(" stroke-dasharray=\"").Append(dash).Append('"');
-            svg.Append("/>");
+            svg.Start("path").Attr("d", PathData(thinned)).Attr("fill", "none").Attr("stroke", line.Color).Attr("stroke-width", line.Width)
+               .Attr("stroke-linejoin", "round").Attr("stroke-linecap", "round").Attr("stroke-dasharray", line.Dash.DashArray()).End();
             if (line.Markers ?? mapped.Count <= AutoMarkerLimit)
             {
-                svg.Append("<g fill=\"").Append(Markup.Escape(line.Color)).Append("\">");
+                svg.Start("g").Attr("fill", line.Color);
                 foreach (var p in mapped)
-                    svg.Append("<circle cx=\"").Append(Markup.Coord(p.X)).Append("\" cy=\"").Append(Markup.Coord(p.Y)).Append("\" r=\"2.5\"/>");
-                svg.Append("</g>");
+                    svg.Start("circle").Attr("cx", p.X).Attr("cy", p.Y).Attr("r", 2.5).End();
+                svg.End();
             }
         }
 
@@ -254,11 +276,11 @@ public sealed class SvgChart
         {
             if (!(mark.X >= xMin && mark.X <= xMax)) continue;
             double x = xScale.Map(mark.X);
-            svg.Append("<line x1=\"").Append(Markup.Coord(x)).Append("\" x2=\"").Append(Markup.Coord(x)).Append("\" y1=\"").Append(Markup.Coord(top))
-               .Append("\" y2=\"").Append(Markup.Coord(bottom)).Append("\" stroke=\"#555555\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>");
+            svg.Start("line").Attr("x1", x).Attr("x2", x).Attr("y1", top).Attr("y2", bottom)
+               .Attr("stroke", "#555555").Attr("stroke-width", 1).Attr("stroke-dasharray", "3 3").End();
             bool flip = x + 6 + mark.Label.Length * CharWidth > right;
-            svg.Append("<text x=\"").Append(Markup.Coord(flip ? x - 5 : x + 5)).Append("\" y=\"").Append(Markup.Coord(top + FontSize + 2))
-               .Append("\" fill=\"#333333\"").Append(flip ? " text-anchor=\"end\"" : "").Append('>').Append(Markup.Escape(mark.Label)).Append("</text>");
+            svg.Start("text").Attr("x", flip ? x - 5 : x + 5).Attr("y", top + FontSize + 2).Attr("fill", "#333333")
+               .Attr("text-anchor", flip ? "end" : null).Text(mark.Label).End();
         }
 
         // Legend.
@@ -267,23 +289,23 @@ public sealed class SvgChart
             double cy = Pad + item.Row * LegendRow + LegendRow / 2;
             if (item.Line is { } line)
             {
-                svg.Append("<line x1=\"").Append(Markup.Coord(item.X)).Append("\" x2=\"").Append(Markup.Coord(item.X + 26)).Append("\" y1=\"")
-                   .Append(Markup.Coord(cy)).Append("\" y2=\"").Append(Markup.Coord(cy)).Append("\" stroke=\"").Append(Markup.Escape(line.Color))
-                   .Append("\" stroke-width=\"").Append(Markup.Coord(Math.Max(2, line.Width))).Append('"');
-                string? dash = DashArray(line.Dash);
-                if (dash is not null) svg.Append(" stroke-dasharray=\"").Append(dash).Append('"');
-                svg.Append("/>");
+                svg.Start("line").Attr("x1", item.X).Attr("x2", item.X + 26).Attr("y1", cy).Attr("y2", cy).Attr("stroke", line.Color)
+                   .Attr("stroke-width", Math.Max(2, line.Width)).Attr("stroke-dasharray", line.Dash.DashArray()).End();
+            }
+            else if (item.Band is { } band)
+            {
+                svg.Start("rect").Attr("x", item.X).Attr("y", cy - 7).Attr("width", 26).Attr("height", 14).Attr("fill", band.Color)
+                   .Attr("fill-opacity", band.Opacity).End();
             }
             else
             {
-                svg.Append("<rect x=\"").Append(Markup.Coord(item.X)).Append("\" y=\"").Append(Markup.Coord(cy - 7)).Append("\" width=\"26\" height=\"14\" fill=\"")
-                   .Append(Markup.Escape(item.Fill)).Append("\" stroke=\"#d8c27a\" stroke-width=\"1\"/>");
+                svg.Start("rect").Attr("x", item.X).Attr("y", cy - 7).Attr("width", 26).Attr("height", 14).Attr("fill", item.Fill)
+                   .Attr("stroke", "#d8c27a").Attr("stroke-width", 1).End();
             }
-            svg.Append("<text x=\"").Append(Markup.Coord(item.X + 32)).Append("\" y=\"").Append(Markup.Coord(cy + FontSize * 0.35))
-               .Append("\" fill=\"#222222\">").Append(Markup.Escape(item.Name)).Append("</text>");
+            svg.Start("text").Attr("x", item.X + 32).Attr("y", cy + FontSize * 0.35).Attr("fill", "#222222").Text(item.Name).End();
         }
 
-        svg.Append("</svg>");
+        svg.End();
         return svg.ToString();
     }
 
@@ -299,22 +321,31 @@ public sealed class SvgChart
 
     private readonly record struct Point(double X, double Y, bool Break);
 
-    /// <summary>The drawable points of a line; a point after an unusable one starts a new stretch (Break).</summary>
+    /// <summary>Whether a value can be drawn on the y axis: finite, and positive on a log axis.</summary>
+    private bool Drawable(double x, double y) => double.IsFinite(x) && double.IsFinite(y) && (!LogY || y > 0);
+
+    /// <summary>The drawable points of a line; the first of each unbroken stretch starts a new one (Break).</summary>
     private List<Point> Usable(ChartLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
         if (line.X.Count != line.Y.Count)
             throw new ArgumentException($"chart line '{line.Name}' has {line.X.Count} x values but {line.Y.Count} y values");
-        var result = new List<Point>(line.X.Count);
-        bool gap = true;
-        for (int i = 0; i < line.X.Count; i++)
-        {
-            double x = line.X[i], y = line.Y[i];
-            if (!double.IsFinite(x) || !double.IsFinite(y) || (LogY && !(y > 0))) { gap = true; continue; }
-            result.Add(new Point(x, y, gap));
-            gap = false;
-        }
-        return result;
+        return Stretches.Of(line.X.Count, i => Drawable(line.X[i], line.Y[i]))
+            .SelectMany(stretch => stretch.Select(i => new Point(line.X[i], line.Y[i], i == stretch[0])))
+            .ToList();
+    }
+
+    private readonly record struct BandPoint(double X, double Lower, double Upper);
+
+    /// <summary>The unbroken stretches of a band's drawable points, lower below upper.</summary>
+    private List<List<BandPoint>> Usable(ChartBand band)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        if (band.X.Count != band.Lower.Count || band.X.Count != band.Upper.Count)
+            throw new ArgumentException($"chart band '{band.Name}' has {band.X.Count} x values but {band.Lower.Count} lower and {band.Upper.Count} upper bounds");
+        return Stretches.Of(band.X.Count, i => Drawable(band.X[i], band.Lower[i]) && Drawable(band.X[i], band.Upper[i]))
+            .Select(stretch => stretch.Select(i => new BandPoint(band.X[i], Math.Min(band.Lower[i], band.Upper[i]), Math.Max(band.Lower[i], band.Upper[i]))).ToList())
+            .ToList();
     }
 
     /// <summary>Keeps the first, lowest, highest and last point of each pixel column when a line is denser than 4 per column.</summary>
@@ -352,36 +383,29 @@ public sealed class SvgChart
             bool move = i == 0 || p.Break;
             // An isolated point (its stretch has one point) gets a zero-length segment so round caps show it.
             bool isolated = move && (i + 1 == points.Count || points[i + 1].Break);
-            d.Append(move ? 'M' : ' ').Append(Markup.Coord(p.X)).Append(' ').Append(Markup.Coord(p.Y));
+            d.Append(move ? 'M' : ' ').Append(Xml.Number(p.X)).Append(' ').Append(Xml.Number(p.Y));
             if (isolated) d.Append("h0");
         }
         return d.ToString();
     }
 
-    private static string? DashArray(LineDash dash) => dash switch
-    {
-        LineDash.Dashed => "7 4",
-        LineDash.ShortDashed => "2.5 3",
-        LineDash.DashDot => "8 3 2 3",
-        _ => null,
-    };
-
-    private sealed record LegendItem(string Name, ChartLine? Line, string Fill, double X, int Row);
+    private sealed record LegendItem(string Name, ChartLine? Line, ChartBand? Band, string Fill, double X, int Row);
 
     private sealed record Legend(IReadOnlyList<LegendItem> Items, double Height);
 
     private Legend LayoutLegend()
     {
-        var entries = Lines.Select(l => (l.Name, Line: (ChartLine?)l, Fill: "")).ToList();
-        if (Band is { } band) entries.Add((band.Name, null, band.Color));
+        var entries = Lines.Select(l => (l.Name, Line: (ChartLine?)l, Band: (ChartBand?)null, Fill: "")).ToList();
+        entries.AddRange(Bands.Select(b => (b.Name, (ChartLine?)null, (ChartBand?)b, "")));
+        if (Shade is { } shade) entries.Add((shade.Name, null, null, shade.Color));
         var items = new List<LegendItem>();
         double x = Pad + 4;
         int row = 0;
-        foreach (var (name, line, fill) in entries)
+        foreach (var (name, line, band, fill) in entries)
         {
             double width = 32 + name.Length * CharWidth + 22;
             if (x + width > Width - Pad && x > Pad + 4) { row++; x = Pad + 4; }
-            items.Add(new LegendItem(name, line, fill, x, row));
+            items.Add(new LegendItem(name, line, band, fill, x, row));
             x += width;
         }
         return new Legend(items, items.Count == 0 ? 0 : (row + 1) * LegendRow);

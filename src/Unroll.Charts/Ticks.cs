@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Unroll.Forecasting.Reports;
+namespace Unroll.Charts;
 
 /// <summary>Maps a data interval onto a pixel interval, linearly or on log10 (pixel intervals may run backwards, as y does).</summary>
 /// <param name="DomainMin">The data value at <paramref name="RangeMin"/>.</param>
@@ -8,7 +8,7 @@ namespace Unroll.Forecasting.Reports;
 /// <param name="RangeMin">The pixel for <paramref name="DomainMin"/>.</param>
 /// <param name="RangeMax">The pixel for <paramref name="DomainMax"/>.</param>
 /// <param name="Log">Map log10 of the values (the domain must be positive).</param>
-internal readonly record struct AxisScale(double DomainMin, double DomainMax, double RangeMin, double RangeMax, bool Log = false)
+public readonly record struct AxisScale(double DomainMin, double DomainMax, double RangeMin, double RangeMax, bool Log = false)
 {
     /// <summary>The pixel of a data value.</summary>
     public double Map(double value)
@@ -26,10 +26,10 @@ internal readonly record struct AxisScale(double DomainMin, double DomainMax, do
 /// <param name="Max">The axis' upper end.</param>
 /// <param name="Values">The tick values, increasing, all within [Min, Max].</param>
 /// <param name="Labels">One label per tick.</param>
-internal sealed record TickSet(double Min, double Max, IReadOnlyList<double> Values, IReadOnlyList<string> Labels);
+public sealed record TickSet(double Min, double Max, IReadOnlyList<double> Values, IReadOnlyList<string> Labels);
 
 /// <summary>Tick placement: nice numbers (1, 2, 5 × 10^k), decades on log axes, calendar steps on date axes.</summary>
-internal static class Ticks
+public static class Ticks
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private static readonly double[] Mantissas = [1, 2, 5];
@@ -78,15 +78,45 @@ internal static class Ticks
         }
     }
 
+    /// <summary>
+    /// Ticks at the multiples of <paramref name="step"/> within [<paramref name="min"/>, <paramref name="max"/>],
+    /// labelled as <see cref="Linear"/> labels them; the axis is not widened.
+    /// </summary>
+    public static TickSet Within(double min, double max, double step)
+    {
+        if (!(step > 0) || !double.IsFinite(step)) throw new ArgumentOutOfRangeException(nameof(step), step, "a step must be positive and finite");
+        double first = Math.Ceiling(min / step - 1e-9), last = Math.Floor(max / step + 1e-9);
+        if (last < first) return new TickSet(min, max, [], []);
+        return Build(first, last, step) with { Min = min, Max = max };
+    }
+
+    /// <summary>
+    /// Whether a log axis suits these values better than a linear one: every finite value is positive and the largest
+    /// is more than ten times the smallest. Within one decade a log axis only squashes a curve (a loss from 1.6 to 1.1
+    /// would be a flat line near the bottom of a 1 to 10 axis); a linear axis spreads it over the plot.
+    /// </summary>
+    /// <param name="values">The values to plot; non-finite ones (gaps) are ignored.</param>
+    public static bool PreferLog(IEnumerable<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double v in values)
+        {
+            if (!double.IsFinite(v)) continue;
+            if (!(v > 0)) return false;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        return max > 10 * min;
+    }
+
     /// <summary>Ticks for a log10 axis over positive data: decades, with 2 and 5 between them when the axis spans two
-    /// decades or fewer, and every second (third, ...) decade when it spans many. The axis is widened to whole decades.</summary>
+    /// decades or fewer, and every second (third, ...) decade from the bottom when it spans many. The axis is widened
+    /// to whole decades.</summary>
     public static TickSet Log(double min, double max)
     {
-        if (!(min > 0) || !(max > 0) || !double.IsFinite(min) || !double.IsFinite(max))
-            throw new ArgumentException($"a log axis needs positive finite bounds, got [{min}, {max}]");
-        if (min > max) (min, max) = (max, min);
-        int lo = (int)Math.Floor(Math.Log10(min) + 1e-9), hi = (int)Math.Ceiling(Math.Log10(max) - 1e-9);
-        if (hi <= lo) hi = lo + 1;
+        var (lo, hi) = DecadeRange(min, max);
+        if (hi <= lo) { if (hi < MaxDecade) hi++; else lo--; }
         int decades = hi - lo;
         var values = new List<double>();
         if (decades <= 2)
@@ -102,11 +132,72 @@ internal static class Ticks
         }
         else
         {
-            int every = (decades + 5) / 6;
+            int every = DecadeStep(decades, 7);
             for (int k = lo; k <= hi; k++)
                 if ((k - lo) % every == 0) values.Add(Pow10(k));
         }
         return new TickSet(Pow10(lo), Pow10(hi), values, values.Select(FormatLog).ToArray());
+    }
+
+    /// <summary>
+    /// Ticks for a log10 axis of whole decades only, labelled 10⁻², 10⁰, 10³: every decade, or every second (third, ...)
+    /// so that at most <paramref name="maxCount"/> are labelled, on multiples of that step so that 10⁰ is one when in
+    /// range. The axis is widened to whole decades, then to labelled ones, so that both ends carry a label; an axis of
+    /// fewer than two decades gets one more at each end.
+    /// </summary>
+    /// <param name="min">The smallest positive data value.</param>
+    /// <param name="max">The largest data value.</param>
+    /// <param name="maxCount">The most labelled decades, at least 2.</param>
+    public static TickSet Decades(double min, double max, int maxCount)
+    {
+        var (lo, hi) = DecadeRange(min, max);
+        if (hi - lo < 2) { lo = Math.Max(MinDecade, lo - 1); hi = Math.Min(MaxDecade, hi + 1); }
+        maxCount = Math.Max(2, maxCount);
+        // Widening to multiples of the step can add a label at each end, so a step may have to grow once more; it
+        // grows on while the widened ends would leave the range of double (10³⁰⁸ down to 10⁻³²³).
+        int least = DecadeStep(hi - lo, maxCount);
+        for (int step = least; step <= hi - lo; step++)
+        {
+            int first = (int)Math.Floor(lo / (double)step) * step, last = (int)Math.Ceiling(hi / (double)step) * step;
+            int count = (last - first) / step + 1;
+            if (count > maxCount || first < MinDecade || last > MaxDecade) continue;
+            return DecadeTicks(first, last, first, step);
+        }
+        // An axis across nearly all of double's range cannot widen: it labels the multiples of the step inside it.
+        return DecadeTicks(lo, hi, (int)Math.Ceiling(lo / (double)least) * least, least);
+    }
+
+    /// <summary>An axis from 10^<paramref name="lo"/> to 10^<paramref name="hi"/> labelled every <paramref name="step"/>
+    /// decades from 10^<paramref name="first"/>.</summary>
+    private static TickSet DecadeTicks(int lo, int hi, int first, int step)
+    {
+        var exponents = new List<int>();
+        for (int k = first; k <= hi; k += step) exponents.Add(k);
+        return new TickSet(Pow10(lo), Pow10(hi), exponents.Select(Pow10).ToArray(), exponents.Select(PowerOfTen).ToArray());
+    }
+
+    // The decades a double can reach: 10³⁰⁸ is finite and 10⁻³²³ above 0 (a subnormal).
+    private const int MaxDecade = 308, MinDecade = -323;
+
+    /// <summary>The whole decades enclosing [<paramref name="min"/>, <paramref name="max"/>], as powers of ten.</summary>
+    private static (int Lo, int Hi) DecadeRange(double min, double max)
+    {
+        if (!(min > 0) || !(max > 0) || !double.IsFinite(min) || !double.IsFinite(max))
+            throw new ArgumentException($"a log axis needs positive finite bounds, got [{min}, {max}]");
+        if (min > max) (min, max) = (max, min);
+        // Clamped to the decades a double can reach; a value beyond them sits within a pixel of the axis' end.
+        return (Math.Max(MinDecade, (int)Math.Floor(Math.Log10(min) + 1e-9)), Math.Min(MaxDecade, (int)Math.Ceiling(Math.Log10(max) - 1e-9)));
+    }
+
+    /// <summary>The fewest decades between labels that leave at most <paramref name="maxCount"/> labels over <paramref name="decades"/>.</summary>
+    private static int DecadeStep(int decades, int maxCount) => Math.Max(1, (decades + maxCount - 2) / (maxCount - 1));
+
+    /// <summary>10 with a superscript exponent: 10⁻¹⁵, 10⁰, 10¹⁴.</summary>
+    public static string PowerOfTen(int exponent)
+    {
+        const string digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+        var text = Math.Abs(exponent).ToString(Invariant);
+        return "10" + (exponent < 0 ? "⁻" : "") + string.Concat(text.Select(c => digits[c - '0']));
     }
 
     /// <summary>A label for a log-axis tick: plain below 100 000 and from 0.001, otherwise "1e-5" style.</summary>
@@ -146,6 +237,7 @@ internal static class Ticks
         return new TickSet(values[0], values[^1], values, labels);
     }
 
+    /// <summary>10^<paramref name="k"/>, exactly as the literal 1e<paramref name="k"/> (Math.Pow can be an ulp off).</summary>
     private static double Pow10(int k) => double.Parse("1e" + k.ToString(Invariant), Invariant);
 
     // ---- dates ---------------------------------------------------------------------------------------------------
