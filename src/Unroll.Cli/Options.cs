@@ -15,6 +15,10 @@ internal static class Options
     public static Option<int> Count(string name, string description, int defaultValue, int min = 1, int max = 1_000_000)
         => new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParseInt(r, name, min, max) };
 
+    /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>] that must be given (no default).</summary>
+    public static Option<int> RequiredCount(string name, string description, int min = 1, int max = 1_000_000)
+        => new(name) { Description = description, Required = true, CustomParser = r => ParseInt(r, name, min, max) };
+
     /// <summary>An optional whole number in [<paramref name="min"/>, <paramref name="max"/>]: null when not given.</summary>
     public static Option<int?> OptionalCount(string name, string description, int min = 1, int max = 1_000_000)
         => new(name) { Description = description, CustomParser = r => ParseInt(r, name, min, max) };

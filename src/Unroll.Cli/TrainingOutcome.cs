@@ -1,4 +1,5 @@
 using Unroll.Forecasting;
+using Unroll.Charts;
 
 namespace Unroll.Cli;
 
@@ -21,7 +22,7 @@ internal static class TrainingOutcome
         if (fit.Stop == StopReason.Cancelled)
             return $"stopped by {context.InterruptionName} {(fit.History.Count == 0 ? "before the first epoch finished" : $"after {Epochs(fit.History.Count)}")}, before any epoch beat the initial weights: {kept}";
         var bestSeen = fit.History.Select(h => h.ValidationLoss ?? h.TrainLoss).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
-        return $"after {Epochs(fit.History.Count)} no epoch's weights beat the initial weights' {score} loss ({Numbers.Significant(fit.InitialLoss, 4)}; the best epoch reached {Numbers.Significant(bestSeen, 4)}), so {kept}: " +
+        return $"after {Epochs(fit.History.Count)} no epoch's weights beat the initial weights' {score} loss ({NumberFormat.Significant(fit.InitialLoss, 4)}; the best epoch reached {NumberFormat.Significant(bestSeen, 4)}), so {kept}: " +
                "the network learned nothing the data support" +
                (settings.IsRelative ? " (an untrained network forecasts about the last value, so it did not beat the naive forecast on the validation part)" : "") +
                ". Try more --epochs, another --lr, or more data";
@@ -39,8 +40,8 @@ internal static class TrainingOutcome
         : "";
 
     private static string Fix(ForecastSettings settings, bool debugNumerics)
-        => $"Lower --lr (it was {Numbers.Significant(settings.LearningRate)})" +
-           (settings.Clip is double c ? $" or --clip (it was {Numbers.Significant(c)})" : " or set --clip 1") +
+        => $"Lower --lr (it was {NumberFormat.Significant(settings.LearningRate)})" +
+           (settings.Clip is double c ? $" or --clip (it was {NumberFormat.Significant(c)})" : " or set --clip 1") +
            (debugNumerics ? "" : "; --debug-numerics shows where values stop being finite");
 
     private static string Epochs(int n) => n == 1 ? "1 epoch" : $"{n} epochs";

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Unroll.Charts;
 
 namespace Unroll.Cli.Tests;
 
@@ -71,6 +72,7 @@ public sealed class BadInputTests : IDisposable
         [new[] { "gradients", "--cell", "lstm", "--steps", "5", "--forget-bias", "NaN" }, "--forget-bias must be a finite number, got NaN"],
         [new[] { "gradients", "--w2", "Infinity", "--steps", "5" }, "--w2 must be a finite number"],
         [new[] { "bench", "--threads", "0" }, "--threads expects a whole number from 1 to 1,024"],
+        [new[] { "gradients", "--compare", "--svg", "x.svg" }, "--steps"],
         [new[] { "bench", "--cell", "elman" }, "--cell 'elman' is not one of rnn_relu, rnn_tanh, lstm or gru"],
     ];
 
@@ -273,7 +275,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData(double.NaN, "–")]
     [InlineData(double.NegativeInfinity, "−∞")]
     public void Significant_AnyMagnitude_FitsInAFewCharacters(double value, string expected)
-        => Assert.Equal(expected, Numbers.Significant(value));
+        => Assert.Equal(expected, NumberFormat.Significant(value));
 
     private string WriteSine()
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Unroll.Forecasting;
+using Unroll.Charts;
 
 namespace Unroll.Cli.Commands;
 
@@ -139,8 +140,8 @@ internal static class BacktestCommand
             {
                 var m = metrics[method];
                 table.AddRow(first ? Markup.Escape(label) : "", method == ForecastMethod.Model ? $"[bold]{method.Name()}[/]" : method.Name(),
-                    Numbers.Significant(m.Mae, 4), Numbers.Significant(m.Rmse, 4), Numbers.Significant(m.Mape, 4),
-                    Numbers.Significant(m.Mase, 4), Numbers.Significant(m.Direction * 100, 3));
+                    NumberFormat.Significant(m.Mae, 4), NumberFormat.Significant(m.Rmse, 4), NumberFormat.Significant(m.Mape, 4),
+                    NumberFormat.Significant(m.Mase, 4), NumberFormat.Significant(m.Direction * 100, 3));
                 first = false;
             }
         }

@@ -28,8 +28,7 @@ internal static class GradientsCommand
         var cell = new Option<string?>("--cell") { Description = "Cell of a randomly initialised network: rnn_relu, rnn_tanh, lstm or gru" };
         var w2 = Options.OptionalNumber("--w2", "Use the one-unit ReLU example (w1 = 1.8, w3 = 1.1, biases 0, every input 1) with this recurrent weight: its first-input gradient is w1·w2^(T−1)·w3");
         var hidden = Options.OptionalCount("--hidden", "Hidden units of the random network (default 16)", max: 1024);
-        var steps = Options.Count("--steps", $"Measure every sequence length T from 1 to N (at most {MaxSteps})", 0, max: MaxSteps);
-        steps.Required = true;
+        var steps = Options.RequiredCount("--steps", $"Measure every sequence length T from 1 to N (at most {MaxSteps})", max: MaxSteps);
         var compare = new Option<bool>("--compare") { Description = "Run rnn_relu, rnn_tanh, lstm and gru of the same hidden size, randomly initialised with the same seed, side by side" };
         var forgetBias = Options.OptionalNumber("--forget-bias", "LSTM and GRU: set the bias of the gate that keeps the old state (LSTM forget gate f, GRU update gate z) to this value, as the forget-gate-bias initialisation does; an open gate lets the gradient through");
         var seed = Options.Integer("--seed", "Seed of the random weights and inputs", 0);

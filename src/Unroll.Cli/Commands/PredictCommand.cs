@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Unroll.Data.Csv;
 using Unroll.Forecasting;
+using Unroll.Charts;
 
 namespace Unroll.Cli.Commands;
 
@@ -88,8 +89,8 @@ internal static class PredictCommand
         foreach (var f in forecasts)
         {
             double change = f.LastValue == 0 ? double.NaN : (f.Values[0] / f.LastValue - 1) * 100;
-            table.AddRow([Markup.Escape(f.Symbol), f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Numbers.Significant(f.LastValue),
-                .. f.Values.Select(v => Numbers.Significant(v)), Numbers.Significant(f.LastValue),
+            table.AddRow([Markup.Escape(f.Symbol), f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), NumberFormat.Significant(f.LastValue),
+                .. f.Values.Select(v => NumberFormat.Significant(v)), NumberFormat.Significant(f.LastValue),
                 double.IsNaN(change) ? "–" : Math.Abs(change) < 0.05 ? "0.0%" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"]);
         }
         context.Console.Write(table);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Unroll.Core;
 using Unroll.Forecasting;
+using Unroll.Charts;
 
 namespace Unroll.Cli.Commands;
 
@@ -86,7 +87,7 @@ internal static class TrainCommand
                 _ => $"Ran all {fit.History.Count} epochs.",
             });
             if (best is not null)
-                o.WriteLine(FormattableString.Invariant($"Kept the weights of epoch {fit.BestEpoch}: training loss {Numbers.Significant(best.TrainLoss)}, validation loss {(best.ValidationLoss is double v ? Numbers.Significant(v) : "–")} (scaled units; the initial weights had {Numbers.Significant(fit.InitialLoss)})."));
+                o.WriteLine(FormattableString.Invariant($"Kept the weights of epoch {fit.BestEpoch}: training loss {NumberFormat.Significant(best.TrainLoss)}, validation loss {(best.ValidationLoss is double v ? NumberFormat.Significant(v) : "–")} (scaled units; the initial weights had {NumberFormat.Significant(fit.InitialLoss)})."));
             o.WriteLine($"Saved {path}. Next: unroll predict --model {path} --data {dataPath}");
             if (resumeHint is not null) o.WriteLine(resumeHint);
             return code;
