@@ -6,13 +6,13 @@
 //   aPanel  packed A micro-panel, (kc, MR): aPanel[p * MR + r] = op(A)[i0 + r, p0 + p]
 //   bPanel  packed B micro-panel, (kc, NR): bPanel[p * NR + j] = op(B)[p0 + p, j0 + j]
 //   cij     accumulator for row i, vector j of the C tile, (MR, NR) in all
-// Each kernel computes acc = Σ_p aPanel[p]ᵀ · bPanel[p] with fused multiply-adds in p order, starting from zero,
+// Each kernel computes acc = Σ_p aPanel[p]ᵀ · bPanel[p] with fused multiply-adds in p order (the Fma of Simd512 or
+// Simd256 in Simd.cs, as the unpacked loops use), starting from zero,
 // then writes C = acc (add false) or C = C + acc (add true). The order is fixed by kc alone, never by threads.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using FmaX86 = System.Runtime.Intrinsics.X86.Fma;
 
 namespace Unroll.Numerics;
 
@@ -38,16 +38,6 @@ internal readonly struct Kernel512<T> : IGemmKernel<T> where T : unmanaged, IFlo
     public static int MR => 8;
     public static int NR => 2 * Vector512<T>.Count;
     public static bool SimdPacking => Avx.IsSupported;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
-    {
-        if (typeof(T) == typeof(float))
-            return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        return x * y + acc;
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(ref T c, Vector512<T> v0, Vector512<T> v1, bool add)
@@ -93,21 +83,21 @@ internal readonly struct Kernel512<T> : IGemmKernel<T> where T : unmanaged, IFlo
             Vector512<T> b0 = Vector512.LoadUnsafe(ref b);
             Vector512<T> b1 = Vector512.LoadUnsafe(ref b, (nuint)Vector512<T>.Count);
             Vector512<T> a0 = Vector512.Create(a);
-            c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01);
+            c00 = Simd512<T>.Fma(a0, b0, c00); c01 = Simd512<T>.Fma(a0, b1, c01);
             Vector512<T> a1 = Vector512.Create(Unsafe.Add(ref a, 1));
-            c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11);
+            c10 = Simd512<T>.Fma(a1, b0, c10); c11 = Simd512<T>.Fma(a1, b1, c11);
             Vector512<T> a2 = Vector512.Create(Unsafe.Add(ref a, 2));
-            c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21);
+            c20 = Simd512<T>.Fma(a2, b0, c20); c21 = Simd512<T>.Fma(a2, b1, c21);
             Vector512<T> a3 = Vector512.Create(Unsafe.Add(ref a, 3));
-            c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31);
+            c30 = Simd512<T>.Fma(a3, b0, c30); c31 = Simd512<T>.Fma(a3, b1, c31);
             Vector512<T> a4 = Vector512.Create(Unsafe.Add(ref a, 4));
-            c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41);
+            c40 = Simd512<T>.Fma(a4, b0, c40); c41 = Simd512<T>.Fma(a4, b1, c41);
             Vector512<T> a5 = Vector512.Create(Unsafe.Add(ref a, 5));
-            c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51);
+            c50 = Simd512<T>.Fma(a5, b0, c50); c51 = Simd512<T>.Fma(a5, b1, c51);
             Vector512<T> a6 = Vector512.Create(Unsafe.Add(ref a, 6));
-            c60 = Fma(a6, b0, c60); c61 = Fma(a6, b1, c61);
+            c60 = Simd512<T>.Fma(a6, b0, c60); c61 = Simd512<T>.Fma(a6, b1, c61);
             Vector512<T> a7 = Vector512.Create(Unsafe.Add(ref a, 7));
-            c70 = Fma(a7, b0, c70); c71 = Fma(a7, b1, c71);
+            c70 = Simd512<T>.Fma(a7, b0, c70); c71 = Simd512<T>.Fma(a7, b1, c71);
             a = ref Unsafe.Add(ref a, 8);
             b = ref Unsafe.Add(ref b, 2 * Vector512<T>.Count);
         }
@@ -128,17 +118,6 @@ internal readonly struct Kernel256<T> : IGemmKernel<T> where T : unmanaged, IFlo
     public static int MR => 6;
     public static int NR => 2 * Vector256<T>.Count;
     public static bool SimdPacking => Avx.IsSupported;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma(Vector256<T> x, Vector256<T> y, Vector256<T> acc)
-    {
-        // Without FMA hardware Vector256.FusedMultiplyAdd is emulated in software; multiply and add instead.
-        if (typeof(T) == typeof(float) && FmaX86.IsSupported)
-            return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double) && FmaX86.IsSupported)
-            return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        return x * y + acc;
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(ref T c, Vector256<T> v0, Vector256<T> v1, bool add)
@@ -164,17 +143,17 @@ internal readonly struct Kernel256<T> : IGemmKernel<T> where T : unmanaged, IFlo
             Vector256<T> b0 = Vector256.LoadUnsafe(ref b);
             Vector256<T> b1 = Vector256.LoadUnsafe(ref b, (nuint)Vector256<T>.Count);
             Vector256<T> a0 = Vector256.Create(a);
-            c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01);
+            c00 = Simd256<T>.Fma(a0, b0, c00); c01 = Simd256<T>.Fma(a0, b1, c01);
             Vector256<T> a1 = Vector256.Create(Unsafe.Add(ref a, 1));
-            c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11);
+            c10 = Simd256<T>.Fma(a1, b0, c10); c11 = Simd256<T>.Fma(a1, b1, c11);
             Vector256<T> a2 = Vector256.Create(Unsafe.Add(ref a, 2));
-            c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21);
+            c20 = Simd256<T>.Fma(a2, b0, c20); c21 = Simd256<T>.Fma(a2, b1, c21);
             Vector256<T> a3 = Vector256.Create(Unsafe.Add(ref a, 3));
-            c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31);
+            c30 = Simd256<T>.Fma(a3, b0, c30); c31 = Simd256<T>.Fma(a3, b1, c31);
             Vector256<T> a4 = Vector256.Create(Unsafe.Add(ref a, 4));
-            c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41);
+            c40 = Simd256<T>.Fma(a4, b0, c40); c41 = Simd256<T>.Fma(a4, b1, c41);
             Vector256<T> a5 = Vector256.Create(Unsafe.Add(ref a, 5));
-            c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51);
+            c50 = Simd256<T>.Fma(a5, b0, c50); c51 = Simd256<T>.Fma(a5, b1, c51);
             a = ref Unsafe.Add(ref a, 6);
             b = ref Unsafe.Add(ref b, 2 * Vector256<T>.Count);
         }
