@@ -206,7 +206,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             // since its reset multiplies W_hn·h' + b_hn):   gates = X·W_ihᵀ + b_ih (+ b_hh)   (N × GH)
             if (gru) bih.CopyTo(bias, 0);
             else TensorPrimitives.Add(bih, bhh, bias);
-            FillRows(gates, bias, n);
+            MatrixRows.Fill<T>(gates, bias, n);
             Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, gh, inSize, input, inSize, wih, inSize, gates, gh, accumulate: true);
             // W_hhᵀ (H × GH) multiplies every step: pack it once when the products are large enough to be packed.
             var packedWhh = PackedFor(ref _packedForward, l, Transpose.Yes, gh, h, whh, batch.BatchSizes[0]);
@@ -220,7 +220,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                 if (gru)
                 {
                     var gh_t = gatesHidden.AsSpan(0, b * gh);
-                    FillRows(gh_t, bhh, b);
+                    MatrixRows.Fill<T>(gh_t, bhh, b);
                     MultiplyStep(packedWhh, Transpose.Yes, b, gh, h, hPrev, whh, gh_t);
                     GruCell.Forward<T>(gatesT, gh_t, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenT, h);
                     continue;
@@ -251,7 +251,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         pass.LastHidden = (T[])finalHidden[^1].Clone();             // (B × H), the head's input; not the caller's FinalState
         int o = Shape.OutputSize;
         var outputs = new T[count * o];                             // (B × O) = h_last·W_headᵀ + b_head
-        FillRows(outputs, _headBias.Value, count);
+        MatrixRows.Fill<T>(outputs, _headBias.Value, count);
         Gemm.Multiply<T>(Transpose.No, Transpose.Yes, count, o, h, pass.LastHidden, h, _headWeight.Value, h, outputs, o, accumulate: true);
         pass.Outputs = outputs;
         return pass;
@@ -267,7 +267,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         int h = Shape.HiddenSize, o = Shape.OutputSize, length = pass.Batch.Lengths[sequence];
         var top = pass.HiddenOf(Shape.Layers - 1, sequence);
         var outputs = new T[length * o];
-        FillRows(outputs, _headBias.Value, length);
+        MatrixRows.Fill<T>(outputs, _headBias.Value, length);
         Gemm.Multiply<T>(Transpose.No, Transpose.Yes, length, o, h, top, h, _headWeight.Value, h, outputs, o, accumulate: true);
         return outputs;
     }
@@ -300,7 +300,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
 
         // Head: out = h_last·Wᵀ + b.   dW += dOutᵀ·h_last (O × H); db += Σ dOut; dh_last = dOut·W (B × H)
         Gemm.Multiply<T>(Transpose.Yes, Transpose.No, o, h, count, outputGradient, o, pass.LastHidden, h, _headWeight.Gradient, h, accumulate: true);
-        AddColumnSums(outputGradient, _headBias.Gradient, count);
+        MatrixRows.ColumnSums(outputGradient, count, _headBias.Gradient, accumulate: true);
         var dLast = Fit(ref _dLast, count * h);                     // (B × H) input order
         Gemm.Multiply<T>(Transpose.No, Transpose.No, count, h, o, outputGradient, o, _headWeight.Value, h, dLast, h, accumulate: false);
 
@@ -388,12 +388,12 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             // first step when every sequence has the same length).
             var layerInput = l == 0 ? batch.Packed : pass.Hidden[l - 1];
             Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, inSize, n, dGatesIn, gh, layerInput, inSize, _weightIh[l].Gradient, inSize, accumulate: true);
-            ColumnSums(dGatesIn, biasSums, n);
+            MatrixRows.ColumnSums<T>(dGatesIn, n, biasSums, accumulate: false);
             TensorPrimitives.Add(_biasIh[l].Gradient, biasSums, _biasIh[l].Gradient);
             AddRecurrentWeightGradient(batch, l, dGatesIn, dHiddenN, hidden, h0);
             if (gru)
             {
-                ColumnSums(dHiddenN.AsSpan(0, n * h), biasSums.AsSpan(2 * h, h), n);   // r and z: the same sums as b_ih
+                MatrixRows.ColumnSums<T>(dHiddenN.AsSpan(0, n * h), n, biasSums.AsSpan(2 * h, h), accumulate: false);   // r and z: the same sums as b_ih
             }
             TensorPrimitives.Add(_biasHh[l].Gradient, biasSums, _biasHh[l].Gradient);
 
@@ -476,24 +476,6 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     {
         if (slot is null || slot.Length < length) slot = new T[length];
         return slot;
-    }
-
-    private static void FillRows(Span<T> matrix, ReadOnlySpan<T> row, int rows)
-    {
-        int width = row.Length;
-        for (int r = 0; r < rows; r++) row.CopyTo(matrix.Slice(r * width, width));
-    }
-
-    private static void ColumnSums(ReadOnlySpan<T> matrix, Span<T> sums, int rows)
-    {
-        sums.Clear();
-        AddColumnSums(matrix, sums, rows);
-    }
-
-    private static void AddColumnSums(ReadOnlySpan<T> matrix, Span<T> sums, int rows)
-    {
-        int width = sums.Length;
-        for (int r = 0; r < rows; r++) TensorPrimitives.Add(sums, matrix.Slice(r * width, width), sums);
     }
 
     private static T[] ToSorted(T[]? inputOrder, SequenceBatch<T> batch, int h, T[]? reuse = null)
