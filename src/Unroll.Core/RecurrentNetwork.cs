@@ -107,6 +107,12 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>The architecture.</summary>
     public NetworkShape Shape { get; }
 
+    /// <summary>
+    /// The widest vectors the cell kernels use: <see cref="CellSimds.Best"/>, or a narrower one a test sets on its own
+    /// network to cover that path (the results differ only in the last bits of float activations).
+    /// </summary>
+    internal CellSimd CellSimd { get; set; } = CellSimds.Best;
+
     /// <summary>All parameters in PyTorch's state-dict order: per layer weight_ih, weight_hh, bias_ih, bias_hh; then the head.</summary>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
@@ -222,14 +228,14 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                     var gh_t = gatesHidden.AsSpan(0, b * gh);
                     MatrixRows.Fill<T>(gh_t, bhh, b);
                     MultiplyStep(packedWhh, Transpose.Yes, b, gh, h, hPrev, whh, gh_t);
-                    GruCell.Forward<T>(gatesT, gh_t, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenT, h);
+                    GruCell.Forward<T>(gatesT, gh_t, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenT, h, CellSimd);
                     continue;
                 }
                 MultiplyStep(packedWhh, Transpose.Yes, b, gh, h, hPrev, whh, gatesT);
                 if (lstm)
                 {
                     ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
-                    LstmCell.Forward<T>(gatesT, cPrev, cell.AsSpan(row * h, b * h), hiddenT, h);
+                    LstmCell.Forward<T>(gatesT, cPrev, cell.AsSpan(row * h, b * h), hiddenT, h, CellSimd);
                 }
                 else
                 {
@@ -354,19 +360,19 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
                 {
                     ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
                     var dc = carryCell.AsSpan(0, b * h);
-                    LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dIn, dc, direct, h);
+                    LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dIn, dc, direct, h, CellSimd);
                     dHid = dIn;
                 }
                 else if (gru)
                 {
                     dHid = dHidStep.AsSpan(0, b * gh);
-                    GruCell.Backward<T>(gates.AsSpan(row * gh, b * gh), hiddenN.AsSpan(row * h, b * h), hPrev, dh, dIn, dHid, direct.AsSpan(0, b * h), h);
+                    GruCell.Backward<T>(gates.AsSpan(row * gh, b * gh), hiddenN.AsSpan(row * h, b * h), hPrev, dh, dIn, dHid, direct.AsSpan(0, b * h), h, CellSimd);
                     for (int j = 0; j < b; j++)
                         dHid.Slice(j * gh + 2 * h, h).CopyTo(dHiddenN.AsSpan((row + j) * h, h));
                 }
                 else
                 {
-                    ElmanCell.Backward<T>(Shape.Cell, hidden.AsSpan(row * h, b * h), dh, dIn);
+                    ElmanCell.Backward<T>(Shape.Cell, hidden.AsSpan(row * h, b * h), dh, dIn, CellSimd);
                     dHid = dIn;
                 }
                 // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H)
