@@ -5,7 +5,7 @@
 //   TV   the vector: Vector512<T> (Simd512), Vector256<T> (Simd256), Vector128<T> (Simd128), Vector<T> (SimdVector,
 //        the runtime's own width: 256 bits with AVX2, 128 on Arm64), or T itself (SimdScalar, one lane)
 //   W    elements per vector (Count): Vector512 16 floats / 8 doubles, Vector256 8 / 4, Vector128 4 / 2, scalar 1
-// Users: the GEMM's unpacked loops and micro-kernels (Simd512, Simd256) and the cells' gate
+// Users: the GEMM's unpacked loops and micro-kernels (Simd512, Simd256), PeakFlops (every width) and the cells' gate
 // equations (Simd512, SimdVector, SimdScalar through Lanes and FastMath).
 using System.Diagnostics;
 using System.Numerics;
