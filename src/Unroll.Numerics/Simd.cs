@@ -51,6 +51,9 @@ internal interface ISimd<T, TV> where T : unmanaged, IFloatingPointIeee754<T> wh
     /// <summary>−x lane by lane (the sign flipped, so −0 from 0).</summary>
     static abstract TV Negate(TV x);
 
+    /// <summary>√x lane by lane, correctly rounded.</summary>
+    static abstract TV Sqrt(TV x);
+
     /// <summary>
     /// e^x lane by lane: for 16 float lanes <see cref="FastMath.Exp(Vector512{float})"/>'s polynomial, otherwise the
     /// runtime's Exp of the width (the scalar width: <c>T.Exp</c>).
@@ -108,6 +111,9 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>> where T : unmanaged
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Negate(Vector512<T> x) => -x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Sqrt(Vector512<T> x) => Vector512.Sqrt(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Exp(Vector512<T> x)
@@ -173,6 +179,9 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>> where T : unmanaged
     public static Vector256<T> Negate(Vector256<T> x) => -x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Sqrt(Vector256<T> x) => Vector256.Sqrt(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Exp(Vector256<T> x)
     {
         if (typeof(T) == typeof(float))
@@ -235,6 +244,9 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>> where T : unmanaged
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Negate(Vector128<T> x) => -x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Sqrt(Vector128<T> x) => Vector128.Sqrt(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Exp(Vector128<T> x)
@@ -304,6 +316,9 @@ internal readonly struct SimdVector<T> : ISimd<T, Vector<T>> where T : unmanaged
     public static Vector<T> Negate(Vector<T> x) => -x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Sqrt(Vector<T> x) => Vector.SquareRoot(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Exp(Vector<T> x)
     {
         if (typeof(T) == typeof(float))
@@ -363,6 +378,9 @@ internal readonly struct SimdScalar<T> : ISimd<T, T> where T : unmanaged, IFloat
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Negate(T x) => -x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sqrt(T x) => T.Sqrt(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Exp(T x) => T.Exp(x);
@@ -429,6 +447,10 @@ internal readonly struct Lanes<T, TV, TOps>
     /// <summary>e^x lane by lane (see <see cref="ISimd{T, TV}.Exp"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes<T, TV, TOps> Exp(Lanes<T, TV, TOps> x) => new(TOps.Exp(x.Value));
+
+    /// <summary>√x lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes<T, TV, TOps> Sqrt(Lanes<T, TV, TOps> x) => new(TOps.Sqrt(x.Value));
 
     /// <summary><paramref name="value"/> where <paramref name="test"/> &gt; 0, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
