@@ -15,6 +15,8 @@ namespace Unroll.Core.Cells;
 /// Backward: <c>da = dh ⊙ φ'(a)</c> where φ' is read off h alone: ReLU' = [h &gt; 0], tanh' = 1 − h².
 /// The backward needs only h (the tape also keeps the pre-activations, which <c>explain</c> shows).
 /// </remarks>
+/// <seealso cref="CellKind.RnnRelu"/>
+/// <seealso cref="CellKind.RnnTanh"/>
 internal static class ElmanCell
 {
     /// <summary>h = φ(a). <paramref name="a"/> (b × H) is the full pre-activation.</summary>

@@ -24,6 +24,7 @@ namespace Unroll.Core.Cells;
 /// The forward caches r, z, n and the hidden term hn = W_hn·h' + b_hn. Float activations are <see cref="FastMath"/>'s;
 /// double ones exact (σ through e^x, <c>T.Tanh</c>).
 /// </remarks>
+/// <seealso cref="CellKind.Gru"/>
 internal static class GruCell
 {
     /// <summary>

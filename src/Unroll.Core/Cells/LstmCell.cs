@@ -25,6 +25,7 @@ namespace Unroll.Core.Cells;
 /// σ' = s(1 − s), tanh' = 1 − t². The forward caches the activated gates and c; tanh(c) is recomputed.
 /// Float activations are <see cref="FastMath"/>'s; double ones TensorPrimitives' (forward) and exact.
 /// </remarks>
+/// <seealso cref="CellKind.Lstm"/>
 internal static class LstmCell
 {
     /// <summary>Activates <paramref name="gates"/> (b × 4H) in place and computes c and h (b × H).</summary>
