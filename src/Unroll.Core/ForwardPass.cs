@@ -84,14 +84,7 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // (N × width) packed tape (its array may be longer when reused) → (length × width) rows of one sequence, in step order.
     private T[] StepsOf(T[][] tape, int width, int layer, int sequence, string what)
-    {
-        var packed = TapeOf(tape, layer, sequence, what);
-        int length = Batch.Lengths[sequence], j = Batch.InputToSorted[sequence];
-        var result = new T[length * width];
-        for (int t = 0; t < length; t++)
-            packed.AsSpan(Batch.Row(t, j) * width, width).CopyTo(result.AsSpan(t * width, width));
-        return result;
-    }
+        => Batch.StepsOf(TapeOf(tape, layer, sequence, what), width, sequence);
 
     // (B × H) sorted-order initial state → the (H) row of one input sequence.
     private T[] InitialOf(T[][] tape, int layer, int sequence, string what)

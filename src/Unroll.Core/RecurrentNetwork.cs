@@ -40,11 +40,7 @@ public sealed class BackwardResult<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (PackedInputGradient is null)
             throw new InvalidOperationException("the input gradient was not computed: set BackwardOptions.InputGradient");
-        int inputs = Batch.InputSize, length = Batch.Lengths[sequence], j = Batch.InputToSorted[sequence];
-        var result = new T[length * inputs];
-        for (int t = 0; t < length; t++)
-            PackedInputGradient.AsSpan(Batch.Row(t, j) * inputs, inputs).CopyTo(result.AsSpan(t * inputs, inputs));
-        return result;
+        return Batch.StepsOf(PackedInputGradient, Batch.InputSize, sequence);
     }
 }
 
@@ -194,14 +190,14 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         int count = batch.Count, n = batch.TotalSteps, h = Shape.HiddenSize, gh = Shape.GateRows;
         var pass = reuse?.Rebind(batch) ?? new ForwardPass<T>(batch, Shape);
         bool gru = Shape.Cell == CellKind.Gru, lstm = Shape.Cell == CellKind.Lstm;
-        var input = batch.Packed;                                   // (N × in)
+        ReadOnlySpan<T> input = batch.Packed;                       // (N × in)
         T[] gatesHidden = gru ? Fit(ref _gatesHiddenScratch, count * gh) : [];  // (B × 3H) scratch
         var bias = Fit(ref _biasScratch, gh);                       // (GH): b_ih + b_hh, or b_ih alone for GRU
         for (int l = 0; l < Shape.Layers; l++)
         {
             int inSize = Shape.LayerInputSize(l);
-            var h0 = pass.InitialHidden[l] = ToSorted(initialState?.Hidden[l], batch, h, pass.InitialHidden[l]);
-            var c0 = pass.InitialCell[l] = lstm ? ToSorted(initialState?.Cell?[l], batch, h, pass.InitialCell[l]) : [];
+            var h0 = pass.InitialHidden[l] = batch.ToSorted(initialState?.Hidden[l], h, pass.InitialHidden[l]);
+            var c0 = pass.InitialCell[l] = lstm ? batch.ToSorted(initialState?.Cell?[l], h, pass.InitialCell[l]) : [];
             var gates = Fit(ref pass.Gates[l], n * gh);              // (N × GH)
             var hidden = Fit(ref pass.Hidden[l], n * h);             // (N × H)
             var cell = lstm ? Fit(ref pass.Cell[l], n * h) : [];
@@ -250,8 +246,8 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         var finalCell = Shape.Cell == CellKind.Lstm ? new T[Shape.Layers][] : null;
         for (int l = 0; l < Shape.Layers; l++)
         {
-            finalHidden[l] = GatherLast(pass.Hidden[l], batch, h);
-            if (finalCell is not null) finalCell[l] = GatherLast(pass.Cell[l], batch, h);
+            finalHidden[l] = batch.GatherLast(pass.Hidden[l], h);
+            if (finalCell is not null) finalCell[l] = batch.GatherLast(pass.Cell[l], h);
         }
         pass.FinalState = new RecurrentState<T>(finalHidden, finalCell);
         pass.LastHidden = (T[])finalHidden[^1].Clone();             // (B × H), the head's input; not the caller's FinalState
@@ -392,7 +388,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             // Weight gradients as products over all steps: dW_ih = Σ_t dA_tᵀ·x_t in one product; dW_hh = Σ_t dA_tᵀ·h_(t−1)
             // in one product per run of steps whose rows and previous rows are both contiguous (all of them but the
             // first step when every sequence has the same length).
-            var layerInput = l == 0 ? batch.Packed : pass.Hidden[l - 1];
+            ReadOnlySpan<T> layerInput = l == 0 ? batch.Packed : pass.Hidden[l - 1];
             Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, inSize, n, dGatesIn, gh, layerInput, inSize, _weightIh[l].Gradient, inSize, accumulate: true);
             MatrixRows.ColumnSums<T>(dGatesIn, n, biasSums, accumulate: false);
             TensorPrimitives.Add(_biasIh[l].Gradient, biasSums, _biasIh[l].Gradient);
@@ -482,26 +478,5 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     {
         if (slot is null || slot.Length < length) slot = new T[length];
         return slot;
-    }
-
-    private static T[] ToSorted(T[]? inputOrder, SequenceBatch<T> batch, int h, T[]? reuse = null)
-    {
-        var sorted = reuse is not null && reuse.Length == batch.Count * h ? reuse : new T[batch.Count * h];
-        if (inputOrder is null)
-        {
-            Array.Clear(sorted);
-            return sorted;
-        }
-        for (int j = 0; j < batch.Count; j++)
-            inputOrder.AsSpan(batch.SortedToInput[j] * h, h).CopyTo(sorted.AsSpan(j * h, h));
-        return sorted;
-    }
-
-    private static T[] GatherLast(T[] packed, SequenceBatch<T> batch, int h)
-    {
-        var result = new T[batch.Count * h];
-        for (int i = 0; i < batch.Count; i++)
-            packed.AsSpan(batch.LastRow(i) * h, h).CopyTo(result.AsSpan(i * h, h));
-        return result;
     }
 }
