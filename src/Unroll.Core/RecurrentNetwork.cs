@@ -163,7 +163,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     /// (the largest seen) and reused by the next call, so repeated inference allocates only its outputs and final
     /// state. Not for concurrent use of one network.
     /// </summary>
-    public T[] Infer(SequenceBatch<T> batch) => (_inference = ForwardCore(batch, null, _inference)).Outputs;
+    public T[] Infer(SequenceBatch<T> batch) => (_inference = ForwardCore(batch, null, _inference)).OutputArray;
 
     private ForwardPass<T>? _inference;
 
@@ -189,7 +189,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         ReadOnlySpan<T> input = batch.Packed;                       // (N × I), then each layer's h (N × H)
         for (int l = 0; l < Shape.Layers; l++)
         {
-            _layers[l].Forward(batch, input, initialState?.Hidden[l], initialState?.Cell?[l], pass, _work, CellSimd);
+            _layers[l].Forward(batch, input, initialState?.HiddenArrays[l], initialState?.CellArrays?[l], pass, _work, CellSimd);
             input = pass.Hidden[l];
         }
 
@@ -201,11 +201,11 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             finalHidden[l] = batch.GatherLast(pass.Hidden[l], h);
             if (finalCell is not null) finalCell[l] = batch.GatherLast(pass.Cell[l], h);
         }
-        pass.FinalState = new RecurrentState<T>(finalHidden, finalCell);
-        pass.LastHidden = (T[])finalHidden[^1].Clone();             // (B × H), the head's input; not the caller's FinalState
+        pass.FinalState = RecurrentState<T>.Own(finalHidden, finalCell);
+        pass.LastHidden = finalHidden[^1];                          // (B × H), the head's input: FinalState is read-only
         var outputs = new T[count * Shape.OutputSize];              // (B × O) = h_last·W_headᵀ + b_head
         _head.Forward(pass.LastHidden, count, outputs);
-        pass.Outputs = outputs;
+        pass.OutputArray = outputs;
         return pass;
     }
 

@@ -105,7 +105,7 @@ public class CellPathTests
         var dOut = Enumerable.Range(0, pass.Outputs.Length).Select(i => T.CreateChecked(Math.Sin(i + 1))).ToArray();
         network.ZeroGradients();
         var back = network.Backward(pass, dOut, new BackwardOptions { InputGradient = true });
-        return pass.Outputs.Concat(back.PackedInputGradient!).Concat(network.Parameters.SelectMany(p => p.Gradient))
+        return pass.Outputs.ToArray().Concat(back.PackedInputGradient!).Concat(network.Parameters.SelectMany(p => p.Gradient))
             .Select(v => double.CreateChecked(v)).ToList();
     }
 }
