@@ -167,6 +167,29 @@ public class SequenceTests
     }
 
     [Fact]
+    public void Batch_GatherAndScatter_InverseThePacking()
+    {
+        var sequences = TestData.Sequences<double>(12, 3, 4, 1, 6, 6, 2);
+        var batch = SequenceBatch<double>.Create(sequences, 3);
+        Assert.Equal([4, 1, 6, 6, 2], batch.Lengths.ToArray());
+        Assert.Equal([2, 3, 0, 4, 1], batch.SortedToInput.ToArray());   // longest first, stable
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            Assert.Equal(sequences[i].SelectMany(x => x).ToArray(), batch.StepsOf(batch.Packed, 3, i));
+            Assert.Equal(batch.SortedToInput[batch.InputToSorted[i]], i);
+        }
+        var last = batch.GatherLast(batch.Packed, 3);
+        Assert.Equal(sequences.SelectMany(s => s[^1]).ToArray(), last);
+        var sorted = batch.ToSorted(last, 3);
+        for (int j = 0; j < batch.Count; j++)
+            Assert.Equal(sequences[batch.SortedToInput[j]][^1], sorted.AsSpan(j * 3, 3).ToArray());
+        var reused = new double[15];
+        Assert.Same(reused, batch.ToSorted(null, 3, reused));
+        Assert.All(reused, v => Assert.Equal(0, v));
+        Assert.NotSame(reused, batch.ToSorted(null, 2, reused));   // a reuse of the wrong size is not written
+    }
+
+    [Fact]
     public void Shape_TooLargeForAnArray_IsAClearError()
     {
         var e = Assert.Throws<ArgumentException>(() => new NetworkShape(CellKind.Lstm, 1, 100_000).Validate());
