@@ -163,10 +163,10 @@ public static class Gemm
         switch (level)
         {
             case SimdLevel.Vector512:
-                Parallel<T, Kernel512<T>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                Parallel<T, KernelVector<T, Vector512<T>, Simd512<T>>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
                 break;
             case SimdLevel.Vector256:
-                Parallel<T, Kernel256<T>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                Parallel<T, KernelVector<T, Vector256<T>, Simd256<T>>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
                 break;
             default:
                 Parallel<T, KernelScalar<T>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
