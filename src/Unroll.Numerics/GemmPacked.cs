@@ -168,58 +168,43 @@ internal static class GemmPacked<T, TKernel>
     /// <c>dst[(ir / MR) · kc · MR + p · MR + r] = op(A)[ic + ir + r, pc + p]</c>, rows past mc zero.
     /// </summary>
     private static void PackA(Transpose transA, ReadOnlySpan<T> a, int lda, int ic, int mc, int pc, int kc, Span<T> dst)
-    {
-        int mr = TKernel.MR;
-        ref T aRef = ref MemoryMarshal.GetReference(a);
-        ref T dRef = ref MemoryMarshal.GetReference(dst);
-        Debug.Assert(RoundUp(mc, mr) * kc <= dst.Length);
-        if (transA == Transpose.Yes)
-        {
-            // A stored (K, M): row p of every panel is a contiguous piece of row pc + p of A; read A row by row.
-            Debug.Assert((long)(pc + kc - 1) * lda + ic + mc <= a.Length);
-            CopyRowsToPanels(ref Unsafe.Add(ref aRef, (nint)pc * lda + ic), lda, mc, kc, ref dRef, mr);
-            return;
-        }
-        for (int ir = 0; ir < mc; ir += mr)
-        {
-            int rows = Math.Min(mr, mc - ir);
-            ref T panel = ref Unsafe.Add(ref dRef, ir * kc);
-            // A stored (M, K): rows of the panel are rows of A, so the panel is a transpose.
-            Debug.Assert((long)(ic + ir + rows - 1) * lda + pc + kc <= a.Length);
-            ref T src = ref Unsafe.Add(ref aRef, (nint)(ic + ir) * lda + pc);
-            Transposer<T>.Transpose(ref src, lda, rows, kc, ref panel, mr, TKernel.SimdPacking);
-            if (rows < mr)
-                ZeroColumns(ref panel, mr, rows, kc);
-        }
-    }
+        => PackPanels(alongK: transA == Transpose.Yes, a, lda, ic, mc, pc, kc, dst, TKernel.MR);
 
     /// <summary>
     /// Packs op(B)[pc .. pc + kc, jc .. jc + nc] into ⌈nc / NR⌉ micro-panels of (kc, NR):
     /// <c>dst[(jr / NR) · kc · NR + p · NR + j] = op(B)[pc + p, jc + jr + j]</c>, columns past nc zero.
     /// </summary>
     private static void PackB(Transpose transB, ReadOnlySpan<T> b, int ldb, int pc, int kc, int jc, int nc, Span<T> dst)
+        => PackPanels(alongK: transB == Transpose.No, b, ldb, jc, nc, pc, kc, dst, TKernel.NR);
+
+    /// <summary>
+    /// Packs the operand's slice for one side of the tile, indices [start, start + count) across it and [pc, pc + kc)
+    /// along K, into ⌈count / width⌉ panels of (kc, width), lanes past count zero. With <paramref name="alongK"/> the
+    /// matrix is stored with K along its rows (A stored (K, M), B stored (K, N)) and a panel row is a contiguous piece
+    /// of a matrix row; otherwise (A stored (M, K), B stored (N, K)) each panel is a transpose of a block.
+    /// </summary>
+    private static void PackPanels(bool alongK, ReadOnlySpan<T> m, int ld, int start, int count, int pc, int kc, Span<T> dst, int width)
     {
-        int nr = TKernel.NR;
-        ref T bRef = ref MemoryMarshal.GetReference(b);
+        ref T mRef = ref MemoryMarshal.GetReference(m);
         ref T dRef = ref MemoryMarshal.GetReference(dst);
-        Debug.Assert(RoundUp(nc, nr) * kc <= dst.Length);
-        if (transB == Transpose.No)
+        Debug.Assert(RoundUp(count, width) * kc <= dst.Length);
+        if (alongK)
         {
-            // B stored (K, N): row p of every panel is a contiguous piece of row pc + p of B; read B row by row.
-            Debug.Assert((long)(pc + kc - 1) * ldb + jc + nc <= b.Length);
-            CopyRowsToPanels(ref Unsafe.Add(ref bRef, (nint)pc * ldb + jc), ldb, nc, kc, ref dRef, nr);
+            // Row p of every panel is a contiguous piece of row pc + p of the matrix: read it row by row.
+            Debug.Assert((long)(pc + kc - 1) * ld + start + count <= m.Length);
+            CopyRowsToPanels(ref Unsafe.Add(ref mRef, (nint)pc * ld + start), ld, count, kc, ref dRef, width);
             return;
         }
-        for (int jr = 0; jr < nc; jr += nr)
+        for (int i = 0; i < count; i += width)
         {
-            int cols = Math.Min(nr, nc - jr);
-            ref T panel = ref Unsafe.Add(ref dRef, jr * kc);
-            // B stored (N, K): columns of the panel are rows of B, so the panel is a transpose.
-            Debug.Assert((long)(jc + jr + cols - 1) * ldb + pc + kc <= b.Length);
-            ref T src = ref Unsafe.Add(ref bRef, (nint)(jc + jr) * ldb + pc);
-            Transposer<T>.Transpose(ref src, ldb, cols, kc, ref panel, nr, TKernel.SimdPacking);
-            if (cols < nr)
-                ZeroColumns(ref panel, nr, cols, kc);
+            int lanes = Math.Min(width, count - i);
+            ref T panel = ref Unsafe.Add(ref dRef, i * kc);
+            // Matrix rows start + i .. are the panel's lanes, so the panel is a transpose.
+            Debug.Assert((long)(start + i + lanes - 1) * ld + pc + kc <= m.Length);
+            ref T src = ref Unsafe.Add(ref mRef, (nint)(start + i) * ld + pc);
+            Transposer<T>.Transpose(ref src, ld, lanes, kc, ref panel, width, TKernel.SimdPacking);
+            if (lanes < width)
+                ZeroColumns(ref panel, width, lanes, kc);
         }
     }
 

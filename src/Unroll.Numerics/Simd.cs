@@ -417,6 +417,9 @@ internal readonly struct Lanes<T, TV, TOps>
     /// <summary>Elements per vector (W).</summary>
     public static int Count => TOps.Count;
 
+    /// <summary>Where whole vectors from <paramref name="from"/> stop within <paramref name="length"/>: from + ⌊(length − from) / W⌋ · W.</summary>
+    public static int WholeVectorsEnd(int length, int from) => from + (length - from) / TOps.Count * TOps.Count;
+
     /// <summary>1 in every lane.</summary>
     public static Lanes<T, TV, TOps> One
     {

@@ -16,35 +16,15 @@ internal static class Transposer<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         Debug.Assert(rows <= ldDst);
         int r0 = 0;
-        if (simd && Avx.IsSupported)
+        if (simd && Avx.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
         {
-            if (typeof(T) == typeof(float))
+            int block = typeof(T) == typeof(float) ? 8 : 4;   // one AVX register of rows
+            for (; r0 + block <= rows; r0 += block)
             {
-                for (; r0 + 8 <= rows; r0 += 8)
-                {
-                    int c0 = 0;
-                    for (; c0 + 8 <= cols; c0 += 8)
-                    {
-                        Transpose8x8(
-                            ref Unsafe.As<T, float>(ref Unsafe.Add(ref src, (nint)r0 * ldSrc + c0)), ldSrc,
-                            ref Unsafe.As<T, float>(ref Unsafe.Add(ref dst, (nint)c0 * ldDst + r0)), ldDst);
-                    }
-                    Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, 8, c0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
-                }
-            }
-            else if (typeof(T) == typeof(double))
-            {
-                for (; r0 + 4 <= rows; r0 += 4)
-                {
-                    int c0 = 0;
-                    for (; c0 + 4 <= cols; c0 += 4)
-                    {
-                        Transpose4x4(
-                            ref Unsafe.As<T, double>(ref Unsafe.Add(ref src, (nint)r0 * ldSrc + c0)), ldSrc,
-                            ref Unsafe.As<T, double>(ref Unsafe.Add(ref dst, (nint)c0 * ldDst + r0)), ldDst);
-                    }
-                    Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, 4, c0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
-                }
+                int c0 = 0;
+                for (; c0 + block <= cols; c0 += block)
+                    TransposeBlock(ref Unsafe.Add(ref src, (nint)r0 * ldSrc + c0), ldSrc, ref Unsafe.Add(ref dst, (nint)c0 * ldDst + r0), ldDst);
+                Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, block, c0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
             }
         }
         if (r0 < rows)
@@ -60,6 +40,16 @@ internal static class Transposer<T> where T : unmanaged, IFloatingPointIeee754<T
             for (int r = 0; r < rows; r++)
                 Unsafe.Add(ref d, r) = Unsafe.Add(ref src, (nint)r * ldSrc + c);
         }
+    }
+
+    /// <summary>One block in AVX registers: 8 × 8 floats or 4 × 4 doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeBlock(ref T src, int ldSrc, ref T dst, int ldDst)
+    {
+        if (typeof(T) == typeof(float))
+            Transpose8x8(ref Unsafe.As<T, float>(ref src), ldSrc, ref Unsafe.As<T, float>(ref dst), ldDst);
+        else
+            Transpose4x4(ref Unsafe.As<T, double>(ref src), ldSrc, ref Unsafe.As<T, double>(ref dst), ldDst);
     }
 
     /// <summary>Transposes one 8 × 8 float block: unpack pairs, shuffle quads, swap 128-bit halves.</summary>

@@ -119,12 +119,10 @@ internal static class GruCell
     {
         private static Lanes<T, TV, TOps> At(ReadOnlySpan<T> source, int index) => Lanes<T, TV, TOps>.Load(source, index);
 
-        private static int End(int hidden, int from) => from + (hidden - from) / TOps.Count * TOps.Count;
-
         /// <summary>r = σ(Ai_r + Ah_r), z = σ(Ai_z + Ah_z), n = tanh(Ai_n + r ⊙ hn) into the input half; h = (1 − z) ⊙ n + z ⊙ h'.</summary>
         public static int Forward(ForwardStep<T> s, int from)
         {
-            int w = TOps.Count, hidden = s.Hidden, to = End(hidden, from), rows = s.H.Length / hidden;
+            int w = TOps.Count, hidden = s.Hidden, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = s.H.Length / hidden;
             var one = Lanes<T, TV, TOps>.One;
             for (int row = 0; row < rows && from < to; row++)
             {
@@ -149,7 +147,7 @@ internal static class GruCell
         /// </summary>
         public static int Backward(BackwardStep<T> s, int from)
         {
-            int w = TOps.Count, hidden = s.Hidden, to = End(hidden, from), rows = s.Dh.Length / hidden;
+            int w = TOps.Count, hidden = s.Hidden, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = s.Dh.Length / hidden;
             var one = Lanes<T, TV, TOps>.One;
             for (int row = 0; row < rows && from < to; row++)
             {

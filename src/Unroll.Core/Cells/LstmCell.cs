@@ -118,12 +118,10 @@ internal static class LstmCell
     {
         private static Lanes<T, TV, TOps> At(ReadOnlySpan<T> source, int index) => Lanes<T, TV, TOps>.Load(source, index);
 
-        private static int End(int hidden, int from) => from + (hidden - from) / TOps.Count * TOps.Count;
-
         /// <summary>The gates [i | f | g | o] (b × 4H) activated in place; c = f ⊙ c' + i ⊙ g; h = o ⊙ tanh(c).</summary>
         public static int Forward(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden, int from)
         {
-            int w = TOps.Count, to = End(hidden, from), rows = h.Length / hidden;
+            int w = TOps.Count, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = h.Length / hidden;
             for (int row = 0; row < rows && from < to; row++)
             {
                 int i0 = row * 4 * hidden, f0 = i0 + hidden, g0 = f0 + hidden, o0 = g0 + hidden, k = row * hidden;
@@ -149,7 +147,7 @@ internal static class LstmCell
         public static int Backward(ReadOnlySpan<T> gates, ReadOnlySpan<T> tanhC, ReadOnlySpan<T> dh, ReadOnlySpan<T> dcNext,
             ReadOnlySpan<T> cPrev, Span<T> dGates, Span<T> dcPrev, int hidden, int from)
         {
-            int w = TOps.Count, to = End(hidden, from), rows = dh.Length / hidden;
+            int w = TOps.Count, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = dh.Length / hidden;
             var one = Lanes<T, TV, TOps>.One;
             for (int row = 0; row < rows && from < to; row++)
             {
@@ -173,7 +171,7 @@ internal static class LstmCell
         /// <summary>y = tanh(x), both (b × H).</summary>
         public static int Tanh(ReadOnlySpan<T> x, Span<T> y, int hidden, int from)
         {
-            int w = TOps.Count, to = End(hidden, from), rows = x.Length / hidden;
+            int w = TOps.Count, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = x.Length / hidden;
             for (int row = 0; row < rows && from < to; row++)
                 for (int u = row * hidden + from, end = row * hidden + to; u < end; u += w)
                     FastMath.Tanh(At(x, u)).Store(y, u);
