@@ -39,8 +39,11 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
         return this;
     }
 
-    /// <summary>The head's output for each sequence's last step: (B × O), input order.</summary>
-    public T[] Outputs { get; internal set; } = [];
+    /// <summary>The head's output for each sequence's last step: (B × O), input order. A read-only view.</summary>
+    public ReadOnlySpan<T> Outputs => OutputArray;
+
+    /// <summary>The array behind <see cref="Outputs"/>: fresh for every pass, so <see cref="RecurrentNetwork{T}.Infer"/> hands it out.</summary>
+    internal T[] OutputArray { get; set; } = [];
 
     /// <summary>The state after each sequence's last step, ready to continue the sequences.</summary>
     public RecurrentState<T> FinalState { get; internal set; } = null!;
@@ -52,7 +55,7 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal T[][] HiddenN { get; }        // (N × H): GRU W_hn·h' + b_hn of every step
     internal T[][] InitialHidden { get; }  // (B × H), sorted order
     internal T[][] InitialCell { get; }    // (B × H), sorted order, LSTM
-    internal T[] LastHidden { get; set; } = [];  // (B × H), input order: the head's input
+    internal T[] LastHidden { get; set; } = [];  // (B × H), input order: the head's input, the top layer's final h
 
     /// <summary>The number of stacked recurrent layers the pass ran through.</summary>
     public int Layers => Hidden.Length;
@@ -84,14 +87,7 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // (N × width) packed tape (its array may be longer when reused) → (length × width) rows of one sequence, in step order.
     private T[] StepsOf(T[][] tape, int width, int layer, int sequence, string what)
-    {
-        var packed = TapeOf(tape, layer, sequence, what);
-        int length = Batch.Lengths[sequence], j = Batch.InputToSorted[sequence];
-        var result = new T[length * width];
-        for (int t = 0; t < length; t++)
-            packed.AsSpan(Batch.Row(t, j) * width, width).CopyTo(result.AsSpan(t * width, width));
-        return result;
-    }
+        => Batch.StepsOf(TapeOf(tape, layer, sequence, what), width, sequence);
 
     // (B × H) sorted-order initial state → the (H) row of one input sequence.
     private T[] InitialOf(T[][] tape, int layer, int sequence, string what)

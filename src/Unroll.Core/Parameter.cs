@@ -9,8 +9,9 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Creates a zero-filled parameter.</summary>
     public Parameter(string name, params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         Name = name;
-        Shape = shape;
+        Shape = Array.AsReadOnly((int[])shape.Clone());
         int count = 1;
         foreach (var d in shape) count = checked(count * d);
         Value = new T[count];
@@ -20,8 +21,8 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>PyTorch's name, e.g. <c>rnn.weight_hh_l0</c>.</summary>
     public string Name { get; }
 
-    /// <summary>Shape, row-major: (rows, columns) for weights, (length) for biases.</summary>
-    public int[] Shape { get; }
+    /// <summary>Shape, row-major: (rows, columns) for weights, (length) for biases. Read-only: a copy of the shape given.</summary>
+    public IReadOnlyList<int> Shape { get; }
 
     /// <summary>The values, row-major.</summary>
     public T[] Value { get; }

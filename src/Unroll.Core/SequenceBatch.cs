@@ -14,53 +14,100 @@ namespace Unroll.Core;
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class SequenceBatch<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly int[] _lengths, _sortedToInput, _inputToSorted, _batchSizes, _offsets;
+    private readonly T[] _packed;
+
     private SequenceBatch(int inputSize, int[] lengths, int[] order, int[] batchSizes, int[] offsets, T[] packed)
     {
         InputSize = inputSize;
-        Lengths = lengths;
-        SortedToInput = order;
-        InputToSorted = new int[order.Length];
-        for (int j = 0; j < order.Length; j++) InputToSorted[order[j]] = j;
-        BatchSizes = batchSizes;
-        Offsets = offsets;
-        Packed = packed;
+        _lengths = lengths;
+        _sortedToInput = order;
+        _inputToSorted = new int[order.Length];
+        for (int j = 0; j < order.Length; j++) _inputToSorted[order[j]] = j;
+        _batchSizes = batchSizes;
+        _offsets = offsets;
+        _packed = packed;
     }
 
     /// <summary>I, features per step.</summary>
     public int InputSize { get; }
 
     /// <summary>B, the number of sequences.</summary>
-    public int Count => Lengths.Length;
+    public int Count => _lengths.Length;
 
-    /// <summary>Length of each sequence, in input order.</summary>
-    public int[] Lengths { get; }
+    /// <summary>Length of each sequence, in input order: (B).</summary>
+    public ReadOnlySpan<int> Lengths => _lengths;
 
     /// <summary>T, the longest length.</summary>
-    public int MaxLength => BatchSizes.Length;
+    public int MaxLength => _batchSizes.Length;
 
     /// <summary>N, the total number of steps.</summary>
-    public int TotalSteps => Packed.Length / Math.Max(1, InputSize);
+    public int TotalSteps => _packed.Length / Math.Max(1, InputSize);
 
-    /// <summary>Input index of the sequence at sorted position j.</summary>
-    public int[] SortedToInput { get; }
+    /// <summary>Input index of the sequence at sorted position j: (B).</summary>
+    public ReadOnlySpan<int> SortedToInput => _sortedToInput;
 
-    /// <summary>Sorted position of input sequence i.</summary>
-    public int[] InputToSorted { get; }
+    /// <summary>Sorted position of input sequence i: (B).</summary>
+    public ReadOnlySpan<int> InputToSorted => _inputToSorted;
 
     /// <summary>Number of sequences still running at each step: (T).</summary>
-    public int[] BatchSizes { get; }
+    public ReadOnlySpan<int> BatchSizes => _batchSizes;
 
     /// <summary>First packed row of each step: (T).</summary>
-    public int[] Offsets { get; }
+    public ReadOnlySpan<int> Offsets => _offsets;
 
     /// <summary>The steps, packed: (N × I).</summary>
-    public T[] Packed { get; }
+    public ReadOnlySpan<T> Packed => _packed;
+
+    /// <summary>The batch's own packed array, writable: for tests that perturb an input (finite differences).</summary>
+    internal Span<T> PackedForTests => _packed;
 
     /// <summary>Packed row of step <paramref name="t"/> of the sequence at sorted position <paramref name="j"/>.</summary>
-    public int Row(int t, int j) => Offsets[t] + j;
+    public int Row(int t, int j) => _offsets[t] + j;
 
     /// <summary>Packed row of the last step of input sequence <paramref name="i"/>.</summary>
-    public int LastRow(int i) => Row(Lengths[i] - 1, InputToSorted[i]);
+    public int LastRow(int i) => Row(_lengths[i] - 1, _inputToSorted[i]);
+
+    // ---------------------------------------------------------------- gather and scatter of the packed layout
+
+    /// <summary>
+    /// Input sequence <paramref name="sequence"/>'s rows of a packed (N × <paramref name="width"/>) matrix, in step
+    /// order: (length × width), a fresh array. <paramref name="packed"/> may be longer than N rows.
+    /// </summary>
+    internal T[] StepsOf(ReadOnlySpan<T> packed, int width, int sequence)
+    {
+        int length = _lengths[sequence], j = _inputToSorted[sequence];
+        var result = new T[length * width];
+        for (int t = 0; t < length; t++)
+            packed.Slice(Row(t, j) * width, width).CopyTo(result.AsSpan(t * width, width));
+        return result;
+    }
+
+    /// <summary>Each input sequence's last row of a packed (N × <paramref name="width"/>) matrix: (B × width), input order.</summary>
+    internal T[] GatherLast(ReadOnlySpan<T> packed, int width)
+    {
+        var result = new T[Count * width];
+        for (int i = 0; i < Count; i++)
+            packed.Slice(LastRow(i) * width, width).CopyTo(result.AsSpan(i * width, width));
+        return result;
+    }
+
+    /// <summary>
+    /// A (B × <paramref name="width"/>) matrix from input order into sorted order (zeros when <paramref name="inputOrder"/>
+    /// is null), written into <paramref name="reuse"/> when it has exactly B × width values, else into a new array.
+    /// </summary>
+    internal T[] ToSorted(T[]? inputOrder, int width, T[]? reuse = null)
+    {
+        var sorted = reuse is not null && reuse.Length == Count * width ? reuse : new T[Count * width];
+        if (inputOrder is null)
+        {
+            Array.Clear(sorted);
+            return sorted;
+        }
+        for (int j = 0; j < Count; j++)
+            inputOrder.AsSpan(_sortedToInput[j] * width, width).CopyTo(sorted.AsSpan(j * width, width));
+        return sorted;
+    }
 
     /// <summary>Packs sequences given as steps of feature vectors.</summary>
     /// <param name="sequences">Each sequence a list of steps, each step <paramref name="inputSize"/> features.</param>

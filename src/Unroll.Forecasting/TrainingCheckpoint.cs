@@ -45,8 +45,8 @@ internal sealed class TrainingCheckpoint
     {
         var state = session.Capture(elapsed);
         var tensors = new List<SafeTensor>();
-        foreach (var p in session.Network.Parameters) tensors.Add(Float("network." + p.Name, p.Shape, p.Value));
-        foreach (var p in session.Best.Parameters) tensors.Add(Float("best." + p.Name, p.Shape, p.Value));
+        foreach (var p in session.Network.Parameters) tensors.Add(Float("network." + p.Name, [.. p.Shape], p.Value));
+        foreach (var p in session.Best.Parameters) tensors.Add(Float("best." + p.Name, [.. p.Shape], p.Value));
         var optimizer = session.Optimizer.GetState(session.Network.Parameters);
         foreach (var (name, values) in optimizer.Buffers.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             tensors.Add(Float("optimizer." + name, [values.Length], values));

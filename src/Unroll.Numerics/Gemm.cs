@@ -88,6 +88,14 @@ public static class Gemm
     /// <summary>Whether <paramref name="level"/> runs on this machine (the scalar path always does).</summary>
     internal static bool IsSupported(SimdLevel level) => level <= BestSimdLevel;
 
+    /// <summary>Refuses a <paramref name="level"/> wider than <paramref name="best"/>, the widest a machine accelerates.</summary>
+    /// <exception cref="ArgumentException">The level is wider.</exception>
+    internal static void CheckLevel(SimdLevel level, SimdLevel best)
+    {
+        if (level > best)
+            throw new ArgumentException($"{level} is not accelerated on this machine; the best is {best}", nameof(level));
+    }
+
     /// <summary>Computes <c>C (m × n) = op(A) · op(B)</c>, or adds it to C when <paramref name="accumulate"/> is true.</summary>
     /// <param name="transA">Whether A is stored transposed (k × m) rather than as m × k.</param>
     /// <param name="transB">Whether B is stored transposed (n × k) rather than as k × n.</param>
@@ -121,8 +129,7 @@ public static class Gemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!IsSupported(level))
-            throw new ArgumentException($"{level} is not accelerated on this machine; the best is {BestSimdLevel}", nameof(level));
+        CheckLevel(level, BestSimdLevel);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelGrain, 1);
         GemmReference.CheckShapes(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
@@ -156,10 +163,10 @@ public static class Gemm
         switch (level)
         {
             case SimdLevel.Vector512:
-                Parallel<T, Kernel512<T>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                Parallel<T, KernelVector<T, Vector512<T>, Simd512<T>>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
                 break;
             case SimdLevel.Vector256:
-                Parallel<T, Kernel256<T>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                Parallel<T, KernelVector<T, Vector256<T>, Simd256<T>>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
                 break;
             default:
                 Parallel<T, KernelScalar<T>>(maxThreads, parallelGrain, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);

@@ -2,17 +2,18 @@
 //   MR      rows of the C tile held in registers (one broadcast of A per row and k step)
 //   NR      columns of the C tile held in registers (NR / W vectors of B per k step)
 //   W       elements per vector: Vector512<float> 16, Vector512<double> 8, Vector256<float> 8, Vector256<double> 4
+// Kernels: KernelVector at each vector width (8 × 2W with AVX-512, 6 × 2W with AVX2), KernelScalar (4 × 4).
 //   kc      the inner length of one call (a K block of the packed panels)
 //   aPanel  packed A micro-panel, (kc, MR): aPanel[p * MR + r] = op(A)[i0 + r, p0 + p]
 //   bPanel  packed B micro-panel, (kc, NR): bPanel[p * NR + j] = op(B)[p0 + p, j0 + j]
 //   cij     accumulator for row i, vector j of the C tile, (MR, NR) in all
-// Each kernel computes acc = Σ_p aPanel[p]ᵀ · bPanel[p] with fused multiply-adds in p order, starting from zero,
+// Each kernel computes acc = Σ_p aPanel[p]ᵀ · bPanel[p] with fused multiply-adds in p order (the Fma of Simd512 or
+// Simd256 in Simd.cs, as the unpacked loops use), starting from zero,
 // then writes C = acc (add false) or C = C + acc (add true). The order is fixed by kc alone, never by threads.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using FmaX86 = System.Runtime.Intrinsics.X86.Fma;
 
 namespace Unroll.Numerics;
 
@@ -32,33 +33,34 @@ internal interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     static abstract void Run(nint kc, ref T aPanel, ref T bPanel, ref T c, nint ldc, bool add);
 }
 
-/// <summary>AVX-512 micro-kernel: 8 rows × 2 vectors (8 × 32 floats or 8 × 16 doubles), 16 accumulators.</summary>
-internal readonly struct Kernel512<T> : IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>
+/// The vector micro-kernel at one width (<typeparamref name="TOps"/>): MR rows × 2 vectors of C, 2·MR accumulators.
+/// With 64-byte vectors (AVX-512's 32 registers) 8 rows, and the C tile prefetched; with narrower ones (AVX2's 16
+/// registers) 6 rows. The JIT drops the last two rows' code for the narrow width, so each compiles as if written apart.
+/// </summary>
+internal readonly struct KernelVector<T, TV, TOps> : IGemmKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TV : struct
+    where TOps : struct, ISimd<T, TV>
 {
-    public static int MR => 8;
-    public static int NR => 2 * Vector512<T>.Count;
+    /// <summary>Whether the vectors are 64 bytes: 8 rows and a prefetched C tile, else 6 rows.</summary>
+    private static bool Wide => TOps.Count * Unsafe.SizeOf<T>() == 64;
+
+    public static int MR => Wide ? 8 : 6;
+    public static int NR => 2 * TOps.Count;
     public static bool SimdPacking => Avx.IsSupported;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
+    private static void Store(ref T c, TV v0, TV v1, bool add)
     {
-        if (typeof(T) == typeof(float))
-            return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        return x * y + acc;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(ref T c, Vector512<T> v0, Vector512<T> v1, bool add)
-    {
+        ref T c1 = ref Unsafe.Add(ref c, TOps.Count);
         if (add)
         {
-            v0 += Vector512.LoadUnsafe(ref c);
-            v1 += Vector512.LoadUnsafe(ref c, (nuint)Vector512<T>.Count);
+            v0 = TOps.Add(v0, TOps.Load(ref c));
+            v1 = TOps.Add(v1, TOps.Load(ref c1));
         }
-        v0.StoreUnsafe(ref c);
-        v1.StoreUnsafe(ref c, (nuint)Vector512<T>.Count);
+        TOps.Store(v0, ref c);
+        TOps.Store(v1, ref c1);
     }
 
     /// <summary>
@@ -80,36 +82,40 @@ internal readonly struct Kernel512<T> : IGemmKernel<T> where T : unmanaged, IFlo
 
     public static void Run(nint kc, ref T aPanel, ref T bPanel, ref T c, nint ldc, bool add)
     {
-        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<T> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
-        PrefetchTile(ref c, ldc);
+        TV c00 = default, c01 = default, c10 = default, c11 = default;
+        TV c20 = default, c21 = default, c30 = default, c31 = default;
+        TV c40 = default, c41 = default, c50 = default, c51 = default;
+        TV c60 = default, c61 = default, c70 = default, c71 = default;
+        if (Wide)
+            PrefetchTile(ref c, ldc);
         ref T a = ref aPanel;
         ref T b = ref bPanel;
         for (nint p = 0; p < kc; p++)
         {
             // b0, b1: row p of the B panel (NR); each a: one element of column p of the A panel, broadcast.
-            Vector512<T> b0 = Vector512.LoadUnsafe(ref b);
-            Vector512<T> b1 = Vector512.LoadUnsafe(ref b, (nuint)Vector512<T>.Count);
-            Vector512<T> a0 = Vector512.Create(a);
-            c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01);
-            Vector512<T> a1 = Vector512.Create(Unsafe.Add(ref a, 1));
-            c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11);
-            Vector512<T> a2 = Vector512.Create(Unsafe.Add(ref a, 2));
-            c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21);
-            Vector512<T> a3 = Vector512.Create(Unsafe.Add(ref a, 3));
-            c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31);
-            Vector512<T> a4 = Vector512.Create(Unsafe.Add(ref a, 4));
-            c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41);
-            Vector512<T> a5 = Vector512.Create(Unsafe.Add(ref a, 5));
-            c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51);
-            Vector512<T> a6 = Vector512.Create(Unsafe.Add(ref a, 6));
-            c60 = Fma(a6, b0, c60); c61 = Fma(a6, b1, c61);
-            Vector512<T> a7 = Vector512.Create(Unsafe.Add(ref a, 7));
-            c70 = Fma(a7, b0, c70); c71 = Fma(a7, b1, c71);
-            a = ref Unsafe.Add(ref a, 8);
-            b = ref Unsafe.Add(ref b, 2 * Vector512<T>.Count);
+            TV b0 = TOps.Load(ref b);
+            TV b1 = TOps.Load(ref Unsafe.Add(ref b, TOps.Count));
+            TV a0 = TOps.Broadcast(a);
+            c00 = TOps.Fma(a0, b0, c00); c01 = TOps.Fma(a0, b1, c01);
+            TV a1 = TOps.Broadcast(Unsafe.Add(ref a, 1));
+            c10 = TOps.Fma(a1, b0, c10); c11 = TOps.Fma(a1, b1, c11);
+            TV a2 = TOps.Broadcast(Unsafe.Add(ref a, 2));
+            c20 = TOps.Fma(a2, b0, c20); c21 = TOps.Fma(a2, b1, c21);
+            TV a3 = TOps.Broadcast(Unsafe.Add(ref a, 3));
+            c30 = TOps.Fma(a3, b0, c30); c31 = TOps.Fma(a3, b1, c31);
+            TV a4 = TOps.Broadcast(Unsafe.Add(ref a, 4));
+            c40 = TOps.Fma(a4, b0, c40); c41 = TOps.Fma(a4, b1, c41);
+            TV a5 = TOps.Broadcast(Unsafe.Add(ref a, 5));
+            c50 = TOps.Fma(a5, b0, c50); c51 = TOps.Fma(a5, b1, c51);
+            if (Wide)
+            {
+                TV a6 = TOps.Broadcast(Unsafe.Add(ref a, 6));
+                c60 = TOps.Fma(a6, b0, c60); c61 = TOps.Fma(a6, b1, c61);
+                TV a7 = TOps.Broadcast(Unsafe.Add(ref a, 7));
+                c70 = TOps.Fma(a7, b0, c70); c71 = TOps.Fma(a7, b1, c71);
+            }
+            a = ref Unsafe.Add(ref a, MR);
+            b = ref Unsafe.Add(ref b, 2 * TOps.Count);
         }
         Store(ref c, c00, c01, add);
         Store(ref Unsafe.Add(ref c, ldc), c10, c11, add);
@@ -117,73 +123,11 @@ internal readonly struct Kernel512<T> : IGemmKernel<T> where T : unmanaged, IFlo
         Store(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, add);
         Store(ref Unsafe.Add(ref c, 4 * ldc), c40, c41, add);
         Store(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, add);
-        Store(ref Unsafe.Add(ref c, 6 * ldc), c60, c61, add);
-        Store(ref Unsafe.Add(ref c, 7 * ldc), c70, c71, add);
-    }
-}
-
-/// <summary>AVX2 micro-kernel: 6 rows × 2 vectors (6 × 16 floats or 6 × 8 doubles), 12 accumulators (fits 16 registers).</summary>
-internal readonly struct Kernel256<T> : IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public static int MR => 6;
-    public static int NR => 2 * Vector256<T>.Count;
-    public static bool SimdPacking => Avx.IsSupported;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma(Vector256<T> x, Vector256<T> y, Vector256<T> acc)
-    {
-        // Without FMA hardware Vector256.FusedMultiplyAdd is emulated in software; multiply and add instead.
-        if (typeof(T) == typeof(float) && FmaX86.IsSupported)
-            return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double) && FmaX86.IsSupported)
-            return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        return x * y + acc;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(ref T c, Vector256<T> v0, Vector256<T> v1, bool add)
-    {
-        if (add)
+        if (Wide)
         {
-            v0 += Vector256.LoadUnsafe(ref c);
-            v1 += Vector256.LoadUnsafe(ref c, (nuint)Vector256<T>.Count);
+            Store(ref Unsafe.Add(ref c, 6 * ldc), c60, c61, add);
+            Store(ref Unsafe.Add(ref c, 7 * ldc), c70, c71, add);
         }
-        v0.StoreUnsafe(ref c);
-        v1.StoreUnsafe(ref c, (nuint)Vector256<T>.Count);
-    }
-
-    public static void Run(nint kc, ref T aPanel, ref T bPanel, ref T c, nint ldc, bool add)
-    {
-        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector256<T> c40 = default, c41 = default, c50 = default, c51 = default;
-        ref T a = ref aPanel;
-        ref T b = ref bPanel;
-        for (nint p = 0; p < kc; p++)
-        {
-            Vector256<T> b0 = Vector256.LoadUnsafe(ref b);
-            Vector256<T> b1 = Vector256.LoadUnsafe(ref b, (nuint)Vector256<T>.Count);
-            Vector256<T> a0 = Vector256.Create(a);
-            c00 = Fma(a0, b0, c00); c01 = Fma(a0, b1, c01);
-            Vector256<T> a1 = Vector256.Create(Unsafe.Add(ref a, 1));
-            c10 = Fma(a1, b0, c10); c11 = Fma(a1, b1, c11);
-            Vector256<T> a2 = Vector256.Create(Unsafe.Add(ref a, 2));
-            c20 = Fma(a2, b0, c20); c21 = Fma(a2, b1, c21);
-            Vector256<T> a3 = Vector256.Create(Unsafe.Add(ref a, 3));
-            c30 = Fma(a3, b0, c30); c31 = Fma(a3, b1, c31);
-            Vector256<T> a4 = Vector256.Create(Unsafe.Add(ref a, 4));
-            c40 = Fma(a4, b0, c40); c41 = Fma(a4, b1, c41);
-            Vector256<T> a5 = Vector256.Create(Unsafe.Add(ref a, 5));
-            c50 = Fma(a5, b0, c50); c51 = Fma(a5, b1, c51);
-            a = ref Unsafe.Add(ref a, 6);
-            b = ref Unsafe.Add(ref b, 2 * Vector256<T>.Count);
-        }
-        Store(ref c, c00, c01, add);
-        Store(ref Unsafe.Add(ref c, ldc), c10, c11, add);
-        Store(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, add);
-        Store(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, add);
-        Store(ref Unsafe.Add(ref c, 4 * ldc), c40, c41, add);
-        Store(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, add);
     }
 }
 

@@ -14,7 +14,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Unroll.Numerics;
 
@@ -169,58 +168,43 @@ internal static class GemmPacked<T, TKernel>
     /// <c>dst[(ir / MR) · kc · MR + p · MR + r] = op(A)[ic + ir + r, pc + p]</c>, rows past mc zero.
     /// </summary>
     private static void PackA(Transpose transA, ReadOnlySpan<T> a, int lda, int ic, int mc, int pc, int kc, Span<T> dst)
-    {
-        int mr = TKernel.MR;
-        ref T aRef = ref MemoryMarshal.GetReference(a);
-        ref T dRef = ref MemoryMarshal.GetReference(dst);
-        Debug.Assert(RoundUp(mc, mr) * kc <= dst.Length);
-        if (transA == Transpose.Yes)
-        {
-            // A stored (K, M): row p of every panel is a contiguous piece of row pc + p of A; read A row by row.
-            Debug.Assert((long)(pc + kc - 1) * lda + ic + mc <= a.Length);
-            CopyRowsToPanels(ref Unsafe.Add(ref aRef, (nint)pc * lda + ic), lda, mc, kc, ref dRef, mr);
-            return;
-        }
-        for (int ir = 0; ir < mc; ir += mr)
-        {
-            int rows = Math.Min(mr, mc - ir);
-            ref T panel = ref Unsafe.Add(ref dRef, ir * kc);
-            // A stored (M, K): rows of the panel are rows of A, so the panel is a transpose.
-            Debug.Assert((long)(ic + ir + rows - 1) * lda + pc + kc <= a.Length);
-            ref T src = ref Unsafe.Add(ref aRef, (nint)(ic + ir) * lda + pc);
-            Transposer<T>.Transpose(ref src, lda, rows, kc, ref panel, mr, TKernel.SimdPacking);
-            if (rows < mr)
-                ZeroColumns(ref panel, mr, rows, kc);
-        }
-    }
+        => PackPanels(alongK: transA == Transpose.Yes, a, lda, ic, mc, pc, kc, dst, TKernel.MR);
 
     /// <summary>
     /// Packs op(B)[pc .. pc + kc, jc .. jc + nc] into ⌈nc / NR⌉ micro-panels of (kc, NR):
     /// <c>dst[(jr / NR) · kc · NR + p · NR + j] = op(B)[pc + p, jc + jr + j]</c>, columns past nc zero.
     /// </summary>
     private static void PackB(Transpose transB, ReadOnlySpan<T> b, int ldb, int pc, int kc, int jc, int nc, Span<T> dst)
+        => PackPanels(alongK: transB == Transpose.No, b, ldb, jc, nc, pc, kc, dst, TKernel.NR);
+
+    /// <summary>
+    /// Packs the operand's slice for one side of the tile, indices [start, start + count) across it and [pc, pc + kc)
+    /// along K, into ⌈count / width⌉ panels of (kc, width), lanes past count zero. With <paramref name="alongK"/> the
+    /// matrix is stored with K along its rows (A stored (K, M), B stored (K, N)) and a panel row is a contiguous piece
+    /// of a matrix row; otherwise (A stored (M, K), B stored (N, K)) each panel is a transpose of a block.
+    /// </summary>
+    private static void PackPanels(bool alongK, ReadOnlySpan<T> m, int ld, int start, int count, int pc, int kc, Span<T> dst, int width)
     {
-        int nr = TKernel.NR;
-        ref T bRef = ref MemoryMarshal.GetReference(b);
+        ref T mRef = ref MemoryMarshal.GetReference(m);
         ref T dRef = ref MemoryMarshal.GetReference(dst);
-        Debug.Assert(RoundUp(nc, nr) * kc <= dst.Length);
-        if (transB == Transpose.No)
+        Debug.Assert(RoundUp(count, width) * kc <= dst.Length);
+        if (alongK)
         {
-            // B stored (K, N): row p of every panel is a contiguous piece of row pc + p of B; read B row by row.
-            Debug.Assert((long)(pc + kc - 1) * ldb + jc + nc <= b.Length);
-            CopyRowsToPanels(ref Unsafe.Add(ref bRef, (nint)pc * ldb + jc), ldb, nc, kc, ref dRef, nr);
+            // Row p of every panel is a contiguous piece of row pc + p of the matrix: read it row by row.
+            Debug.Assert((long)(pc + kc - 1) * ld + start + count <= m.Length);
+            CopyRowsToPanels(ref Unsafe.Add(ref mRef, (nint)pc * ld + start), ld, count, kc, ref dRef, width);
             return;
         }
-        for (int jr = 0; jr < nc; jr += nr)
+        for (int i = 0; i < count; i += width)
         {
-            int cols = Math.Min(nr, nc - jr);
-            ref T panel = ref Unsafe.Add(ref dRef, jr * kc);
-            // B stored (N, K): columns of the panel are rows of B, so the panel is a transpose.
-            Debug.Assert((long)(jc + jr + cols - 1) * ldb + pc + kc <= b.Length);
-            ref T src = ref Unsafe.Add(ref bRef, (nint)(jc + jr) * ldb + pc);
-            Transposer<T>.Transpose(ref src, ldb, cols, kc, ref panel, nr, TKernel.SimdPacking);
-            if (cols < nr)
-                ZeroColumns(ref panel, nr, cols, kc);
+            int lanes = Math.Min(width, count - i);
+            ref T panel = ref Unsafe.Add(ref dRef, i * kc);
+            // Matrix rows start + i .. are the panel's lanes, so the panel is a transpose.
+            Debug.Assert((long)(start + i + lanes - 1) * ld + pc + kc <= m.Length);
+            ref T src = ref Unsafe.Add(ref mRef, (nint)(start + i) * ld + pc);
+            Transposer<T>.Transpose(ref src, ld, lanes, kc, ref panel, width, TKernel.SimdPacking);
+            if (lanes < width)
+                ZeroColumns(ref panel, width, lanes, kc);
         }
     }
 
@@ -289,150 +273,4 @@ internal static class GemmPacked<T, TKernel>
     }
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
-}
-
-/// <summary>Block transposes used by packing: 8 × 8 floats or 4 × 4 doubles in AVX registers, scalar elsewhere.</summary>
-internal static class Transposer<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    /// <summary>dst[c · ldDst + r] = src[r · ldSrc + c] for r &lt; rows, c &lt; cols.</summary>
-    public static void Transpose(ref T src, int ldSrc, int rows, int cols, ref T dst, int ldDst, bool simd)
-    {
-        Debug.Assert(rows <= ldDst);
-        int r0 = 0;
-        if (simd && Avx.IsSupported)
-        {
-            if (typeof(T) == typeof(float))
-            {
-                for (; r0 + 8 <= rows; r0 += 8)
-                {
-                    int c0 = 0;
-                    for (; c0 + 8 <= cols; c0 += 8)
-                    {
-                        Transpose8x8(
-                            ref Unsafe.As<T, float>(ref Unsafe.Add(ref src, (nint)r0 * ldSrc + c0)), ldSrc,
-                            ref Unsafe.As<T, float>(ref Unsafe.Add(ref dst, (nint)c0 * ldDst + r0)), ldDst);
-                    }
-                    Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, 8, c0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
-                }
-            }
-            else if (typeof(T) == typeof(double))
-            {
-                for (; r0 + 4 <= rows; r0 += 4)
-                {
-                    int c0 = 0;
-                    for (; c0 + 4 <= cols; c0 += 4)
-                    {
-                        Transpose4x4(
-                            ref Unsafe.As<T, double>(ref Unsafe.Add(ref src, (nint)r0 * ldSrc + c0)), ldSrc,
-                            ref Unsafe.As<T, double>(ref Unsafe.Add(ref dst, (nint)c0 * ldDst + r0)), ldDst);
-                    }
-                    Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, 4, c0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
-                }
-            }
-        }
-        if (r0 < rows)
-            Scalar(ref Unsafe.Add(ref src, (nint)r0 * ldSrc), ldSrc, rows - r0, 0, cols, ref Unsafe.Add(ref dst, r0), ldDst);
-    }
-
-    /// <summary>The plain transpose of columns <paramref name="c0"/> .. <paramref name="cols"/> of a rows-tall block.</summary>
-    private static void Scalar(ref T src, int ldSrc, int rows, int c0, int cols, ref T dst, int ldDst)
-    {
-        for (int c = c0; c < cols; c++)
-        {
-            ref T d = ref Unsafe.Add(ref dst, (nint)c * ldDst);
-            for (int r = 0; r < rows; r++)
-                Unsafe.Add(ref d, r) = Unsafe.Add(ref src, (nint)r * ldSrc + c);
-        }
-    }
-
-    /// <summary>Transposes one 8 × 8 float block: unpack pairs, shuffle quads, swap 128-bit halves.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(ref float src, int ldSrc, ref float dst, int ldDst)
-    {
-        Vector256<float> r0 = Vector256.LoadUnsafe(ref src);
-        Vector256<float> r1 = Vector256.LoadUnsafe(ref src, (nuint)ldSrc);
-        Vector256<float> r2 = Vector256.LoadUnsafe(ref src, (nuint)(2 * ldSrc));
-        Vector256<float> r3 = Vector256.LoadUnsafe(ref src, (nuint)(3 * ldSrc));
-        Vector256<float> r4 = Vector256.LoadUnsafe(ref src, (nuint)(4 * ldSrc));
-        Vector256<float> r5 = Vector256.LoadUnsafe(ref src, (nuint)(5 * ldSrc));
-        Vector256<float> r6 = Vector256.LoadUnsafe(ref src, (nuint)(6 * ldSrc));
-        Vector256<float> r7 = Vector256.LoadUnsafe(ref src, (nuint)(7 * ldSrc));
-        // t: pairs (r0 r1 interleaved) per 128-bit lane.
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        // u: quads (column c of rows 0..3, or 4..7) per 128-bit lane.
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
-        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref dst, (nuint)ldDst);
-        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref dst, (nuint)(2 * ldDst));
-        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref dst, (nuint)(3 * ldDst));
-        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref dst, (nuint)(4 * ldDst));
-        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref dst, (nuint)(5 * ldDst));
-        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref dst, (nuint)(6 * ldDst));
-        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref dst, (nuint)(7 * ldDst));
-    }
-
-    /// <summary>Transposes one 4 × 4 double block: unpack pairs, swap 128-bit halves.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4x4(ref double src, int ldSrc, ref double dst, int ldDst)
-    {
-        Vector256<double> r0 = Vector256.LoadUnsafe(ref src);
-        Vector256<double> r1 = Vector256.LoadUnsafe(ref src, (nuint)ldSrc);
-        Vector256<double> r2 = Vector256.LoadUnsafe(ref src, (nuint)(2 * ldSrc));
-        Vector256<double> r3 = Vector256.LoadUnsafe(ref src, (nuint)(3 * ldSrc));
-        Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<double> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref dst);
-        Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref dst, (nuint)ldDst);
-        Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref dst, (nuint)(2 * ldDst));
-        Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref dst, (nuint)(3 * ldDst));
-    }
-}
-
-/// <summary>
-/// Per-thread packing buffers, grown on demand and kept: steady-state calls allocate nothing. They live on the
-/// pinned object heap, so a 64-byte aligned start is computed once per buffer.
-/// </summary>
-internal static class PackBuffers<T> where T : unmanaged
-{
-    [ThreadStatic] private static T[]? t_a;
-    [ThreadStatic] private static int t_aOffset;
-    [ThreadStatic] private static T[]? t_b;
-    [ThreadStatic] private static int t_bOffset;
-    [ThreadStatic] private static T[]? t_edge;
-
-    /// <summary>This thread's buffer for the packed A block, at least <paramref name="length"/> long.</summary>
-    public static Span<T> ForA(int length) => Get(ref t_a, ref t_aOffset, length);
-
-    /// <summary>This thread's buffer for the packed B block, at least <paramref name="length"/> long.</summary>
-    public static Span<T> ForB(int length) => Get(ref t_b, ref t_bOffset, length);
-
-    /// <summary>This thread's scratch tile for partial C tiles.</summary>
-    public static Span<T> ForEdgeTile(int length)
-    {
-        T[]? tile = t_edge;
-        if (tile is null || tile.Length < length)
-            t_edge = tile = new T[length];
-        return tile.AsSpan(0, length);
-    }
-
-    private static unsafe Span<T> Get(ref T[]? buffer, ref int offset, int length)
-    {
-        T[]? array = buffer;
-        if (array is null || array.Length - offset < length)
-        {
-            int slack = 64 / sizeof(T);
-            array = GC.AllocateUninitializedArray<T>(length + slack, pinned: true);
-            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            int misaligned = (int)(address & 63);
-            offset = misaligned == 0 ? 0 : (64 - misaligned) / sizeof(T);
-            buffer = array;
-        }
-        return array.AsSpan(offset, length);
-    }
 }

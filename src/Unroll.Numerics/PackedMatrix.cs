@@ -1,5 +1,6 @@
 // Glossary: op(B) is (K × N); B̃ is op(B) packed once into NR-wide panels per K block, the layout the micro-kernels read.
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Unroll.Numerics;
 
@@ -31,15 +32,15 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
         var level = typeof(T) == typeof(float) || typeof(T) == typeof(double) ? Gemm.BestSimdLevel : SimdLevel.Scalar;
         int length = level switch
         {
-            SimdLevel.Vector512 => GemmPacked<T, Kernel512<T>>.PackedBLength(n, k),
-            SimdLevel.Vector256 => GemmPacked<T, Kernel256<T>>.PackedBLength(n, k),
+            SimdLevel.Vector512 => GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.PackedBLength(n, k),
+            SimdLevel.Vector256 => GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.PackedBLength(n, k),
             _ => GemmPacked<T, KernelScalar<T>>.PackedBLength(n, k),
         };
         if (_data.Length < length) _data = GC.AllocateUninitializedArray<T>(length);
         switch (level)
         {
-            case SimdLevel.Vector512: GemmPacked<T, Kernel512<T>>.PackAllB(transB, n, k, b, ldb, _data); break;
-            case SimdLevel.Vector256: GemmPacked<T, Kernel256<T>>.PackAllB(transB, n, k, b, ldb, _data); break;
+            case SimdLevel.Vector512: GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.PackAllB(transB, n, k, b, ldb, _data); break;
+            case SimdLevel.Vector256: GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.PackAllB(transB, n, k, b, ldb, _data); break;
             default: GemmPacked<T, KernelScalar<T>>.PackAllB(transB, n, k, b, ldb, _data); break;
         }
         (Columns, Rows, Level) = (n, k, level);
@@ -63,8 +64,8 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
         if (m == 0) return;
         switch (Level)
         {
-            case SimdLevel.Vector512: Run<Kernel512<T>>(transA, m, a, lda, c, ldc, accumulate); break;
-            case SimdLevel.Vector256: Run<Kernel256<T>>(transA, m, a, lda, c, ldc, accumulate); break;
+            case SimdLevel.Vector512: Run<KernelVector<T, Vector512<T>, Simd512<T>>>(transA, m, a, lda, c, ldc, accumulate); break;
+            case SimdLevel.Vector256: Run<KernelVector<T, Vector256<T>, Simd256<T>>>(transA, m, a, lda, c, ldc, accumulate); break;
             default: Run<KernelScalar<T>>(transA, m, a, lda, c, ldc, accumulate); break;
         }
     }

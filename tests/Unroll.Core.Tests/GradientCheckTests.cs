@@ -37,7 +37,7 @@ public class GradientCheckTests
                 double numeric = (plus - minus) / (2 * eps);
                 TestData.Close(numeric, p.Gradient[i], 1e-6, 1e-8, $"{p.Name}[{i}]");
             }
-        var packed = batch.Packed;
+        var packed = batch.PackedForTests;
         for (int i = 0; i < packed.Length; i++)
         {
             double saved = packed[i];

@@ -123,7 +123,7 @@ public sealed class ModelFileIntegrityTests : IDisposable
     {
         var network = ChecksumNetwork();
         var path = PathIn("newer.safetensors");
-        var tensors = network.Parameters.Select(p => new SafeTensor(p.Name, "F32", p.Shape, p.Value.Select(v => (double)v).ToArray())).ToList();
+        var tensors = network.Parameters.Select(p => new SafeTensor(p.Name, "F32", [.. p.Shape], p.Value.Select(v => (double)v).ToArray())).ToList();
         SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["format_version"] = version, ["cell"] = "lstm" });
         Assert.Equal($"{path} was written by a newer Unroll (format_version {version}); this build reads up to 1: update Unroll", LoadFails(path).Message);
     }
@@ -242,7 +242,7 @@ public sealed class ModelFileIntegrityTests : IDisposable
     [Fact]
     public void Serialize_GivesTheBytesWriteStores()
     {
-        var tensors = ChecksumNetwork().Parameters.Select(p => new SafeTensor(p.Name, "F32", p.Shape, p.Value.Select(v => (double)v).ToArray())).ToList();
+        var tensors = ChecksumNetwork().Parameters.Select(p => new SafeTensor(p.Name, "F32", [.. p.Shape], p.Value.Select(v => (double)v).ToArray())).ToList();
         var metadata = new Dictionary<string, string> { ["cell"] = "lstm" };
         var path = PathIn("serialized.safetensors");
         SafeTensors.Write(path, tensors, metadata);

@@ -109,7 +109,7 @@ public sealed class ModelFileTests : IDisposable
     {
         var network = RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Gru, 2, 4), 1);
         var tensors = network.Parameters.Select(p => new SafeTensor(p.Name, "F32",
-            p.Name == "head.bias" ? [2] : p.Shape, p.Name == "head.bias" ? [0, 0] : p.Value.Select(v => (double)v).ToArray())).ToList();
+            p.Name == "head.bias" ? [2] : [.. p.Shape], p.Name == "head.bias" ? [0, 0] : p.Value.Select(v => (double)v).ToArray())).ToList();
         var path = PathIn("shape.safetensors");
         SafeTensors.Write(path, tensors, new Dictionary<string, string> { ["cell"] = "gru" });
         var e = Assert.Throws<ModelFileException>(() => ModelFile.Load<float>(path));

@@ -40,7 +40,7 @@ public class SequenceTests
         for (int i = 0; i < whole.Outputs.Length; i++) TestData.Close(whole.Outputs[i], last!.Outputs[i], 1e-13, 1e-15, $"output {i}");
         for (int l = 0; l < 2; l++)
             for (int i = 0; i < whole.FinalState.Hidden[l].Length; i++)
-                TestData.Close(whole.FinalState.Hidden[l][i], state!.Hidden[l][i], 1e-13, 1e-15, $"h layer {l} [{i}]");
+                TestData.Close(whole.FinalState.Hidden[l].Span[i], state!.Hidden[l].Span[i], 1e-13, 1e-15, $"h layer {l} [{i}]");
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public class SequenceTests
         var network = RecurrentNetwork<float>.Create(new NetworkShape(cell, 1, 8), seed: 6);
         var sequences = TestData.Sequences<float>(4, 1, 10_000, 3);
         var pass = network.Forward(network.Pack(sequences));
-        Assert.All(pass.Outputs, v => Assert.True(float.IsFinite(v)));
+        Assert.All(pass.Outputs.ToArray(), v => Assert.True(float.IsFinite(v)));
         network.ZeroGradients();
         network.Backward(pass, [1f, 1f]);
         Assert.All(network.Parameters.SelectMany(p => p.Gradient), v => Assert.True(float.IsFinite(v)));
@@ -125,18 +125,68 @@ public class SequenceTests
         Assert.Contains("sequence 1 has no steps", error.Message);
     }
 
+    /// <summary>
+    /// The head reads the top layer's final h, which FinalState shows: FinalState is read-only, so no caller can reset it
+    /// behind the backward pass (it could, and a copy guarded against it, when it was a T[][]). What a caller can do,
+    /// copy it out and change the copy, or continue the stream from it, leaves the gradients as they were.
+    /// </summary>
     [Fact]
-    public void Backward_AfterTheCallerResetsFinalState_StillUsesTheForwardValues()
+    public void Backward_AfterTheCallerUsesFinalState_StillUsesTheForwardValues()
     {
         var network = RecurrentNetwork<double>.Create(new NetworkShape(CellKind.Lstm, 1, 3), 2);
-        var pass = network.Forward(network.Pack(TestData.Sequences<double>(1, 1, 4, 2)));
+        var sequences = TestData.Sequences<double>(1, 1, 4, 2);
+        var pass = network.Forward(network.Pack(sequences));
         network.ZeroGradients();
         network.Backward(pass, [1.0, -1.0]);
         var expected = network["head.weight"].Gradient.ToArray();
-        Array.Clear(pass.FinalState.Hidden[0]);
+        Assert.True(((ICollection<ReadOnlyMemory<double>>)pass.FinalState.Hidden).IsReadOnly);
+        Assert.True(((ICollection<ReadOnlyMemory<double>>)pass.FinalState.Cell!).IsReadOnly);
+        var copy = pass.FinalState.Hidden[0].ToArray();
+        Array.Clear(copy);
+        Assert.NotEqual(copy, pass.FinalState.Hidden[0].ToArray());
+        network.Forward(network.Pack(sequences), pass.FinalState);
         network.ZeroGradients();
         network.Backward(pass, [1.0, -1.0]);
         Assert.Equal(expected, network["head.weight"].Gradient);
+    }
+
+    [Fact]
+    public void State_CreatedFromArrays_KeepsItsOwnCopy()
+    {
+        double[] h = [1, 2, 3], c = [4, 5, 6];
+        var state = new RecurrentState<double>([h], [c]);
+        h[0] = 100;
+        c[0] = 100;
+        Assert.Equal([1.0, 2, 3], state.Hidden[0].ToArray());
+        Assert.Equal([4.0, 5, 6], state.Cell![0].ToArray());
+        var shape = new NetworkShape(CellKind.Lstm, 1, 3);
+        var p = new Parameter<double>("w", 2, 3);
+        Assert.Equal([2, 3], p.Shape);
+        Assert.True(((ICollection<int>)p.Shape).IsReadOnly);
+        Assert.Equal(shape.HiddenSize, RecurrentState<double>.Zeros(shape, 1).Hidden[0].Length);
+    }
+
+    [Fact]
+    public void Batch_GatherAndScatter_InverseThePacking()
+    {
+        var sequences = TestData.Sequences<double>(12, 3, 4, 1, 6, 6, 2);
+        var batch = SequenceBatch<double>.Create(sequences, 3);
+        Assert.Equal([4, 1, 6, 6, 2], batch.Lengths.ToArray());
+        Assert.Equal([2, 3, 0, 4, 1], batch.SortedToInput.ToArray());   // longest first, stable
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            Assert.Equal(sequences[i].SelectMany(x => x).ToArray(), batch.StepsOf(batch.Packed, 3, i));
+            Assert.Equal(batch.SortedToInput[batch.InputToSorted[i]], i);
+        }
+        var last = batch.GatherLast(batch.Packed, 3);
+        Assert.Equal(sequences.SelectMany(s => s[^1]).ToArray(), last);
+        var sorted = batch.ToSorted(last, 3);
+        for (int j = 0; j < batch.Count; j++)
+            Assert.Equal(sequences[batch.SortedToInput[j]][^1], sorted.AsSpan(j * 3, 3).ToArray());
+        var reused = new double[15];
+        Assert.Same(reused, batch.ToSorted(null, 3, reused));
+        Assert.All(reused, v => Assert.Equal(0, v));
+        Assert.NotSame(reused, batch.ToSorted(null, 2, reused));   // a reuse of the wrong size is not written
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class TestData
     public static double[] Flat(double[][] rows) => rows.SelectMany(r => r).ToArray();
 
     /// <summary>Sum of squared residuals and its gradient.</summary>
-    public static (T Loss, T[] Gradient) SumSquared<T>(T[] outputs, T[] targets) where T : unmanaged, IFloatingPointIeee754<T>
+    public static (T Loss, T[] Gradient) SumSquared<T>(ReadOnlySpan<T> outputs, T[] targets) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T loss = T.Zero;
         var grad = new T[outputs.Length];

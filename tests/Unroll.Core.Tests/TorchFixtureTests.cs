@@ -21,7 +21,7 @@ public class TorchFixtureTests
         var fixture = TorchFixture.Load(file);
         var network = fixture.Build<T>();
         var pass = network.Forward(network.Pack(fixture.InputsAs<T>()));
-        var outputs = pass.Outputs.Select(double.CreateChecked).ToArray();
+        var outputs = pass.Outputs.ToArray().Select(double.CreateChecked).ToArray();
         var expected = TestData.Flat(fixture.Predictions);
         for (int i = 0; i < expected.Length; i++) TestData.Close(expected[i], outputs[i], relative, absolute, $"prediction {i}");
 
@@ -50,14 +50,14 @@ public class TorchFixtureTests
             {
                 var theirs = finalHidden[l].SelectMany(x => x).ToArray();
                 for (int i = 0; i < theirs.Length; i++)
-                    TestData.Close(theirs[i], double.CreateChecked(pass.FinalState.Hidden[l][i]), relative, absolute, $"h_n layer {l} [{i}]");
+                    TestData.Close(theirs[i], double.CreateChecked(pass.FinalState.Hidden[l].Span[i]), relative, absolute, $"h_n layer {l} [{i}]");
             }
         if (fixture.FinalCell is { } finalCell)
             for (int l = 0; l < finalCell.Length; l++)
             {
                 var theirs = finalCell[l].SelectMany(x => x).ToArray();
                 for (int i = 0; i < theirs.Length; i++)
-                    TestData.Close(theirs[i], double.CreateChecked(pass.FinalState.Cell![l][i]), relative, absolute, $"c_n layer {l} [{i}]");
+                    TestData.Close(theirs[i], double.CreateChecked(pass.FinalState.Cell![l].Span[i]), relative, absolute, $"c_n layer {l} [{i}]");
             }
     }
 }

@@ -88,6 +88,67 @@ public class OptimizerTests
         Assert.Equal(w, p.Value[0], 14);
     }
 
+    /// <summary>
+    /// A parameter five vectors and a tail long (the vector branch and the scalar tail), four steps with gradients of
+    /// every size and sign, zeros included: each element against the rule written out in double, in llm.c's form.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    public void Adam_LongParameter_EveryElementMatchesTheWrittenOutRule(double weightDecay)
+    {
+        CheckAdamAgainstTheRule<double>(weightDecay, relative: 1e-12);
+        CheckAdamAgainstTheRule<float>(weightDecay, relative: 2e-5);
+    }
+
+    /// <summary>The same gradients in every element: the vector branch and the scalar tail give the same bits.</summary>
+    [Theory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void Adam_SameGradientEverywhere_VectorBranchAndTailAgreeBitForBit(OptimizerKind kind)
+    {
+        int length = 5 * System.Numerics.Vector<float>.Count + 3;
+        var p = new Parameter<float>("w", length);
+        Array.Fill(p.Value, 0.37f);
+        var opt = Optimizer.Create<float>(kind);
+        foreach (float g in new[] { 0.3f, -1.7f, 0f, 2e-4f, 40f })
+        {
+            Array.Fill(p.Gradient, g);
+            opt.Step([p], 0.003);
+            Assert.All(p.Value, w => Assert.Equal(BitConverter.SingleToInt32Bits(p.Value[0]), BitConverter.SingleToInt32Bits(w)));
+        }
+        Assert.NotEqual(0.37f, p.Value[0]);
+    }
+
+    private static void CheckAdamAgainstTheRule<T>(double weightDecay, double relative) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int length = 5 * System.Numerics.Vector<T>.Count + 3;
+        var random = new Random(21);
+        var p = new Parameter<T>("w", length);
+        var w = new double[length];
+        for (int i = 0; i < length; i++) w[i] = double.CreateChecked(p.Value[i] = T.CreateChecked(random.NextDouble() * 2 - 1));
+        double[] m = new double[length], v = new double[length];
+        IOptimizer<T> opt = weightDecay == 0 ? Optimizer.Create<T>(OptimizerKind.Adam) : Optimizer.Create<T>(OptimizerKind.AdamW, weightDecay: weightDecay);
+        const double lr = 0.01, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+        for (int t = 1; t <= 4; t++)
+        {
+            var g = new double[length];
+            for (int i = 0; i < length; i++)
+                g[i] = double.CreateChecked(p.Gradient[i] = T.CreateChecked(i % 7 == t ? 0 : (random.NextDouble() * 2 - 1) * Math.Pow(10, random.Next(-4, 3))));
+            opt.Step([p], lr);
+            for (int i = 0; i < length; i++)
+            {
+                w[i] *= 1 - lr * weightDecay;
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+                double mHat = m[i] / (1 - Math.Pow(beta1, t)), vHat = v[i] / (1 - Math.Pow(beta2, t));
+                w[i] -= lr * mHat / (Math.Sqrt(vHat) + eps);
+            }
+            for (int i = 0; i < length; i++)
+                TestData.Close(w[i], double.CreateChecked(p.Value[i]), relative, relative, $"{typeof(T).Name} w[{i}] after step {t}");
+        }
+    }
+
     [Fact]
     public void Parse_UnknownName_ListsTheChoices()
     {

@@ -35,13 +35,31 @@ public class GemmShapeTests
         Assert.Contains("C:", Throws(Transpose.No, Transpose.No, new float[100], 5, new float[100], 4, new float[100], 3));
     }
 
+    /// <summary>One level past this machine's best (Vector512 on an AVX2 machine; past Vector512 on an AVX-512 one).</summary>
     [Fact]
     public void MultiplyWith_UnsupportedLevel_ThrowsArgumentException()
     {
-        if (Gemm.IsSupported(SimdLevel.Vector512))
-            return;
-        Assert.Throws<ArgumentException>(() => Gemm.MultiplyWith<float>(SimdLevel.Vector512, 1, 1, -1,
-            Transpose.No, Transpose.No, 1, 1, 1, new float[1], 1, new float[1], 1, new float[1], 1, false));
+        SimdLevel beyond = Gemm.BestSimdLevel + 1;
+        Assert.False(Gemm.IsSupported(beyond));
+        var c = new float[] { 7 };
+        var e = Assert.Throws<ArgumentException>(() => Gemm.MultiplyWith<float>(beyond, 1, 1, -1,
+            Transpose.No, Transpose.No, 1, 1, 1, new float[1], 1, new float[1], 1, c, 1, false));
+        Assert.Contains($"the best is {Gemm.BestSimdLevel}", e.Message);
+        Assert.Equal(7, c[0]);
+    }
+
+    /// <summary>The refusal a narrower machine makes, checked on this one with that machine's best level.</summary>
+    [Theory]
+    [InlineData("Vector512", "Vector256")]
+    [InlineData("Vector512", "Scalar")]
+    [InlineData("Vector256", "Scalar")]
+    public void CheckLevel_WiderThanTheMachine_ThrowsNamingBoth(string wider, string machine)
+    {
+        SimdLevel level = Enum.Parse<SimdLevel>(wider), best = Enum.Parse<SimdLevel>(machine);
+        var e = Assert.Throws<ArgumentException>(() => Gemm.CheckLevel(level, best));
+        Assert.Contains($"{level} is not accelerated on this machine; the best is {best}", e.Message);
+        Gemm.CheckLevel(best, best);
+        Gemm.CheckLevel(SimdLevel.Scalar, best);
     }
 
     private static string Throws(Transpose transA, Transpose transB, float[] a, int lda, float[] b, int ldb, float[] c, int ldc)

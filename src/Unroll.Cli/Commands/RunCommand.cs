@@ -95,7 +95,7 @@ internal static class RunCommand
                     foreach (var p in network.Parameters)
                     {
                         json.WritePropertyName(p.Name);
-                        WriteShaped(json, p.Gradient, p.Shape, $"gradients.{p.Name}");
+                        WriteShaped(json, p.Gradient, [.. p.Shape], $"gradients.{p.Name}");
                     }
                     json.WriteEndObject();
                 }

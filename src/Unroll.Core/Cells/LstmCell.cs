@@ -1,9 +1,15 @@
 // Glossary: b rows (sequences running at this step), H hidden units; gate rows are [i | f | g | o], each H wide.
+//   W      lanes per vector of a path: 16 floats (Vector512), Vector<T>.Count (the runtime's width), 1 (scalar)
+//   Units  the gate equations written once, for W units at a time; each path instantiates them at its width and
+//          hands the units left over to the next narrower one (Vector512 → Vector<T> → scalar)
+// Plain reference (double loops, forward and backward, one sequence at a time):
+//   tests/Unroll.Core.Tests/Reference/ReferenceNetwork.cs
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Unroll.Numerics;
 
 namespace Unroll.Core.Cells;
 
@@ -17,11 +23,13 @@ namespace Unroll.Core.Cells;
 /// Backward, with dc carried from the next step: <c>do = dh ⊙ tanh(c)</c>, <c>dc += dh ⊙ o ⊙ (1 − tanh²c)</c>,
 /// <c>di = dc ⊙ g</c>, <c>df = dc ⊙ c'</c>, <c>dg = dc ⊙ i</c>, <c>dc' = dc ⊙ f</c>; then through the activations:
 /// σ' = s(1 − s), tanh' = 1 − t². The forward caches the activated gates and c; tanh(c) is recomputed.
+/// Float activations are <see cref="FastMath"/>'s; double ones TensorPrimitives' (forward) and exact.
 /// </remarks>
+/// <seealso cref="CellKind.Lstm"/>
 internal static class LstmCell
 {
     /// <summary>Activates <paramref name="gates"/> (b × 4H) in place and computes c and h (b × H).</summary>
-    public static void Forward<T>(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden)
+    public static void Forward<T>(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden, CellSimd simd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = h.Length / hidden;
@@ -29,7 +37,7 @@ internal static class LstmCell
         if (typeof(T) == typeof(float))
         {
             ForwardFloat(MemoryMarshal.Cast<T, float>(gates), MemoryMarshal.Cast<T, float>(cPrev),
-                MemoryMarshal.Cast<T, float>(c), MemoryMarshal.Cast<T, float>(h), hidden);
+                MemoryMarshal.Cast<T, float>(c), MemoryMarshal.Cast<T, float>(h), hidden, simd);
             return;
         }
         for (int r = 0; r < rows; r++)
@@ -50,115 +58,124 @@ internal static class LstmCell
         }
     }
 
-    /// <summary>The float path: every gate, c and h in one pass over each row, vectorised.</summary>
-    private static void ForwardFloat(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden)
+    /// <summary>The float path: every gate, c and h in one pass, widest vectors first (each row's units split alike).</summary>
+    private static void ForwardFloat(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden, CellSimd simd)
     {
-        int rows = h.Length / hidden, width = Vector<float>.Count;
-        for (int r = 0; r < rows; r++)
-        {
-            var gi = gates.Slice(r * 4 * hidden, hidden);
-            var gf = gates.Slice(r * 4 * hidden + hidden, hidden);
-            var gg = gates.Slice(r * 4 * hidden + 2 * hidden, hidden);
-            var go = gates.Slice(r * 4 * hidden + 3 * hidden, hidden);
-            var cp = cPrev.Slice(r * hidden, hidden);
-            var cr = c.Slice(r * hidden, hidden);
-            var hr = h.Slice(r * hidden, hidden);
-            int u = 0;
-            if (FastMath.UseVector512)
-            {
-                for (; u <= hidden - 16; u += 16)
-                {
-                    var i = FastMath.Sigmoid(Vector512.Create(gi[u..]));
-                    var f = FastMath.Sigmoid(Vector512.Create(gf[u..]));
-                    var g = FastMath.Tanh(Vector512.Create(gg[u..]));
-                    var o = FastMath.Sigmoid(Vector512.Create(go[u..]));
-                    var cu = f * Vector512.Create(cp[u..]) + i * g;
-                    i.CopyTo(gi[u..]); f.CopyTo(gf[u..]); g.CopyTo(gg[u..]); o.CopyTo(go[u..]);
-                    cu.CopyTo(cr[u..]);
-                    (o * FastMath.Tanh(cu)).CopyTo(hr[u..]);
-                }
-            }
-            for (; u <= hidden - width; u += width)
-            {
-                var i = FastMath.Sigmoid(new Vector<float>(gi[u..]));
-                var f = FastMath.Sigmoid(new Vector<float>(gf[u..]));
-                var g = FastMath.Tanh(new Vector<float>(gg[u..]));
-                var o = FastMath.Sigmoid(new Vector<float>(go[u..]));
-                var cu = f * new Vector<float>(cp[u..]) + i * g;
-                i.CopyTo(gi[u..]); f.CopyTo(gf[u..]); g.CopyTo(gg[u..]); o.CopyTo(go[u..]);
-                cu.CopyTo(cr[u..]);
-                (o * FastMath.Tanh(cu)).CopyTo(hr[u..]);
-            }
-            for (; u < hidden; u++)
-            {
-                float i = FastMath.Sigmoid(gi[u]), f = FastMath.Sigmoid(gf[u]), g = FastMath.Tanh(gg[u]), o = FastMath.Sigmoid(go[u]);
-                gi[u] = i; gf[u] = f; gg[u] = g; go[u] = o;
-                float cu = f * cp[u] + i * g;
-                cr[u] = cu;
-                hr[u] = o * FastMath.Tanh(cu);
-            }
-        }
+        int u = 0;
+        if (simd >= CellSimd.Vector512)
+            u = Units<float, Vector512<float>, Simd512<float>>.Forward(gates, cPrev, c, h, hidden, u);
+        if (simd >= CellSimd.Vector)
+            u = Units<float, Vector<float>, SimdVector<float>>.Forward(gates, cPrev, c, h, hidden, u);
+        Units<float, float, SimdScalar<float>>.Forward(gates, cPrev, c, h, hidden, u);
     }
 
     /// <summary>
     /// From dh and the carried dc (b × H), computes the pre-activation gradients (b × 4H) and dc' (b × H, may alias dc).
     /// <paramref name="dGates"/> may alias <paramref name="gates"/>: each unit's gates are read before its gradients are written.
-    /// <paramref name="scratch"/> holds H values.
+    /// <paramref name="scratch"/> holds b × H values: tanh(c), recomputed.
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> c,
-        ReadOnlySpan<T> dh, ReadOnlySpan<T> dc, Span<T> dGates, Span<T> dcPrev, Span<T> scratch, int hidden)
+        ReadOnlySpan<T> dh, ReadOnlySpan<T> dc, Span<T> dGates, Span<T> dcPrev, Span<T> scratch, int hidden, CellSimd simd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = dh.Length / hidden;
-        Debug.Assert(gates.Length == dGates.Length && dc.Length == dcPrev.Length && c.Length == dh.Length && scratch.Length >= hidden);
-        var tc = scratch[..hidden];
-        for (int r = 0; r < rows; r++)
+        Debug.Assert(gates.Length == dGates.Length && dc.Length == dcPrev.Length && c.Length == dh.Length && scratch.Length >= rows * hidden);
+        var tanhC = scratch[..(rows * hidden)];
+        if (typeof(T) == typeof(float))
         {
-            int g0 = r * 4 * hidden, h0 = r * hidden;
-            if (typeof(T) == typeof(float)) TanhFloat(MemoryMarshal.Cast<T, float>(c.Slice(h0, hidden)), MemoryMarshal.Cast<T, float>(tc));
-            else TensorPrimitives.Tanh(c.Slice(h0, hidden), tc);
-            ReadOnlySpan<T> gi = gates.Slice(g0, hidden), gf = gates.Slice(g0 + hidden, hidden);
-            ReadOnlySpan<T> gg = gates.Slice(g0 + 2 * hidden, hidden), go = gates.Slice(g0 + 3 * hidden, hidden);
-            ReadOnlySpan<T> dhr = dh.Slice(h0, hidden), dcr = dc.Slice(h0, hidden), cp = cPrev.Slice(h0, hidden);
-            Span<T> di = dGates.Slice(g0, hidden), df = dGates.Slice(g0 + hidden, hidden);
-            Span<T> dg = dGates.Slice(g0 + 2 * hidden, hidden), dO = dGates.Slice(g0 + 3 * hidden, hidden);
-            Span<T> dcp = dcPrev.Slice(h0, hidden);
-            int u = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                var one = Vector<T>.One;
-                for (; u <= hidden - Vector<T>.Count; u += Vector<T>.Count)
-                {
-                    var i = new Vector<T>(gi[u..]); var f = new Vector<T>(gf[u..]);
-                    var g = new Vector<T>(gg[u..]); var o = new Vector<T>(go[u..]);
-                    var t = new Vector<T>(tc[u..]); var dhu = new Vector<T>(dhr[u..]);
-                    var dcu = new Vector<T>(dcr[u..]) + dhu * o * (one - t * t);
-                    (dcu * g * i * (one - i)).CopyTo(di[u..]);
-                    (dcu * new Vector<T>(cp[u..]) * f * (one - f)).CopyTo(df[u..]);
-                    (dcu * i * (one - g * g)).CopyTo(dg[u..]);
-                    (dhu * t * o * (one - o)).CopyTo(dO[u..]);
-                    (dcu * f).CopyTo(dcp[u..]);
-                }
-            }
-            for (; u < hidden; u++)
-            {
-                T i = gi[u], f = gf[u], g = gg[u], o = go[u], t = tc[u], dhu = dhr[u];
-                T dcu = dcr[u] + dhu * o * (T.One - t * t);
-                di[u] = dcu * g * i * (T.One - i);
-                df[u] = dcu * cp[u] * f * (T.One - f);
-                dg[u] = dcu * i * (T.One - g * g);
-                dO[u] = dhu * t * o * (T.One - o);
-                dcp[u] = dcu * f;
-            }
+            TanhFloat(MemoryMarshal.Cast<T, float>(c), MemoryMarshal.Cast<T, float>(tanhC), hidden, simd);
         }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+                TensorPrimitives.Tanh(c.Slice(r * hidden, hidden), tanhC.Slice(r * hidden, hidden));
+        }
+        int u = 0;
+        if (simd >= CellSimd.Vector && Vector.IsHardwareAccelerated)
+            u = Units<T, Vector<T>, SimdVector<T>>.Backward(gates, tanhC, dh, dc, cPrev, dGates, dcPrev, hidden, u);
+        Units<T, T, SimdScalar<T>>.Backward(gates, tanhC, dh, dc, cPrev, dGates, dcPrev, hidden, u);
     }
 
-    private static void TanhFloat(ReadOnlySpan<float> x, Span<float> y)
+    /// <summary>y = tanh(x) (b × H) with <see cref="FastMath"/>'s tanh, widest vectors first, each row's units split as the forward's.</summary>
+    private static void TanhFloat(ReadOnlySpan<float> x, Span<float> y, int hidden, CellSimd simd)
     {
-        int u = 0, width = Vector<float>.Count;
-        if (FastMath.UseVector512)
-            for (; u <= x.Length - 16; u += 16) FastMath.Tanh(Vector512.Create(x[u..])).CopyTo(y[u..]);
-        for (; u <= x.Length - width; u += width) FastMath.Tanh(new Vector<float>(x[u..])).CopyTo(y[u..]);
-        for (; u < x.Length; u++) y[u] = FastMath.Tanh(x[u]);
+        int u = 0;
+        if (simd >= CellSimd.Vector512)
+            u = Units<float, Vector512<float>, Simd512<float>>.Tanh(x, y, hidden, u);
+        if (simd >= CellSimd.Vector)
+            u = Units<float, Vector<float>, SimdVector<float>>.Tanh(x, y, hidden, u);
+        Units<float, float, SimdScalar<float>>.Tanh(x, y, hidden, u);
+    }
+
+    /// <summary>
+    /// The equations for units [from, to) of every row, W at a time (<typeparamref name="TOps"/>'s width), to the last
+    /// whole vector; each returns <c>to</c>, where the next narrower width starts.
+    /// </summary>
+    private static class Units<T, TV, TOps>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct
+        where TOps : struct, ISimd<T, TV>
+    {
+        private static Lanes<T, TV, TOps> At(ReadOnlySpan<T> source, int index) => Lanes<T, TV, TOps>.Load(source, index);
+
+        /// <summary>The gates [i | f | g | o] (b × 4H) activated in place; c = f ⊙ c' + i ⊙ g; h = o ⊙ tanh(c).</summary>
+        public static int Forward(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden, int from)
+        {
+            int w = TOps.Count, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = h.Length / hidden;
+            for (int row = 0; row < rows && from < to; row++)
+            {
+                int i0 = row * 4 * hidden, f0 = i0 + hidden, g0 = f0 + hidden, o0 = g0 + hidden, k = row * hidden;
+                for (int u = from; u < to; u += w)
+                {
+                    var i = FastMath.Sigmoid(At(gates, i0 + u));
+                    var f = FastMath.Sigmoid(At(gates, f0 + u));
+                    var g = FastMath.Tanh(At(gates, g0 + u));
+                    var o = FastMath.Sigmoid(At(gates, o0 + u));
+                    var cu = f * At(cPrev, k + u) + i * g;
+                    i.Store(gates, i0 + u); f.Store(gates, f0 + u); g.Store(gates, g0 + u); o.Store(gates, o0 + u);
+                    cu.Store(c, k + u);
+                    (o * FastMath.Tanh(cu)).Store(h, k + u);
+                }
+            }
+            return to;
+        }
+
+        /// <summary>
+        /// With t = tanh(c): dc = dc_next + dh ⊙ o ⊙ (1 − t²); di = dc ⊙ g ⊙ σ'(i); df = dc ⊙ c' ⊙ σ'(f);
+        /// dg = dc ⊙ i ⊙ (1 − g²); do = dh ⊙ t ⊙ σ'(o); dc' = dc ⊙ f. All of a unit's values are read before any is written.
+        /// </summary>
+        public static int Backward(ReadOnlySpan<T> gates, ReadOnlySpan<T> tanhC, ReadOnlySpan<T> dh, ReadOnlySpan<T> dcNext,
+            ReadOnlySpan<T> cPrev, Span<T> dGates, Span<T> dcPrev, int hidden, int from)
+        {
+            int w = TOps.Count, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = dh.Length / hidden;
+            var one = Lanes<T, TV, TOps>.One;
+            for (int row = 0; row < rows && from < to; row++)
+            {
+                int i0 = row * 4 * hidden, f0 = i0 + hidden, g0 = f0 + hidden, o0 = g0 + hidden, k = row * hidden;
+                for (int u = from; u < to; u += w)
+                {
+                    var i = At(gates, i0 + u); var f = At(gates, f0 + u); var g = At(gates, g0 + u); var o = At(gates, o0 + u);
+                    var t = At(tanhC, k + u); var dhu = At(dh, k + u);
+                    var dc = At(dcNext, k + u) + dhu * o * (one - t * t);
+                    var cp = At(cPrev, k + u);
+                    (dc * g * i * (one - i)).Store(dGates, i0 + u);
+                    (dc * cp * f * (one - f)).Store(dGates, f0 + u);
+                    (dc * i * (one - g * g)).Store(dGates, g0 + u);
+                    (dhu * t * o * (one - o)).Store(dGates, o0 + u);
+                    (dc * f).Store(dcPrev, k + u);
+                }
+            }
+            return to;
+        }
+
+        /// <summary>y = tanh(x), both (b × H).</summary>
+        public static int Tanh(ReadOnlySpan<T> x, Span<T> y, int hidden, int from)
+        {
+            int w = TOps.Count, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = x.Length / hidden;
+            for (int row = 0; row < rows && from < to; row++)
+                for (int u = row * hidden + from, end = row * hidden + to; u < end; u += w)
+                    FastMath.Tanh(At(x, u)).Store(y, u);
+            return to;
+        }
     }
 }

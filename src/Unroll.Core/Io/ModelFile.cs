@@ -49,7 +49,7 @@ public static class ModelFile
         };
         string dtype = typeof(T) == typeof(double) ? "F64" : "F32";
         var tensors = network.Parameters
-            .Select(p => new SafeTensor(p.Name, dtype, p.Shape, p.Value.Select(double.CreateChecked).ToArray()))
+            .Select(p => new SafeTensor(p.Name, dtype, [.. p.Shape], p.Value.Select(double.CreateChecked).ToArray()))
             .ToList();
         SafeTensors.Write(path, tensors, metadata);
     }

@@ -39,7 +39,7 @@ public static class ExampleTraining
                 for (int i = 0; i < p.Value.Length; i++) p.Value[i] = random.NextDouble() * 2 - 1;
             network["rnn.bias_hh_l0"].Value[0] = 0;     // one hidden bias, b1, as in the example
         }
-        while (network.Forward(batch).Outputs.Distinct().Count() == 1);
+        while (network.Forward(batch).Outputs.ToArray().Distinct().Count() == 1);
 
         var trainer = new Trainer<double>(network, Optimizer.Create<double>(OptimizerKind.Sgd), new TrainerOptions { Loss = LossKind.SumSquared });
         var targets = Targets.ToArray();

@@ -74,7 +74,7 @@ public static class NumericsProbe
     }
 
     // (N × width) packed rows: every step in time order.
-    private static NonFiniteValue? ScanSteps<T>(T[] packed, int width, SequenceBatch<T> batch, string tensor, int? layer)
+    private static NonFiniteValue? ScanSteps<T>(ReadOnlySpan<T> packed, int width, SequenceBatch<T> batch, string tensor, int? layer)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int t = 0; t < batch.MaxLength; t++)
@@ -83,11 +83,11 @@ public static class NumericsProbe
     }
 
     // The rows of step t: (b_t × width) starting at packed row Offsets[t], sorted order.
-    private static NonFiniteValue? ScanStep<T>(T[] packed, int width, SequenceBatch<T> batch, int t, string tensor, int? layer)
+    private static NonFiniteValue? ScanStep<T>(ReadOnlySpan<T> packed, int width, SequenceBatch<T> batch, int t, string tensor, int? layer)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = batch.BatchSizes[t];
-        var span = packed.AsSpan(batch.Offsets[t] * width, rows * width);
+        var span = packed.Slice(batch.Offsets[t] * width, rows * width);
         if (First(span) is not int k) return null;
         return new NonFiniteValue(tensor, layer, t + 1, batch.SortedToInput[k / width], double.CreateChecked(span[k]));
     }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Unroll.Numerics;
 
 namespace Unroll.Core.Training;
 
@@ -153,7 +154,7 @@ public sealed class Adam<T>(double weightDecay, double beta1 = 0.9, double beta2
     public void Step(IReadOnlyList<Parameter<T>> parameters, double learningRate)
     {
         _step++;
-        T b1 = T.CreateChecked(beta1), b2 = T.CreateChecked(beta2), one = T.One;
+        T b1 = T.CreateChecked(beta1), b2 = T.CreateChecked(beta2);
         T correction1 = T.CreateChecked(1 - Math.Pow(beta1, _step));
         T sqrtCorrection2 = T.CreateChecked(Math.Sqrt(1 - Math.Pow(beta2, _step)));
         T stepSize = T.CreateChecked(learningRate) / correction1, eps = T.CreateChecked(epsilon);
@@ -196,34 +197,46 @@ public sealed class Adam<T>(double weightDecay, double beta1 = 0.9, double beta2
         _step = state.Steps;
     }
 
-    /// <summary>One Adam update of a tensor, vectorised; the scalar tail does the same arithmetic.</summary>
+    /// <summary>
+    /// One Adam update of a tensor, as written: w ·= 1 − lr·λ (AdamW only); m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²;
+    /// w −= (lr / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε). Vector&lt;T&gt; lanes, then the tail one at a time, the same equations.
+    /// </summary>
     private void Update(Span<T> w, ReadOnlySpan<T> g, Span<T> m, Span<T> v, T decay, T b1, T b2, T stepSize, T sqrtCorrection2, T eps)
     {
-        T one = T.One, c1 = one - b1, c2 = one - b2;
-        bool decays = weightDecay != 0;
+        var rule = new Rule(weightDecay != 0, decay, b1, b2, stepSize, sqrtCorrection2, eps);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
+            i = Units<Vector<T>, SimdVector<T>>.Update(rule, w, g, m, v, i);
+        Units<T, SimdScalar<T>>.Update(rule, w, g, m, v, i);
+    }
+
+    /// <summary>One step's constants: whether to decay, 1 − lr·λ, β₁, β₂, lr / (1 − β₁ᵗ), √(1 − β₂ᵗ), ε.</summary>
+    private readonly record struct Rule(bool Decays, T Decay, T Beta1, T Beta2, T StepSize, T SqrtCorrection2, T Epsilon);
+
+    /// <summary>The update for W elements at a time (<typeparamref name="TOps"/>'s width); returns the first element it left.</summary>
+    private static class Units<TV, TOps>
+        where TV : struct
+        where TOps : struct, ISimd<T, TV>
+    {
+        public static int Update(Rule rule, Span<T> w, ReadOnlySpan<T> g, Span<T> m, Span<T> v, int i)
         {
-            Vector<T> vb1 = new(b1), vb2 = new(b2), vc1 = new(c1), vc2 = new(c2), vStep = new(stepSize), vCorr = new(sqrtCorrection2), vEps = new(eps), vDecay = new(decay);
-            for (; i <= w.Length - Vector<T>.Count; i += Vector<T>.Count)
+            int width = TOps.Count;
+            Lanes<T, TV, TOps> b1 = Lanes<T, TV, TOps>.Broadcast(rule.Beta1), b2 = Lanes<T, TV, TOps>.Broadcast(rule.Beta2);
+            Lanes<T, TV, TOps> c1 = Lanes<T, TV, TOps>.Broadcast(T.One - rule.Beta1), c2 = Lanes<T, TV, TOps>.Broadcast(T.One - rule.Beta2);
+            Lanes<T, TV, TOps> step = Lanes<T, TV, TOps>.Broadcast(rule.StepSize), correction = Lanes<T, TV, TOps>.Broadcast(rule.SqrtCorrection2);
+            Lanes<T, TV, TOps> eps = Lanes<T, TV, TOps>.Broadcast(rule.Epsilon), decay = Lanes<T, TV, TOps>.Broadcast(rule.Decay);
+            for (; i <= w.Length - width; i += width)
             {
-                var gi = new Vector<T>(g[i..]);
-                var wi = new Vector<T>(w[i..]);
-                if (decays) wi *= vDecay;
-                var mi = vb1 * new Vector<T>(m[i..]) + vc1 * gi;
-                var vi = vb2 * new Vector<T>(v[i..]) + vc2 * gi * gi;
-                mi.CopyTo(m[i..]);
-                vi.CopyTo(v[i..]);
-                (wi - vStep * mi / (Vector.SquareRoot(vi) / vCorr + vEps)).CopyTo(w[i..]);
+                var gi = Lanes<T, TV, TOps>.Load(g, i);
+                var wi = Lanes<T, TV, TOps>.Load(w, i);
+                if (rule.Decays) wi *= decay;
+                var mi = b1 * Lanes<T, TV, TOps>.Load(m, i) + c1 * gi;
+                var vi = b2 * Lanes<T, TV, TOps>.Load(v, i) + c2 * gi * gi;
+                mi.Store(m, i);
+                vi.Store(v, i);
+                (wi - step * mi / (Lanes<T, TV, TOps>.Sqrt(vi) / correction + eps)).Store(w, i);
             }
-        }
-        for (; i < w.Length; i++)
-        {
-            T gi = g[i];
-            if (decays) w[i] *= decay;
-            m[i] = b1 * m[i] + c1 * gi;
-            v[i] = b2 * v[i] + c2 * gi * gi;
-            w[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / sqrtCorrection2 + eps);
+            return i;
         }
     }
 }

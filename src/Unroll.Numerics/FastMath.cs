@@ -1,0 +1,73 @@
+// Glossary: the activations of the cells' float kernels, written once for every width (Lanes over ISimd).
+//   σ(x)     1 / (1 + e^(−x))
+//   tanh(x)  2σ(2x) − 1 = 2 / (1 + e^(−2x)) − 1
+//   e^x      ISimd.Exp: for 16 float lanes the polynomial below, else the runtime's Exp (scalar: MathF.Exp)
+//   ulp      unit in the last place of the float nearest the exact value
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Unroll.Numerics;
+
+/// <summary>
+/// Vectorised float activations for the fused cell kernels: σ(x) = 1 / (1 + e^(−x)) and tanh(x) = 2σ(2x) − 1 at any
+/// width. Both saturate cleanly (σ goes to 0 or 1, tanh to ±1; NaN stays NaN). tanh near 0 loses a little relative
+/// accuracy to the subtraction (an absolute error of about one float ulp of 1), well inside float32 tolerance;
+/// double networks use the exact scalar path.
+/// </summary>
+internal static class FastMath
+{
+    /// <summary>
+    /// The largest error of <see cref="Exp(Vector512{float})"/> in ulps of e^x, over every float in [−87, 88]: 1.023
+    /// measured (at x = 26.716946) against double-precision <see cref="Math.Exp"/>, rounded up.
+    /// </summary>
+    internal const double ExpUlpBound = 1.03;
+
+    /// <summary>σ(x) = 1 / (1 + e^(−x)), lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes<T, TV, TOps> Sigmoid<T, TV, TOps>(Lanes<T, TV, TOps> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct
+        where TOps : struct, ISimd<T, TV>
+    {
+        var one = Lanes<T, TV, TOps>.One;
+        return one / (one + Lanes<T, TV, TOps>.Exp(-x));
+    }
+
+    /// <summary>tanh(x) = 2 / (1 + e^(−2x)) − 1, lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes<T, TV, TOps> Tanh<T, TV, TOps>(Lanes<T, TV, TOps> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : struct
+        where TOps : struct, ISimd<T, TV>
+    {
+        var one = Lanes<T, TV, TOps>.One;
+        var two = Lanes<T, TV, TOps>.Broadcast(T.CreateTruncating(2));
+        return two / (one + Lanes<T, TV, TOps>.Exp(-two * x)) - one;
+    }
+
+    /// <summary>
+    /// e^x in float, 16 lanes: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for an exact reduction), e^r by
+    /// Cephes' degree-6 polynomial, then 2^n put into the exponent bits: within <see cref="ExpUlpBound"/> ulps of e^x
+    /// for x in [−87, 88]. Inputs are clamped to that range: below −87 (−∞ too) the result is e^−87 ≈ 1.6e−38, above 88
+    /// (+∞ too) e^88 ≈ 1.65e38, where the activations are already saturated; NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp(Vector512<float> x)
+    {
+        var clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-87f)), Vector512.Create(88f));
+        var n = Vector512.Round(clamped * Vector512.Create(1.44269504088896341f));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), clamped);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
+        var p = Vector512.Create(1.9875691500e-4f);
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
+        var y = Vector512.FusedMultiplyAdd(p * r, r, r) + Vector512<float>.One;
+        var scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
+        var result = y * scale.AsSingle();
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
+    }
+}
