@@ -17,13 +17,13 @@ public enum ForecastMethod
 /// <summary>The names of <see cref="ForecastMethod"/>s.</summary>
 public static class ForecastMethods
 {
+    /// <summary>model, naive, drift, moving_average (read also as moving-average).</summary>
+    public static Unroll.Core.NameTable<ForecastMethod> Names { get; } = new(
+        (ForecastMethod.Model, "model", []),
+        (ForecastMethod.Naive, "naive", []),
+        (ForecastMethod.Drift, "drift", []),
+        (ForecastMethod.MovingAverage, "moving_average", ["moving-average"]));
+
     /// <summary>The method's name in JSON, tables and charts: model, naive, drift, moving_average.</summary>
-    public static string Name(this ForecastMethod method) => method switch
-    {
-        ForecastMethod.Model => "model",
-        ForecastMethod.Naive => "naive",
-        ForecastMethod.Drift => "drift",
-        ForecastMethod.MovingAverage => "moving_average",
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
-    };
+    public static string Name(this ForecastMethod method) => Names.Name(method);
 }
