@@ -24,14 +24,23 @@ internal sealed class CliContext(TextReader input, TextWriter output, TextWriter
     /// <summary>How <see cref="Interruption"/> reads in messages.</summary>
     public string InterruptionName => Interruption == System.Runtime.InteropServices.PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C";
 
-    /// <summary>Spectre.Console writing to <see cref="Out"/> (colour and live widgets only on a real terminal).</summary>
-    public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>Spectre.Console writing to <see cref="Out"/> (colour and live widgets only on a real terminal). Written
+    /// to a pipe or a file, tables get 240 columns, so they stay one line per row instead of wrapping numbers.</summary>
+    public IAnsiConsole Console { get; } = CreateConsole(output);
+
+    private static IAnsiConsole CreateConsole(TextWriter output)
     {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        bool terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal) console.Profile.Width = 240;
+        return console;
+    }
 
     /// <summary>Reads a whole file, or standard input for "-".</summary>
     public string ReadText(string path, string what)

@@ -90,6 +90,35 @@ internal static class Options
         return null;
     }
 
+    /// <summary>Interval levels: percentages or fractions separated by commas (80,95 or 0.8,0.95), each strictly between 0 and 100%.</summary>
+    public static Option<double[]> Levels(string name, string description, double[] defaultValue)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                var given = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                var levels = new List<double>();
+                foreach (var part in given.Split(',', StringSplitOptions.TrimEntries))
+                {
+                    if (!double.TryParse(part.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                    {
+                        r.AddError($"{name} expects interval levels such as 80,95 (percent), got '{given}'");
+                        return defaultValue;
+                    }
+                    double level = v >= 1 ? v / 100 : v;
+                    if (!(level > 0 && level < 1))
+                    {
+                        r.AddError($"{name}: {part} is not a level between 0 and 100%; give levels such as 80,95");
+                        return defaultValue;
+                    }
+                    if (!levels.Contains(level)) levels.Add(level);
+                }
+                return [.. levels.Order()];
+            },
+        };
+
     /// <summary>A lookback: a whole number of steps from 1 to <paramref name="max"/>, or 'all'.</summary>
     public static Option<string> Lookback(string name, string description, string defaultValue, int max = 100_000)
         => new(name)

@@ -12,18 +12,29 @@ public enum ForecastMethod
     Drift,
     /// <summary>The mean of the last few values (<see cref="Baselines.Baseline.MovingAverageWindow"/>), repeated.</summary>
     MovingAverage,
+    /// <summary>The value one season (m steps) before, repeated season after season.</summary>
+    SeasonalNaive,
+    /// <summary>The Theta method as R's <c>forecast::thetaf</c>: simple exponential smoothing with drift of half the
+    /// regression slope, on the seasonally adjusted series when a seasonality test says so.</summary>
+    Theta,
+    /// <summary>Exponential smoothing state-space models (errors A/M, trend N/A/Ad, season N/A/M), fitted by maximum
+    /// likelihood and chosen by AICc, as R's <c>forecast::ets</c>.</summary>
+    Ets,
 }
 
 /// <summary>The names of <see cref="ForecastMethod"/>s.</summary>
 public static class ForecastMethods
 {
-    /// <summary>model, naive, drift, moving_average (read also as moving-average).</summary>
+    /// <summary>model, naive, drift, moving_average, seasonal_naive, theta, ets.</summary>
     public static Unroll.Core.NameTable<ForecastMethod> Names { get; } = new(
         (ForecastMethod.Model, "model", []),
         (ForecastMethod.Naive, "naive", []),
         (ForecastMethod.Drift, "drift", []),
-        (ForecastMethod.MovingAverage, "moving_average", ["moving-average"]));
+        (ForecastMethod.MovingAverage, "moving_average", ["moving-average"]),
+        (ForecastMethod.SeasonalNaive, "seasonal_naive", ["seasonal-naive", "snaive"]),
+        (ForecastMethod.Theta, "theta", []),
+        (ForecastMethod.Ets, "ets", []));
 
-    /// <summary>The method's name in JSON, tables and charts: model, naive, drift, moving_average.</summary>
+    /// <summary>The method's name in JSON, tables and charts.</summary>
     public static string Name(this ForecastMethod method) => Names.Name(method);
 }

@@ -12,7 +12,11 @@ namespace Unroll.Forecasting;
 /// <param name="LastDate">The date of the last known value.</param>
 /// <param name="LastValue">The last known value: the naive forecast for every step ahead.</param>
 /// <param name="Values">The model's forecast, one value per step ahead.</param>
-public sealed record SeriesForecast(string Symbol, DateOnly LastDate, double LastValue, double[] Values);
+public sealed record SeriesForecast(string Symbol, DateOnly LastDate, double LastValue, double[] Values)
+{
+    /// <summary>The model's prediction intervals, one per level asked for (empty when none were, or the model has no calibration).</summary>
+    public IReadOnlyList<Methods.PredictionInterval> Intervals { get; init; } = [];
+}
 
 /// <summary>The outcome of <see cref="Forecaster.Fit"/>.</summary>
 /// <param name="Forecaster">The trained forecaster, holding the best weights seen.</param>
@@ -60,6 +64,17 @@ public sealed class Forecaster
         Scalers = scalers;
     }
 
+    /// <summary>The network's prediction intervals; null for a model saved before they existed (no intervals then).</summary>
+    public IntervalCalibration? Calibration { get; private init; }
+
+    /// <summary>Each series' mean absolute one-step change over its training part, in its own units: the unit of the
+    /// calibrated intervals of a model that is not relatively scaled.</summary>
+    public IReadOnlyDictionary<string, double> NaiveScales { get; private init; } = new Dictionary<string, double>();
+
+    /// <summary>This forecaster with intervals calibrated as <paramref name="calibration"/> says, in units of <paramref name="naiveScales"/>.</summary>
+    internal Forecaster WithIntervals(IntervalCalibration? calibration, IReadOnlyDictionary<string, double> naiveScales)
+        => new(Network, Settings, TargetColumn, FeatureNames, Scalers) { Calibration = calibration, NaiveScales = naiveScales };
+
     /// <summary>The network.</summary>
     public RecurrentNetwork<float> Network { get; }
     /// <summary>The settings it was built and trained with.</summary>
@@ -87,11 +102,87 @@ public sealed class Forecaster
     /// <summary>Forecasts the steps after the end of <paramref name="series"/>.</summary>
     /// <param name="series">A series this model was trained on (same symbol and features); its history may have grown since.</param>
     /// <param name="horizon">Steps ahead; defaults to the trained horizon. A direct model can only forecast its own horizon.</param>
-    public SeriesForecast Predict(TimeSeries series, int? horizon = null)
+    /// <param name="levels">Prediction-interval levels, such as 0.8 and 0.95; none by default.</param>
+    public SeriesForecast Predict(TimeSeries series, int? horizon = null, IReadOnlyList<double>? levels = null)
     {
         ArgumentNullException.ThrowIfNull(series);
-        var values = PredictFrom(series, series.Length, horizon ?? Settings.Horizon);
-        return new SeriesForecast(series.Symbol, series.Dates[^1], series.Values[^1], values);
+        var forecast = ForecastFrom(series, series.Length, horizon ?? Settings.Horizon, levels ?? []);
+        return new SeriesForecast(series.Symbol, series.Dates[^1], series.Values[^1], forecast.Mean) { Intervals = forecast.Intervals };
+    }
+
+    /// <summary>
+    /// Forecasts <paramref name="horizon"/> steps after step <paramref name="end"/> − 1 with prediction intervals at
+    /// <paramref name="levels"/> (see <see cref="IntervalCalibration"/>; none when the model has no calibration).
+    /// </summary>
+    public Methods.MethodForecast ForecastFrom(TimeSeries series, int end, int horizon, IReadOnlyList<double> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        var mean = PredictFrom(series, end, horizon);
+        if (Calibration is null || levels.Count == 0) return new Methods.MethodForecast(mean, []);
+        double unit = Unit(series, end);
+        var intervals = levels.Select(level =>
+        {
+            var lower = new double[horizon];
+            var upper = new double[horizon];
+            for (int k = 0; k < horizon; k++)
+            {
+                double half = Calibration.HalfWidth(k + 1, level) * unit;
+                (lower[k], upper[k]) = (mean[k] - half, mean[k] + half);
+            }
+            return new Methods.PredictionInterval(level, lower, upper);
+        }).ToArray();
+        return new Methods.MethodForecast(mean, intervals);
+    }
+
+    /// <summary>The unit intervals are calibrated in at an origin: the last value times the typical relative move with
+    /// relative scaling, else the series' naive scale.</summary>
+    internal double Unit(TimeSeries series, int end)
+    {
+        if (Settings.IsRelative)
+        {
+            var target = Scalers[series.Symbol].Target;
+            return Math.Abs(series.Values[end - 1]) * (target.Inverse(1) - target.Inverse(0));
+        }
+        return NaiveScales.TryGetValue(series.Symbol, out var scale) ? scale : double.NaN;
+    }
+
+    /// <summary>
+    /// Calibrates the intervals: forecasts every origin of each series' validation part (the latest
+    /// <see cref="IntervalCalibration.MaxOriginsPerSeries"/>), adding in-sample origins of the training parts when
+    /// the validation parts give fewer than <see cref="IntervalCalibration.MinimumResiduals"/> one-step errors.
+    /// </summary>
+    internal IntervalCalibration Calibrate(IReadOnlyList<PreparedSeries> prepared)
+    {
+        int horizon = Settings.Horizon, offset = Settings.Target == TargetKind.Price ? 0 : 1;
+        int firstOrigin = (Settings.Lookback.Steps ?? 1) + offset;
+        var steps = Enumerable.Range(0, horizon).Select(_ => new List<double>()).ToArray();
+        void Add(TimeSeries series, int origin, int end)
+        {
+            int h = Settings.Strategy == ForecastStrategy.Direct ? horizon : Math.Min(horizon, end - origin);
+            if (origin + h > end || h < 1 || origin < firstOrigin) return;
+            double[] forecast;
+            try { forecast = PredictFrom(series, origin, h); }
+            catch (DataException) { return; }                           // a value relative scaling cannot divide by
+            double unit = Unit(series, origin);
+            if (!(unit > 0)) return;
+            for (int k = 0; k < h; k++) steps[k].Add(Math.Abs(series.Values[origin + k] - forecast[k]) / unit);
+        }
+        foreach (var p in prepared)
+        {
+            int start = p.Split.TrainEnd + offset, end = p.Split.ValidationEnd + offset;
+            for (int origin = Math.Max(start, end - IntervalCalibration.MaxOriginsPerSeries); origin < end; origin++) Add(p.Original, origin, end);
+        }
+        int validation = steps[0].Count, training = 0;
+        if (validation < IntervalCalibration.MinimumResiduals)
+        {
+            foreach (var p in prepared)
+            {
+                int end = p.Split.TrainEnd + offset;
+                for (int origin = Math.Max(firstOrigin, end - IntervalCalibration.MaxOriginsPerSeries); origin < end; origin++) Add(p.Original, origin, end);
+            }
+            training = steps[0].Count - validation;
+        }
+        return new IntervalCalibration(steps, validation, training);
     }
 
     /// <summary>Forecasts <paramref name="horizon"/> steps after step <paramref name="end"/> − 1, using only the series' first <paramref name="end"/> values.</summary>

@@ -31,6 +31,7 @@ public static class ModelBundle
             [Prefix + "target"] = SettingNames.Targets.Name(s.Target),
             [Prefix + "scaling"] = SettingNames.Scalings.Name(s.EffectiveScaling),
             [Prefix + "scalers"] = JsonSerializer.Serialize(forecaster.Scalers.ToDictionary(kv => kv.Key, kv => ScalersText(kv.Value, s.IsRelative))),
+            [Prefix + "naive_scales"] = JsonSerializer.Serialize(forecaster.NaiveScales.ToDictionary(kv => kv.Key, kv => kv.Value.ToString("R", CultureInfo.InvariantCulture))),
             [Prefix + "training"] = JsonSerializer.Serialize(new Dictionary<string, string>
             {
                 ["epochs"] = s.Epochs.ToString(CultureInfo.InvariantCulture),
@@ -45,6 +46,7 @@ public static class ModelBundle
                 ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
             }),
         };
+        if (forecaster.Calibration is { } calibration) metadata[Prefix + "intervals"] = calibration.ToJson();
         ModelFile.Save(forecaster.Network, path, metadata);
     }
 
@@ -135,7 +137,19 @@ public static class ModelBundle
                 }
                 scalers[symbol] = parsed;
             }
-            return new Forecaster(network, settings, target, features, scalers);
+            // Files written before intervals: no calibration, no naive scales (predict then shows no intervals).
+            var naiveScales = new Dictionary<string, double>(StringComparer.Ordinal);
+            if (metadata.TryGetValue(Prefix + "naive_scales", out var scalesText))
+                foreach (var (symbol, text) in Json<Dictionary<string, string>>("naive_scales", scalesText, "a JSON object of numbers as strings"))
+                    naiveScales[symbol] = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v >= 0
+                        ? v : throw Bad("naive_scales", text ?? "null", "a finite number at least 0");
+            IntervalCalibration? calibration = null;
+            if (metadata.TryGetValue(Prefix + "intervals", out var intervalsText))
+            {
+                try { calibration = IntervalCalibration.Parse(intervalsText); }
+                catch (FormatException) { throw Bad("intervals", intervalsText, "the intervals' calibration"); }
+            }
+            return new Forecaster(network, settings, target, features, scalers).WithIntervals(calibration, naiveScales);
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException or DataException)
         {

@@ -263,7 +263,12 @@ public sealed class TrainingSession
     private FitResult Result(StopReason stop)
     {
         var scalers = _prepared.ToDictionary(p => p.Original.Symbol, p => p.Scalers, StringComparer.Ordinal);
-        var forecaster = new Forecaster(_best.Clone(), _settings, _data.TargetColumn, _data.FeatureNames, scalers);
+        var untrained = new Forecaster(_best.Clone(), _settings, _data.TargetColumn, _data.FeatureNames, scalers);
+        int offset = _settings.Target == TargetKind.Price ? 0 : 1;
+        var naiveScales = _prepared.ToDictionary(p => p.Original.Symbol,
+            p => MetricsCalculator.NaiveScale(p.Original.Values.AsSpan(0, p.Split.TrainEnd + offset)), StringComparer.Ordinal);
+        var scaled = untrained.WithIntervals(null, naiveScales);
+        var forecaster = _bestEpoch > 0 ? scaled.WithIntervals(scaled.Calibrate(_prepared), naiveScales) : scaled;
         return new FitResult(forecaster, _history.ToList(), stop, _bestEpoch, _train.Count, _validation.Count)
         {
             InitialLoss = _initialLoss,

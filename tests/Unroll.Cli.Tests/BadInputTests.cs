@@ -242,9 +242,11 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void BacktestJson_MetricThatCannotBeComputed_IsNullWithANote()
     {
-        var result = new Unroll.Forecasting.BacktestResult(1,
-            Unroll.Forecasting.BacktestResult.Methods.ToDictionary(m => m, m => new Unroll.Forecasting.Metrics(1, 1, double.NaN, double.PositiveInfinity, 0.5, 3)),
-            [], null);
+        var metrics = new Unroll.Forecasting.Metrics(1, 1, double.NaN, double.PositiveInfinity, 0.5, 3);
+        var result = new Unroll.Forecasting.BacktestResult(1, Unroll.Forecasting.BacktestResult.Methods.ToDictionary(m => m, m => metrics), [], null)
+        {
+            OverallScores = Unroll.Forecasting.BacktestResult.Methods.ToDictionary(m => m, m => new Unroll.Forecasting.MethodScore(m, null, null, metrics, [], metrics)),
+        };
         var json = Unroll.Cli.Commands.BacktestCommand.ToJson(result).ToJsonString();
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("overall").GetProperty("model").GetProperty("mase").ValueKind);

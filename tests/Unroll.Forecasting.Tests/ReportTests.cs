@@ -36,7 +36,8 @@ internal static class ReportFixtures
             [ForecastMethod.Drift] = new Metrics(2.6, 3.1, 2.8, 1.05, 0.5, 30),
             [ForecastMethod.MovingAverage] = new Metrics(2.7, 3.2, 2.9, 1.1, 0.4, 30),
         };
-        return Backtester.Evaluate(Model, data, testStarts, horizon, null) with { Overall = overall };
+        return Backtester.Evaluate((series, origin, steps) => new Unroll.Forecasting.Methods.MethodForecast(Model(series, origin, steps), []),
+            data, testStarts, horizon, null) with { Overall = overall };
     }
 
     public static ReportInfo Info(IReadOnlyList<TrainingProgress>? history = null) =>
@@ -60,11 +61,12 @@ public sealed class BacktestReportContentTests
     [InlineData(3)]
     public void Render_NamesEverySymbolAndMethod(int horizon)
     {
-        string html = BacktestReport.Render(ReportFixtures.Result(horizon, GoodModel), ReportFixtures.Info());
+        var result = ReportFixtures.Result(horizon, GoodModel);
+        string html = BacktestReport.Render(result, ReportFixtures.Info());
 
         Assert.Contains("<h2>AAA</h2>", html);
         Assert.Contains("<h2>B&amp;B &lt;&quot;Ltd&quot;&gt;</h2>", html);
-        foreach (var method in BacktestResult.Methods)
+        foreach (var method in result.Overall.Keys)
             Assert.Contains($"</span>{method.Name()}</td>", html);
         Assert.Contains("prices.csv", html);
         Assert.Contains(horizon == 1 ? "1 step ahead" : "3 steps ahead", html);

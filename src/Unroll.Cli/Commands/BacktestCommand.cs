@@ -19,15 +19,22 @@ internal static class BacktestCommand
         var report = new Option<string?>("--report") { Description = "Folder to write an HTML report (index.html with plots and the metrics table)" };
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON" };
         var debugNumerics = new Option<bool>("--debug-numerics") { Description = "When a batch's loss or gradient is not finite, name the layer, time step and tensor where it first appears" };
-        var command = new Command("backtest", "Walk-forward backtest of the model against the naive, drift and moving-average forecasts: MAE, RMSE, MAPE, MASE, direction");
+        var levels = Options.Levels("--levels", "Prediction-interval levels scored, in percent", [0.8, 0.95]);
+        var season = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: 10_000);
+        var refitEvery = Options.OptionalCount("--refit-every", "Refit every classical method every K origins on all data before the origin (default: fit once, before the test period)");
+        var command = new Command("backtest", "Walk-forward backtest of the model against naive, seasonal naive, drift, moving average, Theta and ETS: MAE, RMSE, MAPE, MASE, direction, interval coverage and MSIS");
         foreach (var o in options.DataOptions.Concat(options.TrainingOptions)) command.Add(o);
         command.Add(model);
         command.Add(test);
         command.Add(report);
         command.Add(json);
         command.Add(debugNumerics);
+        command.Add(levels);
+        command.Add(season);
+        command.Add(refitEvery);
         command.SetAction(parse =>
         {
+            var backtest = new BacktestOptions { Levels = parse.GetValue(levels)!, Season = parse.GetValue(season), RefitEvery = parse.GetValue(refitEvery) };
             double testFraction = parse.GetValue(test);
             var reportDir = parse.GetValue(report);
             var modelPath = parse.GetValue(model);
@@ -44,7 +51,7 @@ internal static class BacktestCommand
                 int? horizon = parse.GetResult(options.Horizon) is { Implicit: false } ? parse.GetValue(options.Horizon) : null;
                 PredictCommand.RequireHorizon(forecaster, horizon);
                 context.Activity = "walking the model forward over the test period";
-                result = Backtester.Run(forecaster, data, testFraction, horizon);
+                result = Backtester.Run(forecaster, data, testFraction, horizon, backtest);
                 used = forecaster.Settings with { TestFraction = testFraction };
                 if (testFraction > forecaster.Settings.TestFraction)
                     context.Error.WriteLine($"warning: {modelPath} was trained on data that reaches into this test period (it held out {forecaster.Settings.TestFraction * 100:F0}% of each series, this backtest scores the last {testFraction * 100:F0}%), so its scores flatter it; for an honest score run backtest without --model");
@@ -57,7 +64,7 @@ internal static class BacktestCommand
                 bool debug = parse.GetValue(debugNumerics);
                 var run = new TrainingRunOptions { DebugNumerics = debug };
                 result = TrainingRunner.Run(context, "training", settings.Epochs,
-                    (progress, token) => Backtester.Run(data, settings, progress, token, run));
+                    (progress, token) => Backtester.Run(data, settings, progress, token, run, backtest));
                 // A backtest scores what training gave, but not an untrained network: at least one epoch must have finished.
                 var fit = result.Fit!;
                 if (TrainingOutcome.Failure(fit, settings, debug, context) is { } failure)
@@ -92,16 +99,28 @@ internal static class BacktestCommand
         return command;
     }
 
+    /// <summary>
+    /// The backtest as JSON (documented in docs/forecasting.md): <c>horizon</c>, <c>levels</c>, <c>best</c>, and
+    /// <c>overall</c> and each entry of <c>series</c> mapping every method's key to its metrics.
+    /// </summary>
     internal static JsonObject ToJson(BacktestResult result)
     {
         var numbers = new JsonNumbers();
-        JsonObject Methods(IReadOnlyDictionary<ForecastMethod, Metrics> metrics)
+        var ranking = MethodRanking.Of(result);
+        JsonObject Methods(IReadOnlyDictionary<ForecastMethod, MethodScore> scores)
         {
             var o = new JsonObject();
-            foreach (var m in BacktestResult.Methods) o[m.Name()] = MetricsJson(metrics[m], numbers);
+            foreach (var m in BacktestResult.Methods)
+                if (scores.TryGetValue(m, out var score)) o[m.Name()] = ScoreJson(score, result, numbers);
             return o;
         }
-        var root = new JsonObject { ["horizon"] = result.Horizon, ["overall"] = Methods(result.Overall) };
+        var root = new JsonObject
+        {
+            ["horizon"] = result.Horizon,
+            ["levels"] = new JsonArray(result.Levels.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
+            ["best"] = ranking.BestOverall is { } best ? best.Name() : null,
+            ["overall"] = Methods(result.OverallScores),
+        };
         var series = new JsonArray();
         foreach (var s in result.Series)
         {
@@ -110,13 +129,39 @@ internal static class BacktestCommand
                 ["symbol"] = s.Symbol,
                 ["test_start"] = s.Series.Dates[s.TestStart].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["origins"] = s.Origins.Count,
+                ["season"] = s.Season,
+                ["best"] = ranking.BestBySeries.TryGetValue(s.Symbol, out var b) ? b.Name() : null,
             };
-            foreach (var m in BacktestResult.Methods) entry[m.Name()] = MetricsJson(s.Metrics[m], numbers);
+            foreach (var (key, value) in Methods(s.Scores)) entry[key] = value?.DeepClone();
             series.Add(entry);
         }
         root["series"] = series;
         return numbers.Finish(root);
     }
+
+    // One method: its metrics (a metric that could not be computed is null, with a note), its intervals' coverage and
+    // MSIS per level, per step with a horizon, and what was fitted or why it does not apply.
+    private static JsonObject ScoreJson(MethodScore score, BacktestResult result, JsonNumbers numbers)
+    {
+        if (!score.Applies) return new JsonObject { ["not_applicable"] = score.NotApplicable };
+        var o = MetricsJson(score.Metrics, numbers);
+        if (score.Description is { } description) o["description"] = description;
+        foreach (var level in result.Levels)
+        {
+            string percent = Percent(level);
+            var interval = score.Metrics.At(level);
+            o[$"coverage_{percent}"] = numbers.Number(interval?.Coverage, $"coverage_{percent}");
+            o[$"msis_{percent}"] = numbers.Number(interval?.Msis, $"msis_{percent}");
+        }
+        if (result.Horizon > 1)
+        {
+            o["mase_by_step"] = numbers.Numbers(score.ByStep.Select(m => m.Mase), "mase_by_step");
+            o["single_origin"] = MetricsJson(score.SingleOrigin, numbers);
+        }
+        return o;
+    }
+
+    private static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
 
     // A metric that could not be computed (no naive scale for MASE, a zero actual for MAPE) is NaN: null, with a note.
     private static JsonObject MetricsJson(Metrics m, JsonNumbers numbers) => new()
@@ -133,21 +178,39 @@ internal static class BacktestCommand
     {
         var table = new Table().AddColumn("series").AddColumn("method");
         foreach (var name in new[] { "MAE", "RMSE", "MAPE %", "MASE", "direction %" }) table.AddColumn(new TableColumn(name).RightAligned());
-        void Rows(string label, IReadOnlyDictionary<ForecastMethod, Metrics> metrics)
+        foreach (var level in result.Levels) table.AddColumn(new TableColumn($"{Percent(level)}% cover").RightAligned());
+        if (result.Levels.Count > 0) table.AddColumn(new TableColumn($"MSIS {Percent(result.Levels[^1])}").RightAligned());
+        void Rows(string label, IReadOnlyDictionary<ForecastMethod, MethodScore> scores)
         {
             bool first = true;
             foreach (var method in BacktestResult.Methods)
             {
-                var m = metrics[method];
-                table.AddRow(first ? Markup.Escape(label) : "", method == ForecastMethod.Model ? $"[bold]{method.Name()}[/]" : method.Name(),
-                    NumberFormat.Significant(m.Mae, 4), NumberFormat.Significant(m.Rmse, 4), NumberFormat.Significant(m.Mape, 4),
-                    NumberFormat.Significant(m.Mase, 4), NumberFormat.Significant(m.Direction * 100, 3));
+                if (!scores.TryGetValue(method, out var score)) continue;
+                string name = method == ForecastMethod.Model ? $"[bold]{method.Name()}[/]" : method.Name();
+                string[] cells;
+                if (!score.Applies)
+                {
+                    cells = [.. Enumerable.Repeat("n/a", 5 + result.Levels.Count + (result.Levels.Count > 0 ? 1 : 0))];
+                }
+                else
+                {
+                    var m = score.Metrics;
+                    cells = [NumberFormat.Significant(m.Mae, 4), NumberFormat.Significant(m.Rmse, 4), NumberFormat.Significant(m.Mape, 4),
+                        NumberFormat.Significant(m.Mase, 4), NumberFormat.Significant(m.Direction * 100, 3),
+                        .. result.Levels.Select(l => m.At(l) is { } i ? NumberFormat.Significant(i.Coverage * 100, 3) : "–"),
+                        .. result.Levels.Count > 0 ? [m.At(result.Levels[^1]) is { } last ? NumberFormat.Significant(last.Msis, 4) : "–"] : Array.Empty<string>()];
+                }
+                table.AddRow([first ? Markup.Escape(label) : "", name, .. cells]);
                 first = false;
             }
         }
-        foreach (var s in result.Series) Rows(s.Symbol, s.Metrics);
-        Rows("overall", result.Overall);
+        foreach (var s in result.Series) Rows(s.Symbol, s.Scores);
+        if (result.Series.Count > 1) Rows("overall", result.OverallScores);
         context.Console.Write(table);
+        var notApplicable = result.Series.SelectMany(s => s.Scores.Values.Where(v => !v.Applies).Select(v => $"{v.Method.Name()} on {s.Symbol}: {v.NotApplicable}")).ToList();
+        foreach (var line in notApplicable.Take(10)) context.Out.WriteLine($"n/a: {line}");
+        if (notApplicable.Count > 10) context.Out.WriteLine($"n/a: … and {notApplicable.Count - 10} more (see --json)");
         context.Out.WriteLine(NaiveComparison.Of(result.Overall).Verdict(result.Horizon));
+        context.Out.WriteLine(MethodRanking.Of(result).Sentence(result));
     }
 }

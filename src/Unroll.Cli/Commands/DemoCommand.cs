@@ -43,7 +43,7 @@ internal static class DemoCommand
             if (Stopped(context, fit, settings) is int stoppedFinal) return stoppedFinal;
 
             o.WriteLine("Next month's forecast (model trained on all the data):");
-            PredictCommand.Render(context, set.TargetColumn, set.Series.Select(s => fit.Forecaster.Predict(s, 1)).ToList());
+            PredictCommand.Render(context, fit.Forecaster, set.Series.Select(s => fit.Forecaster.Predict(s, 1, [0.8, 0.95])).ToList());
             o.WriteLine();
             o.WriteLine($"Backtest: a model trained on the first 80% of each series, walked forward one month at a time over the last 20%:");
             BacktestCommand.Render(context, backtest);

@@ -21,8 +21,9 @@ internal static class PredictCommand
         var decimalMark = ForecastOptions.DecimalOption();
         var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,last_date,forecast,naive" };
-        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model, beside the naive guess") { model, data, symbol, sort, decimalMark, horizon, json, csv };
+        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive" };
+        var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
+        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, symbol, sort, decimalMark, horizon, levels, json, csv };
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
@@ -39,7 +40,8 @@ internal static class PredictCommand
             });
             RequireHorizon(forecaster, parse.GetValue(horizon));
             int steps = parse.GetValue(horizon) ?? forecaster.Settings.Horizon;
-            var forecasts = set.Series.Select(s => forecaster.Predict(s, steps)).ToList();
+            var wanted = parse.GetValue(levels)!;
+            var forecasts = set.Series.Select(s => forecaster.Predict(s, steps, wanted)).ToList();
             if (parse.GetValue(json))
             {
                 var numbers = new JsonNumbers();
@@ -53,21 +55,33 @@ internal static class PredictCommand
                         ["last_date"] = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                         ["last_value"] = numbers.Number(f.LastValue, "last_value"),
                         ["forecast"] = numbers.Numbers(f.Values, $"forecast of {f.Symbol}"),
+                        ["intervals"] = new JsonObject(f.Intervals.SelectMany(i => new[]
+                        {
+                            KeyValuePair.Create($"lower_{Percent(i.Level)}", (JsonNode?)numbers.Numbers(i.Lower, $"lower_{Percent(i.Level)} of {f.Symbol}")),
+                            KeyValuePair.Create($"upper_{Percent(i.Level)}", (JsonNode?)numbers.Numbers(i.Upper, $"upper_{Percent(i.Level)} of {f.Symbol}")),
+                        })),
                         ["naive"] = numbers.Numbers(Enumerable.Repeat(f.LastValue, steps), $"naive of {f.Symbol}"),
                     }).ToArray()),
+                    ["intervals"] = IntervalsNote(forecaster),
                 }).ToJsonString());
                 return UnrollCli.Ok;
             }
             if (parse.GetValue(csv))
             {
-                var text = new StringBuilder("symbol,step,last_date,forecast,naive\n");
+                var text = new StringBuilder("symbol,step,last_date,forecast");
+                foreach (var level in forecasts.FirstOrDefault()?.Intervals ?? []) text.Append($",lower_{Percent(level.Level)},upper_{Percent(level.Level)}");
+                text.Append(",naive\n");
                 foreach (var f in forecasts)
                     for (int h = 0; h < f.Values.Length; h++)
-                        text.Append(CultureInfo.InvariantCulture, $"{f.Symbol},{h + 1},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R},{f.LastValue:R}\n");
+                    {
+                        text.Append(CultureInfo.InvariantCulture, $"{f.Symbol},{h + 1},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R}");
+                        foreach (var i in f.Intervals) text.Append(CultureInfo.InvariantCulture, $",{i.Lower[h]:R},{i.Upper[h]:R}");
+                        text.Append(CultureInfo.InvariantCulture, $",{f.LastValue:R}\n");
+                    }
                 context.Out.Write(text.ToString());
                 return UnrollCli.Ok;
             }
-            Render(context, forecaster.TargetColumn, forecasts);
+            Render(context, forecaster, forecasts);
             return UnrollCli.Ok;
         });
         return command;
@@ -80,20 +94,38 @@ internal static class PredictCommand
             throw new UserError($"this model forecasts {forecaster.Settings.Horizon} steps at once (--strategy direct) and cannot forecast {h}: drop --horizon, or train with --horizon {h} or --strategy recursive");
     }
 
-    internal static void Render(CliContext context, string column, IReadOnlyList<SeriesForecast> forecasts)
+    /// <summary>Where the intervals come from, or why there are none.</summary>
+    private static string IntervalsNote(Forecaster forecaster) => forecaster.Calibration is { } c
+        ? $"the network's intervals are split-conformal, {c.Describe()}"
+        : "this model was saved before Unroll gave intervals; train it again to get them";
+
+    internal static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>One row per series and step: the forecast, its intervals, and the naive guess.</summary>
+    internal static void Render(CliContext context, Forecaster forecaster, IReadOnlyList<SeriesForecast> forecasts)
     {
         int steps = forecasts.Count == 0 ? 0 : forecasts[0].Values.Length;
-        var table = new Table().AddColumn("series").AddColumn("last date").AddColumn(new TableColumn($"last {column}").RightAligned());
-        for (int h = 1; h <= steps; h++) table.AddColumn(new TableColumn(steps == 1 ? "forecast" : $"+{h}").RightAligned());
+        var levels = forecasts.FirstOrDefault()?.Intervals.Select(i => i.Level).ToList() ?? [];
+        var table = new Table().AddColumn("series").AddColumn("last date").AddColumn(new TableColumn($"last {forecaster.TargetColumn}").RightAligned());
+        if (steps > 1) table.AddColumn(new TableColumn("step").RightAligned());
+        table.AddColumn(new TableColumn("forecast").RightAligned());
+        foreach (var level in levels) table.AddColumn(new TableColumn($"{Percent(level)}% interval").RightAligned());
         table.AddColumn(new TableColumn("naive").RightAligned()).AddColumn(new TableColumn("change").RightAligned());
         foreach (var f in forecasts)
-        {
-            double change = f.LastValue == 0 ? double.NaN : (f.Values[0] / f.LastValue - 1) * 100;
-            table.AddRow([Markup.Escape(f.Symbol), f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), NumberFormat.Significant(f.LastValue),
-                .. f.Values.Select(v => NumberFormat.Significant(v)), NumberFormat.Significant(f.LastValue),
-                double.IsNaN(change) ? "–" : Math.Abs(change) < 0.05 ? "0.0%" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"]);
-        }
+            for (int h = 0; h < f.Values.Length; h++)
+            {
+                double change = f.LastValue == 0 ? double.NaN : (f.Values[h] / f.LastValue - 1) * 100;
+                bool first = h == 0;
+                table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+                    first ? NumberFormat.Significant(f.LastValue) : "",
+                    .. steps > 1 ? [$"+{h + 1}"] : Array.Empty<string>(),
+                    NumberFormat.Significant(f.Values[h]),
+                    .. f.Intervals.Select(i => $"{NumberFormat.Significant(i.Lower[h], 5)} – {NumberFormat.Significant(i.Upper[h], 5)}"),
+                    NumberFormat.Significant(f.LastValue),
+                    double.IsNaN(change) ? "–" : Math.Abs(change) < 0.05 ? "0.0%" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"]);
+            }
         context.Console.Write(table);
-        context.Out.WriteLine("naive = the last value, repeated; change = the first forecast step against it.");
+        context.Out.WriteLine("naive = the last value, repeated; change = the forecast against it.");
+        context.Out.WriteLine($"Intervals: {IntervalsNote(forecaster)}.");
     }
 }

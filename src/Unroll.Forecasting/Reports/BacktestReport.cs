@@ -214,7 +214,7 @@ public static class BacktestReport
             {
                 if (!s.Origins[0].Forecasts.ContainsKey(method)) continue;
                 var (label, color, dash) = Style(method);
-                var absolute = s.Origins.Select(o => Math.Abs(o.Forecasts[method][0] - o.Actual[0])).ToArray();
+                var absolute = s.Origins.Select(o => Math.Abs(o.Forecasts[method].Mean[0] - o.Actual[0])).ToArray();
                 errors.Lines.Add(ChartLine.OverDates($"{label} |error|", s.Origins.Select(o => o.Dates[0]), TrailingMean(absolute, window), color)
                     with { Dash = dash, Width = method == ForecastMethod.Model ? 2.2 : 1.6, Layer = method == ForecastMethod.Model ? 1 : 0 });
             }
@@ -318,7 +318,7 @@ public static class BacktestReport
         foreach (var method in Methods(s.Origins[0].Forecasts.Keys))
         {
             var (label, color, dash) = Style(method);
-            chart.Lines.Add(ChartLine.OverDates(label, s.Origins.Select(o => o.Dates[0]), s.Origins.Select(o => o.Forecasts[method][0]).ToArray(), color)
+            chart.Lines.Add(ChartLine.OverDates(label, s.Origins.Select(o => o.Dates[0]), s.Origins.Select(o => o.Forecasts[method].Mean[0]).ToArray(), color)
                 with { Dash = dash, Width = method == ForecastMethod.Model ? 2.4 : 1.6, Layer = method == ForecastMethod.Model ? 2 : 1 });
         }
         return chart;
