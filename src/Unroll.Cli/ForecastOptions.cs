@@ -76,6 +76,7 @@ internal sealed class ForecastOptions
             Hidden = parse.GetValue(Hidden),
             Layers = parse.GetValue(Layers),
             Lookback = Unroll.Data.Lookback.Parse(parse.GetValue(Lookback)!),
+            ShortenLookback = parse.GetResult(Lookback) is null or { Implicit: true },   // a lookback the user gave is kept
             Horizon = parse.GetValue(Horizon),
             Strategy = parse.GetValue(Strategy),
             Target = parse.GetValue(Target),

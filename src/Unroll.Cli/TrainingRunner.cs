@@ -39,6 +39,13 @@ internal static class TrainingRunner
         return result;
     }
 
+    /// <summary>Says what training changed to fit the data (a shorter lookback, the scaling chosen) and which series it left out.</summary>
+    public static void WriteNotes(CliContext context, FitResult fit)
+    {
+        foreach (var note in fit.Notes) context.Out.WriteLine($"Note: {note}.");
+        foreach (var (_, why) in fit.Excluded) context.Out.WriteLine($"Note: {why}; the classical methods forecast it.");
+    }
+
     private static string Remaining(TrainingProgress p) => $"{(int)p.Remaining.TotalMinutes}:{p.Remaining.Seconds:00} left";
 
     private sealed class Inline<TValue>(Action<TValue> report) : IProgress<TValue>

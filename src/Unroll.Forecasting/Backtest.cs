@@ -115,7 +115,7 @@ public static class Backtester
         backtest.Validate();
         var testStarts = TestStarts(data, settings, settings.Horizon);
         var fit = TrainingSession.Start(data, settings).Run(progress, cancellation, options);
-        return Evaluate(ModelForecasts(fit.Forecaster, backtest.Levels), data, testStarts, settings.Horizon, fit, backtest);
+        return Evaluate(ModelForecasts(fit.Forecaster, backtest.Levels), data, testStarts, settings.Horizon, fit, backtest, fit.Excluded);
     }
 
     /// <summary>Walks an already trained model forward over the last <paramref name="testFraction"/> of each series.</summary>
@@ -168,8 +168,10 @@ public static class Backtester
     /// <param name="horizon">Steps forecast from each origin.</param>
     /// <param name="fit">How the model was trained, if the backtest trained it.</param>
     /// <param name="options">Levels, season, refits and methods.</param>
+    /// <param name="modelLeftOut">Series the model does not forecast, each with why.</param>
     internal static BacktestResult Evaluate(Func<TimeSeries, int, int, MethodForecast> model, SeriesSet data,
-        IReadOnlyDictionary<string, int> testStarts, int horizon, FitResult? fit, BacktestOptions? options = null)
+        IReadOnlyDictionary<string, int> testStarts, int horizon, FitResult? fit, BacktestOptions? options = null,
+        IReadOnlyDictionary<string, string>? modelLeftOut = null)
     {
         options ??= new BacktestOptions();
         var classical = options.Methods ?? ClassicalMethods.All;
@@ -183,7 +185,9 @@ public static class Backtester
             double scale = MetricsCalculator.NaiveScale(series.Values.AsSpan(0, testStart));
             var methods = new Dictionary<ForecastMethod, MethodRun>
             {
-                [ForecastMethod.Model] = new MethodRun(null, null, (history, origin) => model(series, origin, horizon)),
+                [ForecastMethod.Model] = modelLeftOut is not null && modelLeftOut.TryGetValue(series.Symbol, out var leftOut)
+                    ? new MethodRun(null, leftOut, (_, _) => null)
+                    : new MethodRun(null, null, (history, origin) => model(series, origin, horizon)),
             };
             foreach (var method in classical)
                 methods[method.Method] = MethodRun.Classical(method, series, testStart, season, horizon, options);

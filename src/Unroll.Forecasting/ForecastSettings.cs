@@ -29,7 +29,18 @@ public enum TargetScaling
     MinMax,
     /// <summary>(x − mean) / standard deviation over the series' training part.</summary>
     ZScore,
+    /// <summary>
+    /// Each window less its own last value, divided by the series' mean absolute one-step change on its training part:
+    /// relative scaling's additive twin, for series with zeros or negative values (temperatures, rates, anomalies).
+    /// </summary>
+    Difference,
 }
+
+/// <summary>Settings as a training run applies them to its data (<see cref="ForecastSettings.Resolve"/>).</summary>
+/// <param name="Settings">The settings used: the scaling chosen, the lookback as shortened.</param>
+/// <param name="Notes">What was changed and why, in plain words.</param>
+/// <param name="Excluded">Series left out of training, each with why (too short for the network).</param>
+public sealed record ResolvedSettings(ForecastSettings Settings, IReadOnlyList<string> Notes, IReadOnlyDictionary<string, string> Excluded);
 
 /// <summary>Everything that decides how a forecaster is built and trained. The defaults work on monthly prices without tuning.</summary>
 public sealed record ForecastSettings
@@ -61,8 +72,21 @@ public sealed record ForecastSettings
     /// <summary>Whether the forecast column is scaled relative to each window's last value.</summary>
     public bool IsRelative => EffectiveScaling == TargetScaling.Relative;
 
+    /// <summary>Whether each window is expressed against its own last value (relative or difference scaling).</summary>
+    public bool IsAnchored => EffectiveScaling is TargetScaling.Relative or TargetScaling.Difference;
+
     /// <summary>The kind of the per-series scalers fitted to the columns: z-score with <see cref="TargetScaling.ZScore"/>, else min-max.</summary>
     public ScalerKind ScalerKind => EffectiveScaling == TargetScaling.ZScore ? ScalerKind.ZScore : ScalerKind.MinMax;
+
+    /// <summary>
+    /// Shorten <see cref="Lookback"/> to fit the shortest series' training part when it does not fit (down to
+    /// <see cref="MinimumLookback"/> steps); a series too short even for that is left to the classical methods. Off,
+    /// a series too short for the lookback is an error.
+    /// </summary>
+    public bool ShortenLookback { get; init; } = true;
+
+    /// <summary>The fewest input steps <see cref="ShortenLookback"/> goes down to.</summary>
+    public const int MinimumLookback = 2;
 
     /// <summary>Passes over the training windows (early stopping may end sooner).</summary>
     public int Epochs { get; init; } = 150;
@@ -104,6 +128,47 @@ public sealed record ForecastSettings
     ];
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The settings a training run on <paramref name="data"/> uses, and why they differ from these: the default
+    /// scaling chosen (relative when every value of every series is above 0, else difference), and the lookback
+    /// shortened to fit the shortest series (with <see cref="ShortenLookback"/>; a series too short even for
+    /// <see cref="MinimumLookback"/> steps is left out of training, with the reason).
+    /// </summary>
+    public ResolvedSettings Resolve(SeriesSet data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var notes = new List<string>();
+        var settings = this;
+        if (Scaling is null && Target == TargetKind.Price)
+        {
+            var negative = data.Series.Select(s => (Series: s, Index: Array.FindIndex(s.Values, v => !(v > 0)))).FirstOrDefault(x => x.Index >= 0);
+            settings = settings with { Scaling = negative.Series is null ? TargetScaling.Relative : TargetScaling.Difference };
+            if (negative.Series is { } s)
+                notes.Add($"series '{s.Symbol}' has the value {s.Values[negative.Index].ToString("G6", CultureInfo.InvariantCulture)} on {s.Dates[negative.Index]:yyyy-MM-dd}, " +
+                          "so each window is taken as its difference from its last value (difference scaling) rather than relative to it");
+        }
+        var excluded = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (ShortenLookback && Lookback.Steps is int steps)
+        {
+            int offset = Target == TargetKind.Price ? 0 : 1;
+            var room = data.Series.ToDictionary(s => s.Symbol,
+                s => TimeSplit.ByFractions(Math.Max(0, s.Length - offset), 1 - ValidationFraction - TestFraction, ValidationFraction).TrainEnd - OutputSize);
+            foreach (var s in data.Series.Where(s => room[s.Symbol] < MinimumLookback))
+                excluded[s.Symbol] = $"series '{s.Symbol}' has {Text(s.Length)} points, too few for the network (its training part holds " +
+                                     $"{Text(Math.Max(0, room[s.Symbol] + OutputSize))}; {MinimumLookback} input steps and {Text(OutputSize)} to forecast need {Text(MinimumLookback + OutputSize)})";
+            var fitting = data.Series.Where(s => !excluded.ContainsKey(s.Symbol)).ToList();
+            if (fitting.Count > 0 && fitting.Min(s => room[s.Symbol]) is var shortest && shortest < steps)
+            {
+                var which = fitting.First(s => room[s.Symbol] == shortest);
+                settings = settings with { Lookback = Lookback.Of(shortest) };
+                notes.Add($"the lookback is {Text(shortest)} instead of {Text(steps)}: series '{which.Symbol}' has {Text(which.Length)} points, " +
+                          $"{Text(shortest + OutputSize)} in its training part");
+            }
+            if (fitting.Count == 0) excluded.Clear();                 // nothing fits: the usual error names the shortest
+        }
+        return new ResolvedSettings(settings, notes, excluded);
+    }
 
     /// <summary>Throws <see cref="SettingsException"/> naming the first setting out of range.</summary>
     public void Validate()

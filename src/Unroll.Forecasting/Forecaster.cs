@@ -40,6 +40,12 @@ public sealed record FitResult(Forecaster Forecaster, IReadOnlyList<TrainingProg
     /// <summary>Why a checkpoint could not be written, if one could not (training then went on without checkpoints).</summary>
     public string? CheckpointProblem { get; init; }
 
+    /// <summary>What training changed in the settings to fit the data, and why (<see cref="ForecastSettings.Resolve"/>).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Series left out of training, each with why; the network does not forecast them.</summary>
+    public IReadOnlyDictionary<string, string> Excluded { get; init; } = new Dictionary<string, string>();
+
     /// <summary>
     /// Whether the kept weights beat the initial weights' loss. If not, the network learned nothing the data support
     /// (or diverged before it could): its forecasts are worth nothing, and the command line saves no model.
@@ -135,15 +141,16 @@ public sealed class Forecaster
     }
 
     /// <summary>The unit intervals are calibrated in at an origin: the last value times the typical relative move with
-    /// relative scaling, else the series' naive scale.</summary>
+    /// relative scaling, the typical move with difference scaling, else the series' naive scale.</summary>
     internal double Unit(TimeSeries series, int end)
     {
-        if (Settings.IsRelative)
+        if (Settings.IsAnchored)
         {
             var target = Scalers[series.Symbol].Target;
-            return Math.Abs(series.Values[end - 1]) * (target.Inverse(1) - target.Inverse(0));
+            double scale = target.Inverse(1) - target.Inverse(0);
+            return Settings.IsRelative ? Math.Abs(series.Values[end - 1]) * scale : scale;
         }
-        return NaiveScales.TryGetValue(series.Symbol, out var scale) ? scale : double.NaN;
+        return NaiveScales.TryGetValue(series.Symbol, out var naive) ? naive : double.NaN;
     }
 
     /// <summary>
@@ -203,9 +210,9 @@ public sealed class Forecaster
         int needed = Settings.Lookback.Steps ?? 1;
         if (transformed.Length < needed)
             throw new DataException($"series '{series.Symbol}' has {history.Length} point{(history.Length == 1 ? "" : "s")} up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}");
-        if (Settings.IsRelative)
+        if (Settings.IsAnchored)
             return Forecast(new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed),
-                scalers.Target.Inverse(1) - scalers.Target.Inverse(0), horizon);
+                new Anchor(Settings.IsRelative, scalers.Target.Inverse(1) - scalers.Target.Inverse(0)), horizon);
         var forecastScaled = Forecast(scalers.Transform(transformed), null, horizon);
         var unscaled = scalers.Target.Inverse(forecastScaled);
         return TargetTransform.Inverse(Settings.Target, history.Values[^1], unscaled);
@@ -217,20 +224,20 @@ public sealed class Forecaster
     /// all history grows it, feeding only the new step through the carried state when the earlier inputs keep their
     /// values (that is, unless relative).
     /// </summary>
-    /// <param name="history">The series as the network sees it, except that with relative scaling the forecast column is
-    /// in its own units.</param>
-    /// <param name="relativeScale">Relative scaling: each pass divides the forecast column by the window's last value,
-    /// less 1, then by this scale, and maps the outputs back the same way. Null for none.</param>
+    /// <param name="history">The series as the network sees it, except that with relative or difference scaling the
+    /// forecast column is in its own units.</param>
+    /// <param name="anchor">Relative or difference scaling: each pass expresses the forecast column against the
+    /// window's last value (<see cref="Anchor.In"/>) and maps the outputs back (<see cref="Anchor.Out"/>). Null for none.</param>
     /// <param name="horizon">Steps ahead.</param>
-    /// <returns>The forecast: in the series' units when relative, else in the network's (scaled) units.</returns>
-    private double[] Forecast(TimeSeries history, double? relativeScale, int horizon)
+    /// <returns>The forecast: in the series' units when anchored, else in the network's (scaled) units.</returns>
+    private double[] Forecast(TimeSeries history, Anchor? anchor, int horizon)
     {
         var window = Windows.ForecastInput(history, Settings.Lookback);
         int inputSize = window.InputSize;
         var raw = window.Inputs.ToArray().ToList();                 // (steps × I), the forecast column unscaled if relative
         var lastFeatures = raw.Skip(raw.Count - inputSize + 1).Take(inputSize - 1).ToArray();
         bool direct = Settings.Strategy == ForecastStrategy.Direct;
-        bool stream = Settings.Lookback.IsAll && relativeScale is null;
+        bool stream = Settings.Lookback.IsAll && anchor is null;
         RecurrentState<float>? state = null;
         int fed = 0;                                                // values of raw already inside state
         var forecast = new double[horizon];
@@ -238,13 +245,13 @@ public sealed class Forecaster
         while (produced < horizon)
         {
             double last = raw[^inputSize];
-            if (relativeScale is not null && !(last > 0))
+            if (anchor is { Multiplicative: true } && !(last > 0))
                 throw NotPositive($"series '{history.Symbol}' reaches the value {last} before a forecast");
             var input = new float[raw.Count - fed];
             for (int k = 0; k < input.Length; k++)
             {
                 double v = raw[fed + k];
-                input[k] = (float)(relativeScale is double scale && (fed + k) % inputSize == 0 ? (v / last - 1) / scale : v);
+                input[k] = (float)(anchor is { } a && (fed + k) % inputSize == 0 ? a.In(v, last) : v);
             }
             var pass = Network.Forward(SequenceBatch<float>.FromFlat([input], inputSize), state);
             if (stream)
@@ -254,7 +261,7 @@ public sealed class Forecaster
             }
             int take = direct ? horizon : 1;
             for (int h = 0; h < take; h++)
-                forecast[produced + h] = relativeScale is double scale ? last * (1 + pass.Outputs[h] * scale) : pass.Outputs[h];
+                forecast[produced + h] = anchor is { } a ? a.Out(pass.Outputs[h], last) : pass.Outputs[h];
             if (direct) break;
             raw.Add(forecast[produced]);
             raw.AddRange(lastFeatures);
@@ -264,18 +271,49 @@ public sealed class Forecaster
         return forecast;
     }
 
-    /// <summary>The window with its forecast column and targets divided by its last input value, less 1, then by
-    /// <paramref name="scale"/>: (x / last − 1) / scale. A new window; the original is left as it is.</summary>
-    internal static Window NormalizeWindow(Window window, double scale)
+    /// <summary>
+    /// The window with its forecast column and targets expressed against its last input value (<see cref="Anchor.In"/>):
+    /// (x / last − 1) / scale with relative scaling, (x − last) / scale with difference scaling. A new window; the
+    /// original is left as it is.
+    /// </summary>
+    internal static Window NormalizeWindow(Window window, Anchor anchor)
     {
         int inputSize = window.InputSize;
         var inputs = window.Inputs.ToArray();
         var targets = window.Targets.ToArray();
         double last = inputs[^inputSize];
-        for (int k = 0; k < inputs.Length; k += inputSize) inputs[k] = (inputs[k] / last - 1) / scale;
-        for (int h = 0; h < targets.Length; h++) targets[h] = (targets[h] / last - 1) / scale;
+        for (int k = 0; k < inputs.Length; k += inputSize) inputs[k] = anchor.In(inputs[k], last);
+        for (int h = 0; h < targets.Length; h++) targets[h] = anchor.In(targets[h], last);
         return window.With(inputs, targets);
     }
+
+    /// <summary>
+    /// Relative or difference scaling of the forecast column: a value against the window's last one, in units of the
+    /// series' typical one-step move (<paramref name="Scale"/>: the mean absolute relative change, or the mean absolute
+    /// change, over the training part). Forecasts may leave the range the model was trained on.
+    /// </summary>
+    /// <param name="Multiplicative">Relative (x / last − 1) rather than difference (x − last).</param>
+    /// <param name="Scale">The typical one-step move.</param>
+    internal readonly record struct Anchor(bool Multiplicative, double Scale)
+    {
+        /// <summary>The smallest forecast a relative model gives, as a fraction of the last value: a price does not go below 0.</summary>
+        public const double Floor = 1e-3;
+
+        /// <summary>What the network sees of <paramref name="value"/>.</summary>
+        public double In(double value, double last) => Multiplicative ? (value / last - 1) / Scale : (value - last) / Scale;
+
+        /// <summary>The value the network's <paramref name="output"/> stands for.</summary>
+        public double Out(double output, double last)
+        {
+            if (!Multiplicative) return last + output * Scale;
+            double value = last * (1 + output * Scale);
+            return value > 0 ? value : last * Floor;
+        }
+    }
+
+    /// <summary>The anchor of a prepared series, for an anchored scaling.</summary>
+    internal static Anchor AnchorOf(SeriesScalers scalers, ForecastSettings settings)
+        => new(settings.IsRelative, scalers.Target.Inverse(1) - scalers.Target.Inverse(0));
 
     private SeriesScalers CheckServes(TimeSeries series)
     {
@@ -314,23 +352,22 @@ public sealed class Forecaster
                 $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter {lookback} or {steps}, or leave this series out with {CsvSettings.Symbols}", lookback, steps, CsvSettings.Symbols);
         }
         var scalers = SeriesScalers.Fit(settings.ScalerKind, transformed, split.TrainEnd);
-        if (!settings.IsRelative)
+        if (!settings.IsAnchored)
             return new PreparedSeries(series, transformed, split, scalers, scalers.Transform(transformed));
-        // Relative: the forecast column stays in its units (each window is normalised to its own last value); the
-        // target "scaler" holds the series' typical one-step relative change, the unit the network sees.
+        // Relative or difference: the forecast column stays in its units (each window is expressed against its own
+        // last value); the target "scaler" holds the series' typical one-step move, the unit the network sees.
         var values = transformed.Values;
+        if (settings.IsRelative)
+            for (int t = 0; t < values.Length; t++)           // every value: a forecast from any origin divides by it
+                if (!(values[t] > 0)) throw NotPositive($"series '{series.Symbol}' has the value {values[t]} at {transformed.Dates[t]:yyyy-MM-dd}");
         double sum = 0;
         for (int t = 1; t < split.TrainEnd; t++)
-        {
-            if (!(values[t - 1] > 0))
-                throw NotPositive($"series '{series.Symbol}' has the value {values[t - 1]} at {transformed.Dates[t - 1]:yyyy-MM-dd}");
-            sum += Math.Abs(values[t] / values[t - 1] - 1);
-        }
+            sum += settings.IsRelative ? Math.Abs(values[t] / values[t - 1] - 1) : Math.Abs(values[t] - values[t - 1]);
         double scale = sum / Math.Max(1, split.TrainEnd - 1);
         if (!(scale > 0))
-            throw new DataException($"series '{series.Symbol}' does not change over its training part, so relative scaling would divide by zero; leave it out with {CsvSettings.Symbols}", CsvSettings.Symbols);
-        var relative = new SeriesScalers(new ZScoreScaler(0, scale), scalers.Features);
-        return new PreparedSeries(series, transformed, split, relative, new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed));
+            throw new DataException($"series '{series.Symbol}' does not change over its training part, so {SettingNames.Scalings.Name(settings.EffectiveScaling)} scaling would divide by zero; leave it out with {CsvSettings.Symbols}", CsvSettings.Symbols);
+        var anchored = new SeriesScalers(new ZScoreScaler(0, scale), scalers.Features);
+        return new PreparedSeries(series, transformed, split, anchored, new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed));
     }
 
     internal static (SequenceBatch<float> Batch, float[] Targets) ToBatch(IReadOnlyList<Window> windows, int inputSize, int outputs)

@@ -30,7 +30,7 @@ public static class ModelBundle
             [Prefix + "strategy"] = SettingNames.Strategies.Name(s.Strategy),
             [Prefix + "target"] = SettingNames.Targets.Name(s.Target),
             [Prefix + "scaling"] = SettingNames.Scalings.Name(s.EffectiveScaling),
-            [Prefix + "scalers"] = JsonSerializer.Serialize(forecaster.Scalers.ToDictionary(kv => kv.Key, kv => ScalersText(kv.Value, s.IsRelative))),
+            [Prefix + "scalers"] = JsonSerializer.Serialize(forecaster.Scalers.ToDictionary(kv => kv.Key, kv => ScalersText(kv.Value, s))),
             [Prefix + "naive_scales"] = JsonSerializer.Serialize(forecaster.NaiveScales.ToDictionary(kv => kv.Key, kv => kv.Value.ToString("R", CultureInfo.InvariantCulture))),
             [Prefix + "training"] = JsonSerializer.Serialize(new Dictionary<string, string>
             {
@@ -121,7 +121,7 @@ public static class ModelBundle
             {
                 SeriesScalers parsed;
                 if (text is null) throw Damaged($"metadata {Prefix}scalers, series {SafeTensors.Quote(symbol)}: no scaler (null); the file is damaged: train the model again");
-                try { parsed = ParseScalers(text, settings.IsRelative); }
+                try { parsed = ParseScalers(text, settings); }
                 catch (Exception e) when (e is DataException or ArgumentException)   // Scaler's constructors throw ArgumentException for ranges that overflow
                 {
                     throw Damaged($"metadata {Prefix}scalers, series {SafeTensors.Quote(symbol)}: " +
@@ -173,25 +173,28 @@ public static class ModelBundle
     }
 
     /// <summary>
-    /// A series' scalers as stored: target first, then one per feature, joined by ';'. A relative model's target entry
-    /// is <c>relative:SCALE</c>, its typical one-step relative change (inputs and targets are divided by it); in memory
-    /// that is a z-score scaler with mean 0 and deviation SCALE, which is what files before it stored.
+    /// A series' scalers as stored: target first, then one per feature, joined by ';'. An anchored model's target entry
+    /// is <c>relative:SCALE</c> or <c>difference:SCALE</c>, the typical one-step move that windows are divided by; in
+    /// memory that is a z-score scaler with mean 0 and deviation SCALE, which is what files before it stored.
     /// </summary>
-    private static string ScalersText(SeriesScalers scalers, bool relative)
-        => relative && scalers.Target is ZScoreScaler { Mean: 0 } unit
-            ? string.Join(";", scalers.Features.Select(f => f.ToString()).Prepend($"relative:{unit.StandardDeviation.ToString("R", CultureInfo.InvariantCulture)}"))
+    private static string ScalersText(SeriesScalers scalers, ForecastSettings settings)
+        => settings.IsAnchored && scalers.Target is ZScoreScaler { Mean: 0 } unit
+            ? string.Join(";", scalers.Features.Select(f => f.ToString())
+                .Prepend($"{SettingNames.Scalings.Name(settings.EffectiveScaling)}:{unit.StandardDeviation.ToString("R", CultureInfo.InvariantCulture)}"))
             : scalers.ToString();
 
     /// <summary>Reads what <see cref="ScalersText"/> wrote (and what files before <c>relative:</c> wrote).</summary>
-    private static SeriesScalers ParseScalers(string text, bool relative)
+    private static SeriesScalers ParseScalers(string text, ForecastSettings settings)
     {
-        const string Relative = "relative:";
-        if (!text.StartsWith(Relative, StringComparison.Ordinal)) return SeriesScalers.Parse(text);
-        if (!relative) throw new DataException($"the target's scaler is {Relative}… but the model's scaling is not relative");
+        string prefix = settings.IsAnchored ? SettingNames.Scalings.Name(settings.EffectiveScaling) + ":" : "";
+        bool tagged = text.StartsWith("relative:", StringComparison.Ordinal) || text.StartsWith("difference:", StringComparison.Ordinal);
+        if (!tagged) return SeriesScalers.Parse(text);
+        if (prefix.Length == 0 || !text.StartsWith(prefix, StringComparison.Ordinal))
+            throw new DataException($"the target's scaler '{text.Split(';')[0]}' does not match the model's scaling ({SettingNames.Scalings.Name(settings.EffectiveScaling)})");
         int end = text.IndexOf(';', StringComparison.Ordinal);
-        string scale = end < 0 ? text[Relative.Length..] : text[Relative.Length..end];
+        string scale = end < 0 ? text[prefix.Length..] : text[prefix.Length..end];
         if (!double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) || !(s > 0) || !double.IsFinite(s))
-            throw new DataException($"the relative scale '{scale}' is not a number above 0");
+            throw new DataException($"the scale '{scale}' is not a number above 0");
         var features = end < 0 ? SeriesScalers.Parse("none").Features : SeriesScalers.Parse("none" + text[end..]).Features;
         return new SeriesScalers(new ZScoreScaler(0, s), features);
     }

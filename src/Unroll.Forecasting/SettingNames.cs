@@ -25,11 +25,12 @@ public static class SettingNames
         (TargetKind.Return, "return", []),
         (TargetKind.LogReturn, "logreturn", ["log_return", "log-return"]));
 
-    /// <summary>relative, minmax (read also as min-max), zscore (read also as z-score).</summary>
+    /// <summary>relative, minmax (read also as min-max), zscore (read also as z-score), difference.</summary>
     public static NameTable<TargetScaling> Scalings { get; } = new(
         (TargetScaling.Relative, "relative", []),
         (TargetScaling.MinMax, "minmax", ["min-max", "min_max"]),
-        (TargetScaling.ZScore, "zscore", ["z-score", "z_score"]));
+        (TargetScaling.ZScore, "zscore", ["z-score", "z_score"]),
+        (TargetScaling.Difference, "difference", ["diff"]));
 
     /// <summary>recursive, direct.</summary>
     public static NameTable<ForecastStrategy> Strategies { get; } = new(

@@ -50,6 +50,7 @@ public sealed class TrainingSession
     public const double DivergenceFactor = 1000;
 
     private readonly SeriesSet _data;
+    private readonly ResolvedSettings _resolved;
     private readonly ForecastSettings _settings;
     private readonly List<Forecaster.PreparedSeries> _prepared;
     private readonly List<Window> _train = [], _validation = [];
@@ -72,22 +73,22 @@ public sealed class TrainingSession
     private TimeSpan _elapsedBefore;
     private string? _checkpointProblem;
 
-    private TrainingSession(SeriesSet data, ForecastSettings settings)
+    private TrainingSession(SeriesSet data, ResolvedSettings resolved)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(settings);
+        var settings = resolved.Settings;
         settings.Validate();
         _data = data;
         _settings = settings;
+        _resolved = resolved;
         _prepared = data.Series.Select(s => Forecaster.Prepare(s, settings)).ToList();
         foreach (var p in _prepared)
         {
             var windows = Windows.CreateSplit(p.Scaled, settings.Lookback, settings.OutputSize, p.Split);
-            if (settings.IsRelative)
+            if (settings.IsAnchored)
             {
-                double scale = p.Scalers.Target.Inverse(1) - p.Scalers.Target.Inverse(0);
-                _train.AddRange(windows.Train.Select(w => Forecaster.NormalizeWindow(w, scale)));
-                _validation.AddRange(windows.Validation.Select(w => Forecaster.NormalizeWindow(w, scale)));
+                var anchor = Forecaster.AnchorOf(p.Scalers, settings);
+                _train.AddRange(windows.Train.Select(w => Forecaster.NormalizeWindow(w, anchor)));
+                _validation.AddRange(windows.Validation.Select(w => Forecaster.NormalizeWindow(w, anchor)));
             }
             else
             {
@@ -114,9 +115,22 @@ public sealed class TrainingSession
     /// <exception cref="DataException">A series is too short for the lookback, horizon and split, or constant.</exception>
     public static TrainingSession Start(SeriesSet data, ForecastSettings settings)
     {
-        var session = new TrainingSession(data, settings);
+        var (included, resolved) = Resolve(data, settings);
+        var session = new TrainingSession(included, resolved);
         session._initialLoss = session.InitialScore();
         return session;
+    }
+
+    // The settings as this data makes them (scaling chosen, lookback shortened) and the series training uses.
+    private static (SeriesSet Included, ResolvedSettings Resolved) Resolve(SeriesSet data, ForecastSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var resolved = settings.Resolve(data);
+        if (resolved.Excluded.Count == 0) return (data, resolved);
+        var kept = data.Series.Where(s => !resolved.Excluded.ContainsKey(s.Symbol)).ToList();
+        return (new SeriesSet(kept, data.TargetColumn, data.FeatureNames, data.SourceFile), resolved);
     }
 
     /// <summary>Continues the run saved in <paramref name="checkpointPath"/>; <paramref name="settings"/> may differ only in <see cref="ForecastSettings.Epochs"/> (the total).</summary>
@@ -124,8 +138,9 @@ public sealed class TrainingSession
     public static TrainingSession Resume(string checkpointPath, SeriesSet data, ForecastSettings settings)
     {
         var checkpoint = TrainingCheckpoint.Read(checkpointPath);
-        checkpoint.RequireSameRun(data, settings);
-        var session = new TrainingSession(data, settings);
+        var (included, resolved) = Resolve(data, settings);
+        checkpoint.RequireSameRun(included, resolved.Settings);
+        var session = new TrainingSession(included, resolved);
         checkpoint.Restore(session);
         if (session._epoch > settings.Epochs)
             throw new CheckpointException($"{checkpointPath} has already reached epoch {session._epoch}, but {settings.Epochs} epochs were asked for; the epochs setting counts every epoch, resumed or not: give at least {session._epoch}");
@@ -275,6 +290,8 @@ public sealed class TrainingSession
             BestLoss = _bestLoss,
             Incident = _incident,
             CheckpointProblem = _checkpointProblem,
+            Notes = _resolved.Notes,
+            Excluded = _resolved.Excluded,
         };
     }
 

@@ -45,7 +45,7 @@ public sealed class BadInputTests : IDisposable
         [new[] { "--optimizer", "rmsprop" }, "--optimizer 'rmsprop' is not one of sgd, momentum, adam or adamw"],
         [new[] { "--strategy", "both" }, "--strategy 'both' is not one of recursive or direct"],
         [new[] { "--target", "level" }, "--target 'level' is not one of price, return or logreturn"],
-        [new[] { "--scaling", "log" }, "--scaling 'log' is not one of relative, minmax or zscore"],
+        [new[] { "--scaling", "log" }, "--scaling 'log' is not one of relative, minmax, zscore or difference"],
         [new[] { "--decimal", ";" }, "--decimal ';' is not one of . or ,"],
         [new[] { "--checkpoint-every", "0" }, "--checkpoint-every expects a whole number"],
         [new[] { "--checkpoint-every", "2" }, "--checkpoint-every needs --checkpoint FILE"],

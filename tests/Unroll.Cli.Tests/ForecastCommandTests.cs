@@ -31,7 +31,6 @@ public sealed class ForecastCommandTests : IDisposable
         ["dup.csv", "symbol,date,price\nA,2000-01-01,1\nA,2000-01-01,2\n", "line 3"],
         ["order.csv", "symbol,date,price\nA,2000-02-01,1\nA,2000-01-01,2\n", "--sort"],
         ["baddate.csv", "symbol,date,price\nA,someday,1\n", "line 2"],
-        ["short.csv", "symbol,date,price\n" + Months("A", 40, i => 10 + Math.Sin(i)) + Months("B", 8, i => 5 + i), "'B'"],
         ["flat.csv", "symbol,date,price\n" + Months("A", 40, _ => 7), "'A'"],
     ];
 
@@ -44,6 +43,17 @@ public sealed class ForecastCommandTests : IDisposable
         var r = CliRunner.Run("train", "--data", data, "--out", model, "--epochs", "2");
         r.AssertOneLineError(expected);
         Assert.False(File.Exists(model));
+    }
+
+    [Fact]
+    public void Train_ShortSeriesBesideALongOne_ShortensTheLookbackAndSaysSo()
+    {
+        var data = Write("short.csv", "symbol,date,price\n" + Months("A", 40, i => 10 + Math.Sin(i)) + Months("B", 8, i => 5 + i));
+        var r = CliRunner.Run("train", "--data", data, "--out", Path.Combine(_folder, "m.safetensors"), "--epochs", "30", "--hidden", "8");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("Note: the lookback is 5 instead of 12: series 'B' has 8 points, 6 in its training part.", r.Out);
+        var explicitLookback = CliRunner.Run("train", "--data", data, "--out", Path.Combine(_folder, "m2.safetensors"), "--lookback", "12");
+        explicitLookback.AssertOneLineError("'B'");
     }
 
     [Fact]

@@ -99,7 +99,7 @@ public sealed class ForecasterTests : IDisposable
     [Fact]
     public void Fit_SeriesTooShort_NamesItsLengthAndTheMinimum()
     {
-        var e = Assert.Throws<DataException>(() => Forecaster.Fit(Ragged(), Small with { Lookback = Lookback.Of(40) }));
+        var e = Assert.Throws<DataException>(() => Forecaster.Fit(Ragged(), Small with { Lookback = Lookback.Of(40), ShortenLookback = false }));
         Assert.Contains("'SHORT'", e.Message);
         Assert.Contains("35 points", e.Message);
     }
@@ -168,7 +168,67 @@ public class RelativeScalingTests
         var dates = Enumerable.Range(0, 40).Select(i => new DateOnly(2001, 1, 1).AddDays(i)).ToArray();
         var values = Enumerable.Range(0, 40).Select(i => Math.Sin(i / 3.0)).ToArray();
         var data = new SeriesSet([new TimeSeries("WAVE", dates, values)], "value", [], "wave.csv");
-        var e = Assert.Throws<DataException>(() => Forecaster.Fit(data, new ForecastSettings { Hidden = 4, Lookback = Lookback.Of(5), Epochs = 1 }));
+        var e = Assert.Throws<DataException>(() => Forecaster.Fit(data, new ForecastSettings { Hidden = 4, Lookback = Lookback.Of(5), Epochs = 1, Scaling = TargetScaling.Relative }));
         Assert.Contains("relative scaling needs values above 0", e.Message);
+    }
+}
+
+public class ScalingAndLookbackDefaultsTests
+{
+    private static SeriesSet Wave(int length, double level)
+    {
+        var dates = Enumerable.Range(0, length).Select(i => new DateOnly(2001, 1, 1).AddMonths(i)).ToArray();
+        var values = Enumerable.Range(0, length).Select(i => level + Math.Sin(i / 3.0) + 0.01 * i).ToArray();
+        return new SeriesSet([new TimeSeries("WAVE", dates, values)], "value", [], "wave.csv");
+    }
+
+    [Fact]
+    public void DefaultScaling_ZerosOrNegatives_IsDifferenceAndSaysWhy()
+    {
+        var fit = Forecaster.Fit(Wave(60, 0), new ForecastSettings { Hidden = 4, Epochs = 3 });
+        Assert.Equal(TargetScaling.Difference, fit.Forecaster.Settings.Scaling);
+        Assert.Contains(fit.Notes, n => n.Contains("difference scaling", StringComparison.Ordinal) && n.Contains("'WAVE'", StringComparison.Ordinal));
+        Assert.All(fit.Forecaster.Predict(Wave(60, 0).Series[0], 3).Values, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void DefaultScaling_PositiveValues_IsRelative()
+        => Assert.Equal(TargetScaling.Relative, new ForecastSettings().Resolve(Wave(60, 10)).Settings.Scaling);
+
+    [Fact]
+    public void Difference_WindowsAreTheChangeFromTheLastValueInTypicalMoves()
+    {
+        var series = Wave(40, 0).Series[0];
+        var settings = new ForecastSettings { Scaling = TargetScaling.Difference, Lookback = Lookback.Of(4) };
+        var p = Forecaster.Prepare(series, settings);
+        double scale = Enumerable.Range(1, p.Split.TrainEnd - 1).Average(t => Math.Abs(series.Values[t] - series.Values[t - 1]));
+        Assert.Equal(scale, p.Scalers.Target.Inverse(1) - p.Scalers.Target.Inverse(0), 12);
+        var window = Windows.CreateSplit(p.Scaled, settings.Lookback, 1, p.Split).Train[0];
+        var normalized = Forecaster.NormalizeWindow(window, Forecaster.AnchorOf(p.Scalers, settings));
+        double last = window.Inputs.Span[^1];
+        Assert.Equal(window.Inputs.ToArray().Select(x => (x - last) / scale), normalized.Inputs.ToArray());
+        Assert.Equal((window.Targets.Span[0] - last) / scale, normalized.Targets.Span[0], 12);
+    }
+
+    [Fact]
+    public void Lookback_TooLongForTheShortestSeries_IsShortenedAndSaid()
+    {
+        var fit = Forecaster.Fit(Wave(16, 10), new ForecastSettings { Hidden = 4, Epochs = 2, TestFraction = 0.2 });
+        // 16 points: a training part of floor(0.65 × 16) = 10, so at most 9 input steps before the one to forecast.
+        Assert.Equal(Lookback.Of(9), fit.Forecaster.Settings.Lookback);
+        Assert.Contains(fit.Notes, n => n.StartsWith("the lookback is 9 instead of 12", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Lookback_SeriesTooShortEvenForTwoSteps_IsLeftToTheClassicalMethods()
+    {
+        TimeSeries Make(string name, int length) => new(name, Enumerable.Range(0, length).Select(i => new DateOnly(2001, 1, 1).AddMonths(i)).ToArray(),
+            Enumerable.Range(0, length).Select(i => 10 + Math.Sin(i)).ToArray());
+        // 3 points: a training part of floor(0.85 × 3) = 2, room for 1 input step, fewer than the 2 the network needs.
+        var data = new SeriesSet([Make("LONG", 60), Make("TINY", 3)], "value", [], "two.csv");
+        var fit = Forecaster.Fit(data, new ForecastSettings { Hidden = 4, Epochs = 2 });
+        Assert.Equal(["LONG"], fit.Forecaster.Symbols);
+        Assert.Equal(Lookback.Of(12), fit.Forecaster.Settings.Lookback);
+        Assert.Contains("'TINY' has 3 points, too few for the network", fit.Excluded["TINY"]);
     }
 }

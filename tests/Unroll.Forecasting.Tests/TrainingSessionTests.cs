@@ -164,7 +164,12 @@ public sealed class TrainingSessionTests : IDisposable
             var p = Forecaster.Prepare(s, Settings);
             var split = Windows.CreateSplit(p.Scaled, Settings.Lookback, 1, p.Split);
             double scale = p.Scalers.Target.Inverse(1) - p.Scalers.Target.Inverse(0);
-            return split.Validation.Select(w => Forecaster.NormalizeWindow(w, scale));
+            // Relative scaling written out: every value of the window and its target as (x / last − 1) / scale.
+            return split.Validation.Select(w =>
+            {
+                double last = w.Inputs.Span[^1];
+                return w.With(w.Inputs.ToArray().Select(x => (x / last - 1) / scale).ToArray(), w.Targets.ToArray().Select(x => (x / last - 1) / scale).ToArray());
+            });
         }).ToList();
         var (batch, targets) = Forecaster.ToBatch(windows, 1, 1);
         double expected = new Trainer<float>(untrained.Forecaster.Network, Optimizer.Create<float>(OptimizerKind.Sgd)).Evaluate(batch, targets);

@@ -90,6 +90,7 @@ internal static class BacktestCommand
                 context.Out.WriteLine(ToJson(result).ToJsonString());
                 return code;
             }
+            if (result.Fit is { } trained) TrainingRunner.WriteNotes(context, trained);
             Render(context, result);
             if (result.Fit?.Stop == StopReason.Cancelled)
                 context.Out.WriteLine($"Training was stopped by {context.InterruptionName} after {result.Fit.History.Count} epochs; these scores are of its best weights so far (epoch {result.Fit.BestEpoch}).");

@@ -78,6 +78,7 @@ internal static class TrainCommand
                 return code;
             }
             var o = context.Out;
+            TrainingRunner.WriteNotes(context, fit);
             o.WriteLine($"Trained one {settings.Cell.ToName()} model on {data.Series.Count} series ({string.Join(", ", data.Series.Select(s => $"{s.Symbol} {s.Length}"))} points): {fit.TrainWindows} training and {fit.ValidationWindows} validation windows.");
             o.WriteLine(fit.Stop switch
             {
