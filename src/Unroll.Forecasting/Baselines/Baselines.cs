@@ -4,8 +4,8 @@ namespace Unroll.Forecasting.Baselines;
 
 /// <summary>Point forecasts of the fit-free baselines (naive, drift, moving average) from a history: a thin wrapper
 /// over <see cref="NaiveMethod.PointForecast"/>, <see cref="DriftMethod.PointForecast"/> and
-/// <see cref="MovingAverageMethod.PointForecast"/>. For intervals, and for the methods that need a fit, fit an
-/// <see cref="IForecastingMethod"/> instead.</summary>
+/// <see cref="MovingAverageMethod.PointForecast"/>. For intervals, and for seasonal naive and Theta, fit an
+/// <see cref="IForecastingMethod"/> from <see cref="ClassicalMethods"/> instead.</summary>
 public static class Baseline
 {
     /// <summary>Values averaged by <see cref="ForecastMethod.MovingAverage"/>.</summary>
@@ -26,7 +26,7 @@ public static class Baseline
             ForecastMethod.Drift => DriftMethod.PointForecast(history, horizon),
             ForecastMethod.MovingAverage => MovingAverageMethod.PointForecast(history, MovingAverageWindow, horizon),
             _ => throw new ArgumentOutOfRangeException(nameof(method), method,
-                $"{method.Name()} is not a baseline{(method == ForecastMethod.Model ? "" : "; fit it as an IForecastingMethod (it needs a fit or a season)")}"),
+                $"{method.Name()} is not a baseline{(method == ForecastMethod.Model ? "" : "; fit it with ClassicalMethods (it needs a fit or a season)")}"),
         };
     }
 }
