@@ -16,7 +16,7 @@ public sealed record BacktestOptions
     /// once, on the data before the test period, and keeps the parameters fixed (as the network's weights are).</summary>
     public int? RefitEvery { get; init; }
 
-    /// <summary>The classical methods to run beside the network; null for <see cref="ClassicalMethods.All"/>.</summary>
+    /// <summary>The classical methods to run beside the network; null for <see cref="ClassicalMethods.Default"/>.</summary>
     public IReadOnlyList<IForecastingMethod>? Methods { get; init; }
 
     /// <summary>Throws <see cref="SettingsException"/> for a level outside (0, 1), a season below 1 or a refit interval below 1.</summary>
@@ -174,7 +174,7 @@ public static class Backtester
         IReadOnlyDictionary<string, string>? modelLeftOut = null)
     {
         options ??= new BacktestOptions();
-        var classical = options.Methods ?? ClassicalMethods.All;
+        var classical = options.Methods ?? ClassicalMethods.Default.All;
         var pooled = BacktestResult.Methods.ToDictionary(m => m, _ => new Points(horizon));
         var descriptions = new Dictionary<ForecastMethod, HashSet<string>>();
         var results = new List<SeriesBacktest>();
@@ -242,7 +242,7 @@ public static class Backtester
     }
 
     /// <summary>The seasonal period of a series from the spacing of its dates.</summary>
-    private static int SeasonOf(TimeSeries series) => 1;
+    private static int SeasonOf(TimeSeries series) => Frequency.Infer(series).Season;
 
     /// <summary>A method's forecasts along one series: fitted once (or every K origins), or why it does not apply.</summary>
     private sealed class MethodRun(string? description, string? notApplicable, Func<double[], int, MethodForecast?> forecast)

@@ -1,6 +1,11 @@
+using Unroll.Forecasting.Methods;
+
 namespace Unroll.Forecasting.Baselines;
 
-/// <summary>Baseline forecasts from a history.</summary>
+/// <summary>Point forecasts of the fit-free baselines (naive, drift, moving average) from a history: a thin wrapper
+/// over <see cref="NaiveMethod.PointForecast"/>, <see cref="DriftMethod.PointForecast"/> and
+/// <see cref="MovingAverageMethod.PointForecast"/>. For intervals, and for seasonal naive and Theta, fit an
+/// <see cref="IForecastingMethod"/> from <see cref="ClassicalMethods"/> instead.</summary>
 public static class Baseline
 {
     /// <summary>Values averaged by <see cref="ForecastMethod.MovingAverage"/>.</summary>
@@ -15,26 +20,13 @@ public static class Baseline
     {
         if (history.Length == 0) throw new ArgumentException("a baseline needs at least one value of history");
         if (horizon < 1) throw new ArgumentException($"horizon must be at least 1, got {horizon}");
-        double last = history[^1];
-        var result = new double[horizon];
-        switch (method)
+        return method switch
         {
-            case ForecastMethod.Naive:
-                Array.Fill(result, last);
-                break;
-            case ForecastMethod.Drift:
-                double slope = history.Length > 1 ? (last - history[0]) / (history.Length - 1) : 0;
-                for (int h = 0; h < horizon; h++) result[h] = last + slope * (h + 1);
-                break;
-            case ForecastMethod.MovingAverage:
-                int k = Math.Min(MovingAverageWindow, history.Length);
-                double sum = 0;
-                for (int i = history.Length - k; i < history.Length; i++) sum += history[i];
-                Array.Fill(result, sum / k);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(method), method, $"{method.Name()} is not a baseline");
-        }
-        return result;
+            ForecastMethod.Naive => NaiveMethod.PointForecast(history, horizon),
+            ForecastMethod.Drift => DriftMethod.PointForecast(history, horizon),
+            ForecastMethod.MovingAverage => MovingAverageMethod.PointForecast(history, MovingAverageWindow, horizon),
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method,
+                $"{method.Name()} is not a baseline{(method == ForecastMethod.Model ? "" : "; fit it with ClassicalMethods (it needs a fit or a season)")}"),
+        };
     }
 }

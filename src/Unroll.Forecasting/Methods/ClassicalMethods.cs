@@ -1,21 +1,50 @@
-using Unroll.Forecasting.Baselines;
-
 namespace Unroll.Forecasting.Methods;
 
-/// <summary>The classical methods a backtest runs beside the network.</summary>
-public static class ClassicalMethods
+/// <summary>
+/// The classical methods a statistician would try first, as one list: naive, seasonal naive, drift, moving average and
+/// Theta (ETS joins them where it is written: pass the full list to <see cref="ClassicalMethods(IEnumerable{IForecastingMethod})"/>).
+/// </summary>
+public sealed class ClassicalMethods
 {
-    /// <summary>Every classical method, in report order.</summary>
-    public static IReadOnlyList<IForecastingMethod> All { get; } =
-        [new PointBaseline(ForecastMethod.Naive), new PointBaseline(ForecastMethod.Drift), new PointBaseline(ForecastMethod.MovingAverage)];
+    private readonly IForecastingMethod[] _methods;
 
-    /// <summary>A baseline of <see cref="Baseline.Forecast"/>, with no intervals.</summary>
-    private sealed class PointBaseline(ForecastMethod method) : IForecastingMethod, IFittedMethod
+    /// <summary>A registry of <paramref name="methods"/>, in that order, one per <see cref="ForecastMethod"/>.</summary>
+    /// <exception cref="ArgumentException">A method appears twice, or one is the model.</exception>
+    public ClassicalMethods(IEnumerable<IForecastingMethod> methods)
     {
-        public ForecastMethod Method => method;
-        public string Description => method.Name();
-        public MethodFit Fit(ReadOnlySpan<double> train, int season) => train.Length == 0 ? MethodFit.Not("no values to start from") : MethodFit.Of(this);
-        public MethodForecast Forecast(ReadOnlySpan<double> history, int horizon, IReadOnlyList<double> levels)
-            => new(Baseline.Forecast(method, history, horizon), []);
+        ArgumentNullException.ThrowIfNull(methods);
+        _methods = methods.ToArray();
+        var seen = new HashSet<ForecastMethod>();
+        foreach (var method in _methods)
+        {
+            ArgumentNullException.ThrowIfNull(method, nameof(methods));
+            if (method.Method == ForecastMethod.Model)
+                throw new ArgumentException("the model is not a classical method; it forecasts with Forecaster.", nameof(methods));
+            if (!seen.Add(method.Method))
+                throw new ArgumentException($"{method.Method.Name()} appears twice; list each method once.", nameof(methods));
+        }
+    }
+
+    /// <summary>The methods written so far, in report order: naive, seasonal naive, drift, moving average, Theta.</summary>
+    public static IReadOnlyList<IForecastingMethod> Builtin { get; } =
+        [new NaiveMethod(), new SeasonalNaiveMethod(), new DriftMethod(), new MovingAverageMethod(), new ThetaMethod()];
+
+    /// <summary>A registry of <see cref="Builtin"/>.</summary>
+    public static ClassicalMethods Default { get; } = new(Builtin);
+
+    /// <summary>The methods, in order.</summary>
+    public IReadOnlyList<IForecastingMethod> All => _methods;
+
+    /// <summary>The method for <paramref name="method"/>, or null when the registry has none.</summary>
+    public IForecastingMethod? Find(ForecastMethod method) => Array.Find(_methods, m => m.Method == method);
+
+    /// <summary>Fits every method to <paramref name="train"/>: a fitted method or the reason it does not apply, per method, in order.</summary>
+    /// <param name="train">The training values, oldest first.</param>
+    /// <param name="season">The seasonal period m (1 for none).</param>
+    public IReadOnlyList<(ForecastMethod Method, MethodFit Fit)> FitAll(ReadOnlySpan<double> train, int season)
+    {
+        var fits = new (ForecastMethod, MethodFit)[_methods.Length];
+        for (int i = 0; i < _methods.Length; i++) fits[i] = (_methods[i].Method, _methods[i].Fit(train, season));
+        return fits;
     }
 }
