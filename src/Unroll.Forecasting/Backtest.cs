@@ -62,6 +62,16 @@ public sealed record SeriesBacktest(string Symbol, TimeSeries Series, int TestSt
     /// <summary>The seasonal period used for this series.</summary>
     public int Season { get; init; } = 1;
 
+    /// <summary>The spacing of the series' dates and its season, in words ("monthly, season 12").</summary>
+    public string Frequency { get; init; } = "";
+
+    /// <summary>Each method's forecast of the steps after the series' last value (the same fitted methods and weights
+    /// as the backtest), with its intervals.</summary>
+    public IReadOnlyDictionary<ForecastMethod, MethodForecast> Future { get; init; } = new Dictionary<ForecastMethod, MethodForecast>();
+
+    /// <summary>The dates of <see cref="Future"/>'s steps; null when the dates are too irregular to extend.</summary>
+    public IReadOnlyList<DateOnly>? FutureDates { get; init; }
+
     /// <summary>Every method's score, applicable or not (with the reason), in <see cref="BacktestResult.Methods"/> order.</summary>
     public IReadOnlyDictionary<ForecastMethod, MethodScore> Scores { get; init; } = new Dictionary<ForecastMethod, MethodScore>();
 }
@@ -181,7 +191,9 @@ public static class Backtester
         foreach (var series in data.Series)
         {
             int testStart = testStarts[series.Symbol];
-            int season = options.Season ?? SeasonOf(series);
+            var frequency = Unroll.Data.Frequency.Infer(series);
+            if (options.Season is int given) frequency = frequency.WithSeason(given);
+            int season = frequency.Season;
             double scale = MetricsCalculator.NaiveScale(series.Values.AsSpan(0, testStart));
             var methods = new Dictionary<ForecastMethod, MethodRun>
             {
@@ -204,6 +216,9 @@ public static class Backtester
                     points[method].Add(origin == Math.Max(testStart, 1), last, forecast, actual, scale);
                 origins.Add(new BacktestOrigin(origin, series.Dates.Skip(origin).Take(horizon).ToArray(), actual, forecasts));
             }
+            var future = new Dictionary<ForecastMethod, MethodForecast>();
+            foreach (var (method, run) in methods)
+                if (run.Forecast(series.Values, series.Length) is { } forecast) future[method] = forecast;
             var scores = new Dictionary<ForecastMethod, MethodScore>();
             foreach (var method in BacktestResult.Methods)
             {
@@ -218,7 +233,10 @@ public static class Backtester
                 scores.Where(kv => kv.Value.Applies).ToDictionary(kv => kv.Key, kv => kv.Value.Metrics))
             {
                 Season = season,
+                Frequency = frequency.Describe(),
                 Scores = scores,
+                Future = future,
+                FutureDates = frequency.IsRegular ? frequency.NextDates(series.Dates[^1], horizon) : null,
             });
         }
         var overall = new Dictionary<ForecastMethod, MethodScore>();
@@ -240,9 +258,6 @@ public static class Backtester
             OverallScores = overall,
         };
     }
-
-    /// <summary>The seasonal period of a series from the spacing of its dates.</summary>
-    private static int SeasonOf(TimeSeries series) => Frequency.Infer(series).Season;
 
     /// <summary>A method's forecasts along one series: fitted once (or every K origins), or why it does not apply.</summary>
     private sealed class MethodRun(string? description, string? notApplicable, Func<double[], int, MethodForecast?> forecast)

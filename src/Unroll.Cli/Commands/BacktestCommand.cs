@@ -131,6 +131,7 @@ internal static class BacktestCommand
                 ["test_start"] = s.Series.Dates[s.TestStart].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["origins"] = s.Origins.Count,
                 ["season"] = s.Season,
+                ["frequency"] = s.Frequency,
                 ["best"] = ranking.BestBySeries.TryGetValue(s.Symbol, out var b) ? b.Name() : null,
             };
             foreach (var (key, value) in Methods(s.Scores)) entry[key] = value?.DeepClone();
@@ -207,6 +208,10 @@ internal static class BacktestCommand
         }
         foreach (var s in result.Series) Rows(s.Symbol, s.Scores);
         if (result.Series.Count > 1) Rows("overall", result.OverallScores);
+        var frequencies = result.Series.Select(s => s.Frequency).Distinct().ToList();
+        context.Out.WriteLine(frequencies.Count == 1
+            ? $"Dates: {frequencies[0]} (--season overrides)."
+            : $"Dates: {string.Join("; ", result.Series.Select(s => $"{s.Symbol} {s.Frequency}"))} (--season overrides).");
         context.Console.Write(table);
         var notApplicable = result.Series.SelectMany(s => s.Scores.Values.Where(v => !v.Applies).Select(v => $"{v.Method.Name()} on {s.Symbol}: {v.NotApplicable}")).ToList();
         foreach (var line in notApplicable.Take(10)) context.Out.WriteLine($"n/a: {line}");
