@@ -27,7 +27,9 @@ internal static class ReportFixtures
         double[] Model(TimeSeries series, int origin, int steps)
         {
             double error = series.Symbol == a.Symbol ? 0.5 : 0.25;
-            return series.Values.AsSpan(origin, steps).ToArray().Select((v, h) => v + (h % 2 == 0 ? error : -error)).ToArray();
+            // The actual values, off by ±error: a model that peeks (past the last value, the last value repeated).
+            return Enumerable.Range(origin, steps).Select(t => series.Values[Math.Min(t, series.Length - 1)])
+                .Select((v, h) => v + (h % 2 == 0 ? error : -error)).ToArray();
         }
         var overall = new Dictionary<ForecastMethod, Metrics>
         {
