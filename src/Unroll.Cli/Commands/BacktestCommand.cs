@@ -216,6 +216,15 @@ internal static class BacktestCommand
         var notApplicable = result.Series.SelectMany(s => s.Scores.Values.Where(v => !v.Applies).Select(v => $"{v.Method.Name()} on {s.Symbol}: {v.NotApplicable}")).ToList();
         foreach (var line in notApplicable.Take(10)) context.Out.WriteLine($"n/a: {line}");
         if (notApplicable.Count > 10) context.Out.WriteLine($"n/a: … and {notApplicable.Count - 10} more (see --json)");
+        if (result.Horizon > 1)
+        {
+            // Pooled scores hide how fast a method's errors grow: MASE at each step ahead, every origin.
+            var steps = new Table().AddColumn("MASE by step");
+            for (int k = 1; k <= result.Horizon; k++) steps.AddColumn(new TableColumn($"+{k}").RightAligned());
+            foreach (var (method, score) in BacktestResult.Methods.Where(result.OverallScores.ContainsKey).Select(m => (m, result.OverallScores[m])).Where(x => x.Item2.Applies))
+                steps.AddRow([method.Name(), .. score.ByStep.Select(m => NumberFormat.Significant(m.Mase, 4))]);
+            context.Console.Write(steps);
+        }
         context.Out.WriteLine(NaiveComparison.Of(result.Overall).Verdict(result.Horizon));
         context.Out.WriteLine(MethodRanking.Of(result).Sentence(result));
     }
