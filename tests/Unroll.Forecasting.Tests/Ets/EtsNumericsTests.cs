@@ -2,8 +2,8 @@ using Unroll.Forecasting.Methods;
 
 namespace Unroll.Forecasting.Tests.Ets;
 
-/// <summary>The numerical pieces on their own, each against R: the optimiser, the admissibility test, the decomposition
-/// and regressions behind the initial states.</summary>
+/// <summary>The numerical pieces on their own, each against R: the optimiser, the admissibility test, the normal
+/// quantile, the decomposition and regressions behind the initial states.</summary>
 public sealed class EtsNumericsTests
 {
     private static double Rosenbrock(double[] x) => 100 * Math.Pow(x[1] - x[0] * x[0], 2) + Math.Pow(1 - x[0], 2);
@@ -82,6 +82,19 @@ public sealed class EtsNumericsTests
     [InlineData(new[] { -1.0000001, 1.0 }, 1.0 + 1e-10, false)] // root 1 + 1e-7
     public void RootsWithin_DecidesWhetherEveryRootIsInsideTheRadius(double[] coefficients, double radius, bool expected)
         => Assert.Equal(expected, EtsEstimation.RootsWithin(coefficients, radius));
+
+    [Theory]
+    // R: qnorm(c(0.9, 0.975, 0.75, 0.995, 1e-3, 1e-10, 1e-20, 0.6))
+    [InlineData(0.9, 1.28155156554460081)]
+    [InlineData(0.975, 1.95996398454005361)]
+    [InlineData(0.75, 0.67448975019608171)]
+    [InlineData(0.995, 2.57582930354889994)]
+    [InlineData(1e-3, -3.09023230616781319)]
+    [InlineData(1e-10, -6.36134090240405570)]
+    [InlineData(1e-20, -9.26234008979840517)]
+    [InlineData(0.6, 0.25334710313579978)]
+    public void NormalQuantile_MatchesRsQnorm(double p, double expected)
+        => Assert.Equal(expected, EtsVariance.NormalQuantile(p), 2e-15 * Math.Max(1, Math.Abs(expected)));
 
     [Theory]
     [MemberData(nameof(EtsReference.Names), MemberType = typeof(EtsReference))]
