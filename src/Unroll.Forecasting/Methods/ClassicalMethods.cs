@@ -25,9 +25,9 @@ public sealed class ClassicalMethods
         }
     }
 
-    /// <summary>The methods written so far, in report order: naive, seasonal naive, drift, moving average, Theta.</summary>
+    /// <summary>Every classical method, in report order: naive, seasonal naive, drift, moving average, Theta, ETS.</summary>
     public static IReadOnlyList<IForecastingMethod> Builtin { get; } =
-        [new NaiveMethod(), new SeasonalNaiveMethod(), new DriftMethod(), new MovingAverageMethod(), new ThetaMethod()];
+        [new NaiveMethod(), new SeasonalNaiveMethod(), new DriftMethod(), new MovingAverageMethod(), new ThetaMethod(), new EtsMethod()];
 
     /// <summary>A registry of <see cref="Builtin"/>.</summary>
     public static ClassicalMethods Default { get; } = new(Builtin);
