@@ -133,6 +133,40 @@ public sealed class BacktestMethodsTests : IDisposable
         foreach (var key in Classical) Assert.Contains(key, r.Out);
     }
 
+    [Fact]
+    public void Forecasts_WritesEveryTestForecastOfEveryMethod()
+    {
+        var data = Anomalies();
+        var csv = Path.Combine(_folder, "forecasts.csv");
+
+        var r = CliRunner.Run(["backtest", "--data", data, "--column", "value", .. Quick, "--horizon", "2", "--forecasts", csv]);
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var rows = File.ReadAllLines(csv);
+        Assert.Equal("symbol,origin,step,date,actual,method,forecast,lower_80,upper_80,lower_95,upper_95", rows[0]);
+        var fields = rows.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(14 * 2 * 7, fields.Count);                                  // origins 58..71 (14), 2 steps, 7 methods
+        var values = File.ReadAllLines(data).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[1], f => f[2]);
+        foreach (var f in fields)
+        {
+            Assert.Equal(values[f[3]], f[4]);                                     // the actual is the data's value that date
+            if (f[5] == "naive") Assert.Equal(values[f[1]], f[6]);               // naive repeats the value at the origin
+            double lower = double.Parse(f[7], CultureInfo.InvariantCulture), upper = double.Parse(f[8], CultureInfo.InvariantCulture);
+            Assert.InRange(double.Parse(f[6], CultureInfo.InvariantCulture), lower, upper);
+        }
+    }
+
+    [Fact]
+    public void Forecasts_IntoTheDataFile_IsRefusedAndTheDataKept()
+    {
+        var data = Anomalies();
+        var before = File.ReadAllBytes(data);
+
+        CliRunner.Run(["backtest", "--data", data, "--column", "value", .. Quick, "--forecasts", data]).AssertOneLineError("--forecasts");
+
+        Assert.Equal(before, File.ReadAllBytes(data));
+    }
+
     [Theory]
     [InlineData("--levels", "80,abc", "interval levels such as 80,95")]
     [InlineData("--levels", "100", "between 0 and 100%")]

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Unroll.Forecasting;
 using Unroll.Charts;
+using Unroll.Core.Io;
 
 namespace Unroll.Cli.Commands;
 
@@ -21,6 +22,7 @@ internal static class BacktestCommand
         var debugNumerics = new Option<bool>("--debug-numerics") { Description = "When a batch's loss or gradient is not finite, name the layer, time step and tensor where it first appears" };
         var levels = Options.Levels("--levels", "Prediction-interval levels scored, in percent", [0.8, 0.95]);
         var season = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: 10_000);
+        var forecasts = new Option<string?>("--forecasts") { Description = "Also write every test-period forecast as CSV: symbol,origin,step,date,actual,method,forecast and lower_/upper_ columns per level" };
         var refitEvery = Options.OptionalCount("--refit-every", "Refit every classical method every K origins on all data before the origin (default: fit once, before the test period)");
         var command = new Command("backtest", "Walk-forward backtest of the model against naive, seasonal naive, drift, moving average, Theta and ETS: MAE, RMSE, MAPE, MASE, direction, interval coverage and MSIS");
         foreach (var o in options.DataOptions.Concat(options.TrainingOptions)) command.Add(o);
@@ -32,13 +34,16 @@ internal static class BacktestCommand
         command.Add(levels);
         command.Add(season);
         command.Add(refitEvery);
+        command.Add(forecasts);
         command.SetAction(parse =>
         {
             var backtest = new BacktestOptions { Levels = parse.GetValue(levels)!, Season = parse.GetValue(season), RefitEvery = parse.GetValue(refitEvery) };
             double testFraction = parse.GetValue(test);
             var reportDir = parse.GetValue(report);
             var modelPath = parse.GetValue(model);
-            new OutputGuard().Input("--data", parse.GetValue(options.Data)).Input("--model", modelPath).Report("--report", reportDir).Check();
+            var forecastsPath = parse.GetValue(forecasts);
+            new OutputGuard().Input("--data", parse.GetValue(options.Data)).Input("--model", modelPath).Report("--report", reportDir)
+                .File("--forecasts", forecastsPath, "forecasts.csv").Check();
             BacktestResult result;
             ForecastSettings used;
             if (modelPath is not null)
@@ -84,6 +89,11 @@ internal static class BacktestCommand
                 context.Activity = $"writing the report to {reportDir}";
                 ReportWriter.Write(result, parse.GetValue(options.Data)!, reportDir, used);
             }
+            if (forecastsPath is not null)
+            {
+                context.Activity = $"writing the forecasts to {forecastsPath}";
+                AtomicFile.WriteText(forecastsPath, ForecastsCsv(result));
+            }
             int code = result.Fit?.Stop == StopReason.Cancelled ? context.InterruptionExitCode : UnrollCli.Ok;
             if (parse.GetValue(json))
             {
@@ -98,6 +108,38 @@ internal static class BacktestCommand
             return code;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Every forecast of the test period, one row per series, origin, step and method: <c>origin</c> is the last date
+    /// known when forecasting, <c>date</c> the date forecast; then the value that came, the forecast and its bounds
+    /// (empty where a method gave none). Methods that do not apply to a series have no rows.
+    /// </summary>
+    internal static string ForecastsCsv(BacktestResult result)
+    {
+        static string N(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+        var text = new System.Text.StringBuilder("symbol,origin,step,date,actual,method,forecast");
+        foreach (var level in result.Levels) text.Append($",lower_{Percent(level)},upper_{Percent(level)}");
+        text.Append('\n');
+        foreach (var s in result.Series)
+            foreach (var o in s.Origins)
+                foreach (var method in BacktestResult.Methods)
+                {
+                    if (!o.Forecasts.TryGetValue(method, out var f)) continue;
+                    for (int k = 0; k < o.Actual.Length; k++)
+                    {
+                        text.Append(CsvText.Field(s.Symbol)).Append(',').Append(s.Series.Dates[o.Origin - 1].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+                            .Append(',').Append(k + 1).Append(',').Append(o.Dates[k].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+                            .Append(',').Append(N(o.Actual[k])).Append(',').Append(method.Name()).Append(',').Append(N(f.Mean[k]));
+                        foreach (var level in result.Levels)
+                        {
+                            var interval = f.Intervals.FirstOrDefault(i => Math.Abs(i.Level - level) < 1e-9);
+                            text.Append(',').Append(interval is null ? "" : N(interval.Lower[k])).Append(',').Append(interval is null ? "" : N(interval.Upper[k]));
+                        }
+                        text.Append('\n');
+                    }
+                }
+        return text.ToString();
     }
 
     /// <summary>

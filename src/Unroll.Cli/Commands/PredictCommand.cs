@@ -74,7 +74,7 @@ internal static class PredictCommand
                 foreach (var f in forecasts)
                     for (int h = 0; h < f.Values.Length; h++)
                     {
-                        text.Append(CultureInfo.InvariantCulture, $"{f.Symbol},{h + 1},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R}");
+                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R}");
                         foreach (var i in f.Intervals) text.Append(CultureInfo.InvariantCulture, $",{i.Lower[h]:R},{i.Upper[h]:R}");
                         text.Append(CultureInfo.InvariantCulture, $",{f.LastValue:R}\n");
                     }
