@@ -66,6 +66,23 @@ public sealed class ChartBandTests
     }
 
     [Fact]
+    public void Band_OfOnePoint_IsABarOfItsPointWidthFromUpperToLower()
+    {
+        var chart = new LineChart { Width = 600, Height = 300 };
+        chart.Lines.Add(new ChartLine("forecast", [0, 10], [0, 10], "#000"));
+        chart.Bands.Add(new ChartBand("default", [5], [2], [8], "#f00"));
+        chart.Bands.Add(new ChartBand("wide", [5], [4], [6], "#00f") { PointWidth = 10 });
+
+        var bars = Render(chart).Elements().Where(e => e.Name.LocalName == "line" && e.Attribute("stroke-opacity") is not null).ToList();
+
+        Assert.Equal(["3", "10"], bars.Select(b => (string)b.Attribute("stroke-width")!));
+        // The wide bar spans a third of the default one's height: 4 to 6 against 2 to 8.
+        double Height(XElement bar) => (double)bar.Attribute("y2")! - (double)bar.Attribute("y1")!;
+        Assert.Equal(Height(bars[0]) / 3, Height(bars[1]), 1);
+        Assert.True(Height(bars[1]) > 0, "y1 is the upper bound, higher on the page");
+    }
+
+    [Fact]
     public void Band_LowerAboveUpper_Swaps()
     {
         var a = new LineChart();
