@@ -243,7 +243,7 @@ public sealed class LineChart
                 {
                     double x = xScale.Map(stretch[0].X);
                     svg.Start("line").Attr("x1", x).Attr("x2", x).Attr("y1", yScale.Map(stretch[0].Upper)).Attr("y2", yScale.Map(stretch[0].Lower))
-                       .Attr("stroke", band.Color).Attr("stroke-opacity", band.Opacity).Attr("stroke-width", band.PointWidth).End();
+                       .Attr("stroke", band.Color).Attr("stroke-opacity", Xml.Opacity(band.Opacity)).Attr("stroke-width", band.PointWidth).End();
                     continue;
                 }
                 var d = new StringBuilder(stretch.Count * 24);
@@ -252,7 +252,7 @@ public sealed class LineChart
                 for (int k = stretch.Count - 1; k >= 0; k--)
                     d.Append('L').Append(Xml.Number(xScale.Map(stretch[k].X))).Append(' ').Append(Xml.Number(yScale.Map(stretch[k].Lower)));
                 d.Append('Z');
-                svg.Start("path").Attr("d", d.ToString()).Attr("fill", band.Color).Attr("fill-opacity", band.Opacity).Attr("stroke", "none").End();
+                svg.Start("path").Attr("d", d.ToString()).Attr("fill", band.Color).Attr("fill-opacity", Xml.Opacity(band.Opacity)).Attr("stroke", "none").End();
             }
         }
 
@@ -298,7 +298,7 @@ public sealed class LineChart
             else if (item.Band is { } band)
             {
                 svg.Start("rect").Attr("x", item.X).Attr("y", cy - 7).Attr("width", 26).Attr("height", 14).Attr("fill", band.Color)
-                   .Attr("fill-opacity", band.Opacity).End();
+                   .Attr("fill-opacity", Xml.Opacity(band.Opacity)).End();
             }
             else
             {

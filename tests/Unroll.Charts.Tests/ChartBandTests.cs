@@ -82,6 +82,24 @@ public sealed class ChartBandTests
         Assert.True(Height(bars[1]) > 0, "y1 is the upper bound, higher on the page");
     }
 
+    [Theory]
+    [InlineData(0.15, "0.15")]
+    [InlineData(0.3, "0.3")]
+    [InlineData(1.5, "1")]
+    [InlineData(-0.2, "0")]
+    public void Band_Opacity_KeepsTwoDecimalsInTheFillTheBarAndTheLegend(double opacity, string written)
+    {
+        var chart = new LineChart();
+        chart.Bands.Add(new ChartBand("b", [1, 2], [1, 1], [2, 2], "#000") { Opacity = opacity });
+        chart.Bands.Add(new ChartBand("lone", [1], [1], [2], "#f00") { Opacity = opacity });
+
+        var svg = Render(chart);
+
+        Assert.Equal(written, (string?)BandPaths(svg).Single().Attribute("fill-opacity"));
+        Assert.Equal(written, (string?)svg.Elements().Single(e => e.Name.LocalName == "line" && e.Attribute("stroke-opacity") is not null).Attribute("stroke-opacity"));
+        Assert.Equal([written, written], svg.Elements().Where(e => e.Name.LocalName == "rect" && e.Attribute("fill-opacity") is not null).Select(e => (string?)e.Attribute("fill-opacity")));
+    }
+
     [Fact]
     public void Band_LowerAboveUpper_Swaps()
     {
