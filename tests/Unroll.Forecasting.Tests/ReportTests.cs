@@ -386,7 +386,7 @@ public sealed class BacktestReportMethodsTests
         string html = BacktestReport.Render(result, ReportFixtures.Info());
 
         var svg = ReportFixtures.SvgElements(ReportFixtures.Section(html, 0)).Select(s => XDocument.Parse(s).Root!)
-            .Single(s => s.Elements().First(e => e.Name.LocalName == "title").Value == "AAA: the last 36 values and the forecast of the next 3 steps");
+            .Single(s => s.Elements().First(e => e.Name.LocalName == "title").Value == "AAA: the last 24 values and the forecast of the next 3 steps");
         var bands = svg.Elements().Where(e => e.Name.LocalName == "path" && (string?)e.Attribute("fill") == "#1f6fd1").ToList();
         Assert.Equal(["0.15", "0.3"], bands.Select(b => (string)b.Attribute("fill-opacity")!));   // 95% (lighter) under 80%
         // The model's forecast line: the last actual value, then the h steps.

@@ -34,7 +34,8 @@ public static class BacktestReport
     private const int RawErrorLimit = 60;
 
     /// <summary>Each method's colour and dash in charts and tables (its label is <see cref="ForecastMethods.Name"/>): the
-    /// model solid blue, every other method its own hue and a dash, so that lines stay apart in grey print too.</summary>
+    /// model solid blue, every other method its own hue and a dash, so that lines stay apart in grey print too. No
+    /// other method is blue-green: its interval band would blend into the model's where the two overlap.</summary>
     private static readonly Dictionary<ForecastMethod, (string Color, LineDash Dash)> Styles = new()
     {
         [ForecastMethod.Model] = ("#1f6fd1", LineDash.Solid),
@@ -42,8 +43,8 @@ public static class BacktestReport
         [ForecastMethod.SeasonalNaive] = ("#d6336c", LineDash.DashDot),
         [ForecastMethod.Drift] = ("#2b8a3e", LineDash.ShortDashed),
         [ForecastMethod.MovingAverage] = ("#9c36b5", LineDash.DashDot),
-        [ForecastMethod.Theta] = ("#0c8599", LineDash.Dashed),
-        [ForecastMethod.Ets] = ("#8d5524", LineDash.ShortDashed),
+        [ForecastMethod.Theta] = ("#8d5524", LineDash.ShortDashed),
+        [ForecastMethod.Ets] = ("#b08900", LineDash.DashDot),
     };
 
     /// <summary>Fill opacity of an interval band: the narrowest level darker, so that nested bands read as nested.</summary>
@@ -290,9 +291,14 @@ public static class BacktestReport
         int h = s.Future[shown[0]].Mean.Length;
         var futureX = FutureX(s, h, out bool approximate);
         // Enough history to see the season and the trend, and never so much that the forecast is a sliver.
-        int tail = Math.Min(s.Series.Length, Math.Max(36, Math.Max(3 * s.Season, 6 * h)));
+        int tail = Math.Min(s.Series.Length, Math.Max(24, Math.Max(3 * s.Season, 4 * h)));
         int from = s.Series.Length - tail;
         double lastX = dates[^1].DayNumber, lastValue = s.Series.Values[^1];
+        // One step's intervals are bars, not bands: wide enough to see, and set a little apart (a quarter of a step to
+        // each side) where two methods' would cover each other.
+        bool dodge = h == 1 && shown.Count > 1;
+        double step = futureX[0] - lastX;
+        double[] At(int i) => dodge ? futureX.Select(x => x + (i == 0 ? -0.25 : 0.25) * step).ToArray() : futureX;
 
         var chart = new LineChart
         {
@@ -300,14 +306,9 @@ public static class BacktestReport
             XAxis = ChartXAxis.Date,
             YLabel = valueName,
             Title = $"{s.Symbol}: the last {tail} values and the forecast of the next {Plural(h, "step")}",
-            Shade = new ChartShade((lastX + futureX[0]) / 2, futureX[^1], "past the last date", "#eef1f5"),
+            Shade = new ChartShade((lastX + futureX[0]) / 2, At(shown.Count - 1)[^1], "past the last date", "#eef1f5"),
         };
         chart.Lines.Add(ChartLine.OverDates("actual", dates.Skip(from), s.Series.Values.AsSpan(from).ToArray(), ActualColor) with { Markers = tail <= AutoMarkers });
-        // One step's intervals are bars, not bands: wide enough to see, and set a little apart (a quarter of a step to
-        // each side) where two methods' would cover each other.
-        bool bars = h == 1;
-        double step = futureX[0] - lastX;
-        double[] At(int i) => bars && shown.Count > 1 ? futureX.Select(x => x + (i == 0 ? -0.25 : 0.25) * step).ToArray() : futureX;
         for (int i = 0; i < shown.Count; i++)
         {
             var method = shown[i];
@@ -317,7 +318,8 @@ public static class BacktestReport
             chart.Lines.Add(new ChartLine($"{label} forecast", [lastX, .. At(i)], [lastValue, .. forecast.Mean], color)
                 { Dash = dash, Width = method == ForecastMethod.Model ? 2.4 : 1.8, Layer = method == ForecastMethod.Model ? 2 : 1, Markers = true });
         }
-        for (int i = 0; i < shown.Count; i++)
+        // The other method's bands first, so the model's lie on top of them.
+        for (int i = shown.Count - 1; i >= 0; i--)
         {
             var (label, color, _) = Style(shown[i]);
             foreach (var interval in s.Future[shown[i]].Intervals.OrderByDescending(i => i.Level))
@@ -327,7 +329,7 @@ public static class BacktestReport
         string best = shown.Contains(ForecastMethod.Model) ? "the best other method here by MASE" : "the best method here by MASE";
         string what = Join(shown.Select(m => m == ForecastMethod.Model ? "the model's" : $"{m.Name()}'s ({best})"));
         html.Append("<figure class=\"future\">").Append(chart.Render()).Append("<figcaption>The last ").Append(Plural(tail, "value"))
-            .Append(" (black) and ").Append(Xml.Escape(what)).Append(" forecast of the ").Append(Plural(h, "step")).Append(" after ")
+            .Append(" (black) and ").Append(Xml.Escape(what)).Append(h == 1 ? " forecast of the step after " : $" forecast of the {h} steps after ")
             .Append(NumberFormat.Date(dates[^1])).Append(", with ").Append(result.Levels.Count > 1 ? "their prediction intervals (the lighter band the wider level)" : "their prediction intervals")
             .Append(approximate ? "; the dates are too irregular to extend, so the steps are drawn at the series' typical spacing." : ".")
             .Append("</figcaption></figure>\n");
@@ -459,7 +461,8 @@ public static class BacktestReport
         }
         html.Append("</tbody></table></div>\n");
         // What each classical method fitted, under the table (a column would push the interval scores out of sight).
-        var described = rows.Where(r => r.Description is { } d && d != r.Method.Name()).ToList();
+        static string Plain(string text) => text.Replace('_', ' ').ToLowerInvariant();
+        var described = rows.Where(r => r.Description is { } d && Plain(d) != Plain(r.Method.Name())).ToList();
         if (described.Count > 0)
             html.Append("<p class=\"note fitted\">Fitted: ").Append(Xml.Escape(string.Join("; ", described.Select(r => $"{r.Method.Name()}: {r.Description}")))).Append(".</p>\n");
     }
