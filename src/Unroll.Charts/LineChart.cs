@@ -60,6 +60,9 @@ public sealed record ChartBand(string Name, IReadOnlyList<double> X, IReadOnlyLi
     /// <summary>The fill's opacity, from 0 (invisible) to 1, so that lines and other bands show through.</summary>
     public double Opacity { get; init; } = 0.2;
 
+    /// <summary>The width in pixels of the vertical bar drawn for a stretch of one point (a one-step forecast's interval).</summary>
+    public double PointWidth { get; init; } = 3;
+
     /// <summary>A band over dates.</summary>
     public static ChartBand OverDates(string name, IEnumerable<DateOnly> dates, IReadOnlyList<double> lower, IReadOnlyList<double> upper, string color)
     {
@@ -240,7 +243,7 @@ public sealed class LineChart
                 {
                     double x = xScale.Map(stretch[0].X);
                     svg.Start("line").Attr("x1", x).Attr("x2", x).Attr("y1", yScale.Map(stretch[0].Upper)).Attr("y2", yScale.Map(stretch[0].Lower))
-                       .Attr("stroke", band.Color).Attr("stroke-opacity", band.Opacity).Attr("stroke-width", 3).End();
+                       .Attr("stroke", band.Color).Attr("stroke-opacity", Xml.Opacity(band.Opacity)).Attr("stroke-width", band.PointWidth).End();
                     continue;
                 }
                 var d = new StringBuilder(stretch.Count * 24);
@@ -249,7 +252,7 @@ public sealed class LineChart
                 for (int k = stretch.Count - 1; k >= 0; k--)
                     d.Append('L').Append(Xml.Number(xScale.Map(stretch[k].X))).Append(' ').Append(Xml.Number(yScale.Map(stretch[k].Lower)));
                 d.Append('Z');
-                svg.Start("path").Attr("d", d.ToString()).Attr("fill", band.Color).Attr("fill-opacity", band.Opacity).Attr("stroke", "none").End();
+                svg.Start("path").Attr("d", d.ToString()).Attr("fill", band.Color).Attr("fill-opacity", Xml.Opacity(band.Opacity)).Attr("stroke", "none").End();
             }
         }
 
@@ -295,7 +298,7 @@ public sealed class LineChart
             else if (item.Band is { } band)
             {
                 svg.Start("rect").Attr("x", item.X).Attr("y", cy - 7).Attr("width", 26).Attr("height", 14).Attr("fill", band.Color)
-                   .Attr("fill-opacity", band.Opacity).End();
+                   .Attr("fill-opacity", Xml.Opacity(band.Opacity)).End();
             }
             else
             {

@@ -54,4 +54,14 @@ public static class Xml
         if (rounded == 0) rounded = 0; // no "-0"
         return rounded.ToString("0.#", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// An opacity in an SVG attribute: clamped to [0, 1] (NaN gives 1, fully opaque), at most two decimals, so that 0.15
+    /// stays 0.15 where <see cref="Number"/> would make it 0.2.
+    /// </summary>
+    public static string Opacity(double value)
+    {
+        double clamped = double.IsNaN(value) ? 1 : Math.Clamp(value, 0, 1);
+        return Math.Round(clamped, 2).ToString("0.##", CultureInfo.InvariantCulture);
+    }
 }

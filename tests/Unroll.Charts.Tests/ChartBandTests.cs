@@ -66,6 +66,41 @@ public sealed class ChartBandTests
     }
 
     [Fact]
+    public void Band_OfOnePoint_IsABarOfItsPointWidthFromUpperToLower()
+    {
+        var chart = new LineChart { Width = 600, Height = 300 };
+        chart.Lines.Add(new ChartLine("forecast", [0, 10], [0, 10], "#000"));
+        chart.Bands.Add(new ChartBand("default", [5], [2], [8], "#f00"));
+        chart.Bands.Add(new ChartBand("wide", [5], [4], [6], "#00f") { PointWidth = 10 });
+
+        var bars = Render(chart).Elements().Where(e => e.Name.LocalName == "line" && e.Attribute("stroke-opacity") is not null).ToList();
+
+        Assert.Equal(["3", "10"], bars.Select(b => (string)b.Attribute("stroke-width")!));
+        // The wide bar spans a third of the default one's height: 4 to 6 against 2 to 8.
+        double Height(XElement bar) => (double)bar.Attribute("y2")! - (double)bar.Attribute("y1")!;
+        Assert.Equal(Height(bars[0]) / 3, Height(bars[1]), 1);
+        Assert.True(Height(bars[1]) > 0, "y1 is the upper bound, higher on the page");
+    }
+
+    [Theory]
+    [InlineData(0.15, "0.15")]
+    [InlineData(0.3, "0.3")]
+    [InlineData(1.5, "1")]
+    [InlineData(-0.2, "0")]
+    public void Band_Opacity_KeepsTwoDecimalsInTheFillTheBarAndTheLegend(double opacity, string written)
+    {
+        var chart = new LineChart();
+        chart.Bands.Add(new ChartBand("b", [1, 2], [1, 1], [2, 2], "#000") { Opacity = opacity });
+        chart.Bands.Add(new ChartBand("lone", [1], [1], [2], "#f00") { Opacity = opacity });
+
+        var svg = Render(chart);
+
+        Assert.Equal(written, (string?)BandPaths(svg).Single().Attribute("fill-opacity"));
+        Assert.Equal(written, (string?)svg.Elements().Single(e => e.Name.LocalName == "line" && e.Attribute("stroke-opacity") is not null).Attribute("stroke-opacity"));
+        Assert.Equal([written, written], svg.Elements().Where(e => e.Name.LocalName == "rect" && e.Attribute("fill-opacity") is not null).Select(e => (string?)e.Attribute("fill-opacity")));
+    }
+
+    [Fact]
     public void Band_LowerAboveUpper_Swaps()
     {
         var a = new LineChart();

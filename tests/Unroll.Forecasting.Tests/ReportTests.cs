@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Unroll.Charts;
 using Unroll.Data;
 using Unroll.Forecasting.Reports;
 
@@ -13,24 +15,27 @@ internal static class ReportFixtures
     public static TimeSeries Series(string symbol, int n, DateOnly start, Func<int, double> value)
         => new(symbol, Enumerable.Range(0, n).Select(t => start.AddDays(t)).ToArray(), Enumerable.Range(0, n).Select(value).ToArray());
 
+    /// <summary>The model's interval half-widths, as multiples of its error: the 80% interval (0.8 × the error) misses
+    /// every actual value, the 95% one (2 × the error) holds every one.</summary>
+    public const double Half80 = 0.8, Half95 = 2.0;
+
+    /// <summary>The model's error on AAA (on <see cref="ShortSymbol"/> it is half this).</summary>
+    public const double Error = 0.5;
+
+    public static TimeSeries AAA => Series("AAA", 40, new DateOnly(2024, 1, 1), t => 100 + 3 * Math.Sin(t / 3.0) + 0.2 * t);
+
+    public static TimeSeries Short(string symbol = ShortSymbol) => Series(symbol, 12, new DateOnly(2024, 1, 20), t => 50 + (t % 3) - 0.5 * t);
+
     /// <summary>
     /// A 40-point series "AAA" (test period from step 32) and a 12-point series <see cref="ShortSymbol"/> (from step 9),
     /// walked forward by <see cref="Backtester.Evaluate"/>: the baselines are the real ones and the model misses each
-    /// actual value by ±0.5 (AAA) or ±0.25, alternating by step. The overall metrics are replaced by those given.
+    /// actual value by ±0.5 (AAA) or ±0.25 (times <paramref name="errorScale"/>), alternating by step, with 80% and 95%
+    /// intervals of ±<see cref="Half80"/> and ±<see cref="Half95"/> times its error. The overall metrics are replaced by
+    /// those given. <paramref name="modelLeftOut"/> names series the model does not forecast, with why.
     /// </summary>
-    public static BacktestResult Result(int horizon, Metrics model, Metrics? naive = null)
+    public static BacktestResult Result(int horizon, Metrics model, Metrics? naive = null, double errorScale = 1,
+        IReadOnlyDictionary<string, string>? modelLeftOut = null)
     {
-        var a = Series("AAA", 40, new DateOnly(2024, 1, 1), t => 100 + 3 * Math.Sin(t / 3.0) + 0.2 * t);
-        var b = Series(ShortSymbol, 12, new DateOnly(2024, 1, 20), t => 50 + (t % 3) - 0.5 * t);
-        var data = new SeriesSet([a, b], "price", [], "prices.csv");
-        var testStarts = new Dictionary<string, int> { [a.Symbol] = 32, [b.Symbol] = 9 };
-        double[] Model(TimeSeries series, int origin, int steps)
-        {
-            double error = series.Symbol == a.Symbol ? 0.5 : 0.25;
-            // The actual values, off by ±error: a model that peeks (past the last value, the last value repeated).
-            return Enumerable.Range(origin, steps).Select(t => series.Values[Math.Min(t, series.Length - 1)])
-                .Select((v, h) => v + (h % 2 == 0 ? error : -error)).ToArray();
-        }
         var overall = new Dictionary<ForecastMethod, Metrics>
         {
             [ForecastMethod.Model] = model,
@@ -38,8 +43,27 @@ internal static class ReportFixtures
             [ForecastMethod.Drift] = new Metrics(2.6, 3.1, 2.8, 1.05, 0.5, 30),
             [ForecastMethod.MovingAverage] = new Metrics(2.7, 3.2, 2.9, 1.1, 0.4, 30),
         };
-        return Backtester.Evaluate((series, origin, steps) => new Unroll.Forecasting.Methods.MethodForecast(Model(series, origin, steps), []),
-            data, testStarts, horizon, null) with { Overall = overall };
+        return Walk([AAA, Short()], [32, 9], horizon, errorScale, modelLeftOut) with { Overall = overall };
+    }
+
+    /// <summary>The same walk-forward over the given series (test periods from the given steps), its overall metrics
+    /// the real ones.</summary>
+    public static BacktestResult Walk(IReadOnlyList<TimeSeries> series, IReadOnlyList<int> testStarts, int horizon, double errorScale = 1,
+        IReadOnlyDictionary<string, string>? modelLeftOut = null)
+    {
+        var data = new SeriesSet(series, "price", [], "prices.csv");
+        var starts = series.Select((s, i) => (s.Symbol, testStarts[i])).ToDictionary(x => x.Symbol, x => x.Item2);
+        Unroll.Forecasting.Methods.MethodForecast Model(TimeSeries s, int origin, int steps)
+        {
+            double error = (s.Symbol == "AAA" ? Error : Error / 2) * errorScale;
+            // The actual values, off by ±error: a model that peeks (past the last value, the last value repeated).
+            var mean = Enumerable.Range(origin, steps).Select(t => s.Values[Math.Min(t, s.Length - 1)])
+                .Select((v, h) => v + (h % 2 == 0 ? error : -error)).ToArray();
+            Unroll.Forecasting.Methods.PredictionInterval Interval(double level, double half)
+                => new(level, mean.Select(m => m - half * error).ToArray(), mean.Select(m => m + half * error).ToArray());
+            return new(mean, [Interval(0.8, Half80), Interval(0.95, Half95)]);
+        }
+        return Backtester.Evaluate(Model, data, starts, horizon, null, modelLeftOut: modelLeftOut);
     }
 
     public static ReportInfo Info(IReadOnlyList<TrainingProgress>? history = null) =>
@@ -48,6 +72,35 @@ internal static class ReportFixtures
     public static IReadOnlyList<TrainingProgress> History(int epochs) => Enumerable.Range(1, epochs)
         .Select(e => new TrainingProgress(e, epochs, 1.0 / e, 1.2 / Math.Sqrt(e), 0.5, TimeSpan.FromSeconds(e), IsBest: e % 5 == 0))
         .ToArray();
+
+    /// <summary>The section of series <paramref name="index"/>, from its start tag to its end tag.</summary>
+    public static string Section(string html, int index)
+    {
+        int start = html.IndexOf($"<section class=\"series\" id=\"series-{index}\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"series {index} has no section");
+        return html[start..(html.IndexOf("</section>", start, StringComparison.Ordinal) + "</section>".Length)];
+    }
+
+    /// <summary>Asserts that every element of the page is closed, in order (void HTML elements and self-closed SVG ones aside).</summary>
+    public static void AssertBalanced(string html)
+    {
+        var open = new Stack<string>();
+        string[] empty = ["meta", "link", "br", "hr", "img", "input"];
+        foreach (Match tag in Regex.Matches(html, "<(/?)([a-zA-Z][a-zA-Z0-9-]*)\\b[^<>]*?(/?)>"))
+        {
+            string name = tag.Groups[2].Value;
+            if (tag.Groups[1].Value == "/")
+            {
+                Assert.True(open.Count > 0, $"</{name}> at {tag.Index} closes nothing");
+                Assert.Equal(open.Pop(), name);
+            }
+            else if (tag.Groups[3].Value != "/" && !empty.Contains(name)) open.Push(name);
+        }
+        Assert.Empty(open);
+        // No markup is left in the text: every '<' starts a tag, every '&' an entity.
+        Assert.DoesNotMatch("<(?![a-zA-Z/!])", html);
+        Assert.DoesNotMatch("&(?!(amp|lt|gt|quot|#39);)", html);
+    }
 
     /// <summary>Every &lt;svg&gt;...&lt;/svg&gt; element of a page.</summary>
     public static IReadOnlyList<string> SvgElements(string html)
@@ -148,9 +201,9 @@ public sealed class BacktestReportContentTests
         string html = BacktestReport.Render(ReportFixtures.Result(horizon, GoodModel), ReportFixtures.Info(ReportFixtures.History(40)));
 
         var svgs = ReportFixtures.SvgElements(html);
-        // AAA (40 points, 8 in the test period): history, close-up, errors; B&B (12 points, 3 in the test period) is short
-        // enough that its history is its close-up: history, errors; then the loss chart.
-        Assert.Equal(6, svgs.Count);
+        // AAA (40 points, 8 in the test period): forecast past the end, history, close-up, errors; B&B (12 points, 3 in
+        // the test period) is short enough that its history is its close-up: forecast, history, errors; then the loss chart.
+        Assert.Equal(8, svgs.Count);
         foreach (string svg in svgs)
         {
             var root = XDocument.Parse(svg).Root!;
@@ -217,7 +270,7 @@ public sealed class BacktestReportContentTests
         string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
 
         Assert.DoesNotContain("id=\"training\"", html);
-        Assert.Equal(5, ReportFixtures.SvgElements(html).Count);
+        Assert.Equal(7, ReportFixtures.SvgElements(html).Count);
     }
 
     [Fact]
@@ -270,6 +323,227 @@ public sealed class BacktestReportContentTests
         Assert.Contains(loss.Descendants(), e => e.Name.LocalName == "text" && e.Value == "loss (scaled units, log scale)");
         Assert.Contains("<figcaption>Loss per epoch on a log scale", html);
     }
+}
+
+/// <summary>The report's story of many methods: the verdict, every method's row with its intervals or why not, the
+/// forecast past the last date with its bands, the per-step table.</summary>
+public sealed class BacktestReportMethodsTests
+{
+    private static readonly Metrics GoodModel = new(1.23456, 2.5, 3.25, 0.93, 0.625, 30);
+
+    private static double AaaScale => MetricsCalculator.NaiveScale(ReportFixtures.AAA.Values.AsSpan(0, 32));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void SeriesTables_ListEveryMethodScoredAndWhyOneDoesNotApply(int horizon)
+    {
+        var result = ReportFixtures.Result(horizon, GoodModel);
+        string html = BacktestReport.Render(result, ReportFixtures.Info());
+
+        for (int i = 0; i < result.Series.Count; i++)
+        {
+            string section = ReportFixtures.Section(html, i);
+            Assert.Equal(6, result.Series[i].Scores.Count);   // the model and the five built-in classical methods
+            foreach (var method in result.Series[i].Scores.Keys)
+                Assert.Contains($"</span>{method.Name()}</td>", section);
+        }
+        // B&B's 9 training days hold no two weeks, so seasonal naive does not apply there; every metric column is one cell.
+        Assert.Contains("</span>seasonal_naive</td><td class=\"na\" colspan=\"10\">n/a: needs two full seasons: 9 points, 14 needed (m = 7)</td></tr>",
+            ReportFixtures.Section(html, 1));
+        Assert.DoesNotContain("n/a:", ReportFixtures.Section(html, 0));
+    }
+
+    [Fact]
+    public void SeriesTable_ModelRow_HasCoverageAndMsisPerLevel()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(3, GoodModel), ReportFixtures.Info());
+
+        // AAA: errors of 0.5 against intervals of ±0.4 (80%, all missed) and ±1 (95%, all held). MSIS: the width plus
+        // 2/α times the miss, over the naive scale: (0.8 + 10 × 0.1) / scale and 2 / scale.
+        string msis80 = (1.8 / AaaScale).ToString("F3", CultureInfo.InvariantCulture), msis95 = (2.0 / AaaScale).ToString("F3", CultureInfo.InvariantCulture);
+        Assert.Matches($"</span>model</td>(<td>[^<]*(<b>[^<]*</b>)?</td>){{6}}<td>(<b>)?0\\.0(</b>)?</td><td>(<b>)?{Regex.Escape(msis80)}(</b>)?</td>" +
+                       $"<td>(<b>)?100\\.0(</b>)?</td><td>(<b>)?{Regex.Escape(msis95)}(</b>)?</td></tr>", ReportFixtures.Section(html, 0));
+        Assert.Contains("<th class=\"group\" colspan=\"2\">80% interval</th><th class=\"group\" colspan=\"2\">95% interval</th>", html);
+    }
+
+    [Fact]
+    public void OverallTable_BoldsTheCoverageNearestItsLevelAndTheLowestMsis()
+    {
+        var model = GoodModel with { Intervals = [new IntervalScore(0.8, 0.78, 2.0), new IntervalScore(0.95, 0.99, 3.0)] };
+        var naive = new Metrics(2.5, 3.0, 2.75, 1.0, 0, 30) { Intervals = [new IntervalScore(0.8, 0.9, 2.5), new IntervalScore(0.95, 0.96, 2.9)] };
+        string html = BacktestReport.Render(ReportFixtures.Result(1, model, naive), ReportFixtures.Info());
+
+        Assert.Contains("<td>30</td><td><b>78.0</b></td><td><b>2.000</b></td><td>99.0</td><td>3.000</td></tr>", html);
+        Assert.Contains("<td>30</td><td>90.0</td><td>2.500</td><td><b>96.0</b></td><td><b>2.900</b></td></tr>", html);
+    }
+
+    [Fact]
+    public void FutureChart_BandsHaveTwoVerticesPerStepAndBracketTheForecast()
+    {
+        const int h = 3;
+        var result = ReportFixtures.Result(h, GoodModel);
+        string html = BacktestReport.Render(result, ReportFixtures.Info());
+
+        var svg = ReportFixtures.SvgElements(ReportFixtures.Section(html, 0)).Select(s => XDocument.Parse(s).Root!)
+            .Single(s => s.Elements().First(e => e.Name.LocalName == "title").Value == "AAA: the last 24 values and the forecast of the next 3 steps");
+        var bands = svg.Elements().Where(e => e.Name.LocalName == "path" && (string?)e.Attribute("fill") == "#1f6fd1").ToList();
+        Assert.Equal(["0.15", "0.3"], bands.Select(b => (string)b.Attribute("fill-opacity")!));   // 95% (lighter) under 80%
+        // The model's forecast line: the last actual value, then the h steps.
+        var dots = svg.Elements().Single(e => e.Name.LocalName == "g" && (string?)e.Attribute("fill") == "#1f6fd1").Elements()
+            .Select(c => (X: (double)c.Attribute("cx")!, Y: (double)c.Attribute("cy")!)).ToArray();
+        Assert.Equal(h + 1, dots.Length);
+        var steps = dots.Skip(1).ToArray();
+        var (v95, v80) = (Vertices(bands[0]), Vertices(bands[1]));
+        foreach (var v in new[] { v95, v80 })
+        {
+            Assert.Equal(2 * h, v.Length);
+            Assert.Equal(steps.Select(d => d.X), v.Take(h).Select(p => p.X));
+            Assert.Equal(steps.Select(d => d.X).Reverse(), v.Skip(h).Select(p => p.X));
+            for (int k = 0; k < h; k++)
+                Assert.True(v[k].Y < steps[k].Y && steps[k].Y < v[2 * h - 1 - k].Y, $"step {k + 1}: the band should run above and below the forecast");
+        }
+        // ±2 errors against ±0.8 errors: the 95% band is 2.5 times as tall as the 80% one at every step.
+        for (int k = 0; k < h; k++)
+            Assert.Equal(ReportFixtures.Half95 / ReportFixtures.Half80, (v95[2 * h - 1 - k].Y - v95[k].Y) / (v80[2 * h - 1 - k].Y - v80[k].Y), 1);
+        // Past the last date: the future dates are AAA's next days.
+        var future = result.Series[0].FutureDates!;
+        Assert.Equal(new DateOnly(2024, 2, 10), future[0]);
+        Assert.Contains("<td>1</td><td>2024-02-10</td>", ReportFixtures.Section(html, 0));
+    }
+
+    [Fact]
+    public void FutureChart_OneStep_DrawsEachMethodsIntervalsAsWideBarsSideBySide()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
+
+        var svg = XDocument.Parse(ReportFixtures.SvgElements(ReportFixtures.Section(html, 0))[0]).Root!;
+        var bars = svg.Elements().Where(e => e.Name.LocalName == "line" && e.Attribute("stroke-opacity") is not null).ToList();
+        Assert.Equal(4, bars.Count);   // two methods, two levels
+        Assert.All(bars, b => Assert.Equal("10", (string?)b.Attribute("stroke-width")));
+        var model = bars.Where(b => (string?)b.Attribute("stroke") == "#1f6fd1").Select(b => (double)b.Attribute("x1")!).Distinct().Single();
+        var other = bars.Where(b => (string?)b.Attribute("stroke") != "#1f6fd1").Select(b => (double)b.Attribute("x1")!).Distinct().Single();
+        Assert.True(other - model >= 10, $"the bars at {model} and {other} should not overlap");
+    }
+
+    [Fact]
+    public void Verdict_CountsTheBestMethodPerSeriesAsMethodRankingDoes()
+    {
+        var result = ReportFixtures.Result(1, GoodModel);
+        string html = BacktestReport.Render(result, ReportFixtures.Info());
+
+        var ranking = MethodRanking.Of(result);
+        Assert.Equal(ForecastMethod.Model, ranking.BestBySeries["AAA"]);
+        Assert.Equal(ForecastMethod.Model, ranking.BestBySeries[ReportFixtures.ShortSymbol]);
+        Assert.Contains("<p class=\"verdict ranking\">Best by MASE: the model on 2 of 2 series; over all points, the model&#39;s MASE was lowest (0.93).</p>", html);
+        Assert.Contains("<p class=\"verdict good model\">The model was best on 2 of the 2 series.</p>", html);
+        // The verdict comes before the settings.
+        Assert.True(html.IndexOf("verdict ranking", StringComparison.Ordinal) < html.IndexOf("<h2>Settings</h2>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verdict_ModelBestNowhere_SaysSoAndNamesTheWinners()
+    {
+        var model = new Metrics(3.0, 3.5, 3.1, 1.12, 0.55, 30);
+        var result = ReportFixtures.Result(1, model, errorScale: 40);
+        string html = BacktestReport.Render(result, ReportFixtures.Info());
+
+        var ranking = MethodRanking.Of(result);
+        Assert.DoesNotContain(ForecastMethod.Model, ranking.BestBySeries.Values);
+        Assert.Equal(ForecastMethod.Naive, ranking.BestOverall);   // of the overall metrics given: naive's 1.0 is lowest
+        string sentence = ranking.Sentence(result);
+        Assert.StartsWith("Best by MASE: ", sentence);
+        Assert.DoesNotContain("the model on", sentence);
+        Assert.Contains($"<p class=\"verdict ranking\">{Xml.Escape(sentence)}</p>", html);
+        Assert.Contains("<p class=\"verdict bad model\">The model was best on none of the 2 series.</p>", html);
+        Assert.Contains("over all points, naive&#39;s MASE was lowest (1; the model&#39;s 1.12).", html);
+        // Each series names its own winner, and where the model ranks.
+        Assert.Contains($"Best here by MASE: {ranking.BestBySeries["AAA"].Name()} (", ReportFixtures.Section(html, 0));
+        Assert.Contains("; the model&#39;s ", ReportFixtures.Section(html, 0));
+        Assert.Matches("ranks (6th of 6|5th of 5)\\.</p>", ReportFixtures.Section(html, 0));
+    }
+
+    [Fact]
+    public void ModelSentence_OneSeries_GivesTheModelsRank()
+    {
+        var good = ReportFixtures.Walk([ReportFixtures.AAA], [32], 1);
+        var bad = ReportFixtures.Walk([ReportFixtures.AAA], [32], 1, errorScale: 40);
+
+        string mase = NumberFormat.Significant(0.5 / AaaScale, 3);
+        Assert.StartsWith($"The model was best on AAA: MASE {mase}, against ", MethodRanking.Of(good).ModelSentence(good));
+        Assert.StartsWith("The model ranked 6th of 6 methods on AAA: MASE ", MethodRanking.Of(bad).ModelSentence(bad));
+        Assert.Contains("The model ranked 6th of 6 methods on AAA", BacktestReport.Render(bad, ReportFixtures.Info()));
+    }
+
+    [Fact]
+    public void ModelLeftOutOfASeries_ItsRowSaysWhyAndThePageStaysWhole()
+    {
+        var left = new Dictionary<string, string> { [ReportFixtures.ShortSymbol] = "series too short for the network (9 < 12)" };
+        var result = ReportFixtures.Result(3, GoodModel, modelLeftOut: left);
+        string html = BacktestReport.Render(result, ReportFixtures.Info(ReportFixtures.History(10)));
+
+        string b = ReportFixtures.Section(html, 1);
+        Assert.Contains("</span>model</td><td class=\"na\" colspan=\"10\">n/a: series too short for the network (9 &lt; 12)</td></tr>", b);
+        Assert.Contains("the model was not run on this series (series too short for the network (9 &lt; 12))", b);
+        Assert.Contains("<p class=\"verdict bad model\">The model was best on 1 of the 1 series it forecast; it was not run on 1, for instance series too short for the network (9 &lt; 12).</p>", html);
+        // B&B's forecast past the end is drift's or another classical method's alone, with no model band.
+        var future = XDocument.Parse(ReportFixtures.SvgElements(b)[0]).Root!;
+        var legend = future.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToList();
+        Assert.DoesNotContain("model forecast", legend);
+        Assert.Contains(legend, t => t.EndsWith(" 80% interval", StringComparison.Ordinal));
+        foreach (string svg in ReportFixtures.SvgElements(html)) XDocument.Parse(svg);
+        ReportFixtures.AssertBalanced(html);
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 3)]
+    public void StepTable_OnlyWithAHorizonAboveOne(int horizon, int tables)
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(horizon, GoodModel), ReportFixtures.Info());
+
+        Assert.Equal(tables, Regex.Matches(html, "<table class=\"steps\">").Count);   // overall and each series
+        if (horizon == 1) return;
+        Assert.Contains("<th>step 1</th><th>step 2</th><th>step 3</th></tr>", html);
+        // AAA's model misses every step by 0.5: its MASE is 0.5 over the scale at each step.
+        string each = Regex.Escape((0.5 / AaaScale).ToString("F3", CultureInfo.InvariantCulture));
+        Assert.Matches($"<caption>MASE by step ahead, on AAA</caption>[\\s\\S]*?</span>model</td>(<td>(<b>)?{each}(</b>)?</td>){{3}}</tr>", ReportFixtures.Section(html, 0));
+    }
+
+    [Fact]
+    public void Series_StatesItsSpacingAndSeason()
+    {
+        string html = BacktestReport.Render(ReportFixtures.Result(1, GoodModel), ReportFixtures.Info());
+
+        Assert.Contains("2024-01-01 to 2024-02-09, <span class=\"frequency\">daily, season 7</span>;", ReportFixtures.Section(html, 0));
+        Assert.Equal(2, Regex.Matches(html, "<td class=\"text\">daily, season 7</td>").Count);   // the index, one row per series
+    }
+
+    [Fact]
+    public void Render_SymbolWithMarkup_IsEscapedEverywhereAndThePageBalances()
+    {
+        const string symbol = "A&B<x>";
+        var result = ReportFixtures.Walk([ReportFixtures.Short(symbol)], [9], 3);
+        string html = BacktestReport.Render(result, ReportFixtures.Info());
+
+        Assert.DoesNotContain(symbol, html);
+        Assert.Contains("<h2>A&amp;B&lt;x&gt;</h2>", html);
+        Assert.Contains("<a href=\"#series-0\">A&amp;B&lt;x&gt;</a>", html);
+        Assert.Contains("Best by MASE on A&amp;B&lt;x&gt;: ", html);
+        Assert.Contains(" methods on A&amp;B&lt;x&gt;: MASE ", html.Replace("was best on", " methods on", StringComparison.Ordinal));
+        var titles = ReportFixtures.SvgElements(html).Select(s => XDocument.Parse(s).Root!.Elements().First(e => e.Name.LocalName == "title").Value).ToList();
+        Assert.Contains($"{symbol}: the last 12 values and the forecast of the next 3 steps", titles);
+        ReportFixtures.AssertBalanced(html);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Render_EveryElementIsClosed(int horizon)
+        => ReportFixtures.AssertBalanced(BacktestReport.Render(ReportFixtures.Result(horizon, GoodModel), ReportFixtures.Info(ReportFixtures.History(12))));
+
+    private static (double X, double Y)[] Vertices(XElement path) => path.Attribute("d")!.Value.TrimEnd('Z').Split(['M', 'L'], StringSplitOptions.RemoveEmptyEntries)
+        .Select(p => p.Split(' ')).Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), double.Parse(p[1], CultureInfo.InvariantCulture))).ToArray();
 }
 
 public sealed class BacktestReportWriteTests : IDisposable
