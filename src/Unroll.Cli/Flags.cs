@@ -32,6 +32,9 @@ internal static partial class Flags
         [nameof(ForecastSettings.TestFraction)] = "--test",
         [nameof(ForecastSettings.Patience)] = "--patience",
         [nameof(ForecastSettings.Seed)] = "--seed",
+        [nameof(ForecastSettings.Deseasonalize)] = "--deseasonalize",
+        [nameof(ForecastSettings.Season)] = "--season",
+        [nameof(ForecastSettings.CombineClassical)] = "--combine",
     };
 
     /// <summary>The flag (with its value) that gives <paramref name="setting"/>.</summary>

@@ -40,11 +40,16 @@ internal sealed class ForecastOptions
     public Option<double> Validation { get; } = Options.Fraction("--val", "Fraction of each series used for validation and early stopping", Defaults.ValidationFraction, 0, 0.9, minExclusive: false);
     public Option<int> Patience { get; } = Options.Count("--patience", "Epochs without a better validation loss before stopping", Defaults.Patience);
     public Option<int> Seed { get; } = Options.Integer("--seed", "Seed: the same seed and data give the same model", Defaults.Seed);
+    public Option<string> Deseasonalize { get; } = Options.Choice("--deseasonalize",
+        "on (default): take out each series' seasonal pattern, where it is real, before the network sees it and put it back into the forecasts; off: the network sees the values as they are", "on", ["on", "off"]);
+    public Option<string> Combine { get; } = Options.Choice("--combine",
+        "on (default): forecast the mean of the network's, ETS's and Theta's forecasts (fitted before the test part), with intervals calibrated on that mean's validation errors; off: the network alone", "on", ["on", "off"]);
+    public Option<int?> Season { get; } = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: 10_000);
 
     public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort, Decimal];
 
     public IEnumerable<Option> TrainingOptions => [Cell, Hidden, Layers, Lookback, Horizon, Strategy, Target, Scaling, Epochs, Batch,
-        LearningRate, Optimizer, Clip, Validation, Patience, Seed];
+        LearningRate, Optimizer, Clip, Validation, Patience, Seed, Deseasonalize, Combine, Season];
 
     /// <summary>Reads --data; a trained model's column and features stand in for --column and --features when given.</summary>
     public SeriesSet ReadData(ParseResult parse, Forecaster? model = null)
@@ -90,6 +95,9 @@ internal sealed class ForecastOptions
             TestFraction = testFraction,
             Patience = parse.GetValue(Patience),
             Seed = parse.GetValue(Seed),
+            Deseasonalize = parse.GetValue(Deseasonalize) == "on",
+            Season = parse.GetValue(Season),
+            CombineClassical = parse.GetValue(Combine) == "on",
         };
         settings.Validate();
         return settings;

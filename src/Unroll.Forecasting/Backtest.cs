@@ -86,7 +86,7 @@ public sealed record BacktestResult(int Horizon, IReadOnlyDictionary<ForecastMet
     /// <summary>Every method a backtest scores, in report order: the model first, then the classical methods.</summary>
     public static IReadOnlyList<ForecastMethod> Methods { get; } =
     [
-        ForecastMethod.Model, ForecastMethod.Naive, ForecastMethod.SeasonalNaive, ForecastMethod.Drift,
+        ForecastMethod.Model, ForecastMethod.Network, ForecastMethod.Naive, ForecastMethod.SeasonalNaive, ForecastMethod.Drift,
         ForecastMethod.MovingAverage, ForecastMethod.Theta, ForecastMethod.Ets,
     ];
 
@@ -123,9 +123,11 @@ public static class Backtester
         ArgumentNullException.ThrowIfNull(data);
         backtest ??= new BacktestOptions();
         backtest.Validate();
+        if (settings.Season is null && backtest.Season is int season) settings = settings with { Season = season };
         var testStarts = TestStarts(data, settings, settings.Horizon);
         var fit = TrainingSession.Start(data, settings).Run(progress, cancellation, options);
-        return Evaluate(ModelForecasts(fit.Forecaster, backtest.Levels), data, testStarts, settings.Horizon, fit, backtest, fit.Excluded);
+        return Evaluate(ModelForecasts(fit.Forecaster, backtest.Levels), data, testStarts, settings.Horizon, fit, backtest, fit.Excluded,
+            NetworkForecasts(fit.Forecaster), fit.Forecaster.DescribeFor);
     }
 
     /// <summary>Walks an already trained model forward over the last <paramref name="testFraction"/> of each series.</summary>
@@ -139,11 +141,16 @@ public static class Backtester
         backtest.Validate();
         var settings = forecaster.Settings with { TestFraction = testFraction, ValidationFraction = 0 };
         int steps = horizon ?? forecaster.Settings.Horizon;
-        return Evaluate(ModelForecasts(forecaster, backtest.Levels), data, TestStarts(data, settings, steps), steps, null, backtest);
+        return Evaluate(ModelForecasts(forecaster, backtest.Levels), data, TestStarts(data, settings, steps), steps, null, backtest,
+            network: NetworkForecasts(forecaster), describe: forecaster.DescribeFor);
     }
 
     private static Func<TimeSeries, int, int, MethodForecast> ModelForecasts(Forecaster forecaster, IReadOnlyList<double> levels)
         => (series, origin, horizon) => forecaster.ForecastFrom(series, origin, horizon, levels);
+
+    // The network alone, when the model combines it with classical methods (its intervals are the combination's).
+    private static Func<TimeSeries, int, int, MethodForecast>? NetworkForecasts(Forecaster forecaster)
+        => forecaster.Settings.CombineClassical ? (series, origin, horizon) => new MethodForecast(forecaster.NetworkFrom(series, origin, horizon), []) : null;
 
     /// <summary>Where each series' test period starts; every one must hold at least one forecast of the horizon.</summary>
     private static Dictionary<string, int> TestStarts(SeriesSet data, ForecastSettings settings, int horizon)
@@ -179,9 +186,12 @@ public static class Backtester
     /// <param name="fit">How the model was trained, if the backtest trained it.</param>
     /// <param name="options">Levels, season, refits and methods.</param>
     /// <param name="modelLeftOut">Series the model does not forecast, each with why.</param>
+    /// <param name="network">The network's own forecasts, when the model is more than the network; null otherwise.</param>
+    /// <param name="describe">What the model is on a series, in words; null for nothing.</param>
     internal static BacktestResult Evaluate(Func<TimeSeries, int, int, MethodForecast> model, SeriesSet data,
         IReadOnlyDictionary<string, int> testStarts, int horizon, FitResult? fit, BacktestOptions? options = null,
-        IReadOnlyDictionary<string, string>? modelLeftOut = null)
+        IReadOnlyDictionary<string, string>? modelLeftOut = null, Func<TimeSeries, int, int, MethodForecast>? network = null,
+        Func<string, string?>? describe = null)
     {
         options ??= new BacktestOptions();
         var classical = options.Methods ?? ClassicalMethods.Default.All;
@@ -199,8 +209,12 @@ public static class Backtester
             {
                 [ForecastMethod.Model] = modelLeftOut is not null && modelLeftOut.TryGetValue(series.Symbol, out var leftOut)
                     ? new MethodRun(null, leftOut, (_, _) => null)
-                    : new MethodRun(null, null, (history, origin) => model(series, origin, horizon)),
+                    : new MethodRun(describe?.Invoke(series.Symbol), null, (history, origin) => model(series, origin, horizon)),
             };
+            if (network is not null)
+                methods[ForecastMethod.Network] = modelLeftOut is not null && modelLeftOut.TryGetValue(series.Symbol, out var networkLeftOut)
+                    ? new MethodRun(null, networkLeftOut, (_, _) => null)
+                    : new MethodRun(null, null, (history, origin) => network(series, origin, horizon));
             foreach (var method in classical)
                 methods[method.Method] = MethodRun.Classical(method, series, testStart, season, horizon, options);
             var points = methods.Keys.ToDictionary(m => m, _ => new Points(horizon));

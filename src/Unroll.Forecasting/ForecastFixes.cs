@@ -40,6 +40,9 @@ public static class ForecastFixes
         "test" => nameof(ForecastSettings.TestFraction),
         "patience" => nameof(ForecastSettings.Patience),
         "seed" => nameof(ForecastSettings.Seed),
+        "deseasonalize" => nameof(ForecastSettings.Deseasonalize),
+        "season" => nameof(ForecastSettings.Season),
+        "combine" => nameof(ForecastSettings.CombineClassical),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a setting ForecastSettings.Describe lists"),
     };
 

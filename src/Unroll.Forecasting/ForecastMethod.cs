@@ -4,8 +4,12 @@ namespace Unroll.Forecasting;
 /// <remarks>Names for people and files (JSON keys, table rows, chart legends) come from <see cref="ForecastMethods.Name"/>.</remarks>
 public enum ForecastMethod
 {
-    /// <summary>The trained recurrent network (<see cref="Forecaster"/>).</summary>
+    /// <summary>The trained forecaster (<see cref="Forecaster"/>): by default half the recurrent network's forecast and half
+    /// ETS's and Theta's (<see cref="ForecastSettings.CombineClassical"/>).</summary>
     Model,
+    /// <summary>The recurrent network's own forecast, without the classical methods it is combined with (a backtest
+    /// shows it beside the model when they differ).</summary>
+    Network,
     /// <summary>The last value, repeated.</summary>
     Naive,
     /// <summary>The last value plus the average step so far (the line from the first value to the last, extended).</summary>
@@ -25,9 +29,10 @@ public enum ForecastMethod
 /// <summary>The names of <see cref="ForecastMethod"/>s.</summary>
 public static class ForecastMethods
 {
-    /// <summary>model, naive, drift, moving_average, seasonal_naive, theta, ets.</summary>
+    /// <summary>model, network, naive, drift, moving_average, seasonal_naive, theta, ets.</summary>
     public static Unroll.Core.NameTable<ForecastMethod> Names { get; } = new(
         (ForecastMethod.Model, "model", []),
+        (ForecastMethod.Network, "network", []),
         (ForecastMethod.Naive, "naive", []),
         (ForecastMethod.Drift, "drift", []),
         (ForecastMethod.MovingAverage, "moving_average", ["moving-average"]),

@@ -85,6 +85,22 @@ public sealed record ForecastSettings
     /// </summary>
     public bool ShortenLookback { get; init; } = true;
 
+    /// <summary>
+    /// Take each series' seasonal pattern out before the network sees it and put it back into the forecasts (see
+    /// <see cref="SeasonalAdjustment"/>: only where the season is real). On by default.
+    /// </summary>
+    public bool Deseasonalize { get; init; } = true;
+
+    /// <summary>
+    /// Forecast the mean of the network's forecast and those of ETS and Theta, fitted on each series' data before its
+    /// test part (the M4 competition's lesson: a combination beats its parts). The intervals are calibrated on the
+    /// combination's own validation errors. On by default; off forecasts with the network alone.
+    /// </summary>
+    public bool CombineClassical { get; init; } = true;
+
+    /// <summary>The seasonal period m used by <see cref="Deseasonalize"/>; null (the default) infers it from each series' dates.</summary>
+    public int? Season { get; init; }
+
     /// <summary>The fewest input steps <see cref="ShortenLookback"/> goes down to.</summary>
     public const int MinimumLookback = 2;
 
@@ -124,7 +140,9 @@ public sealed record ForecastSettings
         ("lr", LearningRate.ToString("R", CultureInfo.InvariantCulture)), ("optimizer", SettingNames.Optimizers.Name(Optimizer)),
         ("clip", Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none"), ("loss", SettingNames.Losses.Name(Loss)),
         ("val", ValidationFraction.ToString("R", CultureInfo.InvariantCulture)), ("test", TestFraction.ToString("R", CultureInfo.InvariantCulture)),
-        ("patience", Text(Patience)), ("seed", Text(Seed)),
+        ("patience", Text(Patience)), ("seed", Text(Seed)), ("deseasonalize", Deseasonalize ? "on" : "off"),
+        ("combine", CombineClassical ? "on" : "off"),
+        ("season", Season is int m ? Text(m) : "auto"),
     ];
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -193,6 +211,7 @@ public sealed record ForecastSettings
             throw new SettingsException($"{validation} {ValidationFraction} + {test} {TestFraction} leave too little to train on; keep their sum below 0.9", validation, test);
         }
         if (Patience < 1) throw Bad(nameof(Patience), $"must be at least 1 epoch, got {Patience}");
+        if (Season is int season && season < 1) throw Bad(nameof(Season), $"must be at least 1 (1 for none), got {season}");
         if (Scaling == TargetScaling.Relative && Target != TargetKind.Price)
         {
             Setting scaling = ForecastFixes.Of(nameof(Scaling), "TargetScaling.Relative"), target = ForecastFixes.Of(nameof(Target), "TargetKind.Price");

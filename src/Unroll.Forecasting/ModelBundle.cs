@@ -44,7 +44,13 @@ public static class ModelBundle
                 ["test"] = s.TestFraction.ToString("R", CultureInfo.InvariantCulture),
                 ["patience"] = s.Patience.ToString(CultureInfo.InvariantCulture),
                 ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+                ["deseasonalize"] = s.Deseasonalize ? "on" : "off",
+                ["combine"] = s.CombineClassical ? "on" : "off",
+                ["season"] = s.Season?.ToString(CultureInfo.InvariantCulture) ?? "auto",
             }),
+            [Prefix + "classical_fit"] = JsonSerializer.Serialize(forecaster.ClassicalFitLengths.ToDictionary(kv => kv.Key, kv => kv.Value.ToString(CultureInfo.InvariantCulture))),
+            [Prefix + "left_out"] = JsonSerializer.Serialize(forecaster.LeftOut.ToDictionary(kv => kv.Key, kv => kv.Value.Order().Select(m => m == ForecastMethod.Model ? "network" : m.Name()).ToArray())),
+            [Prefix + "seasonal"] = JsonSerializer.Serialize(forecaster.Adjustments.ToDictionary(kv => kv.Key, kv => kv.Value.ToJson())),
         };
         if (forecaster.Calibration is { } calibration) metadata[Prefix + "intervals"] = calibration.ToJson();
         ModelFile.Save(forecaster.Network, path, metadata);
@@ -103,6 +109,10 @@ public static class ModelBundle
                 TestFraction = Number("training test", T("test", "0")),
                 Patience = Whole("training patience", T("patience", "20")),
                 Seed = Whole("training seed", T("seed", "42")),
+                // Files written before seasonal adjustment: none was made (their "seasonal" metadata is absent too).
+                Deseasonalize = T("deseasonalize", "off") switch { "on" => true, "off" => false, var d => throw Bad("training deseasonalize", d, "on or off") },
+                Season = T("season", "auto") is "auto" ? null : Whole("training season", T("season", "auto")),
+                CombineClassical = T("combine", "off") switch { "on" => true, "off" => false, var c => throw Bad("training combine", c, "on or off") },
             };
             try { settings.Validate(); }
             catch (SettingsException e) { throw Damaged($"the forecasting settings are out of range ({e.MessageWith(ForecastFixes.ShortName)}); the file is damaged: train the model again"); }
@@ -149,7 +159,33 @@ public static class ModelBundle
                 try { calibration = IntervalCalibration.Parse(intervalsText); }
                 catch (FormatException) { throw Bad("intervals", intervalsText, "the intervals' calibration"); }
             }
-            return new Forecaster(network, settings, target, features, scalers).WithIntervals(calibration, naiveScales);
+            var adjustments = new Dictionary<string, SeasonalAdjustment>(StringComparer.Ordinal);
+            if (metadata.TryGetValue(Prefix + "seasonal", out var seasonalText))
+                foreach (var (symbol, text) in Json<Dictionary<string, string>>("seasonal", seasonalText, "a JSON object of strings"))
+                {
+                    if (!scalers.ContainsKey(symbol)) throw Bad("seasonal", seasonalText, "a seasonal pattern for each of the model's series only");
+                    try { adjustments[symbol] = SeasonalAdjustment.Parse(text ?? "null"); }
+                    catch (FormatException) { throw Bad("seasonal", text ?? "null", "a seasonal pattern (period, additive, strength, indices)"); }
+                }
+            var classicalFit = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (metadata.TryGetValue(Prefix + "classical_fit", out var fitText))
+                foreach (var (symbol, text) in Json<Dictionary<string, string>>("classical_fit", fitText, "a JSON object of whole numbers as strings"))
+                    classicalFit[symbol] = scalers.ContainsKey(symbol) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
+                        ? n : throw Bad("classical_fit", fitText, "a count of values at least 1 for each of the model's series");
+            var leftOut = new Dictionary<string, IReadOnlySet<ForecastMethod>>(StringComparer.Ordinal);
+            if (metadata.TryGetValue(Prefix + "left_out", out var leftOutText))
+                foreach (var (symbol, parts) in Json<Dictionary<string, string[]>>("left_out", leftOutText, "a JSON object of arrays of parts"))
+                {
+                    if (!scalers.ContainsKey(symbol) || parts is null) throw Bad("left_out", leftOutText, "parts left out of the combination for each of the model's series");
+                    leftOut[symbol] = parts.Select(part => part switch
+                    {
+                        "network" => ForecastMethod.Model,
+                        "ets" => ForecastMethod.Ets,
+                        "theta" => ForecastMethod.Theta,
+                        _ => throw Bad("left_out", leftOutText, "parts named network, ets or theta"),
+                    }).ToHashSet();
+                }
+            return new Forecaster(network, settings, target, features, scalers).WithParts(adjustments, classicalFit, leftOut).WithIntervals(calibration, naiveScales);
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException or DataException)
         {

@@ -282,17 +282,39 @@ public sealed class TrainingSession
         int offset = _settings.Target == TargetKind.Price ? 0 : 1;
         var naiveScales = _prepared.ToDictionary(p => p.Original.Symbol,
             p => MetricsCalculator.NaiveScale(p.Original.Values.AsSpan(0, p.Split.TrainEnd + offset)), StringComparer.Ordinal);
-        var scaled = untrained.WithIntervals(null, naiveScales);
-        var forecaster = _bestEpoch > 0 ? scaled.WithIntervals(scaled.Calibrate(_prepared), naiveScales) : scaled;
+        var adjustments = _prepared.Where(p => p.Adjustment is not null).ToDictionary(p => p.Original.Symbol, p => p.Adjustment!, StringComparer.Ordinal);
+        var classical = _prepared.ToDictionary(p => p.Original.Symbol, p => p.Split.ValidationEnd + offset, StringComparer.Ordinal);
+        var scaled = untrained.WithParts(adjustments, classical).WithIntervals(null, naiveScales);
+        var guarded = scaled.WithParts(adjustments, classical, scaled.PartsWorseThanNaive(_prepared));
+        var forecaster = _bestEpoch > 0 ? guarded.WithIntervals(guarded.Calibrate(_prepared), naiveScales) : guarded;
         return new FitResult(forecaster, _history.ToList(), stop, _bestEpoch, _train.Count, _validation.Count)
         {
             InitialLoss = _initialLoss,
             BestLoss = _bestLoss,
             Incident = _incident,
             CheckpointProblem = _checkpointProblem,
-            Notes = _resolved.Notes,
+            Notes = [.. _resolved.Notes, .. SeasonalNote(adjustments), .. LeftOutNote(forecaster)],
             Excluded = _resolved.Excluded,
         };
+    }
+
+    // One line naming the series whose seasonal pattern the network does not see (at most five by name).
+    private IEnumerable<string> SeasonalNote(IReadOnlyDictionary<string, SeasonalAdjustment> adjustments)
+    {
+        if (adjustments.Count == 0) yield break;
+        var named = adjustments.Take(5).Select(kv => $"{kv.Key}: {kv.Value.Describe()}");
+        string more = adjustments.Count > 5 ? $"; and {adjustments.Count - 5} more" : "";
+        yield return $"seasonal patterns taken out before the network and put back into its forecasts for {adjustments.Count} of {_prepared.Count} series ({string.Join("; ", named)}{more})";
+    }
+
+    // One line naming the series whose combination leaves a part out, and why.
+    private IEnumerable<string> LeftOutNote(Forecaster forecaster)
+    {
+        var leftOut = forecaster.LeftOut.Where(kv => kv.Value.Count > 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        if (leftOut.Count == 0) yield break;
+        var named = leftOut.Take(5).Select(kv => $"{kv.Key}: {forecaster.DescribeFor(kv.Key)}");
+        string more = leftOut.Count > 5 ? $"; and {leftOut.Count - 5} more" : "";
+        yield return $"on {leftOut.Count} of {_prepared.Count} series a part of the combination erred more than the naive forecast on the validation part and was left out ({string.Join("; ", named)}{more})";
     }
 
     private static string Number(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);

@@ -51,7 +51,11 @@ public sealed class BacktestMethodsTests : IDisposable
             Assert.True(root.GetProperty("overall").TryGetProperty(key, out _), key);
         }
         Assert.StartsWith("ETS(A,", series.GetProperty("ets").GetProperty("description").GetString());
-        Assert.Contains(series.GetProperty("best").GetString(), (string[])["model", .. Classical]);
+        Assert.Contains(series.GetProperty("best").GetString(), (string[])["model", "network", .. Classical]);
+        // The model combines the network with ETS and Theta; the network alone is scored beside it, without intervals.
+        Assert.Contains("ETS and Theta", series.GetProperty("model").GetProperty("description").GetString());
+        Assert.Equal(15, series.GetProperty("network").GetProperty("points").GetInt32());
+        Assert.Equal(JsonValueKind.Null, series.GetProperty("network").GetProperty("coverage_80").ValueKind);
     }
 
     [Fact]
@@ -145,12 +149,13 @@ public sealed class BacktestMethodsTests : IDisposable
         var rows = File.ReadAllLines(csv);
         Assert.Equal("symbol,origin,step,date,actual,method,forecast,lower_80,upper_80,lower_95,upper_95", rows[0]);
         var fields = rows.Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Equal(14 * 2 * 7, fields.Count);                                  // origins 58..71 (14), 2 steps, 7 methods
+        Assert.Equal(14 * 2 * 8, fields.Count);                                  // origins 58..71 (14), 2 steps, 8 methods
         var values = File.ReadAllLines(data).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[1], f => f[2]);
         foreach (var f in fields)
         {
             Assert.Equal(values[f[3]], f[4]);                                     // the actual is the data's value that date
             if (f[5] == "naive") Assert.Equal(values[f[1]], f[6]);               // naive repeats the value at the origin
+            if (f[5] == "network") { Assert.Equal("", f[7]); continue; }         // the network alone: the model's intervals are the combination's
             double lower = double.Parse(f[7], CultureInfo.InvariantCulture), upper = double.Parse(f[8], CultureInfo.InvariantCulture);
             Assert.InRange(double.Parse(f[6], CultureInfo.InvariantCulture), lower, upper);
         }
@@ -167,12 +172,37 @@ public sealed class BacktestMethodsTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(data));
     }
 
+    [Fact]
+    public void CombineOff_TheModelIsTheNetworkAlone_AndNoNetworkRow()
+    {
+        var root = Json("--data", Anomalies(), "--column", "value", "--combine", "off");
+
+        var series = root.GetProperty("series")[0];
+        Assert.False(series.TryGetProperty("network", out _));
+        Assert.False(series.GetProperty("model").TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String, "the network alone has no description");
+    }
+
+    [Fact]
+    public void Train_SaysWhichSeasonsItTookOut_AndDeseasonalizeOffTakesNone()
+    {
+        var model = Path.Combine(_folder, "m.safetensors");
+        var on = CliRunner.Run(["train", "--data", Anomalies(), "--column", "value", "--out", model, .. Quick]);
+        var off = CliRunner.Run(["train", "--data", Anomalies(), "--column", "value", "--out", model, "--deseasonalize", "off", .. Quick]);
+
+        Assert.True(on.ExitCode == 0, on.Error);
+        Assert.Contains("seasonal patterns taken out before the network and put back into its forecasts for 1 of 1 series (T: additive, season 12", on.Out);
+        Assert.True(off.ExitCode == 0, off.Error);
+        Assert.DoesNotContain("seasonal patterns taken out", off.Out);
+    }
+
     [Theory]
     [InlineData("--levels", "80,abc", "interval levels such as 80,95")]
     [InlineData("--levels", "100", "between 0 and 100%")]
     [InlineData("--levels", "0", "between 0 and 100%")]
     [InlineData("--season", "0", "--season")]
     [InlineData("--refit-every", "0", "--refit-every")]
+    [InlineData("--combine", "maybe", "--combine")]
+    [InlineData("--deseasonalize", "yes", "--deseasonalize")]
     public void BadIntervalOrSeasonOptions_OneLineExitCode2(string option, string value, string expected)
         => CliRunner.Run("backtest", "--data", Anomalies(), "--column", "value", option, value).AssertOneLineError(expected);
 }

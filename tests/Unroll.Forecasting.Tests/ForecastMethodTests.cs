@@ -6,7 +6,7 @@ public sealed class ForecastMethodTests
 {
     [Fact]
     public void Name_IsTheJsonKeyAndTableLabelOfEachMethod()
-        => Assert.Equal(["model", "naive", "seasonal_naive", "drift", "moving_average", "theta", "ets"], BacktestResult.Methods.Select(m => m.Name()));
+        => Assert.Equal(["model", "network", "naive", "seasonal_naive", "drift", "moving_average", "theta", "ets"], BacktestResult.Methods.Select(m => m.Name()));
 
     [Fact]
     public void Methods_ListEveryMethodOnceWithTheModelFirst()

@@ -49,7 +49,7 @@ internal static class ReportFixtures
     /// <summary>The same walk-forward over the given series (test periods from the given steps), its overall metrics
     /// the real ones.</summary>
     public static BacktestResult Walk(IReadOnlyList<TimeSeries> series, IReadOnlyList<int> testStarts, int horizon, double errorScale = 1,
-        IReadOnlyDictionary<string, string>? modelLeftOut = null)
+        IReadOnlyDictionary<string, string>? modelLeftOut = null, bool withNetwork = false)
     {
         var data = new SeriesSet(series, "price", [], "prices.csv");
         var starts = series.Select((s, i) => (s.Symbol, testStarts[i])).ToDictionary(x => x.Symbol, x => x.Item2);
@@ -63,7 +63,10 @@ internal static class ReportFixtures
                 => new(level, mean.Select(m => m - half * error).ToArray(), mean.Select(m => m + half * error).ToArray());
             return new(mean, [Interval(0.8, Half80), Interval(0.95, Half95)]);
         }
-        return Backtester.Evaluate(Model, data, starts, horizon, null, modelLeftOut: modelLeftOut);
+        // With the network alone beside the model: the model's point forecasts moved by a fixed amount, no intervals.
+        Unroll.Forecasting.Methods.MethodForecast Network(TimeSeries s, int origin, int steps) => new(Model(s, origin, steps).Mean.Select(v => v + 1).ToArray(), []);
+        return Backtester.Evaluate(Model, data, starts, horizon, null, modelLeftOut: modelLeftOut, network: withNetwork ? Network : null,
+            describe: withNetwork ? _ => "half the network, half ETS and Theta" : null);
     }
 
     public static ReportInfo Info(IReadOnlyList<TrainingProgress>? history = null) =>
@@ -509,6 +512,18 @@ public sealed class BacktestReportMethodsTests
         // AAA's model misses every step by 0.5: its MASE is 0.5 over the scale at each step.
         string each = Regex.Escape((0.5 / AaaScale).ToString("F3", CultureInfo.InvariantCulture));
         Assert.Matches($"<caption>MASE by step ahead, on AAA</caption>[\\s\\S]*?</span>model</td>(<td>(<b>)?{each}(</b>)?</td>){{3}}</tr>", ReportFixtures.Section(html, 0));
+    }
+
+    [Fact]
+    public void NetworkAlone_IsARowBesideTheModel_AndTheLeadSaysWhatTheModelIs()
+    {
+        var result = ReportFixtures.Walk([ReportFixtures.AAA], [32], 1, withNetwork: true);
+        string html = BacktestReport.Render(result, ReportFixtures.Info());
+
+        Assert.Contains("The model is half the recurrent network's forecast and half ETS's and Theta's (the network alone is scored as network)", html);
+        Assert.Contains(">network</td>", html);
+        Assert.Equal(result.Series[0].Metrics[ForecastMethod.Model].Mae + 1, result.Series[0].Metrics[ForecastMethod.Network].Mae, 1e-9);
+        Assert.DoesNotContain("The model is half", BacktestReport.Render(ReportFixtures.Walk([ReportFixtures.AAA], [32], 1), ReportFixtures.Info()));
     }
 
     [Fact]

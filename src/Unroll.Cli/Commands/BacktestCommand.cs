@@ -21,7 +21,6 @@ internal static class BacktestCommand
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON" };
         var debugNumerics = new Option<bool>("--debug-numerics") { Description = "When a batch's loss or gradient is not finite, name the layer, time step and tensor where it first appears" };
         var levels = Options.Levels("--levels", "Prediction-interval levels scored, in percent", [0.8, 0.95]);
-        var season = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: 10_000);
         var forecasts = new Option<string?>("--forecasts") { Description = "Also write every test-period forecast as CSV: symbol,origin,step,date,actual,method,forecast and lower_/upper_ columns per level" };
         var refitEvery = Options.OptionalCount("--refit-every", "Refit every classical method every K origins on all data before the origin (default: fit once, before the test period)");
         var command = new Command("backtest", "Walk-forward backtest of the model against naive, seasonal naive, drift, moving average, Theta and ETS: MAE, RMSE, MAPE, MASE, direction, interval coverage and MSIS");
@@ -32,12 +31,11 @@ internal static class BacktestCommand
         command.Add(json);
         command.Add(debugNumerics);
         command.Add(levels);
-        command.Add(season);
         command.Add(refitEvery);
         command.Add(forecasts);
         command.SetAction(parse =>
         {
-            var backtest = new BacktestOptions { Levels = parse.GetValue(levels)!, Season = parse.GetValue(season), RefitEvery = parse.GetValue(refitEvery) };
+            var backtest = new BacktestOptions { Levels = parse.GetValue(levels)!, Season = parse.GetValue(options.Season), RefitEvery = parse.GetValue(refitEvery) };
             double testFraction = parse.GetValue(test);
             var reportDir = parse.GetValue(report);
             var modelPath = parse.GetValue(model);

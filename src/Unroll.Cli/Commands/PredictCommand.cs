@@ -95,9 +95,17 @@ internal static class PredictCommand
     }
 
     /// <summary>Where the intervals come from, or why there are none.</summary>
-    private static string IntervalsNote(Forecaster forecaster) => forecaster.Calibration is { } c
-        ? $"the network's intervals are split-conformal, {c.Describe()}"
-        : "this model was saved before Unroll gave intervals; train it again to get them";
+    private static string IntervalsNote(Forecaster forecaster)
+    {
+        if (forecaster.Calibration is not { } c) return "this model was saved before Unroll gave intervals; train it again to get them";
+        if (forecaster.Settings.CombineClassical && forecaster.ClassicalFitLengths.Count > 0)
+        {
+            var leftOut = forecaster.LeftOut.Where(kv => kv.Value.Count > 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {forecaster.DescribeFor(kv.Key)}").ToList();
+            string exceptions = leftOut.Count == 0 ? "" : $" (except {string.Join("; ", leftOut)})";
+            return $"forecasts are half the network's, half ETS's and Theta's{exceptions}; intervals are ETS's and Theta's widths around them (the network alone's would be split-conformal, {c.Describe()})";
+        }
+        return $"the network's intervals are split-conformal, {c.Describe()}";
+    }
 
     internal static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
 

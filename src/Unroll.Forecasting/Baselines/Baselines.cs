@@ -13,7 +13,7 @@ public static class Baseline
 
     /// <summary>Forecasts <paramref name="horizon"/> steps after <paramref name="history"/> (at least one value).</summary>
     /// <param name="method">A baseline: <see cref="ForecastMethod.Naive"/>, <see cref="ForecastMethod.Drift"/> or
-    /// <see cref="ForecastMethod.MovingAverage"/> (the model forecasts with <see cref="Forecaster.PredictFrom"/>).</param>
+    /// <see cref="ForecastMethod.MovingAverage"/> (the model forecasts with <see cref="Forecaster.PredictFrom(Unroll.Data.TimeSeries, int, int)"/>).</param>
     /// <param name="history">The values before the first forecast step.</param>
     /// <param name="horizon">Steps ahead, at least 1.</param>
     public static double[] Forecast(ForecastMethod method, ReadOnlySpan<double> history, int horizon)
@@ -26,7 +26,7 @@ public static class Baseline
             ForecastMethod.Drift => DriftMethod.PointForecast(history, horizon),
             ForecastMethod.MovingAverage => MovingAverageMethod.PointForecast(history, MovingAverageWindow, horizon),
             _ => throw new ArgumentOutOfRangeException(nameof(method), method,
-                $"{method.Name()} is not a baseline{(method == ForecastMethod.Model ? "" : "; fit it with ClassicalMethods (it needs a fit or a season)")}"),
+                $"{method.Name()} is not a baseline{(method is ForecastMethod.Model or ForecastMethod.Network ? "" : "; fit it with ClassicalMethods (it needs a fit or a season)")}"),
         };
     }
 }

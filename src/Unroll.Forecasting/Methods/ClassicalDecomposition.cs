@@ -32,21 +32,44 @@ internal static class ClassicalDecomposition
     /// </summary>
     /// <param name="x">At least 2m values.</param>
     /// <param name="m">The season, at least 2.</param>
-    public static double[] MultiplicativeFigure(ReadOnlySpan<double> x, int m)
+    public static double[] MultiplicativeFigure(ReadOnlySpan<double> x, int m) => Figure(x, m, additive: false);
+
+    /// <summary>
+    /// The seasonal figure of R's <c>decompose(x, type = "additive")</c>: as <see cref="MultiplicativeFigure"/> with
+    /// x(t) − trend(t) averaged per position and the m averages less their mean.
+    /// </summary>
+    public static double[] AdditiveFigure(ReadOnlySpan<double> x, int m) => Figure(x, m, additive: true);
+
+    /// <summary>The centred moving average of <see cref="MultiplicativeFigure"/> at t, or NaN within half a season of either end.</summary>
+    public static double[] Trend(ReadOnlySpan<double> x, int m)
     {
         int n = x.Length;
-        if (m < 2 || n < 2 * m) throw new ArgumentException($"a decomposition needs a season of at least 2 and two full seasons; got m = {m} and {n} values.");
         var weights = new double[m % 2 == 0 ? m + 1 : m];
         Array.Fill(weights, 1.0 / m);
         if (m % 2 == 0) weights[0] = weights[^1] = 0.5 / m;
         int half = weights.Length / 2;
-        var sum = new double[m];
-        var count = new int[m];
+        var trend = new double[n];
+        Array.Fill(trend, double.NaN);
         for (int t = half; t < n - half; t++)
         {
-            double trend = 0;
-            for (int j = 0; j < weights.Length; j++) trend += weights[j] * x[t - half + j];
-            sum[t % m] += x[t] / trend;
+            double sum = 0;
+            for (int j = 0; j < weights.Length; j++) sum += weights[j] * x[t - half + j];
+            trend[t] = sum;
+        }
+        return trend;
+    }
+
+    private static double[] Figure(ReadOnlySpan<double> x, int m, bool additive)
+    {
+        int n = x.Length;
+        if (m < 2 || n < 2 * m) throw new ArgumentException($"a decomposition needs a season of at least 2 and two full seasons; got m = {m} and {n} values.");
+        var trend = Trend(x, m);
+        var sum = new double[m];
+        var count = new int[m];
+        for (int t = 0; t < n; t++)
+        {
+            if (double.IsNaN(trend[t])) continue;
+            sum[t % m] += additive ? x[t] - trend[t] : x[t] / trend[t];
             count[t % m]++;
         }
         var figure = new double[m];
@@ -57,7 +80,7 @@ internal static class ClassicalDecomposition
             mean += figure[j];
         }
         mean /= m;
-        for (int j = 0; j < m; j++) figure[j] /= mean;
+        for (int j = 0; j < m; j++) figure[j] = additive ? figure[j] - mean : figure[j] / mean;
         return figure;
     }
 

@@ -18,8 +18,8 @@ public sealed class ClassicalMethods
         foreach (var method in _methods)
         {
             ArgumentNullException.ThrowIfNull(method, nameof(methods));
-            if (method.Method == ForecastMethod.Model)
-                throw new ArgumentException("the model is not a classical method; it forecasts with Forecaster.", nameof(methods));
+            if (method.Method is ForecastMethod.Model or ForecastMethod.Network)
+                throw new ArgumentException($"the {method.Method.Name()} is not a classical method; it forecasts with Forecaster.", nameof(methods));
             if (!seen.Add(method.Method))
                 throw new ArgumentException($"{method.Method.Name()} appears twice; list each method once.", nameof(methods));
         }

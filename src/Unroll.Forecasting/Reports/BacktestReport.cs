@@ -39,6 +39,7 @@ public static class BacktestReport
     private static readonly Dictionary<ForecastMethod, (string Color, LineDash Dash)> Styles = new()
     {
         [ForecastMethod.Model] = ("#1f6fd1", LineDash.Solid),
+        [ForecastMethod.Network] = ("#5c7cfa", LineDash.ShortDashed),
         [ForecastMethod.Naive] = ("#e8590c", LineDash.Dashed),
         [ForecastMethod.SeasonalNaive] = ("#d6336c", LineDash.DashDot),
         [ForecastMethod.Drift] = ("#2b8a3e", LineDash.ShortDashed),
@@ -129,7 +130,9 @@ public static class BacktestReport
             .Append(" in the test period");
         if (first is { } f && last is { } l)
             html.Append(" (").Append(NumberFormat.Date(f)).Append(" to ").Append(NumberFormat.Date(l)).Append(')');
-        html.Append(". Every forecast uses only the values before its origin. The model is the recurrent network");
+        html.Append(". Every forecast uses only the values before its origin. ").Append(result.Overall.ContainsKey(ForecastMethod.Network)
+            ? "The model is half the recurrent network's forecast and half ETS's and Theta's (the network alone is scored as network)"
+            : "The model is the recurrent network");
         if (others.Count > 0) html.Append("; ").Append(Xml.Escape(Join(others.Select(m => m.Name())))).Append(" forecast the same points");
         html.Append('.');
         if (result.Horizon > 1)
