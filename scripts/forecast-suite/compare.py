@@ -22,7 +22,7 @@ import math
 import os
 import sys
 
-UNROLL = ["model", "naive", "seasonal_naive", "drift", "moving_average", "theta", "ets"]
+UNROLL = ["model", "network", "naive", "seasonal_naive", "drift", "moving_average", "theta", "ets"]
 R = {"naive": "naive", "snaive": "seasonal_naive", "ets": "ets", "arima": None, "theta": "theta"}
 
 
