@@ -36,10 +36,7 @@ public sealed record SeasonalAdjustment(int Period, IReadOnlyList<double> Indice
         if (m < 2) { why = "not seasonal (season 1)"; return null; }
         if (n < 3 * m) { why = $"season {m} needs three seasons of training values ({3 * m}), got {n}"; return null; }
         if (ClassicalDecomposition.IsConstant(train)) { why = "the values are constant"; return null; }
-        double[] r = ClassicalDecomposition.Autocorrelations(train, m);
-        double sum = 0;
-        for (int k = 1; k < m; k++) sum += r[k] * r[k];
-        double ratio = Math.Abs(r[m]) / Math.Sqrt((1 + 2 * sum) / n);
+        double ratio = ClassicalDecomposition.SeasonalityRatio(train, m);
         if (!(ratio > PredictionIntervals.NormalQuantile(0.95)))
         {
             why = $"no seasonality at lag {m}: |r({m})| is {ratio.ToString("0.##", CultureInfo.InvariantCulture)} standard errors, 1.64 needed";

@@ -25,6 +25,18 @@ internal static class ClassicalDecomposition
     }
 
     /// <summary>
+    /// thetaf's seasonality test statistic at lag m: |r(m)| in standard errors, √((1 + 2·Σ_{k&lt;m} r(k)²) / n); a season
+    /// is taken as real above the normal 95% quantile (1.645, a one-sided test at 90% two-sided).
+    /// </summary>
+    public static double SeasonalityRatio(ReadOnlySpan<double> x, int m)
+    {
+        double[] r = Autocorrelations(x, m);
+        double sum = 0;
+        for (int k = 1; k < m; k++) sum += r[k] * r[k];
+        return Math.Abs(r[m]) / Math.Sqrt((1 + 2 * sum) / x.Length);
+    }
+
+    /// <summary>
     /// The seasonal figure of R's <c>decompose(x, type = "multiplicative")</c>, figure[j] for the positions t ≡ j (mod m),
     /// 0-based: the trend is the centred moving average (weights ½, 1, …, 1, ½ over m + 1 values, divided by m, for
     /// even m; m equal weights for odd m), each x(t)/trend(t) where the trend exists is averaged per position, and the

@@ -48,11 +48,7 @@ public sealed class ThetaMethod : IForecastingMethod
                 notSeasonal = "the values are constant";
             else
             {
-                double[] r = ClassicalDecomposition.Autocorrelations(train, m);
-                double sum = 0;
-                for (int k = 1; k < m; k++) sum += r[k] * r[k];
-                double stat = Math.Sqrt((1 + 2 * sum) / n);
-                double ratio = Math.Abs(r[m]) / stat;
+                double ratio = ClassicalDecomposition.SeasonalityRatio(train, m);
                 seasonal = ratio > PredictionIntervals.NormalQuantile(0.95);
                 if (!seasonal) notSeasonal = $"no seasonality at lag {m}: |r({m})| is {ratio:0.##} standard errors, 1.64 needed";
             }

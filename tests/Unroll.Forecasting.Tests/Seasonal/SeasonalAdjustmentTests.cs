@@ -44,6 +44,19 @@ public sealed class SeasonalAdjustmentTests
     }
 
     [Theory]
+    [InlineData("synthetic_monthly")]
+    [InlineData("synthetic_quarterly_negative")]
+    [InlineData("trend_only")]
+    [InlineData("wineind")]
+    [InlineData("taylor_daily")]
+    public void SeasonalityRatio_IsThetafsTestStatistic(string name)
+    {
+        var c = Cases[name];
+
+        Assert.Equal(c.TestRatio, Unroll.Forecasting.Methods.ClassicalDecomposition.SeasonalityRatio(c.X, c.M), 1e-12 * c.TestRatio);
+    }
+
+    [Theory]
     [InlineData("trend_only")]
     [InlineData("macro_cpi")]
     public void Fit_ATrendWithoutASeason_PassesTheLagTestButIsTooWeak(string name)
