@@ -214,7 +214,7 @@ public static class Backtester
             if (network is not null)
                 methods[ForecastMethod.Network] = modelLeftOut is not null && modelLeftOut.TryGetValue(series.Symbol, out var networkLeftOut)
                     ? new MethodRun(null, networkLeftOut, (_, _) => null)
-                    : new MethodRun(null, null, (history, origin) => network(series, origin, horizon));
+                    : new MethodRun("the recurrent network alone", null, (history, origin) => network(series, origin, horizon));
             foreach (var method in classical)
                 methods[method.Method] = MethodRun.Classical(method, series, testStart, season, horizon, options);
             var points = methods.Keys.ToDictionary(m => m, _ => new Points(horizon));

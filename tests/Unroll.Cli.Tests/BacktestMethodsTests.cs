@@ -55,6 +55,8 @@ public sealed class BacktestMethodsTests : IDisposable
         // The model combines the network with ETS and Theta; the network alone is scored beside it, without intervals.
         Assert.Contains("ETS and Theta", series.GetProperty("model").GetProperty("description").GetString());
         Assert.Equal(15, series.GetProperty("network").GetProperty("points").GetInt32());
+        Assert.Equal("the recurrent network alone", series.GetProperty("network").GetProperty("description").GetString());
+        Assert.StartsWith("additive, season 12 (strength ", series.GetProperty("seasonal_adjustment").GetString());
         Assert.Equal(JsonValueKind.Null, series.GetProperty("network").GetProperty("coverage_80").ValueKind);
     }
 

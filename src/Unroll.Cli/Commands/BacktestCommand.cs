@@ -174,6 +174,9 @@ internal static class BacktestCommand
                 ["frequency"] = s.Frequency,
                 ["best"] = ranking.BestBySeries.TryGetValue(s.Symbol, out var b) ? b.Name() : null,
             };
+            // The seasonal pattern the network did not see, when the backtest trained it and took one out.
+            if (result.Fit?.Forecaster.Adjustments.TryGetValue(s.Symbol, out var adjustment) == true)
+                entry["seasonal_adjustment"] = adjustment.Describe();
             foreach (var (key, value) in Methods(s.Scores)) entry[key] = value?.DeepClone();
             series.Add(entry);
         }

@@ -79,7 +79,8 @@ internal static class TrainCommand
             }
             var o = context.Out;
             TrainingRunner.WriteNotes(context, fit);
-            o.WriteLine($"Trained one {settings.Cell.ToName()} model on {data.Series.Count} series ({string.Join(", ", data.Series.Select(s => $"{s.Symbol} {s.Length}"))} points): {fit.TrainWindows} training and {fit.ValidationWindows} validation windows.");
+            o.WriteLine($"Trained one {settings.Cell.ToName()} model on {data.Series.Count} series ({string.Join(", ", data.Series.Select(s => $"{s.Symbol} {s.Length}"))} points): {fit.TrainWindows} training and {fit.ValidationWindows} validation windows." +
+                (settings.CombineClassical ? " It forecasts half the network's and half ETS's and Theta's (--combine off: the network alone)." : ""));
             o.WriteLine(fit.Stop switch
             {
                 StopReason.EarlyStopped => $"Stopped early after {fit.History.Count} epochs: the validation loss had not improved for {settings.Patience}.",
