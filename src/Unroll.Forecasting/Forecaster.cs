@@ -17,6 +17,10 @@ public sealed record SeriesForecast(string Symbol, DateOnly LastDate, double Las
 {
     /// <summary>The model's prediction intervals, one per level asked for (empty when none were, or the model has no calibration).</summary>
     public IReadOnlyList<Methods.PredictionInterval> Intervals { get; init; } = [];
+
+    /// <summary>The date of each step forecast, from the spacing of the series' dates; null when they are too irregular
+    /// to say (<see cref="Frequency.IsRegular"/>).</summary>
+    public IReadOnlyList<DateOnly>? Dates { get; init; }
 }
 
 /// <summary>The outcome of <see cref="Forecaster.Fit"/>.</summary>
@@ -222,7 +226,12 @@ public sealed class Forecaster
     {
         ArgumentNullException.ThrowIfNull(series);
         var forecast = ForecastFrom(series, series.Length, horizon ?? Settings.Horizon, levels ?? []);
-        return new SeriesForecast(series.Symbol, series.Dates[^1], series.Values[^1], forecast.Mean) { Intervals = forecast.Intervals };
+        var frequency = Frequency.Infer(series);
+        return new SeriesForecast(series.Symbol, series.Dates[^1], series.Values[^1], forecast.Mean)
+        {
+            Intervals = forecast.Intervals,
+            Dates = frequency.IsRegular ? frequency.NextDates(series.Dates[^1], forecast.Mean.Length) : null,
+        };
     }
 
     /// <summary>

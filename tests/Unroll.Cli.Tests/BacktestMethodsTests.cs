@@ -36,6 +36,7 @@ public sealed class BacktestMethodsTests : IDisposable
     {
         var root = Json("--data", Anomalies(), "--column", "value");
 
+        Assert.Equal(1, root.GetProperty("schema_version").GetInt32());
         Assert.Equal([0.8, 0.95], root.GetProperty("levels").EnumerateArray().Select(l => l.GetDouble()));
         var series = Assert.Single(root.GetProperty("series").EnumerateArray());
         Assert.Equal(12, series.GetProperty("season").GetInt32());
@@ -45,7 +46,7 @@ public sealed class BacktestMethodsTests : IDisposable
             var method = series.GetProperty(key);
             Assert.False(method.TryGetProperty("not_applicable", out var why), $"{key}: {why}");
             Assert.Equal(15, method.GetProperty("points").GetInt32());        // the last 20% of 72 months, one step each
-            foreach (var field in (string[])["mae", "rmse", "mase", "direction", "coverage_80", "coverage_95", "msis_80", "msis_95"])
+            foreach (var field in (string[])["mae", "rmse", "mape_percent", "mase", "direction", "coverage_80", "coverage_95", "msis_80", "msis_95"])
                 Assert.True(method.GetProperty(field).ValueKind == JsonValueKind.Number, $"{key}.{field}");
             Assert.InRange(method.GetProperty("coverage_80").GetDouble(), 0, method.GetProperty("coverage_95").GetDouble());
             Assert.True(root.GetProperty("overall").TryGetProperty(key, out _), key);
@@ -235,6 +236,7 @@ public sealed class PredictIntervalTests : IDisposable
         foreach (var s in JsonDocument.Parse(r.Out).RootElement.GetProperty("series").EnumerateArray())
         {
             var forecast = s.GetProperty("forecast").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Assert.Equal(["2010-04-01", "2010-05-01", "2010-06-01"], s.GetProperty("dates").EnumerateArray().Select(d => d.GetString()));
             var i = s.GetProperty("intervals");
             double[] Get(string name) => i.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()).ToArray();
             var (l80, u80, l95, u95) = (Get("lower_80"), Get("upper_80"), Get("lower_95"), Get("upper_95"));
@@ -252,11 +254,12 @@ public sealed class PredictIntervalTests : IDisposable
         var both = CliRunner.Run("predict", "--model", _model, "--data", Stocks, "--csv");
         var one = CliRunner.Run("predict", "--model", _model, "--data", Stocks, "--csv", "--levels", "90");
 
-        Assert.Equal("symbol,step,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive", both.Out.Split('\n')[0].Trim());
-        Assert.Equal("symbol,step,last_date,forecast,lower_90,upper_90,naive", one.Out.Split('\n')[0].Trim());
+        Assert.Equal("symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive", both.Out.Split('\n')[0].Trim());
+        Assert.Equal("symbol,step,date,last_date,forecast,lower_90,upper_90,naive", one.Out.Split('\n')[0].Trim());
         var row = one.Out.Split('\n')[1].Split(',');
-        double forecast = double.Parse(row[3], CultureInfo.InvariantCulture);
-        Assert.InRange(forecast, double.Parse(row[4], CultureInfo.InvariantCulture), double.Parse(row[5], CultureInfo.InvariantCulture));
+        Assert.Equal(("1", "2010-04-01", "2010-03-01"), (row[1], row[2], row[3]));     // monthly: the step after the last date
+        double forecast = double.Parse(row[4], CultureInfo.InvariantCulture);
+        Assert.InRange(forecast, double.Parse(row[5], CultureInfo.InvariantCulture), double.Parse(row[6], CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class ForecastCommandTests : IDisposable
         using (var doc = JsonDocument.Parse(backtest.Out))
         {
             foreach (var method in new[] { "model", "naive", "drift", "moving_average" })
-                foreach (var metric in new[] { "mae", "rmse", "mape", "mase", "direction" })
+                foreach (var metric in new[] { "mae", "rmse", "mape_percent", "mase", "direction" })
                     Assert.True(doc.RootElement.GetProperty("overall").GetProperty(method).TryGetProperty(metric, out _), $"{method}.{metric}");
             Assert.Equal(5, doc.RootElement.GetProperty("series").GetArrayLength());
             // The naive forecast's MASE, recomputed from the CSV at the test starts the backtest reports: each one-step

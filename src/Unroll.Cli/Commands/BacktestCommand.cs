@@ -157,6 +157,7 @@ internal static class BacktestCommand
         }
         var root = new JsonObject
         {
+            ["schema_version"] = 1,
             ["horizon"] = result.Horizon,
             ["levels"] = new JsonArray(result.Levels.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
             ["best"] = ranking.BestOverall is { } best ? best.Name() : null,
@@ -213,7 +214,7 @@ internal static class BacktestCommand
     {
         ["mae"] = numbers.Number(m.Mae, "mae"),
         ["rmse"] = numbers.Number(m.Rmse, "rmse"),
-        ["mape"] = numbers.Number(m.Mape, "mape"),
+        ["mape_percent"] = numbers.Number(m.Mape, "mape_percent"),
         ["mase"] = numbers.Number(m.Mase, "mase"),
         ["direction"] = numbers.Number(m.Direction, "direction"),
         ["points"] = m.Count,

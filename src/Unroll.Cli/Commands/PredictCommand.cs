@@ -21,7 +21,7 @@ internal static class PredictCommand
         var decimalMark = ForecastOptions.DecimalOption();
         var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive" };
+        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive" };
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
         var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, symbol, sort, decimalMark, horizon, levels, json, csv };
         command.SetAction(parse =>
@@ -47,6 +47,7 @@ internal static class PredictCommand
                 var numbers = new JsonNumbers();
                 context.Out.WriteLine(numbers.Finish(new JsonObject
                 {
+                    ["schema_version"] = 1,
                     ["column"] = forecaster.TargetColumn,
                     ["horizon"] = steps,
                     ["series"] = new JsonArray(forecasts.Select(f => (JsonNode)new JsonObject
@@ -54,6 +55,7 @@ internal static class PredictCommand
                         ["symbol"] = f.Symbol,
                         ["last_date"] = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                         ["last_value"] = numbers.Number(f.LastValue, "last_value"),
+                        ["dates"] = f.Dates is { } dates ? new JsonArray(dates.Select(d => (JsonNode?)d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray()) : null,
                         ["forecast"] = numbers.Numbers(f.Values, $"forecast of {f.Symbol}"),
                         ["intervals"] = new JsonObject(f.Intervals.SelectMany(i => new[]
                         {
@@ -62,19 +64,19 @@ internal static class PredictCommand
                         })),
                         ["naive"] = numbers.Numbers(Enumerable.Repeat(f.LastValue, steps), $"naive of {f.Symbol}"),
                     }).ToArray()),
-                    ["intervals"] = IntervalsNote(forecaster),
+                    ["intervals_note"] = IntervalsNote(forecaster),
                 }).ToJsonString());
                 return UnrollCli.Ok;
             }
             if (parse.GetValue(csv))
             {
-                var text = new StringBuilder("symbol,step,last_date,forecast");
+                var text = new StringBuilder("symbol,step,date,last_date,forecast");
                 foreach (var level in forecasts.FirstOrDefault()?.Intervals ?? []) text.Append($",lower_{Percent(level.Level)},upper_{Percent(level.Level)}");
                 text.Append(",naive\n");
                 foreach (var f in forecasts)
                     for (int h = 0; h < f.Values.Length; h++)
                     {
-                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R}");
+                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{StepDate(f, h)},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R}");
                         foreach (var i in f.Intervals) text.Append(CultureInfo.InvariantCulture, $",{i.Lower[h]:R},{i.Upper[h]:R}");
                         text.Append(CultureInfo.InvariantCulture, $",{f.LastValue:R}\n");
                     }
@@ -107,6 +109,10 @@ internal static class PredictCommand
         return $"the network's intervals are split-conformal, {c.Describe()}";
     }
 
+    // The date of step h (from 0), or empty when the series' dates are too irregular to say.
+    private static string StepDate(SeriesForecast forecast, int h)
+        => forecast.Dates is { } dates ? dates[h].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+
     internal static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
 
     /// <summary>One row per series and step: the forecast, its intervals, and the naive guess.</summary>
@@ -116,6 +122,7 @@ internal static class PredictCommand
         var levels = forecasts.FirstOrDefault()?.Intervals.Select(i => i.Level).ToList() ?? [];
         var table = new Table().AddColumn("series").AddColumn("last date").AddColumn(new TableColumn($"last {forecaster.TargetColumn}").RightAligned());
         if (steps > 1) table.AddColumn(new TableColumn("step").RightAligned());
+        table.AddColumn("date");
         table.AddColumn(new TableColumn("forecast").RightAligned());
         foreach (var level in levels) table.AddColumn(new TableColumn($"{Percent(level)}% interval").RightAligned());
         table.AddColumn(new TableColumn("naive").RightAligned()).AddColumn(new TableColumn("change").RightAligned());
@@ -127,6 +134,7 @@ internal static class PredictCommand
                 table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
                     first ? NumberFormat.Significant(f.LastValue) : "",
                     .. steps > 1 ? [$"+{h + 1}"] : Array.Empty<string>(),
+                    StepDate(f, h) is { Length: > 0 } date ? date : "?",
                     NumberFormat.Significant(f.Values[h]),
                     .. f.Intervals.Select(i => $"{NumberFormat.Significant(i.Lower[h], 5)} – {NumberFormat.Significant(i.Upper[h], 5)}"),
                     NumberFormat.Significant(f.LastValue),
