@@ -49,6 +49,7 @@ internal static partial class Flags
             "CsvReadOptions.Column" => "--column",
             "CsvReadOptions.Features" => "--features",
             "CsvReadOptions.Symbols" => "--symbol",
+            "CsvReadOptions.Missing" => "--missing",
             "TrainingRunOptions.CheckpointPath" => "--checkpoint",
             ModelFile.ResumeSetting => "'unroll train … --resume FILE'",
             var name when name.StartsWith("ForecastSettings.", StringComparison.Ordinal)
@@ -80,6 +81,7 @@ internal static partial class Flags
                 nameof(TargetScaling) => SettingNames.Scalings.TryParse(member, out var s) ? SettingNames.Scalings.Name(s) : member,
                 nameof(ForecastStrategy) => SettingNames.Strategies.TryParse(member, out var st) ? SettingNames.Strategies.Name(st) : member,
                 nameof(Unroll.Data.TargetKind) => SettingNames.Targets.TryParse(member, out var t) ? SettingNames.Targets.Name(t) : member,
+                nameof(Unroll.Data.Csv.MissingValues) => SettingNames.Missing.TryParse(member, out var mv) ? SettingNames.Missing.Name(mv) : member,
                 nameof(CellKind) => SettingNames.Cells.TryParse(member, out var c) ? SettingNames.Cells.Name(c) : member,
                 _ => member.ToLowerInvariant(),
             };

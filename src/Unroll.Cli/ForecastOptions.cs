@@ -20,6 +20,28 @@ internal sealed class ForecastOptions
     public Option<string?> Features { get; } = new("--features") { Description = "Other columns to use as inputs, comma-separated (e.g. volume,open)" };
     public Option<bool> Sort { get; } = new("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
     public Option<string> Decimal { get; } = DecimalOption();
+    public Option<MissingValues> Missing { get; } = MissingOption();
+
+    /// <summary>--missing: what to do with a missing value.</summary>
+    internal static Option<MissingValues> MissingOption() => Options.Choice("--missing",
+        "Missing values (empty, null, NA) of the target or features: error (default; lists them), drop (the row), ffill (carry the last value forward) or interpolate (linearly, by row; a missing end is carried forward). Rows whose values are all missing, such as holidays, are always dropped",
+        MissingValues.Error, SettingNames.Missing);
+
+    /// <summary>Tells standard error what the read did with missing values: the blank rows it dropped, and the rows
+    /// dropped or values filled as --missing asked.</summary>
+    internal static void NoteMissing(SeriesSet set, MissingValues mode, TextWriter error)
+    {
+        var m = set.Missing;
+        string file = Path.GetFileName(set.SourceFile);
+        if (m.BlankRowsDropped > 0)
+            error.WriteLine($"note: dropped {Count(m.BlankRowsDropped, "row")} of {file} whose values were all missing (holidays?); --missing decides what happens to other missing values");
+        if (m.RowsDropped > 0)
+            error.WriteLine($"note: dropped {Count(m.RowsDropped, "row")} of {file} with a missing value (--missing drop)");
+        if (m.ValuesFilled > 0)
+            error.WriteLine($"note: filled in {Count(m.ValuesFilled, "missing value")} of {file} (--missing {SettingNames.Missing.Name(mode)})");
+    }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     /// <summary>--decimal: the decimal mark of the file's numbers.</summary>
     internal static Option<string> DecimalOption() => Options.Choice("--decimal",
@@ -46,24 +68,28 @@ internal sealed class ForecastOptions
         "on (default): forecast the mean of the network's, ETS's and Theta's forecasts (fitted before the test part), with intervals calibrated on that mean's validation errors; off: the network alone", "on", ["on", "off"]);
     public Option<int?> Season { get; } = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: 10_000);
 
-    public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort, Decimal];
+    public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort, Decimal, Missing];
 
     public IEnumerable<Option> TrainingOptions => [Cell, Hidden, Layers, Lookback, Horizon, Strategy, Target, Scaling, Epochs, Batch,
         LearningRate, Optimizer, Clip, Validation, Patience, Seed, Deseasonalize, Combine, Season];
 
-    /// <summary>Reads --data; a trained model's column and features stand in for --column and --features when given.</summary>
-    public SeriesSet ReadData(ParseResult parse, Forecaster? model = null)
+    /// <summary>Reads --data, noting on <paramref name="error"/> what it did with missing values; a trained model's column and features stand in for --column and --features when given.</summary>
+    public SeriesSet ReadData(ParseResult parse, TextWriter error, Forecaster? model = null)
     {
         var path = parse.GetValue(Data)!;
         RequireDataFile(path);
-        return CsvSeriesReader.Read(path, new CsvReadOptions
+        var missing = parse.GetValue(Missing);
+        var set = CsvSeriesReader.Read(path, new CsvReadOptions
         {
             Column = parse.GetValue(Column) ?? model?.TargetColumn,
             Features = parse.GetValue(Features) is { } features ? SplitList(features) : model?.FeatureNames ?? [],
             Symbols = (parse.GetValue(Symbol) ?? []).SelectMany(s => SplitList(s)).ToList(),
             Sort = parse.GetValue(Sort),
             DecimalSeparator = parse.GetValue(Decimal)![0],
+            Missing = missing,
         });
+        NoteMissing(set, missing, error);
+        return set;
     }
 
     /// <summary>One line for a --data path that is missing or a folder.</summary>

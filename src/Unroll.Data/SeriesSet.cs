@@ -41,6 +41,9 @@ public sealed class SeriesSet
     /// <summary>The file the series came from, as the user named it.</summary>
     public string SourceFile { get; }
 
+    /// <summary>What the read did with missing values: rows dropped, values filled (<see cref="Csv.MissingValues"/>).</summary>
+    public Csv.MissingSummary Missing { get; init; } = Csv.MissingSummary.None;
+
     /// <summary>Throws when a series is shorter than <paramref name="minimum"/> steps, naming the series, its length
     /// and the minimum.</summary>
     /// <param name="minimum">The fewest steps a series may have, such as lookback + horizon.</param>

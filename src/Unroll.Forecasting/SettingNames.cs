@@ -36,4 +36,11 @@ public static class SettingNames
     public static NameTable<ForecastStrategy> Strategies { get; } = new(
         (ForecastStrategy.Recursive, "recursive", []),
         (ForecastStrategy.Direct, "direct", []));
+
+    /// <summary>error, drop, ffill (read also as forwardfill, forward-fill, pad), interpolate (read also as linear).</summary>
+    public static NameTable<Unroll.Data.Csv.MissingValues> Missing { get; } = new(
+        (Unroll.Data.Csv.MissingValues.Error, "error", []),
+        (Unroll.Data.Csv.MissingValues.Drop, "drop", []),
+        (Unroll.Data.Csv.MissingValues.ForwardFill, "ffill", ["forward-fill", "forward_fill", "pad"]),
+        (Unroll.Data.Csv.MissingValues.Interpolate, "interpolate", ["linear"]));
 }

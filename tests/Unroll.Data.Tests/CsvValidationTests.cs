@@ -262,7 +262,7 @@ public sealed class ValueErrorTests : IDisposable
     [InlineData(".", "missing ('.')")]
     public void MissingValue_SaysItIsMissing(string value, string expected)
     {
-        var e = _files.ReadFails("gap.csv", $"date,price\n2020-01-01,1\n2020-01-02,{value}\n2020-01-03,3\n");
+        var e = _files.ReadFails("gap.csv", $"date,price,volume\n2020-01-01,1,5\n2020-01-02,{value},5\n2020-01-03,3,5\n");
 
         Assert.Equal(3, e.Line);
         Assert.Contains(expected, e.Message);

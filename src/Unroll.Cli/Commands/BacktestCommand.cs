@@ -50,7 +50,7 @@ internal static class BacktestCommand
                     throw new UserError("--debug-numerics diagnoses training, and with --model nothing is trained: drop one of them");
                 var forecaster = ModelBundle.Load(modelPath);
                 context.Activity = "reading the data";
-                var data = options.ReadData(parse, forecaster);
+                var data = options.ReadData(parse, context.Error, forecaster);
                 int? horizon = parse.GetResult(options.Horizon) is { Implicit: false } ? parse.GetValue(options.Horizon) : null;
                 PredictCommand.RequireHorizon(forecaster, horizon);
                 context.Activity = "walking the model forward over the test period";
@@ -63,7 +63,7 @@ internal static class BacktestCommand
             {
                 var settings = options.Settings(parse, testFraction);
                 context.Activity = "reading the data";
-                var data = options.ReadData(parse);
+                var data = options.ReadData(parse, context.Error);
                 bool debug = parse.GetValue(debugNumerics);
                 var run = new TrainingRunOptions { DebugNumerics = debug };
                 result = TrainingRunner.Run(context, "training", settings.Epochs,

@@ -17,7 +17,8 @@ internal static class DemoCommand
         var report = new Option<string>("--report") { Description = "Folder for the HTML report and the trained model", DefaultValueFactory = _ => "unroll-demo" };
         var epochs = Options.Count("--epochs", "Most epochs per training run", 100);
         var seed = Options.Integer("--seed", "Seed", 42);
-        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, report, epochs, seed };
+        var missing = ForecastOptions.MissingOption();
+        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, report, epochs, seed, missing };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(data) ?? BundledData;
@@ -29,7 +30,8 @@ internal static class DemoCommand
             var settings = new ForecastSettings { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
             settings.Validate();
             context.Activity = "reading the data";
-            var set = CsvSeriesReader.Read(path);
+            var set = CsvSeriesReader.Read(path, new CsvReadOptions { Missing = parse.GetValue(missing) });
+            ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
             var o = context.Out;
             o.WriteLine($"Data: {shown}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
             o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.Hidden} hidden units) over all series, windows of {settings.Lookback} months, " +

@@ -40,4 +40,9 @@ public sealed record CsvReadOptions
     /// mark is '.' and fields are separated by commas (US-style thousands); otherwise it is refused as ambiguous.
     /// </summary>
     public char DecimalSeparator { get; init; } = '.';
+
+    /// <summary>What to do with a missing target or feature value (empty, <c>null</c>, <c>NA</c>…): an error
+    /// listing them (the default), drop the row, carry the last value forward, or interpolate. Rows whose values
+    /// are all missing, such as holidays in a Yahoo Finance download, are dropped in every case.</summary>
+    public MissingValues Missing { get; init; } = MissingValues.Error;
 }

@@ -18,6 +18,9 @@ namespace Unroll.Data.Csv;
 /// adjclose). Dates may be ISO (<c>2020-01-31</c>) or use month names (<c>Jan 31 2020</c>); gaps between dates
 /// (weekends, holidays) are normal. Rows of a series must be in ascending date order unless
 /// <see cref="CsvReadOptions.Sort"/> is set. Values must be finite and within ±<see cref="MaxMagnitude"/>.
+/// A missing value (empty, <c>null</c>, <c>NA</c>…) is an error unless <see cref="CsvReadOptions.Missing"/> says to
+/// drop or fill it; a row whose values are all missing (a holiday in a Yahoo Finance download) is dropped, and
+/// counted in <see cref="SeriesSet.Missing"/>.
 /// <para>Fields are separated by the first of ',', ';' and tab that the header line (the first non-empty line)
 /// holds outside quotes, and by ',' when it holds none; Excel's <c>sep=;</c> first line names the separator
 /// instead. So a spreadsheet export with <c>;</c> between fields reads as it is; its decimal commas need
@@ -118,11 +121,16 @@ public static partial class CsvSeriesReader
             var series = ParseRows(symbols, symbolCol, dateCol, targetCol, featureCols);
 
             string[] featureNames = featureCols.Select(c => _header[c]).ToArray();
+            if (options.Sort)
+            {
+                foreach (string symbol in symbols) SortAndCheckDuplicates(symbol, series[symbol], _header[dateCol]);
+            }
+            string[] valueColumns = [_header[targetCol], .. featureNames];
+            var (rowsDropped, valuesFilled) = ResolveMissing(symbols, series, valueColumns);
             var result = new List<TimeSeries>(symbols.Count);
             foreach (string symbol in symbols)
             {
                 List<Point> points = series[symbol];
-                if (options.Sort) SortAndCheckDuplicates(symbol, points, _header[dateCol]);
                 var ts = new TimeSeries(symbol,
                     points.Select(p => p.Date).ToArray(),
                     points.Select(p => p.Value).ToArray(),
@@ -131,7 +139,131 @@ public static partial class CsvSeriesReader
                 Validation.RequireMinLength(ts, options.MinLength, reason: null, file);
                 result.Add(ts);
             }
-            return new SeriesSet(result, _header[targetCol], featureNames, file);
+            return new SeriesSet(result, _header[targetCol], featureNames, file)
+            {
+                Missing = new MissingSummary(_blankRows, rowsDropped, valuesFilled),
+            };
+        }
+
+        /// <summary>Rows of the chosen series dropped because every value in them (every field but the date and
+        /// the symbol) was missing.</summary>
+        private int _blankRows;
+
+        /// <summary>Whether every field of <paramref name="row"/> but the date and symbol is missing.</summary>
+        private static bool IsBlank(Row row, int dateCol, int? symbolCol)
+        {
+            for (int i = 0; i < row.Fields.Length; i++)
+            {
+                if (i == dateCol || i == symbolCol) continue;
+                if (!FieldParsing.IsMissing(row.Fields[i])) return false;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Applies <see cref="CsvReadOptions.Missing"/> to the missing values (NaN in the points) of each series, in
+        /// date order: throws one error listing them all (<see cref="MissingValues.Error"/>), drops their rows, or
+        /// fills them in. Returns the rows dropped and the values filled.
+        /// </summary>
+        private (int RowsDropped, int ValuesFilled) ResolveMissing(List<string> symbols,
+            Dictionary<string, List<Point>> series, string[] valueColumns)
+        {
+            var missing = new List<(int Line, int Column)>();
+            foreach (string symbol in symbols)
+            {
+                foreach (var p in series[symbol])
+                {
+                    if (double.IsNaN(p.Value)) missing.Add((p.Line, 0));
+                    for (int j = 0; j < p.Features.Length; j++)
+                        if (double.IsNaN(p.Features[j])) missing.Add((p.Line, j + 1));
+                }
+            }
+            if (missing.Count == 0) return (0, 0);
+
+            switch (options.Missing)
+            {
+                case MissingValues.Drop:
+                    int dropped = 0;
+                    foreach (string symbol in symbols)
+                        dropped += series[symbol].RemoveAll(p => double.IsNaN(p.Value) || p.Features.Any(double.IsNaN));
+                    return (dropped, 0);
+                case MissingValues.ForwardFill:
+                case MissingValues.Interpolate:
+                    foreach (string symbol in symbols) Fill(symbol, series[symbol], valueColumns);
+                    return (0, missing.Count);
+                default:
+                    throw MissingError(missing, valueColumns);
+            }
+        }
+
+        /// <summary>One error for all the missing values: how many, the first ten lines, the columns, the fix.</summary>
+        private DataException MissingError(List<(int Line, int Column)> missing, string[] valueColumns)
+        {
+            const int shown = 10;
+            int[] lines = missing.Select(m => m.Line).Distinct().Order().ToArray();
+            string[] columns = missing.Select(m => m.Column).Distinct().Order().Select(c => valueColumns[c]).ToArray();
+            string fix = $"expected a number in every row. Use {CsvSettings.MissingDrop} (drop those rows), " +
+                         $"{CsvSettings.MissingForwardFill} (carry the last value forward) or " +
+                         $"{CsvSettings.MissingInterpolate}, or fill them in.";
+            Setting[] settings = [CsvSettings.MissingDrop, CsvSettings.MissingForwardFill, CsvSettings.MissingInterpolate];
+            if (missing.Count == 1)
+            {
+                string field = _rows.First(r => r.Line == missing[0].Line).Fields[Array.IndexOf(_header, valueColumns[missing[0].Column])];
+                string what = field.Length == 0 ? "the value is empty" : $"the value is missing ({Text.Quote(field)})";
+                return new DataException($"{what}; {fix}", file, missing[0].Line,
+                    valueColumns[missing[0].Column], settings: settings);
+            }
+            string where = lines.Length == 1
+                ? $"on line {lines[0]}"
+                : lines.Length <= shown
+                    ? $"on lines {Text.List(lines.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray())}"
+                    : $"on {lines.Length} lines: {string.Join(", ", lines.Take(shown))}, … (the first {shown})";
+            string inColumns = columns.Length == 1 ? $"column '{columns[0]}'" : $"columns {string.Join(", ", columns.Select(c => $"'{c}'"))}";
+            return new DataException($"{missing.Count} values of {inColumns} are missing (empty, null or NA) {where}; {fix}",
+                file, settings: settings);
+        }
+
+        /// <summary>Fills the missing values of one series, column by column, by carrying the last value forward or
+        /// by linear interpolation (by position; a missing end is carried forward). A missing first value is an
+        /// error: nothing comes before it.</summary>
+        private void Fill(string symbol, List<Point> points, string[] valueColumns)
+        {
+            int n = points.Count;
+            if (n == 0) return;
+            var column = new double[n];
+            for (int c = 0; c < valueColumns.Length; c++)
+            {
+                for (int i = 0; i < n; i++) column[i] = c == 0 ? points[i].Value : points[i].Features[c - 1];
+                if (!column.Any(double.IsNaN)) continue;
+                if (double.IsNaN(column[0]))
+                {
+                    throw new DataException(
+                        $"series '{symbol}' starts with a missing value of column '{valueColumns[c]}': nothing comes " +
+                        $"before it to carry forward or interpolate from. Delete the rows before its first value, or " +
+                        $"use {CsvSettings.MissingDrop}.", file, points[0].Line, valueColumns[c], settings: [CsvSettings.MissingDrop]);
+                }
+                for (int i = 1; i < n; i++)
+                {
+                    if (!double.IsNaN(column[i])) continue;
+                    int next = i;
+                    while (next < n && double.IsNaN(column[next])) next++;
+                    double before = column[i - 1];
+                    for (int k = i; k < next; k++)
+                    {
+                        // Linear between column[i - 1] and column[next], by position.
+                        column[k] = options.Missing == MissingValues.Interpolate && next < n
+                            ? before + (column[next] - before) * (k - (i - 1)) / (next - (i - 1))
+                            : before;
+                    }
+                    i = next;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    var p = points[i];
+                    if (c == 0) points[i] = p with { Value = column[i] };
+                    else p.Features[c - 1] = column[i];
+                }
+            }
         }
 
         /// <summary>The field separator, from <see cref="DetectSeparator"/>.</summary>
@@ -351,6 +483,11 @@ public static partial class CsvSeriesReader
             {
                 string symbol = symbolCol is int sc ? row.Fields[sc] : defaultSymbol;
                 if (!series.TryGetValue(symbol, out var points)) continue;
+                if (IsBlank(row, dateCol, symbolCol))
+                {
+                    _blankRows++;
+                    continue;
+                }
 
                 if (!FieldParsing.TryParseDate(row.Fields[dateCol], out var date, out string? dateProblem))
                     throw new DataException(dateProblem!, file, row.Line, _header[dateCol]);
@@ -368,6 +505,8 @@ public static partial class CsvSeriesReader
         private double ParseNumber(Row row, int col)
         {
             string field = row.Fields[col];
+            // A missing value waits as NaN (which no field reads as: "NaN" is refused below) for ResolveMissing.
+            if (FieldParsing.IsMissing(field)) return double.NaN;
             char mark = options.DecimalSeparator;
             string? problem = FieldParsing.ReadNumber(field, mark, out double value, out double otherValue) switch
             {

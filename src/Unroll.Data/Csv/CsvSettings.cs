@@ -18,7 +18,14 @@ public static class CsvSettings
     /// <summary><see cref="CsvReadOptions.Symbols"/>.</summary>
     public static Setting Symbols { get; } = new("CsvReadOptions.Symbols");
 
-    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols];
+    /// <summary><see cref="CsvReadOptions.Missing"/> = <see cref="MissingValues.Drop"/>.</summary>
+    public static Setting MissingDrop { get; } = new("CsvReadOptions.Missing", "MissingValues.Drop");
+    /// <summary><see cref="CsvReadOptions.Missing"/> = <see cref="MissingValues.ForwardFill"/>.</summary>
+    public static Setting MissingForwardFill { get; } = new("CsvReadOptions.Missing", "MissingValues.ForwardFill");
+    /// <summary><see cref="CsvReadOptions.Missing"/> = <see cref="MissingValues.Interpolate"/>.</summary>
+    public static Setting MissingInterpolate { get; } = new("CsvReadOptions.Missing", "MissingValues.Interpolate");
+
+    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols, MissingDrop, MissingForwardFill, MissingInterpolate];
 
     /// <summary>The settings <paramref name="message"/> names.</summary>
     internal static Setting[] In(string message) => All.Where(s => message.Contains(s.ToString(), StringComparison.Ordinal)).ToArray();
