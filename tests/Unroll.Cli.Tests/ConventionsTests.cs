@@ -48,4 +48,44 @@ public class ConventionsTests
         r.AssertOneLineError(expected);
         Assert.Equal(expected, r.Error.Trim());
     }
+
+    private static string Stocks => CliRunner.RepoFile("data", "stocks.csv");
+    private static readonly string[] Quick = ["--epochs", "2", "--hidden", "4", "--seed", "5"];
+
+    [Fact]
+    public void QuietTrainingPrintsNoProgressAndNoNotes()
+    {
+        var folder = Directory.CreateTempSubdirectory("unroll-quiet-").FullName;
+        try
+        {
+            string model = Path.Combine(folder, "m.safetensors");
+            var loud = CliRunner.Run(["train", "--data", Stocks, "--out", model, .. Quick]);
+            Assert.Equal(0, loud.ExitCode);
+            Assert.Contains("training: epoch", loud.Error);
+
+            var quiet = CliRunner.Run(["train", "--data", Stocks, "--out", model, .. Quick, "--quiet"]);
+            Assert.Equal(0, quiet.ExitCode);
+            Assert.Equal("", quiet.Error);
+            Assert.DoesNotContain("Note:", quiet.Out);
+            Assert.Contains($"Saved {model}", quiet.Out);
+
+            var backtest = CliRunner.Run(["backtest", "--data", Stocks, .. Quick, "-q"]);
+            Assert.Equal(0, backtest.ExitCode);
+            Assert.Equal("", backtest.Error);
+            Assert.DoesNotContain("Note:", backtest.Out);
+            Assert.Contains("MASE", backtest.Out);
+
+            var demo = CliRunner.Run("demo", "--report", Path.Combine(folder, "demo"), "--quiet");
+            Assert.True(demo.ExitCode == 0, demo.Error);
+            Assert.Equal("", demo.Error);
+            Assert.DoesNotContain("Data:", demo.Out);
+            Assert.DoesNotContain("Try:", demo.Out);
+            Assert.Contains("Next month's forecast", demo.Out);
+            Assert.Contains("Report:", demo.Out);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
