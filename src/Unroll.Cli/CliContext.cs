@@ -12,6 +12,9 @@ internal sealed class CliContext(TextReader input, TextWriter output, TextWriter
     /// <summary>What the command is doing, for the one line an internal error prints ("training", "saving the model to m.safetensors").</summary>
     public string Activity { get; set; } = "starting";
 
+    /// <summary>--quiet: no progress and no notes; results, warnings and errors only.</summary>
+    public bool Quiet { get; set; }
+
     /// <summary>Signal handling on the real console; null when the streams are captured (tests).</summary>
     public Interrupts? Interrupts { get; set; }
 

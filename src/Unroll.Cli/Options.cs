@@ -11,6 +11,9 @@ namespace Unroll.Cli;
 /// </summary>
 internal static class Options
 {
+    /// <summary>--quiet (-q), for the commands that train: results, warnings and errors only.</summary>
+    public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Print only results, warnings and errors: no training progress and no notes" };
+
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int> Count(string name, string description, int defaultValue, int min = 1, int max = 1_000_000)
         => new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParseInt(r, name, min, max) };

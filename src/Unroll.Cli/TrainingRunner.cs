@@ -12,6 +12,7 @@ internal static class TrainingRunner
         using var cleanStop = context.Interrupts?.AllowCleanStop();
         var token = context.Interrupts?.Token ?? CancellationToken.None;
         context.Activity = title;
+        if (context.Quiet) return work(new Inline<TrainingProgress>(_ => { }), token);
         if (context.Interrupts is not null && !Console.IsErrorRedirected)
             return RunWithBar(title, epochs, work, token);
         return work(new LineProgress(context.Error, title, epochs), token);
@@ -42,6 +43,7 @@ internal static class TrainingRunner
     /// <summary>Says what training changed to fit the data (a shorter lookback, the scaling chosen) and which series it left out.</summary>
     public static void WriteNotes(CliContext context, FitResult fit)
     {
+        if (context.Quiet) return;
         foreach (var note in fit.Notes) context.Out.WriteLine($"Note: {note}.");
         foreach (var (_, why) in fit.Excluded) context.Out.WriteLine($"Note: {why}; the classical methods forecast it.");
     }

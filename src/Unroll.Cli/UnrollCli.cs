@@ -29,12 +29,17 @@ public static class UnrollCli
         var root = new RootCommand("Unroll: recurrent neural networks (RNN, LSTM, GRU) trained by exact backpropagation through time.");
         foreach (var command in Commands(context)) root.Add(command);
         if (extra is not null) root.Add(extra(context));
+        // --version names this tool's version, not the entry assembly's (in tests the entry is the test host).
+        foreach (var option in root.Options.OfType<System.CommandLine.VersionOption>()) option.Action = new PrintVersion(output);
 
+        // Bare `unroll` shows what there is to run, as `unroll --help` does, rather than calling it a mistake.
+        if (args.Length == 0) args = ["--help"];
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             var name = parsed.CommandResult.Command == root ? "unroll" : $"unroll {parsed.CommandResult.Command.Name}";
-            error.WriteLine($"error: {parsed.Errors[0].Message} (see '{name} --help')");
+            var message = Unrecognized(parsed, root, name) ?? parsed.Errors[0].Message;
+            error.WriteLine(message.EndsWith('?') ? $"error: {message}" : $"error: {message} (see '{name} --help')");
             return BadInput;
         }
         context.Activity = parsed.CommandResult.Command == root ? "starting" : $"running 'unroll {parsed.CommandResult.Command.Name}'";
@@ -61,6 +66,55 @@ public static class UnrollCli
         }
     }
 
+    /// <summary>
+    /// The first word the parser could not place, named with the closest command or option it may have meant:
+    /// "unknown command 'predcit'; did you mean 'predict'?"; null when every word was placed.
+    /// </summary>
+    private static string? Unrecognized(ParseResult parsed, RootCommand root, string name)
+    {
+        if (parsed.UnmatchedTokens.Count == 0) return null;
+        string token = parsed.UnmatchedTokens[0];
+        var command = parsed.CommandResult.Command;
+        if (token.StartsWith('-'))
+        {
+            string flag = token.Split('=', ':')[0];
+            var options = command.Options.Concat(root.Options.Where(o => o.Recursive))
+                .SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal));
+            return $"unknown option '{flag}' for '{name}'{Suggestion(flag, options)}";
+        }
+        if (command == root)
+            return $"unknown command '{token}'{Suggestion(token, root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}";
+        return $"unexpected argument '{token}' for '{name}'";
+    }
+
+    /// <summary>"; did you mean 'x'?" for the candidate nearest <paramref name="typed"/> (edit distance at most a third of
+    /// its length, rounded, and at least 1) or the one name it begins, or "" when none is near enough to be a likely typo.</summary>
+    internal static string Suggestion(string typed, IEnumerable<string> candidates)
+    {
+        var names = candidates.Distinct().Order(StringComparer.Ordinal).ToList();
+        // A clipped name ("--hor") means the one it begins, when only one does.
+        var started = typed.TrimStart('-').Length >= 3 ? names.Where(n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).ToList() : [];
+        if (started.Count == 1) return $"; did you mean '{started[0]}'?";
+        var best = names.Select(c => (Name: c, Distance: Distance(typed, c))).OrderBy(c => c.Distance).FirstOrDefault();
+        return best.Name is not null && best.Distance <= Math.Max(1, (typed.TrimStart('-').Length + 1) / 3) ? $"; did you mean '{best.Name}'?" : "";
+    }
+
+    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1.</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        return d[a.Length, b.Length];
+    }
+
     /// <summary>A mistake in what the user gave (arguments, data, model and checkpoint files), worded with flags; null for anything else.</summary>
     private static string? UserMessage(Exception e) => e switch
     {
@@ -83,5 +137,19 @@ public static class UnrollCli
         yield return BacktestCommand.Create(context);
         yield return DemoCommand.Create(context);
         yield return BenchCommand.Create(context);
+    }
+
+    /// <summary>The informational version of this assembly (the package version, then "+" and the commit it was built from).</summary>
+    internal static string Version => typeof(UnrollCli).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+
+    private sealed class PrintVersion(TextWriter output) : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            output.WriteLine(Version);
+            return Ok;
+        }
     }
 }

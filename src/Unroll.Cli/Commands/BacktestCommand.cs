@@ -33,8 +33,11 @@ internal static class BacktestCommand
         command.Add(levels);
         command.Add(refitEvery);
         command.Add(forecasts);
+        var quiet = Options.Quiet();
+        command.Add(quiet);
         command.SetAction(parse =>
         {
+            context.Quiet = parse.GetValue(quiet);
             var backtest = new BacktestOptions { Levels = parse.GetValue(levels)!, Season = parse.GetValue(options.Season), RefitEvery = parse.GetValue(refitEvery) };
             double testFraction = parse.GetValue(test);
             var reportDir = parse.GetValue(report);

@@ -18,9 +18,11 @@ internal static class DemoCommand
         var epochs = Options.Count("--epochs", "Most epochs per training run", 100);
         var seed = Options.Integer("--seed", "Seed", 42);
         var missing = ForecastOptions.MissingOption();
-        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, report, epochs, seed, missing };
+        var quiet = Options.Quiet();
+        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, report, epochs, seed, missing, quiet };
         command.SetAction(parse =>
         {
+            context.Quiet = parse.GetValue(quiet);
             var path = parse.GetValue(data) ?? BundledData;
             // Name the bundled sample by the copy beside the user when there is one (the repository's data/).
             var shown = path == BundledData && File.Exists(Path.Combine("data", "stocks.csv")) ? Path.Combine("data", "stocks.csv") : path;
@@ -33,11 +35,15 @@ internal static class DemoCommand
             var set = CsvSeriesReader.Read(path, new CsvReadOptions { Missing = parse.GetValue(missing) });
             ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
             var o = context.Out;
-            o.WriteLine($"Data: {shown}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
-            o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.Hidden} hidden units) over all series, windows of {settings.Lookback} months, " +
-                (settings.IsRelative ? "each window relative to its last price, in units of its series' typical monthly move" : "each series scaled on its own training part") +
-                (settings.CombineClassical ? "; the forecast is half the network's and half ETS's and Theta's (the network alone is scored beside it)." : "."));
-            o.WriteLine();
+            // The data and the model described: notes, which --quiet leaves out.
+            if (!context.Quiet)
+            {
+                o.WriteLine($"Data: {shown}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
+                o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.Hidden} hidden units) over all series, windows of {settings.Lookback} months, " +
+                    (settings.IsRelative ? "each window relative to its last price, in units of its series' typical monthly move" : "each series scaled on its own training part") +
+                    (settings.CombineClassical ? "; the forecast is half the network's and half ETS's and Theta's (the network alone is scored beside it)." : "."));
+                o.WriteLine();
+            }
 
             var backtestSettings = settings with { TestFraction = 0.2 };
             var backtest = TrainingRunner.Run(context, "backtest training", settings.Epochs, (p, t) => Backtester.Run(set, backtestSettings, p, t));
@@ -58,7 +64,7 @@ internal static class DemoCommand
             ModelBundle.Save(fit.Forecaster, modelPath);
             o.WriteLine();
             o.WriteLine($"Report: {Path.Combine(reportDir, "index.html")}   Model: {modelPath}");
-            o.WriteLine($"Try: unroll predict --model {modelPath} --data {shown} --horizon 3");
+            if (!context.Quiet) o.WriteLine($"Try: unroll predict --model {modelPath} --data {shown} --horizon 3");
             return UnrollCli.Ok;
         });
         return command;

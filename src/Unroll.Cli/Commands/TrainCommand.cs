@@ -18,11 +18,13 @@ internal static class TrainCommand
         var checkpointEvery = Options.Count("--checkpoint-every", "Epochs between checkpoints", 1);
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint: same data and options; --epochs counts every epoch, resumed or not" };
         var debugNumerics = new Option<bool>("--debug-numerics") { Description = "When a batch's loss or gradient is not finite, name the layer, time step and tensor where it first appears" };
+        var quiet = Options.Quiet();
         var command = new Command("train", "Train one recurrent network on all series of a CSV (ragged lengths welcome) and save it");
         foreach (var o in options.DataOptions.Concat(options.TrainingOptions)) command.Add(o);
-        foreach (var o in new Option[] { output, json, checkpoint, checkpointEvery, resume, debugNumerics }) command.Add(o);
+        foreach (var o in new Option[] { output, json, checkpoint, checkpointEvery, resume, debugNumerics, quiet }) command.Add(o);
         command.SetAction(parse =>
         {
+            context.Quiet = parse.GetValue(quiet);
             var settings = options.Settings(parse, testFraction: 0);
             string path = parse.GetValue(output)!, dataPath = parse.GetValue(options.Data)!;
             string? checkpointPath = parse.GetValue(checkpoint), resumePath = parse.GetValue(resume);
