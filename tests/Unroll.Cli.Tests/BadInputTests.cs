@@ -252,7 +252,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("overall").GetProperty("model").GetProperty("mase").ValueKind);
         var notes = doc.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()).ToList();
         Assert.Contains("mase: null where the value was infinity, which JSON cannot hold", notes);
-        Assert.Contains("mape: null where the value was not a number (NaN), which JSON cannot hold", notes);
+        Assert.Contains("mape_percent: null where the value was not a number (NaN), which JSON cannot hold", notes);
     }
 
     [Fact]
