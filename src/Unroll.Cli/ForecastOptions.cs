@@ -92,6 +92,26 @@ internal sealed class ForecastOptions
         return set;
     }
 
+    /// <summary>
+    /// The data options the user gave that predict also takes (--symbol, --sort, --decimal, --missing), as command-line
+    /// text with a leading space, so that a suggested next command reads the data as this one did. --column and
+    /// --features are left out: the model remembers them.
+    /// </summary>
+    public string DataFlagsGiven(ParseResult parse)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var s in (parse.GetValue(Symbol) ?? []).SelectMany(s => SplitList(s))) text.Append(" --symbol ").Append(Quote(s));
+        if (parse.GetValue(Sort)) text.Append(" --sort");
+        if (parse.GetResult(Decimal) is { Implicit: false }) text.Append(" --decimal ").Append(Quote(parse.GetValue(Decimal)!));
+        if (parse.GetResult(Missing) is { Implicit: false }) text.Append(" --missing ").Append(SettingNames.Missing.Name(parse.GetValue(Missing)));
+        return text.ToString();
+    }
+
+    /// <summary>A word for a shell command line: as it is when plain, else in single quotes.</summary>
+    internal static string Quote(string text)
+        => text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or ',' or ':' or '=') ? text
+            : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     /// <summary>One line for a --data path that is missing or a folder.</summary>
     internal static void RequireDataFile(string path)
     {

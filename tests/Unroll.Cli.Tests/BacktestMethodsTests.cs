@@ -273,3 +273,29 @@ public sealed class PredictIntervalTests : IDisposable
         Assert.Contains("+2", r.Out);
     }
 }
+
+/// <summary>The command train suggests next reads the data as train did.</summary>
+public sealed class NextHintTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("unroll-next-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Train_SuggestsAPredictThatRepeatsTheDataOptions_AndItRuns()
+    {
+        var data = Path.Combine(_folder, "two.csv");
+        var rows = new[] { ("AAA", 100.0), ("B B", 50.0) }.SelectMany(s => Enumerable.Range(0, 60).Reverse().Select(i =>
+            $"{s.Item1},{new DateOnly(2010, 1, 1).AddMonths(i):yyyy-MM-dd},{(s.Item2 + i % 7 + 0.3 * i).ToString(CultureInfo.InvariantCulture)}"));
+        File.WriteAllLines(data, ["symbol,date,price", .. rows]);                   // newest first: needs --sort
+        var model = Path.Combine(_folder, "m.safetensors");
+
+        var train = CliRunner.Run("train", "--data", data, "--symbol", "B B", "--sort", "--out", model, "--epochs", "3", "--hidden", "4");
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        string next = train.Out.Split('\n').Single(l => l.Contains("Next: ", StringComparison.Ordinal));
+        Assert.EndsWith($"Next: unroll predict --model {model} --data {data} --symbol 'B B' --sort", next.Trim());
+        var predict = CliRunner.Run("predict", "--model", model, "--data", data, "--symbol", "B B", "--sort");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+    }
+}

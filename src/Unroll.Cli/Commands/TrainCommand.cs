@@ -92,7 +92,7 @@ internal static class TrainCommand
             });
             if (best is not null)
                 o.WriteLine(FormattableString.Invariant($"Kept the weights of epoch {fit.BestEpoch}: training loss {NumberFormat.Significant(best.TrainLoss)}, validation loss {(best.ValidationLoss is double v ? NumberFormat.Significant(v) : "–")} (scaled units; the initial weights had {NumberFormat.Significant(fit.InitialLoss)})."));
-            o.WriteLine($"Saved {path}. Next: unroll predict --model {path} --data {dataPath}");
+            o.WriteLine($"Saved {path}. Next: unroll predict --model {ForecastOptions.Quote(path)} --data {ForecastOptions.Quote(dataPath)}{options.DataFlagsGiven(parse)}");
             if (resumeHint is not null) o.WriteLine(resumeHint);
             return code;
         });
