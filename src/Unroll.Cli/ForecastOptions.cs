@@ -109,7 +109,7 @@ internal sealed class ForecastOptions
 
     /// <summary>A word for a shell command line: as it is when plain, else in single quotes.</summary>
     internal static string Quote(string text)
-        => text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or ',' or ':' or '=') ? text
+        => text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || "-_./:=,+".Contains(c)) ? text
             : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>One line for a --data path that is missing or a folder.</summary>

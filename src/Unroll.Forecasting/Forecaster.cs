@@ -248,23 +248,16 @@ public sealed class Forecaster
         {
             var lower = new double[horizon];
             var upper = new double[horizon];
-            for (int k = 0; k < horizon; k++)
-            {
-                double half = Calibration.HalfWidth(k + 1, level) * unit;
-                (lower[k], upper[k]) = (mean[k] - half, mean[k] + half);
-            }
             // Combined: centred on the combined forecast, as wide as ETS's and Theta's intervals on average (their
             // models' own uncertainty; the combination errs less than either, and its measured coverage shows these
             // widths are not too narrow for it: docs/forecasting.md). The calibrated width serves the network alone.
-            if (partners.Length > 0)
+            var theirs = partners.Select(p => p.Intervals.First(i => i.Level == level)).ToArray();
+            for (int k = 0; k < horizon; k++)
             {
-                var theirs = partners.Select(p => p.Intervals.First(i => i.Level == level)).ToArray();
-                for (int k = 0; k < horizon; k++)
-                {
-                    double half = 0;
-                    foreach (var interval in theirs) half += (interval.Upper[k] - interval.Lower[k]) / 2 / theirs.Length;
-                    (lower[k], upper[k]) = (mean[k] - half, mean[k] + half);
-                }
+                double half = 0;
+                if (theirs.Length == 0) half = Calibration.HalfWidth(k + 1, level) * unit;
+                foreach (var interval in theirs) half += (interval.Upper[k] - interval.Lower[k]) / 2 / theirs.Length;
+                (lower[k], upper[k]) = (mean[k] - half, mean[k] + half);
             }
             return new Methods.PredictionInterval(level, lower, upper);
         }).ToArray();

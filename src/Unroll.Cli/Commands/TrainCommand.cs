@@ -107,11 +107,10 @@ internal static class TrainCommand
         for (int i = 0; i < tokens.Count; i++)
         {
             if (tokens[i] is "--resume" or "--checkpoint") { i++; continue; }
-            kept.Add(Quote(tokens[i]));
+            kept.Add(ForecastOptions.Quote(tokens[i]));
         }
         var next = Path.ChangeExtension(checkpointPath, null) + "-resumed" + Path.GetExtension(checkpointPath);
-        return [.. kept, "--resume", Quote(checkpointPath), "--checkpoint", Quote(next)];
+        return [.. kept, "--resume", ForecastOptions.Quote(checkpointPath), "--checkpoint", ForecastOptions.Quote(next)];
     }
 
-    private static string Quote(string text) => text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || "-_./:=,+".Contains(c)) ? text : $"'{text.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }
