@@ -86,9 +86,9 @@ public static class TargetTransform
             }
             throw;
         }
-        int n = series.Length - 1;
+        int f = series.FeatureCount;
         return new TimeSeries(series.Symbol, series.Dates.Skip(1).ToArray(), values, series.FeatureNames,
-            series.Features.AsSpan(1, n).ToArray());
+            series.Features.AsSpan(f).ToArray());
     }
 
     /// <summary>Reconstructs prices from the last known price and predicted transformed values, chaining step

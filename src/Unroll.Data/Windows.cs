@@ -63,6 +63,17 @@ public static class Windows
     /// is shorter than the horizon.</exception>
     public static SplitWindows CreateSplit(TimeSeries series, Lookback lookback, int horizon, TimeSplit split)
     {
+        CheckSplit(series, lookback, horizon, split);
+        return new SplitWindows(
+            Create(series, lookback, horizon, 0, split.TrainEnd),
+            Create(series, lookback, horizon, split.TrainEnd, split.ValidationEnd),
+            Create(series, lookback, horizon, split.ValidationEnd, split.Length));
+    }
+
+    /// <summary>The checks of <see cref="CreateSplit"/>: the split fits the series, its training part holds a window,
+    /// and a non-empty validation or test part is at least the horizon.</summary>
+    internal static void CheckSplit(TimeSeries series, Lookback lookback, int horizon, TimeSplit split)
+    {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         if (split.Length != series.Length)
@@ -78,11 +89,6 @@ public static class Windows
         }
         CheckPart(series, "validation", split.ValidationLength, horizon);
         CheckPart(series, "test", split.TestLength, horizon);
-
-        return new SplitWindows(
-            Create(series, lookback, horizon, 0, split.TrainEnd),
-            Create(series, lookback, horizon, split.TrainEnd, split.ValidationEnd),
-            Create(series, lookback, horizon, split.ValidationEnd, split.Length));
     }
 
     /// <summary>The window to forecast the steps after the end of <paramref name="series"/> from: its last
@@ -117,7 +123,7 @@ public static class Windows
         for (int t = start, row = 0; t < end; t++, row += inputSize)
         {
             inputs[row] = series.Values[t];
-            series.Features[t].CopyTo(inputs, row + 1);
+            series.FeatureRow(t).CopyTo(inputs.AsSpan(row + 1));
         }
         return new Window(series.Symbol, start, end, inputSize, inputs, targets);
     }

@@ -221,7 +221,7 @@ internal sealed class TrainingCheckpoint
             hash.AppendData(buffer);
             BitConverter.TryWriteBytes(buffer, series.Values[t]);
             hash.AppendData(buffer);
-            foreach (var f in series.Features[t])
+            foreach (var f in series.FeatureRow(t))
             {
                 BitConverter.TryWriteBytes(buffer, f);
                 hash.AppendData(buffer);

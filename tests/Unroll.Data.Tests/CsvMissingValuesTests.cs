@@ -105,7 +105,7 @@ public sealed class CsvMissingValuesTests : IDisposable
 
         var s = set.Series[0];
         Assert.Equal([1.0, 1, 1, 4], s.Values);
-        Assert.Equal([5.0, 6, 6, 8], s.Features.Select(f => f[0]));
+        Assert.Equal([5.0, 6, 6, 8], s.FeatureColumn(0));
         Assert.Equal(new MissingSummary(0, 0, 3), set.Missing);
     }
 

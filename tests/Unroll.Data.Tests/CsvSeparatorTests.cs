@@ -22,7 +22,7 @@ public sealed class CsvSeparatorTests : IDisposable
 
         Assert.Equal("price", set.TargetColumn);
         Assert.Equal([1.5, 2.5], set.Series[0].Values);
-        Assert.Equal([200.0], set.Series[0].Features[1]);
+        Assert.Equal([200.0], set.Series[0].FeatureRow(1).ToArray());
     }
 
     [Fact]
@@ -105,8 +105,8 @@ public sealed class CsvSeparatorTests : IDisposable
 
         var s = set.Series[0];
         Assert.Equal([1234.5, 164.42, 7], s.Values);
-        Assert.Equal([1000.0], s.Features[0]);
-        Assert.Equal([2500000.0], s.Features[1]);
+        Assert.Equal([1000.0], s.FeatureRow(0).ToArray());
+        Assert.Equal([2500000.0], s.FeatureRow(1).ToArray());
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class SharedDataTests
         Assert.Equal(39.81, msft.Values[0]);
         Assert.Equal(36.35, msft.Values[1]);
         Assert.Equal(new DateOnly(2010, 3, 1), msft.Dates[^1]);
-        Assert.All(msft.Features, f => Assert.Empty(f));
+        Assert.Empty(msft.Features);
     }
 
     [Fact]
@@ -102,8 +102,8 @@ public sealed class OneSeriesFileTests
         var s = set.Series[0];
         Assert.Equal(["Volume", "High"], set.FeatureNames);
         Assert.Equal(["Volume", "High"], s.FeatureNames);
-        Assert.Equal([1000.0, 11.0], s.Features[0]);
-        Assert.Equal([1300.0, 13.5], s.Features[5]);
+        Assert.Equal([1000.0, 11.0], s.FeatureRow(0).ToArray());
+        Assert.Equal([1300.0, 13.5], s.FeatureRow(5).ToArray());
         Assert.Equal([1000.0, 1200, 900, 1500, 1100, 1300], s.FeatureColumn(0));
     }
 
@@ -116,7 +116,7 @@ public sealed class OneSeriesFileTests
         var set = CsvSeriesReader.Read(path, new CsvReadOptions { Features = ["close"] });
 
         Assert.Equal("price", set.TargetColumn);
-        Assert.Equal([1.0], set.Series[0].Features[0]);
+        Assert.Equal([1.0], set.Series[0].FeatureRow(0).ToArray());
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class LongFileTests
         Assert.Equal("close", set.TargetColumn);
         Assert.Equal([1.5, 1.75, 2.0, 2.25], set.Series[0].Values);
         Assert.Equal([20, 21, 19.5], set.Series[1].Values);
-        Assert.Equal([5000.0], set.Series[1].Features[0]);
+        Assert.Equal([5000.0], set.Series[1].FeatureRow(0).ToArray());
     }
 
     [Fact]

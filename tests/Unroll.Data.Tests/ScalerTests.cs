@@ -160,7 +160,7 @@ public sealed class SeriesScalersTests
         [new(2020, 1, 1), new(2020, 1, 2), new(2020, 1, 3), new(2020, 1, 4)],
         [10, 20, 30, 100],
         ["volume"],
-        [[1000], [3000], [2000], [9000]]);
+        [1000, 3000, 2000, 9000]);
 
     [Fact]
     public void Fit_UsesOnlyTheTrainingSpan()
@@ -178,8 +178,8 @@ public sealed class SeriesScalersTests
 
         var scaled = scalers.Transform(series);
         Assert.Equal([0, 0.5, 1, 4.5], scaled.Values);
-        Assert.Equal([0.0], scaled.Features[0]);
-        Assert.Equal([4.0], scaled.Features[3]);
+        Assert.Equal([0.0], scaled.FeatureRow(0).ToArray());
+        Assert.Equal([4.0], scaled.FeatureRow(3).ToArray());
         Assert.Equal(series.Dates, scaled.Dates);
 
         var back = scalers.Inverse(scaled);
@@ -190,7 +190,7 @@ public sealed class SeriesScalersTests
     [Fact]
     public void ConstantFeature_NamesTheSeriesAndColumn()
     {
-        var series = new TimeSeries("IBM", [new(2020, 1, 1), new(2020, 1, 2)], [1, 2], ["volume"], [[0], [0]]);
+        var series = new TimeSeries("IBM", [new(2020, 1, 1), new(2020, 1, 2)], [1, 2], ["volume"], [0, 0]);
 
         var e = Assert.Throws<DataException>(() => SeriesScalers.Fit(ScalerKind.ZScore, series, 2));
 

@@ -80,14 +80,14 @@ public sealed class TargetTransformTests
     public void SeriesForward_AlignsReturnsWithTheLaterDateAndItsFeatures()
     {
         var series = new TimeSeries("S", [new(2020, 1, 1), new(2020, 1, 2), new(2020, 1, 6)], [100, 110, 121],
-            ["v"], [[1], [2], [3]]);
+            ["v"], [1, 2, 3]);
 
         var r = TargetTransform.Forward(TargetKind.Return, series);
 
         Assert.Equal(2, r.Length);
         Assert.Equal(new DateOnly(2020, 1, 2), r.Dates[0]);
         Assert.Equal(new DateOnly(2020, 1, 6), r.Dates[1]);
-        Assert.Equal([2.0], r.Features[0]);
+        Assert.Equal([2.0], r.FeatureRow(0).ToArray());
         Assert.Equal(0.1, r.Values[1], 12);
         Assert.Same(series, TargetTransform.Forward(TargetKind.Price, series));
     }

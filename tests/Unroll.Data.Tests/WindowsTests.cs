@@ -8,7 +8,7 @@ public sealed class WindowsTests
         var dates = Enumerable.Range(0, n).Select(t => new DateOnly(2020, 1, 1).AddDays(t)).ToArray();
         double[] values = Enumerable.Range(0, n).Select(t => (double)t).ToArray();
         return withFeature
-            ? new TimeSeries("R", dates, values, ["f"], Enumerable.Range(0, n).Select(t => new double[] { 100 + t }).ToArray())
+            ? new TimeSeries("R", dates, values, ["f"], Enumerable.Range(0, n).Select(t => 100.0 + t).ToArray())
             : new TimeSeries("R", dates, values);
     }
 
@@ -256,26 +256,26 @@ public sealed class TimeSeriesTests
     {
         Assert.Throws<ArgumentException>(() => new TimeSeries("X", [new(2020, 1, 1)], [1, 2]));
         Assert.Throws<ArgumentException>(() => new TimeSeries("X", [new(2020, 1, 1)], [double.NaN]));
-        Assert.Throws<ArgumentException>(() => new TimeSeries("X", [new(2020, 1, 1)], [1], ["a", "b"], [[1]]));
+        Assert.Throws<ArgumentException>(() => new TimeSeries("X", [new(2020, 1, 1)], [1], ["a", "b"], [1]));
     }
 
     [Fact]
     public void Slice_KeepsTheStepsAsked()
     {
-        var s = new TimeSeries("X", [new(2020, 1, 1), new(2020, 1, 2), new(2020, 1, 3)], [1, 2, 3], ["f"], [[10], [20], [30]]);
+        var s = new TimeSeries("X", [new(2020, 1, 1), new(2020, 1, 2), new(2020, 1, 3)], [1, 2, 3], ["f"], [10, 20, 30]);
 
         var part = s.Slice(1, 2);
 
         Assert.Equal([2.0, 3], part.Values);
         Assert.Equal(new DateOnly(2020, 1, 2), part.Dates[0]);
-        Assert.Equal([20.0], part.Features[0]);
+        Assert.Equal([20.0], part.FeatureRow(0).ToArray());
         Assert.Equal("X", part.Symbol);
     }
 
     [Fact]
     public void SeriesSet_RejectsSeriesWithOtherFeatures()
     {
-        var a = new TimeSeries("A", [new(2020, 1, 1)], [1], ["f"], [[1]]);
+        var a = new TimeSeries("A", [new(2020, 1, 1)], [1], ["f"], [1]);
 
         Assert.Throws<ArgumentException>(() => new SeriesSet([a], "price", [], "x.csv"));
     }

@@ -22,7 +22,7 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
         {
             var dates = Enumerable.Range(0, length).Select(i => new DateOnly(2001, 1, 1).AddDays(7 * i)).ToArray();
             var values = Enumerable.Range(0, length).Select(i => 50 + 10 * Math.Sin(i / 4.0 + phase)).ToArray();
-            var volume = Enumerable.Range(0, length).Select(i => new[] { 1000.0 + 37 * (i % 5) }).ToArray();
+            var volume = Enumerable.Range(0, length).Select(i => 1000.0 + 37 * (i % 5)).ToArray();
             return new TimeSeries(name, dates, values, ["volume"], volume);
         }
         var data = new SeriesSet([Make("AAA", 30, 0), Make("BB", 24, 1)], "close", ["volume"], "synthetic.csv");

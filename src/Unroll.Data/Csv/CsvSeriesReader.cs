@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using CsvHelper;
 
@@ -25,6 +26,11 @@ namespace Unroll.Data.Csv;
 /// holds outside quotes, and by ',' when it holds none; Excel's <c>sep=;</c> first line names the separator
 /// instead. So a spreadsheet export with <c>;</c> between fields reads as it is; its decimal commas need
 /// <see cref="CsvReadOptions.DecimalSeparator"/> set to ','.</para>
+/// <para>The file is read as a stream, row by row: memory holds the series being built (one contiguous array per
+/// column of each series), never the file's text or its rows. The columns are resolved, and a numeric target told
+/// from text columns, on the first <see cref="SampleRows"/> data rows; every row is checked as it streams past, and
+/// only the columns used (symbol, date, target, features) are converted. A file of 25 million rows reads in about
+/// the memory of its numbers.</para>
 /// </remarks>
 public static partial class CsvSeriesReader
 {
@@ -33,21 +39,26 @@ public static partial class CsvSeriesReader
     /// <see cref="DataException"/> naming its line and column, and the fix: rescale the column.</summary>
     public const double MaxMagnitude = Validation.MaxMagnitude;
 
+    /// <summary>The number of data rows read before the columns are resolved: the rows that decide which column
+    /// is numeric when the target is not named. Later rows are checked and converted as they stream past.</summary>
+    public const int SampleRows = 1000;
 
-    /// <summary>Reads the series in a CSV file.</summary>
+    /// <summary>Reads the series in a CSV file, streaming it.</summary>
     /// <param name="path">The file; its name (without extension) names the series of a one-series file.</param>
     /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
+    /// <param name="progress">Told the number of bytes of the file read so far, now and then (about every MiB)
+    /// and once at the end; null for none. Called on the reading thread.</param>
     /// <returns>The series, with the target column and feature names.</returns>
     /// <exception cref="DataException">The file is missing or unreadable, or its content breaks a rule.</exception>
-    public static SeriesSet Read(string path, CsvReadOptions? options = null)
+    public static SeriesSet Read(string path, CsvReadOptions? options = null, IProgress<long>? progress = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))
             throw new DataException("this is a folder, not a CSV file. Name a .csv file.", path);
-        string text;
+        FileStream stream;
         try
         {
-            text = File.ReadAllText(path);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -57,7 +68,20 @@ public static partial class CsvSeriesReader
         {
             throw new DataException($"the file cannot be read ({e.Message}).", path, innerException: e);
         }
-        return Parse(text, path, options);
+        using (stream)
+        {
+            using var counted = new ProgressStream(stream, progress);
+            // As File.ReadAllText: UTF-8 unless a byte order mark says otherwise.
+            using var text = new StreamReader(counted, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            try
+            {
+                return Read(text, path, options);
+            }
+            catch (IOException e)
+            {
+                throw new DataException($"the file cannot be read ({e.Message}).", path, innerException: e);
+            }
+        }
     }
 
     /// <summary>Reads the series in CSV text.</summary>
@@ -70,6 +94,20 @@ public static partial class CsvSeriesReader
     public static SeriesSet Parse(string csvText, string sourceName, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(csvText);
+        using var reader = new StringReader(csvText);
+        return Read(reader, sourceName, options);
+    }
+
+    /// <summary>Reads the series in CSV text from <paramref name="reader"/>, row by row, as <see cref="Read(string, CsvReadOptions?, IProgress{long}?)"/> does a file.</summary>
+    /// <param name="reader">The CSV content, read to its end (and not disposed).</param>
+    /// <param name="sourceName">The name messages use for the source, such as its file path; its file name
+    /// without extension names the series of a one-series file.</param>
+    /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
+    /// <returns>The series, with the target column and feature names.</returns>
+    /// <exception cref="DataException">The content breaks a rule.</exception>
+    public static SeriesSet Read(TextReader reader, string sourceName, CsvReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(sourceName);
         options ??= CsvReadOptions.Default;
         ArgumentNullException.ThrowIfNull(options.Features);
@@ -84,99 +122,337 @@ public static partial class CsvSeriesReader
                 $"the decimal mark {shown} is not one Unroll reads; expected '.' (the default) or ','. " +
                 $"Use {CsvSettings.DecimalPoint} or {CsvSettings.DecimalComma}.", sourceName, settings: [CsvSettings.DecimalPoint, CsvSettings.DecimalComma]);
         }
-        return new Reading(sourceName, options).Run(csvText);
+        return new Reading(sourceName, options).Run(reader);
     }
 
     [GeneratedRegex(@"\s*\(byte offset \d+\)")]
     private static partial Regex ByteOffset();
 
-    /// <summary>One data row as read: its line in the file and its fields.</summary>
-    private readonly record struct Row(int Line, string[] Fields);
-
-    /// <summary>One parsed point of a series, with the line it came from for later messages.</summary>
-    private readonly record struct Point(DateOnly Date, double Value, double[] Features, int Line);
-
-    /// <summary>The state of one read: the file's name, the options, the header and the rows.</summary>
+    /// <summary>The state of one read: the file's name, the options, the header, the columns, and the series being
+    /// built from the rows as they stream past.</summary>
     private sealed class Reading(string file, CsvReadOptions options)
     {
         private string[] _header = [];
-        private readonly List<Row> _rows = [];
+        private int _dateCol, _targetCol;
+        private int? _symbolCol;
+        private int[] _featureCols = [];
 
-        public SeriesSet Run(string csvText)
+        /// <summary>The columns whose numbers are read (target and features), for <see cref="CheckMark"/>.</summary>
+        private int[] _numberCols = [];
+
+        /// <summary>Every symbol seen, in order of first appearance, with its series (null for one not asked for).</summary>
+        private readonly List<string> _known = [];
+        private readonly Dictionary<string, SeriesBuilder?> _bySymbol = new(StringComparer.Ordinal);
+        private SeriesBuilder? _only;            // the series of a file without a symbol column
+        private string[] _wanted = [];           // CsvReadOptions.Symbols, trimmed
+
+        public SeriesSet Run(TextReader input)
         {
-            ReadRecords(csvText);
-            CheckHeader();
-            if (_rows.Count == 0)
+            var text = WithSeparator(input);
+            var csvOptions = CsvReaderOptions.Default with
             {
-                throw new DataException(
-                    $"the file has a header ({string.Join(",", _header)}) but no data rows. " +
-                    "Add one row per date below the header.", file);
-            }
-            CheckFieldCounts();
-
-            var (dateCol, symbolCol, featureCols, targetCol) = new ColumnResolver(file, _header, _rows.Select(r => r.Fields), options).Resolve();
-
-            List<string> symbols = SelectSymbols(symbolCol);
-            _numberCols = [targetCol, .. featureCols];
-            var series = ParseRows(symbols, symbolCol, dateCol, targetCol, featureCols);
-
-            string[] featureNames = featureCols.Select(c => _header[c]).ToArray();
-            if (options.Sort)
-            {
-                foreach (string symbol in symbols) SortAndCheckDuplicates(symbol, series[symbol], _header[dateCol]);
-            }
-            string[] valueColumns = [_header[targetCol], .. featureNames];
-            var (rowsDropped, valuesFilled) = ResolveMissing(symbols, series, valueColumns);
-            var result = new List<TimeSeries>(symbols.Count);
-            foreach (string symbol in symbols)
-            {
-                List<Point> points = series[symbol];
-                var ts = new TimeSeries(symbol,
-                    points.Select(p => p.Date).ToArray(),
-                    points.Select(p => p.Value).ToArray(),
-                    featureNames,
-                    points.Select(p => p.Features).ToArray());
-                Validation.RequireMinLength(ts, options.MinLength, reason: null, file);
-                result.Add(ts);
-            }
-            return new SeriesSet(result, _header[targetCol], featureNames, file)
-            {
-                Missing = new MissingSummary(_blankRows, rowsDropped, valuesFilled),
+                Separator = _separator,
+                TrackLineNumbers = true,
+                TrimWhitespace = true,
+                SkipEmptyLines = true,
+                MalformedData = CsvMalformedDataHandling.Throw,
             };
+            try
+            {
+                using var reader = CsvReader.Create(text, csvOptions, leaveOpen: true);
+                _header = reader.Headers.Select(h => (h ?? "").Trim()).ToArray();
+                CheckHeader();
+
+                // A bounded sample of first rows resolves the columns; the rest stream past one at a time.
+                var sample = new List<ArrayRow>();
+                var live = new ReaderRow(reader);
+                while (sample.Count < SampleRows && reader.Read())
+                {
+                    live.Line = (int)reader.LineNumber;
+                    if (live.AllEmpty()) continue;   // a line of nothing but separators is as empty as an empty line
+                    CheckFieldCount(live);
+                    sample.Add(new ArrayRow(live.Line, live.ToArray()));
+                }
+                if (sample.Count == 0)
+                {
+                    throw new DataException(
+                        $"the file has a header ({string.Join(",", _header)}) but no data rows. " +
+                        "Add one row per date below the header.", file);
+                }
+                (_dateCol, _symbolCol, _featureCols, _targetCol) = new ColumnResolver(file, _header, sample.Select(r => r.Fields), options).Resolve();
+                _numberCols = [_targetCol, .. _featureCols];
+                _wanted = options.Symbols.Select(w => w.Trim()).ToArray();
+                _markSettled = options.DecimalSeparator == '.' && _separator == ',';
+                if (_symbolCol is null)
+                {
+                    string stem = Path.GetFileNameWithoutExtension(file);
+                    string only = stem.Length == 0 ? "series" : stem;
+                    _known.Add(only);
+                    _only = NewSeries(only);
+                }
+
+                foreach (var row in sample) Take(row);
+                sample = null;
+                while (reader.Read())
+                {
+                    live.Line = (int)reader.LineNumber;
+                    if (live.AllEmpty()) continue;
+                    CheckFieldCount(live);
+                    Take(live);
+                }
+            }
+            catch (DataException e) when (_ambiguous is { } a && !_markSettled && e.Line > a.Line)
+            {
+                // An earlier ambiguous number that no row so far has settled is the first problem in the file.
+                throw AmbiguousError();
+            }
+            catch (CsvFormatException e)
+            {
+                string detail = e.Message;
+                int cut = detail.IndexOf("): ", StringComparison.Ordinal);
+                if (cut >= 0) detail = detail[(cut + 3)..];
+                detail = ByteOffset().Replace(detail, "");
+                throw new DataException(
+                    $"the line is not valid CSV ({detail.TrimEnd('.')}). Check the quotes on that line: a field " +
+                    "that starts with \" must end with \", and a \" inside it must be doubled.",
+                    file, e.LineNumber > 0 ? (int)e.LineNumber : null, innerException: e);
+            }
+            return Finish();
         }
 
-        /// <summary>Rows of the chosen series dropped because every value in them (every field but the date and
-        /// the symbol) was missing.</summary>
-        private int _blankRows;
+        private SeriesBuilder NewSeries(string symbol) => new(symbol, _featureCols.Length, keepLines: options.Sort);
+
+        /// <summary>Whether rows of <paramref name="symbol"/> are kept: every symbol when none is asked for, else
+        /// one that matches an asked-for symbol ignoring case (the exact choice among them is made at the end, when
+        /// every symbol is known, as an exact match wins over one that differs in case).</summary>
+        private bool IsWanted(string symbol) =>
+            _wanted.Length == 0 || _wanted.Any(w => string.Equals(w, symbol, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Takes one data row: its symbol, then (for a series asked for) its date and numbers.</summary>
+        private void Take(RowFields row)
+        {
+            SeriesBuilder? series;
+            if (_symbolCol is int sc)
+            {
+                var symbol = row.Chars(sc);
+                if (symbol.Length == 0)
+                {
+                    throw new DataException(
+                        "the symbol is empty; every row of a long-format file names its series. " +
+                        "Fill it in or delete the row.", file, row.Line, _header[sc]);
+                }
+                if (!_bySymbol.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(symbol, out series))
+                {
+                    string name = symbol.ToString();
+                    series = IsWanted(name) ? NewSeries(name) : null;
+                    _bySymbol.Add(name, series);
+                    _known.Add(name);
+                }
+            }
+            else
+            {
+                series = _only;
+            }
+            if (!_markSettled) CheckMark(row);
+            if (series is null) return;
+            if (IsBlank(row))
+            {
+                series.BlankRows++;
+                return;
+            }
+
+            if (!FieldParsing.TryParseDate(row.Text(_dateCol), out var date, out string? dateProblem))
+                throw new DataException(dateProblem!, file, row.Line, _header[_dateCol]);
+            double value = ParseNumber(row, _targetCol, series, 0);
+            Span<double> features = _featureCols.Length <= 16 ? stackalloc double[_featureCols.Length] : new double[_featureCols.Length];
+            for (int j = 0; j < _featureCols.Length; j++) features[j] = ParseNumber(row, _featureCols[j], series, j + 1);
+
+            if (!options.Sort && series.Count > 0)
+                CheckOrder(series.Symbol, series.LastDate, series.LastLine, date, row.Line, _header[_dateCol]);
+            series.Add(date, value, features, row.Line);
+        }
 
         /// <summary>Whether every field of <paramref name="row"/> but the date and symbol is missing.</summary>
-        private static bool IsBlank(Row row, int dateCol, int? symbolCol)
+        private bool IsBlank(RowFields row)
         {
-            for (int i = 0; i < row.Fields.Length; i++)
+            for (int i = 0; i < row.Count; i++)
             {
-                if (i == dateCol || i == symbolCol) continue;
-                if (!FieldParsing.IsMissing(row.Fields[i])) return false;
+                if (i == _dateCol || i == _symbolCol) continue;
+                if (!FieldParsing.IsMissing(row.Chars(i))) return false;
             }
             return true;
         }
 
+        private void CheckFieldCount(RowFields row)
+        {
+            int n = row.Count;
+            if (n < _header.Length)
+            {
+                throw new DataException(
+                    $"the row has {Text.Count(n, "value")} but the header has {_header.Length} columns " +
+                    $"({Text.List(_header)}); every row needs one value per column. Fill in the " +
+                    "missing values or delete the row.", file, row.Line, _header[n]);
+            }
+            if (n > _header.Length)
+            {
+                bool extra = false;
+                for (int i = _header.Length; i < n && !extra; i++) extra = row.Chars(i).Length > 0;
+                if (!extra) return;
+                throw new DataException(
+                    $"the row has {n} values but the header has {_header.Length} columns " +
+                    $"({Text.List(_header)}). Remove the extra values or name their column in the header" +
+                    $"{SplitDecimalCommaHint(row.ToArray())}.", file, row.Line, settings: _separator == ',' ? [CsvSettings.DecimalComma] : null);
+            }
+        }
+
+        /// <summary>A hint for a row with too many fields in a comma-separated file when two neighbouring fields
+        /// (after the first) are whole numbers, as an unquoted decimal comma (164,42) splits into; else "".</summary>
+        private string SplitDecimalCommaHint(string[] fields)
+        {
+            if (_separator != ',') return "";
+            static bool IsDigits(string f) => f.Length > 0 && f.All(char.IsAsciiDigit);
+            for (int i = 1; i + 1 < fields.Length; i++)
+            {
+                if (IsDigits(fields[i].TrimStart('-', '+')) && IsDigits(fields[i + 1]))
+                {
+                    return $"; if '{fields[i]},{fields[i + 1]}' is one number with a decimal comma, quote " +
+                           $"such numbers (\"164,42\") or separate fields with ';', and use {CsvSettings.DecimalComma}";
+                }
+            }
+            return "";
+        }
+
+        /// <summary>Whether a number such as 1,234, which reads both as 1234 and as 1.234, is to be read with the
+        /// decimal mark in force: when the mark is '.' in a comma-separated file (the common US form), or when some
+        /// value read from the file reads only with that mark (12.5 or 1,234.5 for '.'; 164,42 for ','), since a
+        /// file writes all its numbers one way. Any row of the file may settle it, so an ambiguous number met
+        /// before that waits in <see cref="_ambiguous"/> (read with the mark in force) and is refused at the end
+        /// only if no row settled it.</summary>
+        private bool _markSettled;
+
+        /// <summary>The first ambiguous number met while the mark was not settled: its problem, line and column.</summary>
+        private (string Problem, int Line, string Column)? _ambiguous;
+
+        /// <summary>Settles the mark when a number column of <paramref name="row"/> reads only with it.</summary>
+        private void CheckMark(RowFields row)
+        {
+            foreach (int c in _numberCols)
+            {
+                if (FieldParsing.ReadNumber(row.Text(c), options.DecimalSeparator, out _, out _) == NumberReading.ThisMark)
+                {
+                    _markSettled = true;
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Reads the number in column <paramref name="col"/>; a missing value is NaN, noted in
+        /// <paramref name="series"/> as value column <paramref name="valueColumn"/> (0 the target) for
+        /// <see cref="ResolveMissing"/>.</summary>
+        private double ParseNumber(RowFields row, int col, SeriesBuilder series, int valueColumn)
+        {
+            string field = row.Text(col);
+            // A missing value waits as NaN (which no field reads as: "NaN" is refused below) for ResolveMissing.
+            if (FieldParsing.IsMissing(field))
+            {
+                series.NoteMissing(row.Line, valueColumn, field);
+                return double.NaN;
+            }
+            char mark = options.DecimalSeparator;
+            string? problem = FieldParsing.ReadNumber(field, mark, out double value, out double otherValue) switch
+            {
+                NumberReading.Number or NumberReading.ThisMark => null,
+                NumberReading.Ambiguous when _markSettled => null,
+                NumberReading.Ambiguous => WaitForMark(FieldParsing.AmbiguousProblem(field, mark, value, otherValue, _separator), row.Line, _header[col]),
+                NumberReading.OtherMark => FieldParsing.OtherMarkProblem(field, mark, otherValue, _separator),
+                _ => FieldParsing.NotANumberProblem(field, mark),
+            };
+            // Digits past double's range (1e400) read as infinity, which is beyond the limit too.
+            problem ??= Validation.MagnitudeProblem(field, value);
+            if (problem is null) return value;
+            throw new DataException(problem, file, row.Line, _header[col], settings: CsvSettings.In(problem));
+        }
+
+        private DataException AmbiguousError()
+        {
+            var (problem, line, column) = _ambiguous!.Value;
+            return new DataException(problem, file, line, column, settings: CsvSettings.In(problem));
+        }
+
+        // Keeps the first ambiguous number's problem for the end, where it stands unless a row settled the mark.
+        private string? WaitForMark(string problem, int line, string column)
+        {
+            _ambiguous ??= (problem, line, column);
+            return null;
+        }
+
+        /// <summary>The symbols to return: every one in the file in order of first appearance, or those asked for,
+        /// in that order (an exact match first, else one that differs only in case).</summary>
+        private List<string> SelectSymbols()
+        {
+            if (options.Symbols.Count == 0) return _known;
+            var chosen = new List<string>(options.Symbols.Count);
+            foreach (string w in _wanted)
+            {
+                string? match = _known.FirstOrDefault(k => string.Equals(k, w, StringComparison.Ordinal))
+                                ?? _known.FirstOrDefault(k => string.Equals(k, w, StringComparison.OrdinalIgnoreCase));
+                if (match is null)
+                {
+                    string hint = _symbolCol is null
+                        ? $"the file has no 'symbol' column, so it holds one series, named after the file: '{_known[0]}'."
+                        : $"known symbols: {Text.List(_known)}.";
+                    throw new DataException($"symbol '{w}' is not in the file; {hint} Check {CsvSettings.Symbols}.", file,
+                        column: _symbolCol is int c ? _header[c] : null, settings: [CsvSettings.Symbols]);
+                }
+                if (!chosen.Contains(match)) chosen.Add(match);
+            }
+            return chosen;
+        }
+
+        private SeriesBuilder Series(string symbol) => _symbolCol is null ? _only! : _bySymbol[symbol]!;
+
+        /// <summary>After the last row: the checks that need every row, then the series.</summary>
+        private SeriesSet Finish()
+        {
+            if (_ambiguous is not null && !_markSettled) throw AmbiguousError();
+            List<string> symbols = SelectSymbols();
+            string[] featureNames = _featureCols.Select(c => _header[c]).ToArray();
+            if (options.Sort)
+            {
+                foreach (string symbol in symbols) Series(symbol).SortAndCheckDuplicates(this, _header[_dateCol]);
+            }
+            string[] valueColumns = [_header[_targetCol], .. featureNames];
+            var (rowsDropped, valuesFilled) = ResolveMissing(symbols, valueColumns);
+            var result = new List<TimeSeries>(symbols.Count);
+            int blankRows = 0;
+            foreach (string symbol in symbols)
+            {
+                var series = Series(symbol);
+                blankRows += series.BlankRows;
+                var ts = series.Build(featureNames);
+                Validation.RequireMinLength(ts, options.MinLength, reason: null, file);
+                result.Add(ts);
+            }
+            return new SeriesSet(result, _header[_targetCol], featureNames, file)
+            {
+                Missing = new MissingSummary(blankRows, rowsDropped, valuesFilled),
+            };
+        }
+
         /// <summary>
-        /// Applies <see cref="CsvReadOptions.Missing"/> to the missing values (NaN in the points) of each series, in
+        /// Applies <see cref="CsvReadOptions.Missing"/> to the missing values (NaN in the series) of each series, in
         /// date order: throws one error listing them all (<see cref="MissingValues.Error"/>), drops their rows, or
         /// fills them in. Returns the rows dropped and the values filled.
         /// </summary>
-        private (int RowsDropped, int ValuesFilled) ResolveMissing(List<string> symbols,
-            Dictionary<string, List<Point>> series, string[] valueColumns)
+        private (int RowsDropped, int ValuesFilled) ResolveMissing(List<string> symbols, string[] valueColumns)
         {
             var missing = new List<(int Line, int Column)>();
+            string? firstField = null;
             foreach (string symbol in symbols)
             {
-                foreach (var p in series[symbol])
-                {
-                    if (double.IsNaN(p.Value)) missing.Add((p.Line, 0));
-                    for (int j = 0; j < p.Features.Length; j++)
-                        if (double.IsNaN(p.Features[j])) missing.Add((p.Line, j + 1));
-                }
+                var series = Series(symbol);
+                missing.AddRange(series.Missing);
+                firstField ??= series.FirstMissingField;
             }
             if (missing.Count == 0) return (0, 0);
 
@@ -184,20 +460,22 @@ public static partial class CsvSeriesReader
             {
                 case MissingValues.Drop:
                     int dropped = 0;
-                    foreach (string symbol in symbols)
-                        dropped += series[symbol].RemoveAll(p => double.IsNaN(p.Value) || p.Features.Any(double.IsNaN));
+                    foreach (string symbol in symbols) dropped += Series(symbol).DropMissing();
                     return (dropped, 0);
                 case MissingValues.ForwardFill:
                 case MissingValues.Interpolate:
-                    foreach (string symbol in symbols) Fill(symbol, series[symbol], valueColumns);
+                    foreach (string symbol in symbols) Fill(Series(symbol), valueColumns);
                     return (0, missing.Count);
                 default:
-                    throw MissingError(missing, valueColumns);
+                    throw MissingError(missing, valueColumns, firstField!);
             }
         }
 
         /// <summary>One error for all the missing values: how many, the first ten lines, the columns, the fix.</summary>
-        private DataException MissingError(List<(int Line, int Column)> missing, string[] valueColumns)
+        /// <param name="missing">Each missing value's line and value column (0 the target).</param>
+        /// <param name="valueColumns">The target's column, then the features'.</param>
+        /// <param name="firstField">The first missing field as written, for the message about a single one.</param>
+        private DataException MissingError(List<(int Line, int Column)> missing, string[] valueColumns, string firstField)
         {
             const int shown = 10;
             int[] lines = missing.Select(m => m.Line).Distinct().Order().ToArray();
@@ -208,8 +486,7 @@ public static partial class CsvSeriesReader
             Setting[] settings = [CsvSettings.MissingDrop, CsvSettings.MissingForwardFill, CsvSettings.MissingInterpolate];
             if (missing.Count == 1)
             {
-                string field = _rows.First(r => r.Line == missing[0].Line).Fields[Array.IndexOf(_header, valueColumns[missing[0].Column])];
-                string what = field.Length == 0 ? "the value is empty" : $"the value is missing ({Text.Quote(field)})";
+                string what = firstField.Length == 0 ? "the value is empty" : $"the value is missing ({Text.Quote(firstField)})";
                 return new DataException($"{what}; {fix}", file, missing[0].Line,
                     valueColumns[missing[0].Column], settings: settings);
             }
@@ -226,21 +503,21 @@ public static partial class CsvSeriesReader
         /// <summary>Fills the missing values of one series, column by column, by carrying the last value forward or
         /// by linear interpolation (by position; a missing end is carried forward). A missing first value is an
         /// error: nothing comes before it.</summary>
-        private void Fill(string symbol, List<Point> points, string[] valueColumns)
+        private void Fill(SeriesBuilder series, string[] valueColumns)
         {
-            int n = points.Count;
+            int n = series.Count;
             if (n == 0) return;
             var column = new double[n];
             for (int c = 0; c < valueColumns.Length; c++)
             {
-                for (int i = 0; i < n; i++) column[i] = c == 0 ? points[i].Value : points[i].Features[c - 1];
+                series.CopyColumn(c, column);
                 if (!column.Any(double.IsNaN)) continue;
                 if (double.IsNaN(column[0]))
                 {
                     throw new DataException(
-                        $"series '{symbol}' starts with a missing value of column '{valueColumns[c]}': nothing comes " +
+                        $"series '{series.Symbol}' starts with a missing value of column '{valueColumns[c]}': nothing comes " +
                         $"before it to carry forward or interpolate from. Delete the rows before its first value, or " +
-                        $"use {CsvSettings.MissingDrop}.", file, points[0].Line, valueColumns[c], settings: [CsvSettings.MissingDrop]);
+                        $"use {CsvSettings.MissingDrop}.", file, series.FirstLine, valueColumns[c], settings: [CsvSettings.MissingDrop]);
                 }
                 for (int i = 1; i < n; i++)
                 {
@@ -257,53 +534,55 @@ public static partial class CsvSeriesReader
                     }
                     i = next;
                 }
-                for (int i = 0; i < n; i++)
-                {
-                    var p = points[i];
-                    if (c == 0) points[i] = p with { Value = column[i] };
-                    else p.Features[c - 1] = column[i];
-                }
+                series.SetColumn(c, column);
             }
         }
 
         /// <summary>The field separator, from <see cref="DetectSeparator"/>.</summary>
         private char _separator = ',';
 
-        private void ReadRecords(string csvText)
+        /// <summary>Reads the start of <paramref name="input"/> up to the end of its header line, finds the separator
+        /// there (<see cref="DetectSeparator"/>), and returns a reader that gives that start (with a <c>sep=</c>
+        /// line blanked) and then the rest of the input.</summary>
+        private TextReader WithSeparator(TextReader input)
         {
-            _separator = DetectSeparator(ref csvText);
-            var csvOptions = CsvReaderOptions.Default with
+            var head = new StringBuilder();
+            var buffer = new char[1 << 16];
+            while (!HeaderLineRead(head))
             {
-                Separator = _separator,
-                TrackLineNumbers = true,
-                TrimWhitespace = true,
-                SkipEmptyLines = true,
-                MalformedData = CsvMalformedDataHandling.Throw,
-            };
-            try
+                int n = input.Read(buffer, 0, buffer.Length);
+                if (n == 0) break;
+                head.Append(buffer, 0, n);
+            }
+            string start = head.ToString();
+            _separator = DetectSeparator(ref start);
+            return new PrefixedReader(start, input);
+        }
+
+        /// <summary>Whether <paramref name="text"/> holds the whole header line: the first line with content ends,
+        /// outside quotes, within it (as <see cref="DetectSeparator"/> scans it).</summary>
+        private static bool HeaderLineRead(StringBuilder text)
+        {
+            bool inQuotes = false, content = false;
+            foreach (var chunk in text.GetChunks())
             {
-                using var reader = CsvReader.FromText(csvText, csvOptions);
-                _header = reader.Headers.Select(h => (h ?? "").Trim()).ToArray();
-                while (reader.Read())
+                foreach (char c in chunk.Span)
                 {
-                    var fields = new string[reader.FieldCount];
-                    for (int i = 0; i < fields.Length; i++) fields[i] = (reader.GetString(i) ?? "").Trim();
-                    // A line of nothing but separators is as empty as an empty line.
-                    if (fields.All(f => f.Length == 0)) continue;
-                    _rows.Add(new Row((int)reader.LineNumber, fields));
+                    if (c == '"') inQuotes = !inQuotes;
+                    if (inQuotes || c == '"')
+                    {
+                        content = true;
+                        continue;
+                    }
+                    if (c is '\r' or '\n')
+                    {
+                        if (content) return true;
+                        continue;
+                    }
+                    if (c != '\uFEFF') content = true;
                 }
             }
-            catch (CsvFormatException e)
-            {
-                string detail = e.Message;
-                int cut = detail.IndexOf("): ", StringComparison.Ordinal);
-                if (cut >= 0) detail = detail[(cut + 3)..];
-                detail = ByteOffset().Replace(detail, "");
-                throw new DataException(
-                    $"the line is not valid CSV ({detail.TrimEnd('.')}). Check the quotes on that line: a field " +
-                    "that starts with \" must end with \", and a \" inside it must be doubled.",
-                    file, e.LineNumber > 0 ? (int)e.LineNumber : null, innerException: e);
-            }
+            return false;
         }
 
         /// <summary>
@@ -389,187 +668,267 @@ public static partial class CsvSeriesReader
             }
         }
 
-        private void CheckFieldCounts()
+        private void CheckOrder(string symbol, DateOnly previousDate, int previousLine, DateOnly date, int line, string dateColumn)
         {
-            foreach (var row in _rows)
-            {
-                int n = row.Fields.Length;
-                if (n < _header.Length)
-                {
-                    throw new DataException(
-                        $"the row has {Text.Count(n, "value")} but the header has {_header.Length} columns " +
-                        $"({Text.List(_header)}); every row needs one value per column. Fill in the " +
-                        "missing values or delete the row.", file, row.Line, _header[n]);
-                }
-                if (n > _header.Length && row.Fields.Skip(_header.Length).Any(f => f.Length > 0))
-                {
-                    throw new DataException(
-                        $"the row has {n} values but the header has {_header.Length} columns " +
-                        $"({Text.List(_header)}). Remove the extra values or name their column in the header" +
-                        $"{SplitDecimalCommaHint(row)}.", file, row.Line, settings: _separator == ',' ? [CsvSettings.DecimalComma] : null);
-                }
-            }
-        }
-
-        /// <summary>A hint for a row with too many fields in a comma-separated file when two neighbouring fields
-        /// (after the first) are whole numbers, as an unquoted decimal comma (164,42) splits into; else "".</summary>
-        private string SplitDecimalCommaHint(Row row)
-        {
-            if (_separator != ',') return "";
-            static bool IsDigits(string f) => f.Length > 0 && f.All(char.IsAsciiDigit);
-            for (int i = 1; i + 1 < row.Fields.Length; i++)
-            {
-                if (IsDigits(row.Fields[i].TrimStart('-', '+')) && IsDigits(row.Fields[i + 1]))
-                {
-                    return $"; if '{row.Fields[i]},{row.Fields[i + 1]}' is one number with a decimal comma, quote " +
-                           $"such numbers (\"164,42\") or separate fields with ';', and use {CsvSettings.DecimalComma}";
-                }
-            }
-            return "";
-        }
-
-        private List<string> SelectSymbols(int? symbolCol)
-        {
-            List<string> known;
-            if (symbolCol is int sc)
-            {
-                known = [];
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var row in _rows)
-                {
-                    string s = row.Fields[sc];
-                    if (s.Length == 0)
-                    {
-                        throw new DataException(
-                            "the symbol is empty; every row of a long-format file names its series. " +
-                            "Fill it in or delete the row.", file, row.Line, _header[sc]);
-                    }
-                    if (seen.Add(s)) known.Add(s);
-                }
-            }
-            else
-            {
-                string stem = Path.GetFileNameWithoutExtension(file);
-                known = [stem.Length == 0 ? "series" : stem];
-            }
-
-            if (options.Symbols.Count == 0) return known;
-
-            var chosen = new List<string>(options.Symbols.Count);
-            foreach (string wanted in options.Symbols)
-            {
-                string w = wanted.Trim();
-                string? match = known.FirstOrDefault(k => string.Equals(k, w, StringComparison.Ordinal))
-                                ?? known.FirstOrDefault(k => string.Equals(k, w, StringComparison.OrdinalIgnoreCase));
-                if (match is null)
-                {
-                    string hint = symbolCol is null
-                        ? $"the file has no 'symbol' column, so it holds one series, named after the file: '{known[0]}'."
-                        : $"known symbols: {Text.List(known)}.";
-                    throw new DataException($"symbol '{w}' is not in the file; {hint} Check {CsvSettings.Symbols}.", file,
-                        column: symbolCol is int c ? _header[c] : null, settings: [CsvSettings.Symbols]);
-                }
-                if (!chosen.Contains(match)) chosen.Add(match);
-            }
-            return chosen;
-        }
-
-        private Dictionary<string, List<Point>> ParseRows(List<string> symbols, int? symbolCol, int dateCol,
-            int targetCol, int[] featureCols)
-        {
-            var series = symbols.ToDictionary(s => s, _ => new List<Point>(), StringComparer.Ordinal);
-            string defaultSymbol = symbols[0];
-            foreach (var row in _rows)
-            {
-                string symbol = symbolCol is int sc ? row.Fields[sc] : defaultSymbol;
-                if (!series.TryGetValue(symbol, out var points)) continue;
-                if (IsBlank(row, dateCol, symbolCol))
-                {
-                    _blankRows++;
-                    continue;
-                }
-
-                if (!FieldParsing.TryParseDate(row.Fields[dateCol], out var date, out string? dateProblem))
-                    throw new DataException(dateProblem!, file, row.Line, _header[dateCol]);
-                double value = ParseNumber(row, targetCol);
-                double[] features = featureCols.Length == 0 ? [] : new double[featureCols.Length];
-                for (int j = 0; j < featureCols.Length; j++) features[j] = ParseNumber(row, featureCols[j]);
-
-                if (!options.Sort && points.Count > 0)
-                    CheckOrder(symbol, points[^1], date, row.Line, _header[dateCol]);
-                points.Add(new Point(date, value, features, row.Line));
-            }
-            return series;
-        }
-
-        private double ParseNumber(Row row, int col)
-        {
-            string field = row.Fields[col];
-            // A missing value waits as NaN (which no field reads as: "NaN" is refused below) for ResolveMissing.
-            if (FieldParsing.IsMissing(field)) return double.NaN;
-            char mark = options.DecimalSeparator;
-            string? problem = FieldParsing.ReadNumber(field, mark, out double value, out double otherValue) switch
-            {
-                NumberReading.Number or NumberReading.ThisMark => null,
-                NumberReading.Ambiguous when MarkSettled() => null,
-                NumberReading.Ambiguous => FieldParsing.AmbiguousProblem(field, mark, value, otherValue, _separator),
-                NumberReading.OtherMark => FieldParsing.OtherMarkProblem(field, mark, otherValue, _separator),
-                _ => FieldParsing.NotANumberProblem(field, mark),
-            };
-            // Digits past double's range (1e400) read as infinity, which is beyond the limit too.
-            problem ??= Validation.MagnitudeProblem(field, value);
-            if (problem is null) return value;
-            throw new DataException(problem, file, row.Line, _header[col], settings: CsvSettings.In(problem));
-        }
-
-        /// <summary>The columns whose numbers are read (target and features), for <see cref="MarkSettled"/>.</summary>
-        private int[] _numberCols = [];
-        private bool? _markSettled;
-
-        /// <summary>Whether a number such as 1,234, which reads both as 1234 and as 1.234, is to be read with the
-        /// decimal mark in force: when the mark is '.' in a comma-separated file (the common US form), or when some
-        /// value read from the file reads only with that mark (12.5 or 1,234.5 for '.'; 164,42 for ','), since a
-        /// file writes all its numbers one way.</summary>
-        private bool MarkSettled()
-        {
-            char mark = options.DecimalSeparator;
-            if (mark == '.' && _separator == ',') return true;
-            _markSettled ??= _rows.Any(r => _numberCols.Any(c =>
-                FieldParsing.ReadNumber(r.Fields[c], mark, out _, out _) == NumberReading.ThisMark));
-            return _markSettled.Value;
-        }
-
-        private void CheckOrder(string symbol, Point previous, DateOnly date, int line, string dateColumn)
-        {
-            if (date == previous.Date)
-                throw Duplicate(symbol, date, previous.Line, line, dateColumn);
-            if (date < previous.Date)
+            if (date == previousDate)
+                throw Duplicate(symbol, date, previousLine, line, dateColumn);
+            if (date < previousDate)
             {
                 throw new DataException(
-                    $"date {Text.Date(date)} of series '{symbol}' comes after {Text.Date(previous.Date)} on line " +
-                    $"{previous.Line}; the rows of a series must be in ascending date order. Sort the file by date, " +
+                    $"date {Text.Date(date)} of series '{symbol}' comes after {Text.Date(previousDate)} on line " +
+                    $"{previousLine}; the rows of a series must be in ascending date order. Sort the file by date, " +
                     $"or use {CsvSettings.Sort} to have the rows sorted.", file, line, dateColumn, settings: [CsvSettings.Sort]);
             }
         }
 
-        private DataException Duplicate(string symbol, DateOnly date, int firstLine, int secondLine, string dateColumn) => new(
+        public DataException Duplicate(string symbol, DateOnly date, int firstLine, int secondLine, string dateColumn) => new(
             $"date {Text.Date(date)} of series '{symbol}' appears twice, on lines {firstLine} and {secondLine}; a " +
             "series has one row per date. Delete one of the rows.", file, secondLine, dateColumn);
+    }
 
-        private void SortAndCheckDuplicates(string symbol, List<Point> points, string dateColumn)
+    /// <summary>
+    /// One series as its rows arrive: a growing array per column (dates, values, features T × F row-major, and the
+    /// lines when sorting needs them for messages), trimmed to length once at the end.
+    /// </summary>
+    private sealed class SeriesBuilder(string symbol, int featureCount, bool keepLines)
+    {
+        private DateOnly[] _dates = new DateOnly[16];
+        private double[] _values = new double[16];
+        private double[] _features = new double[16 * featureCount];
+        private int[]? _lines = keepLines ? new int[16] : null;
+        private List<(int Line, int Column)>? _missing;
+
+        public string Symbol { get; } = symbol;
+        public int Count { get; private set; }
+        public int BlankRows { get; set; }
+        public DateOnly LastDate => _dates[Count - 1];
+        public int LastLine { get; private set; }
+
+        /// <summary>The line of the first point (in date order once sorted).</summary>
+        public int FirstLine => _lines is not null ? _lines[0] : _firstLine;
+        private int _firstLine;
+
+        /// <summary>Each missing value's line and value column (0 the target, j + 1 feature j).</summary>
+        public IReadOnlyList<(int Line, int Column)> Missing => (IReadOnlyList<(int, int)>?)_missing ?? [];
+
+        /// <summary>The first missing field as written.</summary>
+        public string? FirstMissingField { get; private set; }
+
+        public void NoteMissing(int line, int column, string field)
         {
-            // Stable, so the duplicate check below names the lines in file order.
-            var sorted = points.OrderBy(p => p.Date).ToList();
-            for (int i = 1; i < sorted.Count; i++)
+            (_missing ??= []).Add((line, column));
+            FirstMissingField ??= field;
+        }
+
+        public void Add(DateOnly date, double value, ReadOnlySpan<double> features, int line)
+        {
+            if (Count == _values.Length)
             {
-                if (sorted[i].Date == sorted[i - 1].Date)
+                int capacity = checked(_values.Length * 2);
+                Array.Resize(ref _dates, capacity);
+                Array.Resize(ref _values, capacity);
+                Array.Resize(ref _features, capacity * featureCount);
+                if (_lines is not null) Array.Resize(ref _lines, capacity);
+            }
+            if (Count == 0) _firstLine = line;
+            _dates[Count] = date;
+            _values[Count] = value;
+            features.CopyTo(_features.AsSpan(Count * featureCount, featureCount));
+            if (_lines is not null) _lines[Count] = line;
+            LastLine = line;
+            Count++;
+        }
+
+        /// <summary>Sorts the points by date (stably, so that a duplicate is named by its lines in file order) and
+        /// refuses a date that appears twice.</summary>
+        public void SortAndCheckDuplicates(Reading reading, string dateColumn)
+        {
+            var lines = _lines!;
+            var order = Enumerable.Range(0, Count).OrderBy(i => _dates[i]).ToArray();
+            for (int k = 1; k < order.Length; k++)
+            {
+                int i = order[k - 1], j = order[k];
+                if (_dates[i] == _dates[j])
                 {
-                    int a = Math.Min(sorted[i - 1].Line, sorted[i].Line), b = Math.Max(sorted[i - 1].Line, sorted[i].Line);
-                    throw Duplicate(symbol, sorted[i].Date, a, b, dateColumn);
+                    int a = Math.Min(lines[i], lines[j]), b = Math.Max(lines[i], lines[j]);
+                    throw reading.Duplicate(Symbol, _dates[j], a, b, dateColumn);
                 }
             }
-            points.Clear();
-            points.AddRange(sorted);
+            _dates = order.Select(i => _dates[i]).ToArray();
+            _values = order.Select(i => _values[i]).ToArray();
+            _lines = order.Select(i => lines[i]).ToArray();
+            var features = new double[Count * featureCount];
+            for (int k = 0; k < order.Length; k++)
+                _features.AsSpan(order[k] * featureCount, featureCount).CopyTo(features.AsSpan(k * featureCount));
+            _features = features;
+        }
+
+        /// <summary>Drops the points with a missing value; returns how many.</summary>
+        public int DropMissing()
+        {
+            int kept = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                var row = _features.AsSpan(i * featureCount, featureCount);
+                if (double.IsNaN(_values[i]) || HasNaN(row)) continue;
+                _dates[kept] = _dates[i];
+                _values[kept] = _values[i];
+                row.CopyTo(_features.AsSpan(kept * featureCount, featureCount));
+                if (_lines is not null) _lines[kept] = _lines[i];
+                kept++;
+            }
+            int dropped = Count - kept;
+            Count = kept;
+            return dropped;
+        }
+
+        private static bool HasNaN(ReadOnlySpan<double> values)
+        {
+            foreach (double v in values) if (double.IsNaN(v)) return true;
+            return false;
+        }
+
+        /// <summary>Copies value column <paramref name="c"/> (0 the target, j + 1 feature j) into <paramref name="column"/>.</summary>
+        public void CopyColumn(int c, double[] column)
+        {
+            for (int i = 0; i < Count; i++) column[i] = c == 0 ? _values[i] : _features[i * featureCount + c - 1];
+        }
+
+        /// <summary>Writes value column <paramref name="c"/> back from <paramref name="column"/>.</summary>
+        public void SetColumn(int c, double[] column)
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                if (c == 0) _values[i] = column[i];
+                else _features[i * featureCount + c - 1] = column[i];
+            }
+        }
+
+        /// <summary>The series, its arrays trimmed to length (this builder is spent).</summary>
+        public TimeSeries Build(string[] featureNames)
+        {
+            if (_values.Length != Count)
+            {
+                Array.Resize(ref _dates, Count);
+                Array.Resize(ref _values, Count);
+                Array.Resize(ref _features, Count * featureCount);
+            }
+            var series = new TimeSeries(Symbol, _dates, _values, featureNames, featureCount == 0 ? null : _features);
+            _dates = [];
+            _values = [];
+            _features = [];
+            return series;
+        }
+    }
+
+    /// <summary>One data row's fields, trimmed: from the sample kept in memory or from the reader's current record.</summary>
+    private abstract class RowFields
+    {
+        public int Line { get; set; }
+        public abstract int Count { get; }
+
+        /// <summary>Field <paramref name="i"/>, trimmed; valid until the next call.</summary>
+        public abstract ReadOnlySpan<char> Chars(int i);
+
+        /// <summary>Field <paramref name="i"/>, trimmed, as a string.</summary>
+        public virtual string Text(int i) => Chars(i).ToString();
+
+        /// <summary>Whether every field is empty.</summary>
+        public bool AllEmpty()
+        {
+            for (int i = 0; i < Count; i++) if (Chars(i).Length > 0) return false;
+            return true;
+        }
+
+        public string[] ToArray()
+        {
+            var fields = new string[Count];
+            for (int i = 0; i < fields.Length; i++) fields[i] = Text(i);
+            return fields;
+        }
+    }
+
+    /// <summary>A row of the sample, its fields kept as strings.</summary>
+    private sealed class ArrayRow : RowFields
+    {
+        public ArrayRow(int line, string[] fields)
+        {
+            Line = line;
+            Fields = fields;
+        }
+
+        public string[] Fields { get; }
+        public override int Count => Fields.Length;
+        public override ReadOnlySpan<char> Chars(int i) => Fields[i];
+        public override string Text(int i) => Fields[i];
+    }
+
+    /// <summary>The reader's current record; only the fields asked for are decoded.</summary>
+    private sealed class ReaderRow(CsvReader reader) : RowFields
+    {
+        private char[] _scratch = new char[256];
+
+        public override int Count => reader.FieldCount;
+
+        public override ReadOnlySpan<char> Chars(int i)
+        {
+            int bytes = reader.GetSpan(i).Length;   // UTF-8: never fewer bytes than chars
+            if (_scratch.Length < bytes) _scratch = new char[Math.Max(bytes, 2 * _scratch.Length)];
+            int n = reader.GetChars(i, _scratch);
+            return _scratch.AsSpan(0, n).Trim();
+        }
+    }
+
+    /// <summary>A reader that gives <paramref name="prefix"/> and then what <paramref name="rest"/> holds.</summary>
+    private sealed class PrefixedReader(string prefix, TextReader rest) : TextReader
+    {
+        private int _position;
+
+        public override int Peek() => _position < prefix.Length ? prefix[_position] : rest.Peek();
+
+        public override int Read() => _position < prefix.Length ? prefix[_position++] : rest.Read();
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
+        {
+            if (_position >= prefix.Length) return rest.Read(buffer);
+            int n = Math.Min(buffer.Length, prefix.Length - _position);
+            prefix.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+    }
+
+    /// <summary>A read-only stream that tells <paramref name="progress"/> the bytes read so far, about every MiB
+    /// and once at the end.</summary>
+    private sealed class ProgressStream(Stream inner, IProgress<long>? progress) : Stream
+    {
+        private const long Every = 1 << 20;
+        private long _read, _reported = -1;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            _read += n;
+            if (progress is not null && (n == 0 ? _reported != _read : _read - _reported >= Every))
+            {
+                _reported = _read;
+                progress.Report(_read);
+            }
+            return n;
         }
     }
 }

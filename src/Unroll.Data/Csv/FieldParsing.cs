@@ -193,6 +193,12 @@ internal static partial class FieldParsing
     /// <summary>Whether a field is empty or a token that means "no value".</summary>
     public static bool IsMissing(string field) => MissingTokens.Contains(field.Trim());
 
+    /// <summary>Whether a field is empty or a token that means "no value", read from a span without a string.</summary>
+    public static bool IsMissing(ReadOnlySpan<char> field) => MissingLookup.Contains(field.Trim());
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> MissingLookup =
+        MissingTokens.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Parses a date; on failure returns the reason, worded for a message.</summary>
     public static bool TryParseDate(string field, out DateOnly date, out string? problem)
     {

@@ -47,11 +47,12 @@ public sealed class SeriesScalers
     }
 
     /// <summary>Returns <paramref name="series"/> with its values and features scaled (a new series; dates and
-    /// symbol are kept).</summary>
+    /// symbol are kept). Parts whose scaler is the identity (<see cref="ScalerKind.None"/>) are shared with
+    /// <paramref name="series"/>, not copied, as are the dates: a long series is not held twice for nothing.</summary>
     /// <param name="series">A series with as many features as there are feature scalers.</param>
     public TimeSeries Transform(TimeSeries series) => Map(series, inverse: false);
 
-    /// <summary>Undoes <see cref="Transform"/>.</summary>
+    /// <summary>Undoes <see cref="Transform"/>; identity parts are shared as there.</summary>
     /// <param name="series">A scaled series.</param>
     public TimeSeries Inverse(TimeSeries series) => Map(series, inverse: true);
 
@@ -60,14 +61,19 @@ public sealed class SeriesScalers
         ArgumentNullException.ThrowIfNull(series);
         if (series.FeatureCount != Features.Count)
             throw new ArgumentException($"series '{series.Symbol}' has {series.FeatureCount} features, these scalers {Features.Count}.", nameof(series));
-        double[] values = inverse ? Target.Inverse(series.Values) : Target.Transform(series.Values);
-        var features = new double[series.Length][];
-        for (int t = 0; t < features.Length; t++)
+        double[] values = Target is IdentityScaler ? series.Values
+            : inverse ? Target.Inverse(series.Values) : Target.Transform(series.Values);
+        double[] features = series.Features;
+        int f = Features.Count;
+        if (Features.Any(s => s is not IdentityScaler))
         {
-            double[] f = series.Features[t];
-            var g = f.Length == 0 ? f : new double[f.Length];
-            for (int j = 0; j < f.Length; j++) g[j] = inverse ? Features[j].Inverse(f[j]) : Features[j].Transform(f[j]);
-            features[t] = g;
+            features = new double[series.Features.Length];
+            for (int k = 0; k < features.Length; k++)
+            {
+                double x = series.Features[k];
+                var scaler = Features[k % f];
+                features[k] = inverse ? scaler.Inverse(x) : scaler.Transform(x);
+            }
         }
         return new TimeSeries(series.Symbol, series.Dates, values, series.FeatureNames, features);
     }
