@@ -596,6 +596,47 @@ public sealed class Forecaster
         return (SequenceBatch<float>.FromFlat(sequences, inputSize), targets);
     }
 
+    /// <summary>
+    /// Assembles the batch of windows <paramref name="chosen"/> of <paramref name="windows"/>, read from their series
+    /// now: the same floats as <see cref="NormalizeWindow"/> (with the series' anchor, when it has one) and
+    /// <see cref="ToBatch(IReadOnlyList{Window}, int, int)"/> give for copies of the same windows. Only the batch is
+    /// allocated.
+    /// </summary>
+    /// <param name="windows">The windows, as views into their series.</param>
+    /// <param name="chosen">The indices of the windows of the batch, in batch order.</param>
+    /// <param name="anchors">Each series' anchor (by its index in <paramref name="windows"/>), or null for none.</param>
+    /// <param name="outputs">The targets per window the network outputs.</param>
+    internal static (SequenceBatch<float> Batch, float[] Targets) ToBatch(WindowSet windows, ReadOnlySpan<int> chosen,
+        IReadOnlyList<Anchor?> anchors, int outputs)
+    {
+        int inputSize = windows.InputSize;
+        var sequences = new float[chosen.Length][];
+        var targets = new float[chosen.Length * outputs];
+        double[] inputs = [];
+        for (int i = 0; i < chosen.Length; i++)
+        {
+            var view = windows[chosen[i]];
+            int length = view.Steps * inputSize;
+            if (inputs.Length < length) inputs = new double[length];
+            windows.CopyInputs(view, inputs);
+            var values = windows.Targets(view);
+            var sequence = sequences[i] = new float[length];
+            if (anchors[view.Series] is { } anchor)
+            {
+                // As NormalizeWindow: the forecast column and the targets against the last input value.
+                double last = inputs[length - inputSize];
+                for (int k = 0; k < length; k++) sequence[k] = (float)(k % inputSize == 0 ? anchor.In(inputs[k], last) : inputs[k]);
+                for (int o = 0; o < outputs; o++) targets[i * outputs + o] = (float)anchor.In(values[o], last);
+            }
+            else
+            {
+                for (int k = 0; k < length; k++) sequence[k] = (float)inputs[k];
+                for (int o = 0; o < outputs; o++) targets[i * outputs + o] = (float)values[o];
+            }
+        }
+        return (SequenceBatch<float>.FromFlat(sequences, inputSize), targets);
+    }
+
     private static float[] ToFloats(ReadOnlySpan<double> values)
     {
         var result = new float[values.Length];

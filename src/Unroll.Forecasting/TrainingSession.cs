@@ -53,12 +53,12 @@ public sealed class TrainingSession
     private readonly ResolvedSettings _resolved;
     private readonly ForecastSettings _settings;
     private readonly List<Forecaster.PreparedSeries> _prepared;
-    private readonly List<Window> _train = [], _validation = [];
+    private readonly WindowSet _train, _validation;   // views into the prepared series, assembled batch by batch
+    private readonly Forecaster.Anchor?[] _anchors;   // each series' anchor (relative or difference scaling), else null
     private readonly int _inputSize;
     private readonly Random _random;
     private readonly RecurrentNetwork<float> _network, _best;
     private readonly Trainer<float> _trainer;
-    private readonly (SequenceBatch<float> Batch, float[] Targets) _validationBatch;
     private readonly List<TrainingProgress> _history = [];
 
     // The position: between epochs (_position < 0, _epoch epochs done) or inside epoch _epoch at order index _position.
@@ -81,21 +81,9 @@ public sealed class TrainingSession
         _settings = settings;
         _resolved = resolved;
         _prepared = data.Series.Select(s => Forecaster.Prepare(s, settings)).ToList();
-        foreach (var p in _prepared)
-        {
-            var windows = Windows.CreateSplit(p.Scaled, settings.Lookback, settings.OutputSize, p.Split);
-            if (settings.IsAnchored)
-            {
-                var anchor = Forecaster.AnchorOf(p.Scalers, settings);
-                _train.AddRange(windows.Train.Select(w => Forecaster.NormalizeWindow(w, anchor)));
-                _validation.AddRange(windows.Validation.Select(w => Forecaster.NormalizeWindow(w, anchor)));
-            }
-            else
-            {
-                _train.AddRange(windows.Train);
-                _validation.AddRange(windows.Validation);
-            }
-        }
+        (_train, _validation, _) = WindowSet.CreateSplit(_prepared.Select(p => p.Scaled).ToList(), _prepared.Select(p => p.Split).ToList(),
+            settings.Lookback, settings.OutputSize);
+        _anchors = _prepared.Select(p => settings.IsAnchored ? Forecaster.AnchorOf(p.Scalers, settings) : (Forecaster.Anchor?)null).ToArray();
         if (_train.Count == 0)
             throw new DataException($"no training windows: every series is shorter than the lookback plus the horizon; use a shorter {ForecastFixes.Of(nameof(ForecastSettings.Lookback))}",
                 ForecastFixes.Of(nameof(ForecastSettings.Lookback)));
@@ -107,7 +95,6 @@ public sealed class TrainingSession
         _best = _network.Clone();
         _trainer = new Trainer<float>(_network, Unroll.Core.Training.Optimizer.Create<float>(settings.Optimizer),
             new TrainerOptions { Loss = settings.Loss, ClipNorm = settings.Clip });
-        _validationBatch = _validation.Count > 0 ? Forecaster.ToBatch(_validation, _inputSize, settings.OutputSize) : default;
         _order = Enumerable.Range(0, _train.Count).ToArray();
     }
 
@@ -212,9 +199,8 @@ public sealed class TrainingSession
     private void RunBatch(TrainingRunOptions options)
     {
         int batchNumber = _position / _settings.BatchSize + 1;
-        var chosen = new List<Window>(_settings.BatchSize);
-        for (int k = _position; k < Math.Min(_order.Length, _position + _settings.BatchSize); k++) chosen.Add(_train[_order[k]]);
-        var (batch, targets) = Forecaster.ToBatch(chosen, _inputSize, _settings.OutputSize);
+        var chosen = _order.AsSpan(_position, Math.Min(_order.Length, _position + _settings.BatchSize) - _position);
+        var (batch, targets) = Forecaster.ToBatch(_train, chosen, _anchors, _settings.OutputSize);
         StepResult step;
         try
         {
@@ -255,7 +241,7 @@ public sealed class TrainingSession
     private void EndEpoch(TimeSpan elapsed, IProgress<TrainingProgress>? progress)
     {
         double trainLoss = _batches > 0 ? _lossSum / _batches : double.NaN;
-        double? validationLoss = _validationBatch.Batch is { } vb ? _trainer.Evaluate(vb, _validationBatch.Targets) : null;
+        double? validationLoss = _validation.Count > 0 ? ValidationLoss() : null;
         double score = validationLoss ?? trainLoss;
         bool isBest = score < _bestLoss;
         if (isBest)
@@ -322,16 +308,44 @@ public sealed class TrainingSession
     // The loss of the weights as they are: on the validation windows, else on all training windows in chunks.
     private double InitialScore()
     {
-        if (_validationBatch.Batch is { } vb) return _trainer.Evaluate(vb, _validationBatch.Targets);
+        if (_validation.Count > 0) return ValidationLoss();
         const int Chunk = 4096;
         double sum = 0;
         for (int start = 0; start < _train.Count; start += Chunk)
         {
-            var chunk = _train.GetRange(start, Math.Min(Chunk, _train.Count - start));
-            var (batch, targets) = Forecaster.ToBatch(chunk, _inputSize, _settings.OutputSize);
-            sum += _trainer.Evaluate(batch, targets) * chunk.Count;
+            int count = Math.Min(Chunk, _train.Count - start);
+            var (batch, targets) = Forecaster.ToBatch(_train, Enumerable.Range(start, count).ToArray(), _anchors, _settings.OutputSize);
+            sum += _trainer.Evaluate(batch, targets) * count;
         }
         return sum / _train.Count;
+    }
+
+    /// <summary>The most input steps one validation batch holds; more windows are evaluated in chunks of about
+    /// this many steps, each chunk's mean loss weighted by its windows. Below it the validation windows are one
+    /// batch, as they always were: a chunked mean sums in another order and can differ in the last bits.</summary>
+    internal const int ValidationChunkSteps = 1 << 16;
+
+    // The loss on the validation windows, assembled from their series chunk by chunk (never all copied at once).
+    private double ValidationLoss()
+    {
+        double sum = 0;
+        var chunk = new List<int>();
+        int steps = 0;
+        for (int i = 0; i < _validation.Count; i++)
+        {
+            chunk.Add(i);
+            steps += _validation[i].Steps;
+            if (steps >= ValidationChunkSteps || i == _validation.Count - 1)
+            {
+                var (batch, targets) = Forecaster.ToBatch(_validation, chunk.ToArray(), _anchors, _settings.OutputSize);
+                double loss = _trainer.Evaluate(batch, targets);
+                if (chunk.Count == _validation.Count) return loss;
+                sum += loss * chunk.Count;
+                chunk.Clear();
+                steps = 0;
+            }
+        }
+        return sum / _validation.Count;
     }
 
     /// <summary>The state a checkpoint holds, read and written by <see cref="TrainingCheckpoint"/>.</summary>
