@@ -220,7 +220,17 @@ public static partial class CsvSeriesReader
             return Finish();
         }
 
-        private SeriesBuilder NewSeries(string symbol) => new(symbol, _featureCols.Length, keepLines: options.Sort);
+        /// <summary>The rows taken into series so far, for <see cref="NewSeries"/>'s first capacity.</summary>
+        private long _rowsTaken;
+
+        /// <summary>A new series, its arrays first sized for the average series so far: in a long file written
+        /// series after series of similar lengths, each then fills its arrays exactly, with no growing and no
+        /// trimming copy.</summary>
+        private SeriesBuilder NewSeries(string symbol)
+        {
+            int capacity = _bySymbol.Count == 0 ? 16 : (int)Math.Clamp(_rowsTaken / _bySymbol.Count, 16, 1 << 20);
+            return new(symbol, _featureCols.Length, keepLines: options.Sort, capacity);
+        }
 
         /// <summary>Whether rows of <paramref name="symbol"/> are kept: every symbol when none is asked for, else
         /// one that matches an asked-for symbol ignoring case (the exact choice among them is made at the end, when
@@ -270,6 +280,7 @@ public static partial class CsvSeriesReader
             if (!options.Sort && series.Count > 0)
                 CheckOrder(series.Symbol, series.LastDate, series.LastLine, date, row.Line, _header[_dateCol]);
             series.Add(date, value, features, row.Line);
+            _rowsTaken++;
         }
 
         /// <summary>Whether every field of <paramref name="row"/> but the date and symbol is missing.</summary>
@@ -690,12 +701,12 @@ public static partial class CsvSeriesReader
     /// One series as its rows arrive: a growing array per column (dates, values, features T × F row-major, and the
     /// lines when sorting needs them for messages), trimmed to length once at the end.
     /// </summary>
-    private sealed class SeriesBuilder(string symbol, int featureCount, bool keepLines)
+    private sealed class SeriesBuilder(string symbol, int featureCount, bool keepLines, int capacity)
     {
-        private DateOnly[] _dates = new DateOnly[16];
-        private double[] _values = new double[16];
-        private double[] _features = new double[16 * featureCount];
-        private int[]? _lines = keepLines ? new int[16] : null;
+        private DateOnly[] _dates = new DateOnly[capacity];
+        private double[] _values = new double[capacity];
+        private double[] _features = new double[capacity * featureCount];
+        private int[]? _lines = keepLines ? new int[capacity] : null;
         private List<(int Line, int Column)>? _missing;
 
         public string Symbol { get; } = symbol;
