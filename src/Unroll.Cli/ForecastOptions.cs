@@ -73,13 +73,13 @@ internal sealed class ForecastOptions
     public IEnumerable<Option> TrainingOptions => [Cell, Hidden, Layers, Lookback, Horizon, Strategy, Target, Scaling, Epochs, Batch,
         LearningRate, Optimizer, Clip, Validation, Patience, Seed, Deseasonalize, Combine, Season];
 
-    /// <summary>Reads --data, noting on <paramref name="error"/> what it did with missing values; a trained model's column and features stand in for --column and --features when given.</summary>
-    public SeriesSet ReadData(ParseResult parse, TextWriter error, Forecaster? model = null)
+    /// <summary>Reads --data (with a progress bar for a large file), noting on standard error what it did with missing values; a trained model's column and features stand in for --column and --features when given.</summary>
+    public SeriesSet ReadData(ParseResult parse, CliContext context, Forecaster? model = null)
     {
         var path = parse.GetValue(Data)!;
         RequireDataFile(path);
         var missing = parse.GetValue(Missing);
-        var set = CsvSeriesReader.Read(path, new CsvReadOptions
+        var set = DataReading.Read(context, path, new CsvReadOptions
         {
             Column = parse.GetValue(Column) ?? model?.TargetColumn,
             Features = parse.GetValue(Features) is { } features ? SplitList(features) : model?.FeatureNames ?? [],
@@ -88,7 +88,7 @@ internal sealed class ForecastOptions
             DecimalSeparator = parse.GetValue(Decimal)![0],
             Missing = missing,
         });
-        NoteMissing(set, missing, error);
+        NoteMissing(set, missing, context.Error);
         return set;
     }
 

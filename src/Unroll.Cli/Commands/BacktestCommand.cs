@@ -53,7 +53,7 @@ internal static class BacktestCommand
                     throw new UserError("--debug-numerics diagnoses training, and with --model nothing is trained: drop one of them");
                 var forecaster = ModelBundle.Load(modelPath);
                 context.Activity = "reading the data";
-                var data = options.ReadData(parse, context.Error, forecaster);
+                var data = options.ReadData(parse, context, forecaster);
                 int? horizon = parse.GetResult(options.Horizon) is { Implicit: false } ? parse.GetValue(options.Horizon) : null;
                 PredictCommand.RequireHorizon(forecaster, horizon);
                 context.Activity = "walking the model forward over the test period";
@@ -66,7 +66,7 @@ internal static class BacktestCommand
             {
                 var settings = options.Settings(parse, testFraction);
                 context.Activity = "reading the data";
-                var data = options.ReadData(parse, context.Error);
+                var data = options.ReadData(parse, context);
                 bool debug = parse.GetValue(debugNumerics);
                 var run = new TrainingRunOptions { DebugNumerics = debug };
                 result = TrainingRunner.Run(context, "training", settings.Epochs,

@@ -32,7 +32,7 @@ internal static class DemoCommand
             var settings = new ForecastSettings { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
             settings.Validate();
             context.Activity = "reading the data";
-            var set = CsvSeriesReader.Read(path, new CsvReadOptions { Missing = parse.GetValue(missing) });
+            var set = DataReading.Read(context, path, new CsvReadOptions { Missing = parse.GetValue(missing) });
             ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
             var o = context.Out;
             // The data and the model described: notes, which --quiet leaves out.

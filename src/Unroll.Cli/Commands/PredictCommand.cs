@@ -31,7 +31,7 @@ internal static class PredictCommand
             var forecaster = ModelBundle.Load(parse.GetValue(model)!);
             var path = parse.GetValue(data)!;
             ForecastOptions.RequireDataFile(path);
-            var set = CsvSeriesReader.Read(path, new CsvReadOptions
+            var set = DataReading.Read(context, path, new CsvReadOptions
             {
                 Column = forecaster.TargetColumn,
                 Features = forecaster.FeatureNames,

@@ -37,7 +37,7 @@ internal static class TrainCommand
                 .File("--out", path, "model.safetensors").File("--checkpoint", checkpointPath, "run.ckpt").Check();
 
             context.Activity = "reading the data";
-            var data = options.ReadData(parse, context.Error);
+            var data = options.ReadData(parse, context);
             context.Activity = "preparing the training windows";
             var session = resumePath is null ? TrainingSession.Start(data, settings) : TrainingSession.Resume(resumePath, data, settings);
             bool debug = parse.GetValue(debugNumerics);
