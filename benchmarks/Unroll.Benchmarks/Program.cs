@@ -9,6 +9,9 @@ using Unroll.Benchmarks;
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*EngineGemmBenchmarks*W1*'
 //                                                    the engine's products for a workload, reference as baseline
 // benchmarks/compare.sh                              the workloads against PyTorch, as a markdown table
+// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --read-csv FILE [--features a,b]
+//                                                    reads a CSV as the CLI does: rows, seconds, rows per second, peak
+//                                                    memory (benchmarks/memory/run.sh)
 if (args.Length > 0 && args[0] == "--gflops")
 {
     GemmThroughput.Run(Console.Out);
@@ -17,6 +20,11 @@ if (args.Length > 0 && args[0] == "--gflops")
 if (args.Length > 0 && args[0] == "--small")
 {
     GemmSmallShapes.Run(Console.Out);
+    return;
+}
+if (args.Length > 1 && args[0] == "--read-csv")
+{
+    CsvReadTimer.Run(args[1], args.Length > 3 && args[2] == "--features" ? args[3].Split(',') : [], Console.Out);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
