@@ -14,7 +14,7 @@ public sealed class CsvStreamingTests : IDisposable
 
     private static readonly int Beyond = CsvSeriesReader.SampleRows + 500;
 
-    private static string Date(int day) => new DateOnly(2000, 1, 1).AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Date(int day) => new DateTime(2000, 1, 1).AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>date,price,volume: price 10 + t/4, volume 1000 + t, <paramref name="rows"/> rows; <paramref name="edit"/>
     /// may rewrite row t (0-based) as its own line text.</summary>
@@ -39,7 +39,7 @@ public sealed class CsvStreamingTests : IDisposable
         Assert.Equal(Beyond, s.Length);
         Assert.Equal(Enumerable.Range(0, Beyond).Select(t => 10 + t / 4.0), s.Values);
         Assert.Equal(Enumerable.Range(0, Beyond).Select(t => 1000.0 + t), s.FeatureColumn(0));
-        Assert.Equal(DateOnly.Parse(Date(Beyond - 1), CultureInfo.InvariantCulture), s.Dates[^1]);
+        Assert.Equal(new DateTime(2000, 1, 1).AddDays(Beyond - 1), s.Dates[^1]);
     }
 
     [Fact]
@@ -203,6 +203,24 @@ public sealed class CsvStreamingTests : IDisposable
 
         Assert.Equal(bad + 3, e.Line);
         Assert.Equal("price", e.Column);
+    }
+
+    [Fact]
+    public void ResampleWeek_SumsEachWeeksOwnRowsAndKeepsItsLastValue()
+    {
+        // 2024-01-01 is a Monday: three weeks of days, price t + 1 and volume 10·(t + 1); the target summed too.
+        var text = new StringBuilder("date,price,volume\n");
+        for (int t = 0; t < 21; t++) text.Append(CultureInfo.InvariantCulture, $"{new DateTime(2024, 1, 1).AddDays(t):yyyy-MM-dd},{t + 1},{10 * (t + 1)}\n");
+
+        var s = CsvSeriesReader.Parse(text.ToString(), "weeks.csv",
+            new CsvReadOptions { Features = ["volume"], Resample = ResamplePeriod.Week, Sum = ["volume"] }).Series.Single();
+        var summed = CsvSeriesReader.Parse(text.ToString(), "weeks.csv",
+            new CsvReadOptions { Features = ["volume"], Resample = ResamplePeriod.Week, Sum = ["price"] }).Series.Single();
+
+        Assert.Equal([7.0, 14, 21], s.Values);
+        Assert.Equal([10.0 * 28, 10.0 * 77, 10.0 * 126], s.FeatureColumn(0));   // 1+…+7, 8+…+14, 15+…+21
+        Assert.Equal([28.0, 77, 126], summed.Values);
+        Assert.Equal([70.0, 140, 210], summed.FeatureColumn(0));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Unroll.Data.Tests;
 /// <summary>Features are stored once, (T × F) row-major, and read by step or by column.</summary>
 public sealed class TimeSeriesFeaturesTests
 {
-    private static readonly DateOnly[] ThreeDays = [new(2020, 1, 1), new(2020, 1, 2), new(2020, 1, 3)];
+    private static readonly DateTime[] ThreeDays = [new(2020, 1, 1), new(2020, 1, 2), new(2020, 1, 3)];
 
     private static TimeSeries TwoFeatures() =>
         new("X", ThreeDays, [1, 2, 3], ["open", "volume"], [10, 100, 20, 200, 30, 300]);

@@ -6,7 +6,7 @@ public sealed class WindowSetTests
     /// <summary>A series of <paramref name="n"/> steps with values 1000·k + t and <paramref name="features"/> features.</summary>
     private static TimeSeries Series(int k, int n, int features)
     {
-        var dates = Enumerable.Range(0, n).Select(t => new DateOnly(2020, 1, 1).AddDays(t)).ToArray();
+        var dates = Enumerable.Range(0, n).Select(t => new DateTime(2020, 1, 1).AddDays(t)).ToArray();
         var values = Enumerable.Range(0, n).Select(t => 1000.0 * k + t).ToArray();
         var flat = Enumerable.Range(0, n * features).Select(i => -(1000.0 * k + i)).ToArray();
         return new TimeSeries($"S{k}", dates, values, Enumerable.Range(0, features).Select(j => $"f{j}").ToArray(), flat);

@@ -1,3 +1,4 @@
+using Unroll.Data;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -20,18 +21,21 @@ internal static class PredictCommand
         var sort = new Option<bool>("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
         var decimalMark = ForecastOptions.DecimalOption();
         var missing = ForecastOptions.MissingOption();
+        var dateColumn = ForecastOptions.DateColumnOption();
+        var resample = ForecastOptions.ResampleOption();
+        var sum = ForecastOptions.SumOption();
         var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive" };
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
-        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, symbol, sort, decimalMark, missing, horizon, levels, json, csv };
+        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, symbol, sort, decimalMark, missing, dateColumn, resample, sum, horizon, levels, json, csv };
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
             var forecaster = ModelBundle.Load(parse.GetValue(model)!);
             var path = parse.GetValue(data)!;
             ForecastOptions.RequireDataFile(path);
-            var set = DataReading.Read(context, path, new CsvReadOptions
+            var set = DataReading.Read(context, path, ForecastOptions.WithLayout(new CsvReadOptions
             {
                 Column = forecaster.TargetColumn,
                 Features = forecaster.FeatureNames,
@@ -39,8 +43,9 @@ internal static class PredictCommand
                 Sort = parse.GetValue(sort),
                 DecimalSeparator = parse.GetValue(decimalMark)![0],
                 Missing = parse.GetValue(missing),
-            });
+            }, parse, dateColumn, resample, sum));
             ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
+            ForecastOptions.NoteResampled(set, context.Error);
             RequireHorizon(forecaster, parse.GetValue(horizon));
             int steps = parse.GetValue(horizon) ?? forecaster.Settings.Horizon;
             var wanted = parse.GetValue(levels)!;
@@ -56,9 +61,9 @@ internal static class PredictCommand
                     ["series"] = new JsonArray(forecasts.Select(f => (JsonNode)new JsonObject
                     {
                         ["symbol"] = f.Symbol,
-                        ["last_date"] = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        ["last_date"] = Timestamps.Format(f.LastDate),
                         ["last_value"] = numbers.Number(f.LastValue, "last_value"),
-                        ["dates"] = f.Dates is { } dates ? new JsonArray(dates.Select(d => (JsonNode?)d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray()) : null,
+                        ["dates"] = f.Dates is { } dates ? new JsonArray(dates.Select(d => (JsonNode?)Timestamps.Format(d)).ToArray()) : null,
                         ["forecast"] = numbers.Numbers(f.Values, $"forecast of {f.Symbol}"),
                         ["intervals"] = new JsonObject(f.Intervals.SelectMany(i => new[]
                         {
@@ -79,7 +84,7 @@ internal static class PredictCommand
                 foreach (var f in forecasts)
                     for (int h = 0; h < f.Values.Length; h++)
                     {
-                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{StepDate(f, h)},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R}");
+                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{StepDate(f, h)},{Timestamps.Format(f.LastDate)},{f.Values[h]:R}");
                         foreach (var i in f.Intervals) text.Append(CultureInfo.InvariantCulture, $",{i.Lower[h]:R},{i.Upper[h]:R}");
                         text.Append(CultureInfo.InvariantCulture, $",{f.LastValue:R}\n");
                     }
@@ -114,7 +119,7 @@ internal static class PredictCommand
 
     // The date of step h (from 0), or empty when the series' dates are too irregular to say.
     private static string StepDate(SeriesForecast forecast, int h)
-        => forecast.Dates is { } dates ? dates[h].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+        => forecast.Dates is { } dates ? Timestamps.Format(dates[h]) : "";
 
     internal static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
 
@@ -134,7 +139,7 @@ internal static class PredictCommand
             {
                 double change = f.LastValue == 0 ? double.NaN : (f.Values[h] / f.LastValue - 1) * 100;
                 bool first = h == 0;
-                table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+                table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? Timestamps.Format(f.LastDate) : "",
                     first ? NumberFormat.Significant(f.LastValue) : "",
                     .. steps > 1 ? [$"+{h + 1}"] : Array.Empty<string>(),
                     StepDate(f, h) is { Length: > 0 } date ? date : "?",

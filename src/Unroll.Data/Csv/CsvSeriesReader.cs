@@ -179,7 +179,12 @@ public static partial class CsvSeriesReader
                         $"the file has a header ({string.Join(",", _header)}) but no data rows. " +
                         "Add one row per date below the header.", file);
                 }
-                (_dateCol, _symbolCol, _featureCols, _targetCol) = new ColumnResolver(file, _header, sample.Select(r => r.Fields), options).Resolve();
+                var index = ClassifyIndexColumn(sample);
+                (_dateCol, _symbolCol, _featureCols, _targetCol) = new ColumnResolver(file, _header, sample.Select(r => r.Fields), options)
+                {
+                    IndexColumn = index == IndexKind.None ? null : 0,
+                    IndexHoldsDates = index == IndexKind.Dates,
+                }.Resolve();
                 _numberCols = [_targetCol, .. _featureCols];
                 _wanted = options.Symbols.Select(w => w.Trim()).ToArray();
                 _markSettled = options.DecimalSeparator == '.' && _separator == ',';
@@ -281,6 +286,83 @@ public static partial class CsvSeriesReader
                 CheckOrder(series.Symbol, series.LastDate, series.LastLine, date, row.Line, _header[_dateCol]);
             series.Add(date, value, features, row.Line);
             _rowsTaken++;
+        }
+
+        /// <summary>What an unnamed first column (the index pandas writes with <c>df.to_csv()</c>) holds.</summary>
+        private enum IndexKind { None, Dates, RowNumbers }
+
+        private static bool IsUnnamed(string name) =>
+            name.Length == 0 || (name.StartsWith("Unnamed:", StringComparison.OrdinalIgnoreCase)
+                                 && int.TryParse(name.AsSpan(8).Trim(), out _));
+
+        /// <summary>
+        /// An unnamed first column, as pandas' <c>df.to_csv()</c> writes the index: dates make it the date column (unless
+        /// another one is named or found), distinct whole numbers 0, 1, 2, … a row number that is ignored; anything else
+        /// is refused, naming <c>index=False</c>. Other columns without a name are refused by <see cref="CheckHeader"/>.
+        /// </summary>
+        private IndexKind ClassifyIndexColumn(List<ArrayRow> rows)
+        {
+            if (!IsUnnamed(_header[0])) return IndexKind.None;
+            string shown = _header[0].Length == 0 ? "has no name" : $"is named '{_header[0]}'";
+            _header[0] = IndexName;
+            if (rows.All(r => FieldParsing.TryParseDate(r.Fields[0], out _, out _))) return IndexKind.Dates;
+            var seen = new HashSet<long>();
+            if (rows.All(r => long.TryParse(r.Fields[0], System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out long n) && seen.Add(n)))
+                return IndexKind.RowNumbers;
+            var odd = rows.First(r => !FieldParsing.TryParseDate(r.Fields[0], out _, out _));
+            throw new DataException(
+                $"the first column {shown} and holds {Text.Quote(odd.Fields[0])}, neither dates nor row numbers " +
+                "0, 1, 2, …, so Unroll cannot tell what it is. Name it in the header; if the file comes from pandas, " +
+                "write it with df.to_csv(path, index=False), or name the index (df.index.name = 'date').", file, odd.Line);
+        }
+
+        /// <summary>What messages call an unnamed first column.</summary>
+        private const string IndexName = "(index)";
+
+        /// <summary>The columns <see cref="Resample"/> summed, as the header spells them.</summary>
+        private string[] _summed = [];
+
+        /// <summary>
+        /// Aggregates each series to one point per <see cref="CsvReadOptions.Resample"/> period, dated at the period's
+        /// end: the last row's values, or the sum over the period for the columns of <see cref="CsvReadOptions.Sum"/>.
+        /// </summary>
+        private void Resample(List<string> symbols, string[] valueColumns)
+        {
+            int[] sums = SumColumns(valueColumns);
+            if (options.Resample == ResamplePeriod.None) return;
+            foreach (string symbol in symbols) Series(symbol).Resample(options.Resample, sums);
+        }
+
+        /// <summary>The value columns (0 the target, j + 1 feature j) that <see cref="CsvReadOptions.Sum"/> names,
+        /// each checked: it must be read (the target or a feature), and summing needs a resample period.</summary>
+        private int[] SumColumns(string[] valueColumns)
+        {
+            if (options.Sum.Count == 0) return [];
+            if (options.Resample == ResamplePeriod.None)
+            {
+                throw new DataException(
+                    $"{CsvSettings.Sum} sums columns over each period of {CsvSettings.Resample}, which is not set. " +
+                    $"Set {CsvSettings.Resample} (day, week or month), or leave {CsvSettings.Sum} out.", file,
+                    settings: [CsvSettings.Resample, CsvSettings.Sum]);
+            }
+            var result = new List<int>();
+            foreach (string name in options.Sum)
+            {
+                string wanted = name.Trim();
+                int c = Array.FindIndex(valueColumns, v => string.Equals(v, wanted, StringComparison.OrdinalIgnoreCase));
+                if (c < 0)
+                {
+                    bool inFile = _header.Any(h => string.Equals(h, wanted, StringComparison.OrdinalIgnoreCase));
+                    throw new DataException(inFile
+                        ? $"column '{wanted}' is to be summed ({CsvSettings.Sum}) but is not read: only the target and the features are. Add it to {CsvSettings.Features}, or leave it out of {CsvSettings.Sum}."
+                        : $"there is no column '{wanted}' to sum ({CsvSettings.Sum}). Read columns: {Text.List(valueColumns)}. Check the spelling.",
+                        file, 1, wanted, settings: [CsvSettings.Sum, CsvSettings.Features]);
+                }
+                if (!result.Contains(c)) result.Add(c);
+            }
+            _summed = result.Select(c => valueColumns[c]).ToArray();
+            return result.ToArray();
         }
 
         /// <summary>Whether every field of <paramref name="row"/> but the date and symbol is missing.</summary>
@@ -434,6 +516,8 @@ public static partial class CsvSeriesReader
             }
             string[] valueColumns = [_header[_targetCol], .. featureNames];
             var (rowsDropped, valuesFilled) = ResolveMissing(symbols, valueColumns);
+            int rowsBeforeResampling = symbols.Sum(sym => Series(sym).Count);
+            Resample(symbols, valueColumns);
             var result = new List<TimeSeries>(symbols.Count);
             int blankRows = 0;
             foreach (string symbol in symbols)
@@ -447,6 +531,8 @@ public static partial class CsvSeriesReader
             return new SeriesSet(result, _header[_targetCol], featureNames, file)
             {
                 Missing = new MissingSummary(blankRows, rowsDropped, valuesFilled),
+                Resampled = options.Resample == ResamplePeriod.None ? null
+                    : new ResampleSummary(options.Resample, rowsBeforeResampling, result.Sum(r => r.Length), _summed),
             };
         }
 
@@ -664,6 +750,7 @@ public static partial class CsvSeriesReader
             var firstWithName = new Dictionary<string, int>(_header.Length, StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < _header.Length; i++)
             {
+                if (i == 0 && IsUnnamed(_header[0]) && _header.Length > 1) continue; // a pandas index: ClassifyIndexColumn
                 if (_header[i].Length == 0)
                 {
                     throw new DataException(
@@ -679,7 +766,7 @@ public static partial class CsvSeriesReader
             }
         }
 
-        private void CheckOrder(string symbol, DateOnly previousDate, int previousLine, DateOnly date, int line, string dateColumn)
+        private void CheckOrder(string symbol, DateTime previousDate, int previousLine, DateTime date, int line, string dateColumn)
         {
             if (date == previousDate)
                 throw Duplicate(symbol, date, previousLine, line, dateColumn);
@@ -692,7 +779,7 @@ public static partial class CsvSeriesReader
             }
         }
 
-        public DataException Duplicate(string symbol, DateOnly date, int firstLine, int secondLine, string dateColumn) => new(
+        public DataException Duplicate(string symbol, DateTime date, int firstLine, int secondLine, string dateColumn) => new(
             $"date {Text.Date(date)} of series '{symbol}' appears twice, on lines {firstLine} and {secondLine}; a " +
             "series has one row per date. Delete one of the rows.", file, secondLine, dateColumn);
     }
@@ -703,7 +790,7 @@ public static partial class CsvSeriesReader
     /// </summary>
     private sealed class SeriesBuilder(string symbol, int featureCount, bool keepLines, int capacity)
     {
-        private DateOnly[] _dates = new DateOnly[capacity];
+        private DateTime[] _dates = new DateTime[capacity];
         private double[] _values = new double[capacity];
         private double[] _features = new double[capacity * featureCount];
         private int[]? _lines = keepLines ? new int[capacity] : null;
@@ -712,7 +799,7 @@ public static partial class CsvSeriesReader
         public string Symbol { get; } = symbol;
         public int Count { get; private set; }
         public int BlankRows { get; set; }
-        public DateOnly LastDate => _dates[Count - 1];
+        public DateTime LastDate => _dates[Count - 1];
         public int LastLine { get; private set; }
 
         /// <summary>The line of the first point (in date order once sorted).</summary>
@@ -731,7 +818,7 @@ public static partial class CsvSeriesReader
             FirstMissingField ??= field;
         }
 
-        public void Add(DateOnly date, double value, ReadOnlySpan<double> features, int line)
+        public void Add(DateTime date, double value, ReadOnlySpan<double> features, int line)
         {
             if (Count == _values.Length)
             {
@@ -797,6 +884,39 @@ public static partial class CsvSeriesReader
         {
             foreach (double v in values) if (double.IsNaN(v)) return true;
             return false;
+        }
+
+        /// <summary>Aggregates the points to one per <paramref name="period"/> (they are in date order), dated at the
+        /// period's end: the last point's values, or the sum over the period for value columns
+        /// <paramref name="sums"/> (0 the target, j + 1 feature j). In place: a period's point never lies after its
+        /// first row.</summary>
+        public void Resample(ResamplePeriod period, int[] sums)
+        {
+            int kept = 0;
+            for (int i = 0; i < Count;)
+            {
+                var date = Resampling.PeriodOf(_dates[i], period);
+                int end = i;
+                while (end < Count && Resampling.PeriodOf(_dates[end], period) == date) end++;
+                int last = end - 1;
+                // The sums first: writing point kept (≤ i) may overwrite row i, which they read.
+                var totals = new double[sums.Length];
+                for (int n = 0; n < sums.Length; n++)
+                    for (int k = i; k < end; k++) totals[n] += sums[n] == 0 ? _values[k] : _features[k * featureCount + sums[n] - 1];
+                double value = _values[last];
+                _features.AsSpan(last * featureCount, featureCount).CopyTo(_features.AsSpan(kept * featureCount, featureCount));
+                for (int n = 0; n < sums.Length; n++)
+                {
+                    if (sums[n] == 0) value = totals[n];
+                    else _features[kept * featureCount + sums[n] - 1] = totals[n];
+                }
+                _dates[kept] = date;
+                _values[kept] = value;
+                if (_lines is not null) _lines[kept] = _lines[last];
+                kept++;
+                i = end;
+            }
+            Count = kept;
         }
 
         /// <summary>Copies value column <paramref name="c"/> (0 the target, j + 1 feature j) into <paramref name="column"/>.</summary>
