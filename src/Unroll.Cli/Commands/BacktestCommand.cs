@@ -1,3 +1,4 @@
+using Unroll.Data;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -132,8 +133,8 @@ internal static class BacktestCommand
                     if (!o.Forecasts.TryGetValue(method, out var f)) continue;
                     for (int k = 0; k < o.Actual.Length; k++)
                     {
-                        text.Append(CsvText.Field(s.Symbol)).Append(',').Append(s.Series.Dates[o.Origin - 1].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-                            .Append(',').Append(k + 1).Append(',').Append(o.Dates[k].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+                        text.Append(CsvText.Field(s.Symbol)).Append(',').Append(Timestamps.Format(s.Series.Dates[o.Origin - 1]))
+                            .Append(',').Append(k + 1).Append(',').Append(Timestamps.Format(o.Dates[k]))
                             .Append(',').Append(N(o.Actual[k])).Append(',').Append(method.Name()).Append(',').Append(N(f.Mean[k]));
                         foreach (var level in result.Levels)
                         {
@@ -175,7 +176,7 @@ internal static class BacktestCommand
             var entry = new JsonObject
             {
                 ["symbol"] = s.Symbol,
-                ["test_start"] = s.Series.Dates[s.TestStart].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["test_start"] = Timestamps.Format(s.Series.Dates[s.TestStart]),
                 ["origins"] = s.Origins.Count,
                 ["season"] = s.Season,
                 ["frequency"] = s.Frequency,

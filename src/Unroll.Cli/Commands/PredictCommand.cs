@@ -1,3 +1,4 @@
+using Unroll.Data;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -62,9 +63,9 @@ internal static class PredictCommand
                         ["symbol"] = f.Symbol,
                         ["model_series"] = forecaster.ColdStart.Contains(f.Symbol) ? null : forecaster.StandsFor.GetValueOrDefault(f.Symbol, f.Symbol),
                         ["cold_start"] = forecaster.ColdStart.Contains(f.Symbol),
-                        ["last_date"] = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        ["last_date"] = Timestamps.Format(f.LastDate),
                         ["last_value"] = numbers.Number(f.LastValue, "last_value"),
-                        ["dates"] = f.Dates is { } dates ? new JsonArray(dates.Select(d => (JsonNode?)d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray()) : null,
+                        ["dates"] = f.Dates is { } dates ? new JsonArray(dates.Select(d => (JsonNode?)Timestamps.Format(d)).ToArray()) : null,
                         ["forecast"] = numbers.Numbers(f.Values, $"forecast of {f.Symbol}"),
                         ["intervals"] = new JsonObject(f.Intervals.SelectMany(i => new[]
                         {
@@ -86,7 +87,7 @@ internal static class PredictCommand
                 foreach (var f in forecasts)
                     for (int h = 0; h < f.Values.Length; h++)
                     {
-                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{StepDate(f, h)},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R}");
+                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{StepDate(f, h)},{Timestamps.Format(f.LastDate)},{f.Values[h]:R}");
                         foreach (var i in f.Intervals) text.Append(CultureInfo.InvariantCulture, $",{i.Lower[h]:R},{i.Upper[h]:R}");
                         text.Append(CultureInfo.InvariantCulture, $",{f.LastValue:R},{(forecaster.ColdStart.Contains(f.Symbol) ? "true" : "false")}\n");
                     }
@@ -148,7 +149,7 @@ internal static class PredictCommand
 
     // The date of step h (from 0), or empty when the series' dates are too irregular to say.
     private static string StepDate(SeriesForecast forecast, int h)
-        => forecast.Dates is { } dates ? dates[h].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+        => forecast.Dates is { } dates ? Timestamps.Format(dates[h]) : "";
 
     internal static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
 
@@ -168,7 +169,7 @@ internal static class PredictCommand
             {
                 double change = f.LastValue == 0 ? double.NaN : (f.Values[h] / f.LastValue - 1) * 100;
                 bool first = h == 0;
-                table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+                table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? Timestamps.Format(f.LastDate) : "",
                     first ? NumberFormat.Significant(f.LastValue) : "",
                     .. steps > 1 ? [$"+{h + 1}"] : Array.Empty<string>(),
                     StepDate(f, h) is { Length: > 0 } date ? date : "?",
