@@ -51,6 +51,9 @@ internal static partial class Flags
             "CsvReadOptions.Symbols" => "--symbol",
             "CsvReadOptions.Name" => "--name",
             "CsvReadOptions.Missing" => "--missing",
+            "CsvReadOptions.DateColumn" => "--date-column",
+            "CsvReadOptions.Resample" => "--resample",
+            "CsvReadOptions.Sum" => "--sum",
             "TrainingRunOptions.CheckpointPath" => "--checkpoint",
             ModelFile.ResumeSetting => "'unroll train … --resume FILE'",
             var name when name.StartsWith("ForecastSettings.", StringComparison.Ordinal)

@@ -47,6 +47,8 @@ public sealed class SeriesSet
     /// <summary>The header of the symbol column that named the series of a long-format file; null when the source held
     /// one series without one (named after the file, or by <see cref="Csv.CsvReadOptions.Name"/>).</summary>
     public string? SymbolColumn { get; init; }
+    /// <summary>What <see cref="Csv.CsvReadOptions.Resample"/> did; null when the rows were kept as they are.</summary>
+    public Csv.ResampleSummary? Resampled { get; init; }
 
     /// <summary>Throws when a series is shorter than <paramref name="minimum"/> steps, naming the series, its length
     /// and the minimum.</summary>
