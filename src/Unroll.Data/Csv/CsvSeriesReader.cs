@@ -10,7 +10,8 @@ namespace Unroll.Data.Csv;
 /// <item><b>long</b>: a <c>symbol</c> (or <c>ticker</c>) column, a date column and numeric columns, many series
 /// one after another or interleaved (<c>symbol,date,price</c>);</item>
 /// <item><b>one series per file</b>: a date column and numeric columns (<c>date,price</c> or
-/// <c>date,open,high,low,close,adjclose,volume</c>); the series is named after the file.</item>
+/// <c>date,open,high,low,close,adjclose,volume</c>); the series is named after the file, or
+/// <see cref="CsvReadOptions.Name"/>.</item>
 /// </list>
 /// Every problem is a <see cref="DataException"/> that names the file, the line and the column.
 /// </summary>
@@ -44,7 +45,8 @@ public static partial class CsvSeriesReader
     public const int SampleRows = 1000;
 
     /// <summary>Reads the series in a CSV file, streaming it.</summary>
-    /// <param name="path">The file; its name (without extension) names the series of a one-series file.</param>
+    /// <param name="path">The file; its name (without extension) names the series of a one-series file unless
+    /// <see cref="CsvReadOptions.Name"/> does.</param>
     /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
     /// <param name="progress">Told the number of bytes of the file read so far, now and then (about every MiB)
     /// and once at the end; null for none. Called on the reading thread.</param>
@@ -87,7 +89,7 @@ public static partial class CsvSeriesReader
     /// <summary>Reads the series in CSV text.</summary>
     /// <param name="csvText">The CSV content.</param>
     /// <param name="sourceName">The name messages use for the source, such as its file path; its file name
-    /// without extension names the series of a one-series file.</param>
+    /// without extension names the series of a one-series file unless <see cref="CsvReadOptions.Name"/> does.</param>
     /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
     /// <returns>The series, with the target column and feature names.</returns>
     /// <exception cref="DataException">The content breaks a rule.</exception>
@@ -101,7 +103,7 @@ public static partial class CsvSeriesReader
     /// <summary>Reads the series in CSV text from <paramref name="reader"/>, row by row, as <see cref="Read(string, CsvReadOptions?, IProgress{long}?)"/> does a file.</summary>
     /// <param name="reader">The CSV content, read to its end (and not disposed).</param>
     /// <param name="sourceName">The name messages use for the source, such as its file path; its file name
-    /// without extension names the series of a one-series file.</param>
+    /// without extension names the series of a one-series file unless <see cref="CsvReadOptions.Name"/> does.</param>
     /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
     /// <returns>The series, with the target column and feature names.</returns>
     /// <exception cref="DataException">The content breaks a rule.</exception>
@@ -188,10 +190,11 @@ public static partial class CsvSeriesReader
                 _numberCols = [_targetCol, .. _featureCols];
                 _wanted = options.Symbols.Select(w => w.Trim()).ToArray();
                 _markSettled = options.DecimalSeparator == '.' && _separator == ',';
+                CheckName();
                 if (_symbolCol is null)
                 {
                     string stem = Path.GetFileNameWithoutExtension(file);
-                    string only = stem.Length == 0 ? "series" : stem;
+                    string only = options.Name?.Trim() ?? (stem.Length == 0 ? "series" : stem);
                     _known.Add(only);
                     _only = NewSeries(only);
                 }
@@ -479,6 +482,20 @@ public static partial class CsvSeriesReader
             return null;
         }
 
+        /// <summary>Refuses <see cref="CsvReadOptions.Name"/> for a long-format file (its symbol column names the
+        /// series), and a blank one.</summary>
+        private void CheckName()
+        {
+            if (options.Name is not { } name) return;
+            if (_symbolCol is int named)
+                throw new DataException($"{CsvSettings.Name} names the series of a one-series file, but this file is long-format: " +
+                    $"its '{_header[named]}' column names each row's series. Leave {CsvSettings.Name} out, or choose series with {CsvSettings.Symbols}.",
+                    file, settings: [CsvSettings.Name, CsvSettings.Symbols]);
+            if (string.IsNullOrWhiteSpace(name))
+                throw new DataException($"{CsvSettings.Name} is blank; give the series a name, or leave {CsvSettings.Name} out to name it after the file.",
+                    file, settings: [CsvSettings.Name]);
+        }
+
         /// <summary>The symbols to return: every one in the file in order of first appearance, or those asked for,
         /// in that order (an exact match first, else one that differs only in case).</summary>
         private List<string> SelectSymbols()
@@ -492,7 +509,7 @@ public static partial class CsvSeriesReader
                 if (match is null)
                 {
                     string hint = _symbolCol is null
-                        ? $"the file has no 'symbol' column, so it holds one series, named after the file: '{_known[0]}'."
+                        ? $"the file has no 'symbol' column, so it holds one series, named '{_known[0]}'{(options.Name is null ? " after the file" : "")}."
                         : $"known symbols: {Text.List(_known)}.";
                     throw new DataException($"symbol '{w}' is not in the file; {hint} Check {CsvSettings.Symbols}.", file,
                         column: _symbolCol is int c ? _header[c] : null, settings: [CsvSettings.Symbols]);
@@ -531,6 +548,7 @@ public static partial class CsvSeriesReader
             return new SeriesSet(result, _header[_targetCol], featureNames, file)
             {
                 Missing = new MissingSummary(blankRows, rowsDropped, valuesFilled),
+                SymbolColumn = _symbolCol is int sc ? _header[sc] : null,
                 Resampled = options.Resample == ResamplePeriod.None ? null
                     : new ResampleSummary(options.Resample, rowsBeforeResampling, result.Sum(r => r.Length), _summed),
             };
