@@ -8,6 +8,9 @@ namespace Unroll.Data;
 /// With <c>Lookback.Of(L)</c> the targets start at t = L … n − H, giving n − L − H + 1 windows of L steps. With
 /// <see cref="Lookback.All"/> they start at t = 1 … n − H, and the window for t holds all t earlier steps, so
 /// the windows grow in length (n − H windows).
+/// <para>Each <see cref="Window"/> here is a copy of its steps: right for one series or a few windows. Training on
+/// many series uses <see cref="WindowSet"/>, which holds the same windows as views (series index and step) and reads
+/// their values into each batch.</para>
 /// </remarks>
 public static class Windows
 {
