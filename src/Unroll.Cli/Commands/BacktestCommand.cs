@@ -118,28 +118,42 @@ internal static class BacktestCommand
     /// </summary>
     internal static string ForecastsCsv(BacktestResult result)
     {
-        static string N(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
-        var text = new System.Text.StringBuilder("symbol,origin,step,date,actual,method,forecast");
-        foreach (var level in result.Levels) text.Append($",lower_{Percent(level)},upper_{Percent(level)}");
-        text.Append('\n');
-        foreach (var s in result.Series)
-            foreach (var o in s.Origins)
-                foreach (var method in BacktestResult.Methods)
-                {
-                    if (!o.Forecasts.TryGetValue(method, out var f)) continue;
-                    for (int k = 0; k < o.Actual.Length; k++)
+        static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvOutput.Create(text))
+        {
+            // A value that is not finite (no bound, no actual) is an empty field.
+            void Number(double v)
+            {
+                if (double.IsFinite(v)) csv.WriteField(v);
+                else csv.WriteField("");
+            }
+            csv.WriteHeader(["symbol", "origin", "step", "date", "actual", "method", "forecast",
+                .. result.Levels.SelectMany(l => new[] { $"lower_{Percent(l)}", $"upper_{Percent(l)}" })]);
+            foreach (var s in result.Series)
+                foreach (var o in s.Origins)
+                    foreach (var method in BacktestResult.Methods)
                     {
-                        text.Append(CsvText.Field(s.Symbol)).Append(',').Append(s.Series.Dates[o.Origin - 1].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-                            .Append(',').Append(k + 1).Append(',').Append(o.Dates[k].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-                            .Append(',').Append(N(o.Actual[k])).Append(',').Append(method.Name()).Append(',').Append(N(f.Mean[k]));
-                        foreach (var level in result.Levels)
+                        if (!o.Forecasts.TryGetValue(method, out var f)) continue;
+                        for (int k = 0; k < o.Actual.Length; k++)
                         {
-                            var interval = f.Intervals.FirstOrDefault(i => Math.Abs(i.Level - level) < 1e-9);
-                            text.Append(',').Append(interval is null ? "" : N(interval.Lower[k])).Append(',').Append(interval is null ? "" : N(interval.Upper[k]));
+                            csv.WriteField(s.Symbol);
+                            csv.WriteField(Date(s.Series.Dates[o.Origin - 1]));
+                            csv.WriteField(k + 1);
+                            csv.WriteField(Date(o.Dates[k]));
+                            Number(o.Actual[k]);
+                            csv.WriteField(method.Name());
+                            Number(f.Mean[k]);
+                            foreach (var level in result.Levels)
+                            {
+                                var interval = f.Intervals.FirstOrDefault(i => Math.Abs(i.Level - level) < 1e-9);
+                                Number(interval is null ? double.NaN : interval.Lower[k]);
+                                Number(interval is null ? double.NaN : interval.Upper[k]);
+                            }
+                            csv.EndRecord();
                         }
-                        text.Append('\n');
                     }
-                }
+        }
         return text.ToString();
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Unroll.Data.Csv;
@@ -73,23 +72,42 @@ internal static class PredictCommand
             }
             if (parse.GetValue(csv))
             {
-                var text = new StringBuilder("symbol,step,date,last_date,forecast");
-                foreach (var level in forecasts.FirstOrDefault()?.Intervals ?? []) text.Append($",lower_{Percent(level.Level)},upper_{Percent(level.Level)}");
-                text.Append(",naive\n");
-                foreach (var f in forecasts)
-                    for (int h = 0; h < f.Values.Length; h++)
-                    {
-                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{StepDate(f, h)},{f.LastDate:yyyy-MM-dd},{f.Values[h]:R}");
-                        foreach (var i in f.Intervals) text.Append(CultureInfo.InvariantCulture, $",{i.Lower[h]:R},{i.Upper[h]:R}");
-                        text.Append(CultureInfo.InvariantCulture, $",{f.LastValue:R}\n");
-                    }
-                context.Out.Write(text.ToString());
+                WriteCsv(context.Out, forecasts);
                 return UnrollCli.Ok;
             }
             Render(context, forecaster, forecasts);
             return UnrollCli.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// predict's CSV: one row per series and step, <c>symbol,step,date,last_date,forecast</c>, a lower and upper
+    /// column per interval level, and <c>naive</c> (the last value). An empty date is a step whose date the series'
+    /// spacing does not tell.
+    /// </summary>
+    internal static void WriteCsv(TextWriter destination, IReadOnlyList<SeriesForecast> forecasts)
+    {
+        using var csv = CsvOutput.Create(destination);
+        var levels = forecasts.FirstOrDefault()?.Intervals ?? [];
+        csv.WriteHeader(["symbol", "step", "date", "last_date", "forecast",
+            .. levels.SelectMany(l => new[] { $"lower_{Percent(l.Level)}", $"upper_{Percent(l.Level)}" }), "naive"]);
+        foreach (var f in forecasts)
+            for (int h = 0; h < f.Values.Length; h++)
+            {
+                csv.WriteField(f.Symbol);
+                csv.WriteField(h + 1);
+                csv.WriteField(StepDate(f, h));
+                csv.WriteField(f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                csv.WriteField(f.Values[h]);
+                foreach (var i in f.Intervals)
+                {
+                    csv.WriteField(i.Lower[h]);
+                    csv.WriteField(i.Upper[h]);
+                }
+                csv.WriteField(f.LastValue);
+                csv.EndRecord();
+            }
     }
 
     /// <summary>A direct model forecasts only the horizon it was trained for: refuse another one before any work.</summary>
