@@ -8,7 +8,7 @@ public enum ChartXAxis
 {
     /// <summary>Plain numbers, such as epochs.</summary>
     Number,
-    /// <summary>Dates, given as <see cref="DateOnly.DayNumber"/> (see <see cref="ChartLine.OverDates"/>).</summary>
+    /// <summary>Dates, given as <see cref="DateOnly.DayNumber"/> (see <see cref="ChartLine.OverDates(string, IEnumerable{DateOnly}, IReadOnlyList{double}, string)"/>).</summary>
     Date,
 }
 
@@ -36,6 +36,17 @@ public sealed record ChartLine(string Name, IReadOnlyList<double> X, IReadOnlyLi
         ArgumentNullException.ThrowIfNull(dates);
         return new ChartLine(name, dates.Select(d => (double)d.DayNumber).ToArray(), values, color);
     }
+
+    /// <summary>A line over dates with times of day (placed by <see cref="DayNumber(DateTime)"/>).</summary>
+    public static ChartLine OverDates(string name, IEnumerable<DateTime> times, IReadOnlyList<double> values, string color)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        return new ChartLine(name, times.Select(DayNumber).ToArray(), values, color);
+    }
+
+    /// <summary>Where a time falls on a date axis: its <see cref="DateOnly.DayNumber"/> plus the fraction of the day
+    /// gone (09:00 is 0.375).</summary>
+    public static double DayNumber(DateTime time) => DateOnly.FromDateTime(time).DayNumber + time.TimeOfDay.TotalDays;
 }
 
 /// <summary>A shaded stretch of the x axis, such as the test period; it gets a legend entry.</summary>
@@ -68,6 +79,13 @@ public sealed record ChartBand(string Name, IReadOnlyList<double> X, IReadOnlyLi
     {
         ArgumentNullException.ThrowIfNull(dates);
         return new ChartBand(name, dates.Select(d => (double)d.DayNumber).ToArray(), lower, upper, color);
+    }
+
+    /// <summary>A band over dates with times of day (placed by <see cref="ChartLine.DayNumber(DateTime)"/>).</summary>
+    public static ChartBand OverDates(string name, IEnumerable<DateTime> times, IReadOnlyList<double> lower, IReadOnlyList<double> upper, string color)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        return new ChartBand(name, times.Select(ChartLine.DayNumber).ToArray(), lower, upper, color);
     }
 }
 

@@ -59,4 +59,9 @@ public static class NumberFormat
 
     /// <summary>An ISO 8601 date.</summary>
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", Invariant);
+
+    /// <summary>An ISO 8601 date, with the time of day (<c>2024-01-02 09:30</c>) unless it is midnight.</summary>
+    public static string Date(DateTime time) => time.TimeOfDay == TimeSpan.Zero
+        ? time.ToString("yyyy-MM-dd", Invariant)
+        : time.ToString(time.Second == 0 && time.Millisecond == 0 ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd HH:mm:ss", Invariant);
 }

@@ -15,15 +15,19 @@ public enum Spacing
     Quarters,
     /// <summary>Every twelve calendar months.</summary>
     Years,
+    /// <summary>Steps of a fixed length within the day (<see cref="Frequency.Step"/>: every hour, every 30 minutes…);
+    /// the gap from one day's last step to the next day's first (overnight, a weekend, a holiday) is one step.</summary>
+    Intraday,
     /// <summary>None of the above; <see cref="Frequency.Reason"/> says why.</summary>
     Irregular,
 }
 
 /// <summary>
-/// The spacing of a series' dates and its seasonal period m, inferred from the dates (<see cref="Infer(IReadOnlyList{DateOnly})"/>) or given
+/// The spacing of a series' dates and its seasonal period m, inferred from the dates (<see cref="Infer(IReadOnlyList{DateTime})"/>) or given
 /// (<see cref="WithSeason"/>), as R's <c>ts</c> frequency: m = 5 for business days (a weekly cycle of five trading
 /// days), 7 for days (a weekly cycle), 52 for weeks, 12 for months, 4 for quarters, 1 for years and for irregular
-/// dates (no season).
+/// dates (no season); for intraday data, the steps in a day (24 for hourly data around the clock, 13 for a trading
+/// session of half hours).
 /// </summary>
 /// <remarks>
 /// <para>Rules, applied to the gaps between consecutive dates:</para>
@@ -37,6 +41,11 @@ public enum Spacing
 /// weekends: the gap from Friday to Monday is one step). Missing steps are normal when they are rare: at most
 /// <see cref="MaxShareOfGaps"/> of the steps (or one) may skip steps, each skipping at most
 /// <see cref="MaxMissingSteps"/> steps (a holiday, the four days markets closed in September 2001).</item>
+/// <item>Dates with a time of day, and some day with more than one: intraday. The step is the most common gap between
+/// two times of the same day; every such gap must be a whole number of steps, with missing steps as rare as above
+/// (at most <see cref="MaxMissingSteps"/> each). The gap from a day's last time to the next day's first is one step
+/// when it is at most 5 days (a weekend and a holiday). The season is the most common number of times in a day.
+/// Times of day with one date each (a daily close stamped 16:00) are daily data.</item>
 /// </list>
 /// </remarks>
 public sealed class Frequency
@@ -51,17 +60,32 @@ public sealed class Frequency
         Spacing.BusinessDays => 5,
         Spacing.Days => 3,
         Spacing.Weeks => 1,
+        Spacing.Intraday => 3,
         _ => 0,
     };
 
-    private Frequency(Spacing spacing, int season, bool seasonGiven, bool endOfMonth, string? reason)
+    /// <summary>The longest gap, in calendar days, from one day's last time to the next day's first that intraday
+    /// data may have (a weekend and a holiday): 5.</summary>
+    public const int MaxIntradayBreakDays = 5;
+
+    private Frequency(Spacing spacing, int season, bool seasonGiven, bool endOfMonth, string? reason, Session? session = null)
     {
         Spacing = spacing;
         Season = season;
         SeasonGiven = seasonGiven;
         EndOfMonth = endOfMonth;
         Reason = reason;
+        _session = session ?? new Session(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, Weekdays: false);
     }
+
+    /// <summary>Where the steps of intraday data fall: their length, the first and last time of day seen, and
+    /// whether weekends are absent. For daily data, <see cref="Start"/> is the time of day every date has.</summary>
+    private readonly record struct Session(TimeSpan Step, TimeSpan Start, TimeSpan End, bool Weekdays);
+
+    private readonly Session _session;
+
+    /// <summary>For <see cref="Spacing.Intraday"/>: the length of one step (one hour, 30 minutes); zero otherwise.</summary>
+    public TimeSpan Step => Spacing == Spacing.Intraday ? _session.Step : TimeSpan.Zero;
 
     /// <summary>The spacing of the dates.</summary>
     public Spacing Spacing { get; }
@@ -90,7 +114,7 @@ public sealed class Frequency
         Spacing.Weeks => 52,
         Spacing.Months => 12,
         Spacing.Quarters => 4,
-        _ => 1,
+        _ => 1, // years, irregular; intraday data take theirs from the dates
     };
 
     /// <summary>A regular spacing with its usual season.</summary>
@@ -100,8 +124,30 @@ public sealed class Frequency
     {
         if (spacing == Spacing.Irregular)
             throw new ArgumentException("irregular dates need a reason: use Frequency.Irregular(reason).", nameof(spacing));
+        if (spacing == Spacing.Intraday)
+            throw new ArgumentException("intraday steps have a length: use Frequency.Intraday(step, season).", nameof(spacing));
         bool monthly = spacing is Spacing.Months or Spacing.Quarters or Spacing.Years;
         return new Frequency(spacing, SeasonOf(spacing), seasonGiven: false, endOfMonth && monthly, reason: null);
+    }
+
+    /// <summary>Intraday steps of length <paramref name="step"/>, <paramref name="season"/> to a day, around the clock
+    /// unless <paramref name="sessionStart"/> and <paramref name="sessionEnd"/> say otherwise.</summary>
+    /// <param name="step">The length of a step, positive and under a day.</param>
+    /// <param name="season">Steps per cycle, usually per day; at least 1.</param>
+    /// <param name="sessionStart">The first time of day a step falls on; null for midnight.</param>
+    /// <param name="sessionEnd">The last time of day a step falls on; null for the last step before midnight.</param>
+    /// <param name="weekdays">Steps fall on weekdays only.</param>
+    public static Frequency Intraday(TimeSpan step, int season, TimeSpan? sessionStart = null, TimeSpan? sessionEnd = null, bool weekdays = false)
+    {
+        if (step <= TimeSpan.Zero || step >= TimeSpan.FromDays(1))
+            throw new ArgumentOutOfRangeException(nameof(step), step, "an intraday step is longer than zero and shorter than a day.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(season, 1);
+        var start = sessionStart ?? TimeSpan.Zero;
+        var end = sessionEnd ?? TimeSpan.FromDays(1) - step;
+        if (start < TimeSpan.Zero || end >= TimeSpan.FromDays(1) || end < start)
+            throw new ArgumentException($"the session from {start} to {end} is not within one day.", nameof(sessionEnd));
+        return new Frequency(Spacing.Intraday, season, seasonGiven: false, endOfMonth: false, reason: null,
+            new Session(step, start, end, weekdays));
     }
 
     /// <summary>Irregular dates (season 1), with the reason.</summary>
@@ -118,7 +164,7 @@ public sealed class Frequency
     {
         if (season < 1)
             throw new ArgumentOutOfRangeException(nameof(season), season, "the season (steps per cycle) must be at least 1; 1 means not seasonal.");
-        return new Frequency(Spacing, season, seasonGiven: true, EndOfMonth, Reason);
+        return new Frequency(Spacing, season, seasonGiven: true, EndOfMonth, Reason, _session);
     }
 
     /// <summary>Infers the spacing and season of <paramref name="series"/>'s dates.</summary>
@@ -132,19 +178,90 @@ public sealed class Frequency
     /// <param name="dates">Strictly increasing dates.</param>
     /// <returns>The frequency; <see cref="Spacing.Irregular"/> with <see cref="Reason"/> when no spacing fits.</returns>
     /// <exception cref="ArgumentException">The dates do not increase.</exception>
-    public static Frequency Infer(IReadOnlyList<DateOnly> dates)
+    public static Frequency Infer(IReadOnlyList<DateTime> dates)
     {
         ArgumentNullException.ThrowIfNull(dates);
         if (dates.Count < 2)
             return Irregular($"{Text.Count(dates.Count, "date")}: a spacing needs at least two");
-        var gaps = new int[dates.Count - 1];
-        for (int i = 0; i < gaps.Length; i++)
+        bool severalADay = false;
+        for (int i = 0; i + 1 < dates.Count; i++)
         {
-            gaps[i] = dates[i + 1].DayNumber - dates[i].DayNumber;
-            if (gaps[i] <= 0)
+            if (dates[i + 1] <= dates[i])
                 throw new ArgumentException($"dates must increase, but {Text.Date(dates[i + 1])} (step {i + 1}) is not after {Text.Date(dates[i])} (step {i}).", nameof(dates));
+            severalADay |= dates[i + 1].Date == dates[i].Date;
         }
-        return gaps.Min() >= 28 ? InferMonthly(dates, gaps) : InferDaily(dates, gaps);
+        if (severalADay) return InferIntraday(dates);
+
+        var days = new DateOnly[dates.Count];
+        for (int i = 0; i < days.Length; i++) days[i] = DateOnly.FromDateTime(dates[i]);
+        var gaps = new int[days.Length - 1];
+        for (int i = 0; i < gaps.Length; i++) gaps[i] = days[i + 1].DayNumber - days[i].DayNumber;
+        var frequency = gaps.Min() >= 28 ? InferMonthly(days, gaps) : InferDaily(days, gaps);
+        // A daily close stamped 16:00 keeps its time of day in the dates after the last.
+        var time = dates[^1].TimeOfDay;
+        return time == TimeSpan.Zero || !frequency.IsRegular ? frequency
+            : new Frequency(frequency.Spacing, frequency.Season, seasonGiven: false, frequency.EndOfMonth, reason: null,
+                new Session(TimeSpan.Zero, time, time, Weekdays: false));
+    }
+
+    /// <summary>Infers the spacing and season from daily or coarser dates (see the class remarks for the rules).</summary>
+    /// <param name="dates">Strictly increasing dates.</param>
+    /// <exception cref="ArgumentException">The dates do not increase.</exception>
+    public static Frequency Infer(IReadOnlyList<DateOnly> dates)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        return Infer(dates.Select(d => d.ToDateTime(TimeOnly.MinValue)).ToArray());
+    }
+
+    private static string Duration(TimeSpan span) =>
+        span.TotalHours >= 1 && span.Ticks % TimeSpan.TicksPerHour == 0 ? Text.Count((int)span.TotalHours, "hour")
+        : span.TotalMinutes >= 1 && span.Ticks % TimeSpan.TicksPerMinute == 0 ? Text.Count((int)span.TotalMinutes, "minute")
+        : span.Ticks % TimeSpan.TicksPerSecond == 0 ? Text.Count((int)span.TotalSeconds, "second")
+        : $"{span.TotalSeconds.ToString("0.#######", System.Globalization.CultureInfo.InvariantCulture)} seconds";
+
+    private static Frequency InferIntraday(IReadOnlyList<DateTime> dates)
+    {
+        // The step: the most common gap within a day (ties go to the shorter).
+        var sameDay = new Dictionary<long, int>();
+        for (int i = 0; i + 1 < dates.Count; i++)
+        {
+            if (dates[i + 1].Date != dates[i].Date) continue;
+            long gap = (dates[i + 1] - dates[i]).Ticks;
+            sameDay[gap] = sameDay.GetValueOrDefault(gap) + 1;
+        }
+        var step = TimeSpan.FromTicks(sameDay.OrderByDescending(g => g.Value).ThenBy(g => g.Key).First().Key);
+
+        int maxMissing = MaxMissingSteps(Spacing.Intraday), steps = 0, skipping = 0;
+        for (int i = 0; i + 1 < dates.Count; i++)
+        {
+            steps++;
+            var (a, b) = (dates[i], dates[i + 1]);
+            if (b.Date != a.Date)
+            {
+                int days = (b.Date - a.Date).Days;
+                if (days > MaxIntradayBreakDays)
+                    return Irregular($"{Text.Date(b)} comes {Text.Count(days, "day")} after {Text.Date(a)}: more than {MaxIntradayBreakDays} days between two days of intraday data");
+                continue;
+            }
+            long gap = (b - a).Ticks;
+            if (gap % step.Ticks != 0)
+                return Irregular($"{Text.Date(b)} comes {Duration(b - a)} after {Text.Date(a)}, where the other times are {Duration(step)} apart");
+            long k = gap / step.Ticks;
+            if (k - 1 > maxMissing)
+                return Irregular($"{Text.Date(b)} comes {k} steps of {Duration(step)} after {Text.Date(a)}: more than {maxMissing} missing in a day of intraday data");
+            if (k > 1) skipping++;
+        }
+        int allowed = Math.Max(1, (int)Math.Floor(MaxShareOfGaps * steps));
+        if (skipping > allowed)
+            return Irregular($"{skipping} of {steps} steps of {Duration(step)} skip times ({100.0 * skipping / steps:0.#}%, more than {MaxShareOfGaps:0%} for intraday data)");
+
+        var perDay = dates.GroupBy(d => d.Date).Select(g => g.Count());
+        int season = perDay.GroupBy(n => n).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
+        var start = dates.Min(d => d.TimeOfDay);
+        var end = dates.Max(d => d.TimeOfDay);
+        bool weekdays = !dates.Any(d => d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
+        return new Frequency(Spacing.Intraday, Math.Max(1, season), seasonGiven: false, endOfMonth: false, reason: null,
+            new Session(step, start, end, weekdays));
     }
 
     private static int MonthIndex(DateOnly d) => d.Year * 12 + d.Month - 1;
@@ -234,13 +351,16 @@ public sealed class Frequency
         Spacing.Months => "monthly",
         Spacing.Quarters => "quarterly",
         Spacing.Years => "yearly",
+        Spacing.Intraday => "intraday",
         _ => "irregular",
     };
 
     /// <summary>For output: "monthly, season 12"; "monthly, season 6 (given)"; "irregular (why), season 1".</summary>
     public string Describe()
     {
-        string what = Reason is null ? Describe(Spacing) : $"{Describe(Spacing)} ({Reason})";
+        string what = Reason is not null ? $"{Describe(Spacing)} ({Reason})"
+            : Spacing == Spacing.Intraday ? $"intraday, every {Duration(Step).Replace("1 ", "", StringComparison.Ordinal)}"
+            : Describe(Spacing);
         return $"{what}, season {Season}{(SeasonGiven ? " (given)" : "")}";
     }
 
@@ -249,37 +369,68 @@ public sealed class Frequency
 
     /// <summary>The dates of the <paramref name="count"/> steps after <paramref name="last"/>, for forecasts: the next
     /// weekdays (no holiday calendar), days, weeks, or the same day of later months (clamped to the month's length,
-    /// or the month's last day when <see cref="EndOfMonth"/>).</summary>
+    /// or the month's last day when <see cref="EndOfMonth"/>); for intraday data, the next steps of the session, then
+    /// the next day's (a weekday's, when the data have no weekends) from the session's first time of day. Daily and
+    /// coarser dates keep the time of day the data have.</summary>
     /// <param name="last">The series' last date.</param>
     /// <param name="count">How many dates, at least 0.</param>
     /// <exception cref="InvalidOperationException">The dates are irregular, so later steps have no dates.</exception>
-    public DateOnly[] NextDates(DateOnly last, int count)
+    public DateOnly[] NextDates(DateOnly last, int count) =>
+        NextDates(last.ToDateTime(TimeOnly.MinValue), count).Select(DateOnly.FromDateTime).ToArray();
+
+    /// <summary>The dates of the <paramref name="count"/> steps after <paramref name="last"/> (see
+    /// <see cref="NextDates(DateOnly, int)"/>), with times of day for intraday data.</summary>
+    /// <param name="last">The series' last date or time.</param>
+    /// <param name="count">How many dates, at least 0.</param>
+    /// <exception cref="InvalidOperationException">The dates are irregular, so later steps have no dates.</exception>
+    public DateTime[] NextDates(DateTime last, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (!IsRegular)
             throw new InvalidOperationException($"the dates are irregular ({Reason}), so the steps after {Text.Date(last)} have no dates; check Frequency.IsRegular first and label the forecasts by step (+1, +2, ...).");
-        var next = new DateOnly[count];
-        var d = last;
+        var next = new DateTime[count];
+        if (Spacing == Spacing.Intraday)
+        {
+            var t = last;
+            for (int k = 0; k < count; k++)
+            {
+                var stepped = t + _session.Step;
+                if (stepped.Date != t.Date || stepped.TimeOfDay > _session.End)
+                {
+                    var day = t.Date.AddDays(1);
+                    while (_session.Weekdays && IsWeekend(DateOnly.FromDateTime(day))) day = day.AddDays(1);
+                    stepped = day + _session.Start;
+                }
+                next[k] = t = stepped;
+            }
+            return next;
+        }
+
+        var d = DateOnly.FromDateTime(last);
+        var lastDay = d;
+        var time = TimeOnly.FromTimeSpan(last.TimeOfDay);
         for (int k = 1; k <= count; k++)
         {
+            DateOnly day;
             switch (Spacing)
             {
                 case Spacing.BusinessDays:
                     do d = d.AddDays(1); while (IsWeekend(d));
-                    next[k - 1] = d;
+                    day = d;
                     break;
                 case Spacing.Days:
-                    next[k - 1] = last.AddDays(k);
+                    day = lastDay.AddDays(k);
                     break;
                 case Spacing.Weeks:
-                    next[k - 1] = last.AddDays(7 * k);
+                    day = lastDay.AddDays(7 * k);
                     break;
                 default:
                     int months = k * (Spacing switch { Spacing.Months => 1, Spacing.Quarters => 3, _ => 12 });
-                    var m = last.AddMonths(months);   // clamps the day to the month's length
-                    next[k - 1] = EndOfMonth ? new DateOnly(m.Year, m.Month, DateTime.DaysInMonth(m.Year, m.Month)) : m;
+                    var m = lastDay.AddMonths(months);   // clamps the day to the month's length
+                    day = EndOfMonth ? new DateOnly(m.Year, m.Month, DateTime.DaysInMonth(m.Year, m.Month)) : m;
                     break;
             }
+            next[k - 1] = day.ToDateTime(time);
         }
         return next;
     }

@@ -17,6 +17,9 @@ internal static class Text
     /// <summary>Formats a number for a message, invariant and round-trippable.</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>Formats a date for a message, as ISO 8601 (see <see cref="Timestamps.Format"/>).</summary>
+    public static string Date(DateTime date) => Timestamps.Format(date);
+
     /// <summary>Formats a date for a message, as ISO 8601.</summary>
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -11,18 +11,19 @@ namespace Unroll.Data;
 /// </remarks>
 public sealed class TimeSeries
 {
-    private readonly DateOnly[] _dates;
+    private readonly DateTime[] _dates;
 
     /// <summary>Creates a series, checking that its parts agree.</summary>
     /// <param name="symbol">The series' name: a ticker in a long file, the file name for a one-series file.</param>
-    /// <param name="dates">The dates, strictly increasing.</param>
+    /// <param name="dates">The dates, strictly increasing: midnight for daily and coarser data, the time of day for
+    /// intraday data (the clock time as the file wrote it; see <see cref="Timestamps"/>).</param>
     /// <param name="values">The target value at each date, all finite.</param>
     /// <param name="featureNames">The feature columns, in the order of each step's feature vector; null for none.</param>
     /// <param name="features">The feature vector at each date, each of length <paramref name="featureNames"/>.Count, all
     /// finite; null when there are no features.</param>
     /// <exception cref="ArgumentException">The parts disagree in length, a value is not finite, or the dates do not
     /// increase.</exception>
-    public TimeSeries(string symbol, IReadOnlyList<DateOnly> dates, double[] values,
+    public TimeSeries(string symbol, IReadOnlyList<DateTime> dates, double[] values,
         IReadOnlyList<string>? featureNames = null, double[][]? features = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
@@ -69,7 +70,7 @@ public sealed class TimeSeries
     public string Symbol { get; }
 
     /// <summary>The dates, strictly increasing. (T)</summary>
-    public IReadOnlyList<DateOnly> Dates { get; }
+    public IReadOnlyList<DateTime> Dates { get; }
 
     /// <summary>The target value at each date. (T)</summary>
     public double[] Values { get; }

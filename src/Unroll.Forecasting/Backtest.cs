@@ -34,7 +34,7 @@ public sealed record BacktestOptions
 /// <param name="Dates">The dates forecast.</param>
 /// <param name="Actual">What happened.</param>
 /// <param name="Forecasts">Forecasts with their intervals, by method (the methods that apply to the series).</param>
-public sealed record BacktestOrigin(int Origin, IReadOnlyList<DateOnly> Dates, double[] Actual, IReadOnlyDictionary<ForecastMethod, MethodForecast> Forecasts);
+public sealed record BacktestOrigin(int Origin, IReadOnlyList<DateTime> Dates, double[] Actual, IReadOnlyDictionary<ForecastMethod, MethodForecast> Forecasts);
 
 /// <summary>How one method did on one series (or over all series).</summary>
 /// <param name="Method">The method.</param>
@@ -70,7 +70,7 @@ public sealed record SeriesBacktest(string Symbol, TimeSeries Series, int TestSt
     public IReadOnlyDictionary<ForecastMethod, MethodForecast> Future { get; init; } = new Dictionary<ForecastMethod, MethodForecast>();
 
     /// <summary>The dates of <see cref="Future"/>'s steps; null when the dates are too irregular to extend.</summary>
-    public IReadOnlyList<DateOnly>? FutureDates { get; init; }
+    public IReadOnlyList<DateTime>? FutureDates { get; init; }
 
     /// <summary>Every method's score, applicable or not (with the reason), in <see cref="BacktestResult.Methods"/> order.</summary>
     public IReadOnlyDictionary<ForecastMethod, MethodScore> Scores { get; init; } = new Dictionary<ForecastMethod, MethodScore>();

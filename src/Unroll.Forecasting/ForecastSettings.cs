@@ -163,7 +163,7 @@ public sealed record ForecastSettings
             var negative = data.Series.Select(s => (Series: s, Index: Array.FindIndex(s.Values, v => !(v > 0)))).FirstOrDefault(x => x.Index >= 0);
             settings = settings with { Scaling = negative.Series is null ? TargetScaling.Relative : TargetScaling.Difference };
             if (negative.Series is { } s)
-                notes.Add($"series '{s.Symbol}' has the value {s.Values[negative.Index].ToString("G6", CultureInfo.InvariantCulture)} on {s.Dates[negative.Index]:yyyy-MM-dd}, " +
+                notes.Add($"series '{s.Symbol}' has the value {s.Values[negative.Index].ToString("G6", CultureInfo.InvariantCulture)} on {Timestamps.Format(s.Dates[negative.Index])}, " +
                           "so each window is taken as its difference from its last value (difference scaling) rather than relative to it");
         }
         var excluded = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -13,14 +13,14 @@ namespace Unroll.Forecasting;
 /// <param name="LastDate">The date of the last known value.</param>
 /// <param name="LastValue">The last known value: the naive forecast for every step ahead.</param>
 /// <param name="Values">The model's forecast, one value per step ahead.</param>
-public sealed record SeriesForecast(string Symbol, DateOnly LastDate, double LastValue, double[] Values)
+public sealed record SeriesForecast(string Symbol, DateTime LastDate, double LastValue, double[] Values)
 {
     /// <summary>The model's prediction intervals, one per level asked for (empty when none were, or the model has no calibration).</summary>
     public IReadOnlyList<Methods.PredictionInterval> Intervals { get; init; } = [];
 
     /// <summary>The date of each step forecast, from the spacing of the series' dates; null when they are too irregular
     /// to say (<see cref="Frequency.IsRegular"/>).</summary>
-    public IReadOnlyList<DateOnly>? Dates { get; init; }
+    public IReadOnlyList<DateTime>? Dates { get; init; }
 }
 
 /// <summary>The outcome of <see cref="Forecaster.Fit"/>.</summary>
@@ -573,7 +573,7 @@ public sealed class Forecaster
         var values = transformed.Values;
         if (settings.IsRelative)
             for (int t = 0; t < values.Length; t++)           // every value: a forecast from any origin divides by it
-                if (!(values[t] > 0)) throw NotPositive($"series '{series.Symbol}' has the value {values[t]} at {transformed.Dates[t]:yyyy-MM-dd}");
+                if (!(values[t] > 0)) throw NotPositive($"series '{series.Symbol}' has the value {values[t]} at {Timestamps.Format(transformed.Dates[t])}");
         double sum = 0;
         for (int t = 1; t < split.TrainEnd; t++)
             sum += settings.IsRelative ? Math.Abs(values[t] / values[t - 1] - 1) : Math.Abs(values[t] - values[t - 1]);

@@ -217,7 +217,9 @@ internal sealed class TrainingCheckpoint
         hash.AppendData(Encoding.UTF8.GetBytes(series.Symbol));
         for (int t = 0; t < series.Length; t++)
         {
-            BitConverter.TryWriteBytes(buffer, (long)series.Dates[t].DayNumber);
+            // Day numbers for dates at midnight, as before intraday data were read (so earlier checkpoints still match).
+            var date = series.Dates[t];
+            BitConverter.TryWriteBytes(buffer, date.TimeOfDay == TimeSpan.Zero ? DateOnly.FromDateTime(date).DayNumber : date.Ticks);
             hash.AppendData(buffer);
             BitConverter.TryWriteBytes(buffer, series.Values[t]);
             hash.AppendData(buffer);

@@ -35,12 +35,12 @@ public sealed class CsvOutputTests : IDisposable
     {
         var forecasts = new[]
         {
-            new SeriesForecast("Microsoft, Inc", new DateOnly(2024, 1, 2), 100, [101.5, 0.1 + 0.2])
+            new SeriesForecast("Microsoft, Inc", new DateTime(2024, 1, 2), 100, [101.5, 0.1 + 0.2])
             {
                 Intervals = [new PredictionInterval(0.8, [99, 98], [104, 105.25])],
-                Dates = [new DateOnly(2024, 1, 3), new DateOnly(2024, 1, 4)],
+                Dates = [new DateTime(2024, 1, 3), new DateTime(2024, 1, 4)],
             },
-            new SeriesForecast("Say \"Hi\" Co", new DateOnly(2024, 1, 2), 7, [8, 9])
+            new SeriesForecast("Say \"Hi\" Co", new DateTime(2024, 1, 2), 7, [8, 9])
             {
                 Intervals = [new PredictionInterval(0.8, [6, 5], [10, 11])],
             },

@@ -21,11 +21,11 @@ public sealed class SharedDataTests
     {
         var msft = CsvSeriesReader.Read(TestFiles.Fixture("stocks.csv")).Series[0];
 
-        Assert.Equal(new DateOnly(2000, 1, 1), msft.Dates[0]);
-        Assert.Equal(new DateOnly(2000, 2, 1), msft.Dates[1]);
+        Assert.Equal(new DateTime(2000, 1, 1), msft.Dates[0]);
+        Assert.Equal(new DateTime(2000, 2, 1), msft.Dates[1]);
         Assert.Equal(39.81, msft.Values[0]);
         Assert.Equal(36.35, msft.Values[1]);
-        Assert.Equal(new DateOnly(2010, 3, 1), msft.Dates[^1]);
+        Assert.Equal(new DateTime(2010, 3, 1), msft.Dates[^1]);
         Assert.All(msft.Features, f => Assert.Empty(f));
     }
 
@@ -39,7 +39,7 @@ public sealed class SharedDataTests
         Assert.Equal(123, s.Length);
         Assert.Equal(1394.46, s.Values[0]);
         Assert.Equal(1140.45, s.Values[^1]);
-        Assert.Equal(new DateOnly(2010, 3, 1), s.Dates[^1]);
+        Assert.Equal(new DateTime(2010, 3, 1), s.Dates[^1]);
         Assert.EndsWith("sp500.csv", set.SourceFile);
     }
 
@@ -79,8 +79,8 @@ public sealed class OneSeriesFileTests
     {
         var s = CsvSeriesReader.Read(TestFiles.Fixture("ohlcv.csv")).Series[0];
 
-        Assert.Equal(new DateOnly(2020, 1, 31), s.Dates[0]);
-        Assert.Equal(new DateOnly(2020, 2, 3), s.Dates[1]); // Friday, then Monday
+        Assert.Equal(new DateTime(2020, 1, 31), s.Dates[0]);
+        Assert.Equal(new DateTime(2020, 2, 3), s.Dates[1]); // Friday, then Monday
         Assert.Equal(6, s.Length);
     }
 
@@ -159,7 +159,7 @@ public sealed class OneSeriesFileTests
         var named = CsvSeriesReader.Read(files.Write("named.csv", "when,price\n2020-01-01,1\n2020-04-01,2\n"),
             new CsvReadOptions { DateColumn = "WHEN" });
 
-        Assert.Equal(new DateOnly(2020, 4, 1), fred.Series[0].Dates[1]);
+        Assert.Equal(new DateTime(2020, 4, 1), fred.Series[0].Dates[1]);
         Assert.Equal("GDP", fred.TargetColumn);
         Assert.Equal([1.0, 2.0], named.Series[0].Values);
     }
@@ -180,7 +180,7 @@ public sealed class OneSeriesFileTests
 
         Assert.Equal([1234.5, 7, 80, -2.5], s.Values);
         Assert.Equal(
-            [new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 2), new DateOnly(2020, 1, 3), new DateOnly(2020, 1, 4)],
+            [new DateTime(2020, 1, 1), new DateTime(2020, 1, 2), new DateTime(2020, 1, 3), new DateTime(2020, 1, 4)],
             s.Dates);
     }
 
@@ -193,7 +193,7 @@ public sealed class OneSeriesFileTests
         var s = CsvSeriesReader.Read(path, new CsvReadOptions { Sort = true }).Series[0];
 
         Assert.Equal([1.0, 2, 3], s.Values);
-        Assert.Equal(new DateOnly(2020, 1, 1), s.Dates[0]);
+        Assert.Equal(new DateTime(2020, 1, 1), s.Dates[0]);
     }
 
     [Fact]

@@ -293,12 +293,13 @@ public sealed class ValueErrorTests : IDisposable
     }
 
     [Fact]
-    public void DateWithTimeOfDay_SaysIntradayIsNotRead()
+    public void TimeOfDayOutOfRange_SaysWhichTimesExist()
     {
-        var e = _files.ReadFails("intraday.csv", "date,price\n2020-01-01 09:30:00,1\n");
+        var e = _files.ReadFails("intraday.csv", "date,price\n2020-01-01 09:30:00,1\n2020-01-01 24:30:00,2\n");
 
-        Assert.Equal(2, e.Line);
-        Assert.Contains("time of day", e.Message);
+        Assert.Equal(3, e.Line);
+        Assert.Contains("no such time of day", e.Message);
+        Assert.Contains("00–23", e.Message);
     }
 
     [Fact]

@@ -245,7 +245,7 @@ public sealed class FrequencyTests
     public void Infer_TimeSeries_UsesItsDates()
     {
         var dates = Steps(D("2000-01-01"), 8, d => d.AddMonths(3));
-        var series = new TimeSeries("s", dates, new double[8]);
+        var series = new TimeSeries("s", dates.Select(d => d.ToDateTime(TimeOnly.MinValue)).ToArray(), new double[8]);
 
         Assert.Equal(Spacing.Quarters, Frequency.Infer(series).Spacing);
     }

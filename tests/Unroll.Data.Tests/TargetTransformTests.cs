@@ -85,8 +85,8 @@ public sealed class TargetTransformTests
         var r = TargetTransform.Forward(TargetKind.Return, series);
 
         Assert.Equal(2, r.Length);
-        Assert.Equal(new DateOnly(2020, 1, 2), r.Dates[0]);
-        Assert.Equal(new DateOnly(2020, 1, 6), r.Dates[1]);
+        Assert.Equal(new DateTime(2020, 1, 2), r.Dates[0]);
+        Assert.Equal(new DateTime(2020, 1, 6), r.Dates[1]);
         Assert.Equal([2.0], r.Features[0]);
         Assert.Equal(0.1, r.Values[1], 12);
         Assert.Same(series, TargetTransform.Forward(TargetKind.Price, series));

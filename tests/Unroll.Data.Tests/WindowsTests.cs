@@ -5,7 +5,7 @@ public sealed class WindowsTests
     /// <summary>A series whose value at step t is t and whose one feature is 100 + t.</summary>
     private static TimeSeries Ramp(int n, bool withFeature = true)
     {
-        var dates = Enumerable.Range(0, n).Select(t => new DateOnly(2020, 1, 1).AddDays(t)).ToArray();
+        var dates = Enumerable.Range(0, n).Select(t => new DateTime(2020, 1, 1).AddDays(t)).ToArray();
         double[] values = Enumerable.Range(0, n).Select(t => (double)t).ToArray();
         return withFeature
             ? new TimeSeries("R", dates, values, ["f"], Enumerable.Range(0, n).Select(t => new double[] { 100 + t }).ToArray())
@@ -238,7 +238,7 @@ public sealed class TimeSplitTests
     }
 
     private static TimeSeries Ramp(int n) => new("R",
-        Enumerable.Range(0, n).Select(t => new DateOnly(2020, 1, 1).AddDays(t)).ToArray(),
+        Enumerable.Range(0, n).Select(t => new DateTime(2020, 1, 1).AddDays(t)).ToArray(),
         Enumerable.Range(0, n).Select(t => (double)t).ToArray());
 }
 
@@ -267,7 +267,7 @@ public sealed class TimeSeriesTests
         var part = s.Slice(1, 2);
 
         Assert.Equal([2.0, 3], part.Values);
-        Assert.Equal(new DateOnly(2020, 1, 2), part.Dates[0]);
+        Assert.Equal(new DateTime(2020, 1, 2), part.Dates[0]);
         Assert.Equal([20.0], part.Features[0]);
         Assert.Equal("X", part.Symbol);
     }

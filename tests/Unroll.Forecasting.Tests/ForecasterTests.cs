@@ -16,7 +16,7 @@ public sealed class ForecasterTests : IDisposable
     {
         TimeSeries Make(string name, int length, double phase)
         {
-            var dates = Enumerable.Range(0, length).Select(i => new DateOnly(2001, 1, 1).AddDays(7 * i)).ToArray();
+            var dates = Enumerable.Range(0, length).Select(i => new DateTime(2001, 1, 1).AddDays(7 * i)).ToArray();
             var values = Enumerable.Range(0, length).Select(i => 50 + 10 * Math.Sin(i / 4.0 + phase) + i * 0.1).ToArray();
             return new TimeSeries(name, dates, values);
         }
@@ -145,7 +145,7 @@ public class RelativeScalingTests
     {
         // A price that doubles over the test period: min-max scaling caps forecasts near the training high,
         // relative scaling forecasts changes and follows the trend out of the trained range.
-        var dates = Enumerable.Range(0, 120).Select(i => new DateOnly(2001, 1, 1).AddMonths(i)).ToArray();
+        var dates = Enumerable.Range(0, 120).Select(i => new DateTime(2001, 1, 1).AddMonths(i)).ToArray();
         var values = Enumerable.Range(0, 120).Select(i => 10 * Math.Pow(1.02, i) * (1 + 0.01 * Math.Sin(i))).ToArray();
         var data = new SeriesSet([new TimeSeries("UP", dates, values)], "price", [], "up.csv");
         var settings = new ForecastSettings { HiddenSize = 8, Lookback = Lookback.Of(6), Epochs = 40, TestFraction = 0.25, Seed = 2 };
@@ -165,7 +165,7 @@ public class RelativeScalingTests
     [Fact]
     public void Relative_NonPositiveValues_AreAClearError()
     {
-        var dates = Enumerable.Range(0, 40).Select(i => new DateOnly(2001, 1, 1).AddDays(i)).ToArray();
+        var dates = Enumerable.Range(0, 40).Select(i => new DateTime(2001, 1, 1).AddDays(i)).ToArray();
         var values = Enumerable.Range(0, 40).Select(i => Math.Sin(i / 3.0)).ToArray();
         var data = new SeriesSet([new TimeSeries("WAVE", dates, values)], "value", [], "wave.csv");
         var e = Assert.Throws<DataException>(() => Forecaster.Fit(data, new ForecastSettings { HiddenSize = 4, Lookback = Lookback.Of(5), Epochs = 1, Scaling = TargetScaling.Relative }));
@@ -177,7 +177,7 @@ public class ScalingAndLookbackDefaultsTests
 {
     private static SeriesSet Wave(int length, double level)
     {
-        var dates = Enumerable.Range(0, length).Select(i => new DateOnly(2001, 1, 1).AddMonths(i)).ToArray();
+        var dates = Enumerable.Range(0, length).Select(i => new DateTime(2001, 1, 1).AddMonths(i)).ToArray();
         var values = Enumerable.Range(0, length).Select(i => level + Math.Sin(i / 3.0) + 0.01 * i).ToArray();
         return new SeriesSet([new TimeSeries("WAVE", dates, values)], "value", [], "wave.csv");
     }
@@ -222,7 +222,7 @@ public class ScalingAndLookbackDefaultsTests
     [Fact]
     public void Lookback_SeriesTooShortEvenForTwoSteps_IsLeftToTheClassicalMethods()
     {
-        TimeSeries Make(string name, int length) => new(name, Enumerable.Range(0, length).Select(i => new DateOnly(2001, 1, 1).AddMonths(i)).ToArray(),
+        TimeSeries Make(string name, int length) => new(name, Enumerable.Range(0, length).Select(i => new DateTime(2001, 1, 1).AddMonths(i)).ToArray(),
             Enumerable.Range(0, length).Select(i => 10 + Math.Sin(i)).ToArray());
         // 3 points: a training part of floor(0.85 × 3) = 2, room for 1 input step, fewer than the 2 the network needs.
         var data = new SeriesSet([Make("LONG", 60), Make("TINY", 3)], "value", [], "two.csv");

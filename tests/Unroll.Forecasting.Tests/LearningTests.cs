@@ -20,7 +20,7 @@ public class LearningTests
             oracle[t] = mean(values, t);
             values[t] = oracle[t] + noise * Gaussian(random);
         }
-        var dates = Enumerable.Range(0, length).Select(i => new DateOnly(2000, 1, 1).AddDays(i)).ToArray();
+        var dates = Enumerable.Range(0, length).Select(i => new DateTime(2000, 1, 1).AddDays(i)).ToArray();
         return (new SeriesSet([new TimeSeries(name, dates, values)], "value", [], name + ".csv"), oracle);
     }
 

@@ -12,7 +12,7 @@ internal static class ReportFixtures
 {
     public const string ShortSymbol = "B&B <\"Ltd\">";
 
-    public static TimeSeries Series(string symbol, int n, DateOnly start, Func<int, double> value)
+    public static TimeSeries Series(string symbol, int n, DateTime start, Func<int, double> value)
         => new(symbol, Enumerable.Range(0, n).Select(t => start.AddDays(t)).ToArray(), Enumerable.Range(0, n).Select(value).ToArray());
 
     /// <summary>The model's interval half-widths, as multiples of its error: the 80% interval (0.8 × the error) misses
@@ -22,9 +22,9 @@ internal static class ReportFixtures
     /// <summary>The model's error on AAA (on <see cref="ShortSymbol"/> it is half this).</summary>
     public const double Error = 0.5;
 
-    public static TimeSeries AAA => Series("AAA", 40, new DateOnly(2024, 1, 1), t => 100 + 3 * Math.Sin(t / 3.0) + 0.2 * t);
+    public static TimeSeries AAA => Series("AAA", 40, new DateTime(2024, 1, 1), t => 100 + 3 * Math.Sin(t / 3.0) + 0.2 * t);
 
-    public static TimeSeries Short(string symbol = ShortSymbol) => Series(symbol, 12, new DateOnly(2024, 1, 20), t => 50 + (t % 3) - 0.5 * t);
+    public static TimeSeries Short(string symbol = ShortSymbol) => Series(symbol, 12, new DateTime(2024, 1, 20), t => 50 + (t % 3) - 0.5 * t);
 
     /// <summary>
     /// A 40-point series "AAA" (test period from step 32) and a 12-point series <see cref="ShortSymbol"/> (from step 9),
@@ -411,7 +411,7 @@ public sealed class BacktestReportMethodsTests
             Assert.Equal(ReportFixtures.Half95 / ReportFixtures.Half80, (v95[2 * h - 1 - k].Y - v95[k].Y) / (v80[2 * h - 1 - k].Y - v80[k].Y), 1);
         // Past the last date: the future dates are AAA's next days.
         var future = result.Series[0].FutureDates!;
-        Assert.Equal(new DateOnly(2024, 2, 10), future[0]);
+        Assert.Equal(new DateTime(2024, 2, 10), future[0]);
         Assert.Contains("<td>1</td><td>2024-02-10</td>", ReportFixtures.Section(html, 0));
     }
 

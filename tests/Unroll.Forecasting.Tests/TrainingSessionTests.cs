@@ -13,7 +13,7 @@ public sealed class TrainingSessionTests : IDisposable
     {
         TimeSeries Make(string name, int length, double phase)
         {
-            var dates = Enumerable.Range(0, length).Select(i => new DateOnly(2001, 1, 1).AddDays(7 * i)).ToArray();
+            var dates = Enumerable.Range(0, length).Select(i => new DateTime(2001, 1, 1).AddDays(7 * i)).ToArray();
             var values = Enumerable.Range(0, length).Select(i => 50 + 10 * Math.Sin(i / 4.0 + phase) + i * 0.1).ToArray();
             return new TimeSeries(name, dates, values);
         }

@@ -1,3 +1,4 @@
+using Unroll.Data;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -118,7 +119,6 @@ internal static class BacktestCommand
     /// </summary>
     internal static string ForecastsCsv(BacktestResult result)
     {
-        static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = CsvOutput.Create(text))
         {
@@ -138,9 +138,9 @@ internal static class BacktestCommand
                         for (int k = 0; k < o.Actual.Length; k++)
                         {
                             csv.WriteField(s.Symbol);
-                            csv.WriteField(Date(s.Series.Dates[o.Origin - 1]));
+                            csv.WriteField(Timestamps.Format(s.Series.Dates[o.Origin - 1]));
                             csv.WriteField(k + 1);
-                            csv.WriteField(Date(o.Dates[k]));
+                            csv.WriteField(Timestamps.Format(o.Dates[k]));
                             Number(o.Actual[k]);
                             csv.WriteField(method.Name());
                             Number(f.Mean[k]);
@@ -186,7 +186,7 @@ internal static class BacktestCommand
             var entry = new JsonObject
             {
                 ["symbol"] = s.Symbol,
-                ["test_start"] = s.Series.Dates[s.TestStart].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["test_start"] = Timestamps.Format(s.Series.Dates[s.TestStart]),
                 ["origins"] = s.Origins.Count,
                 ["season"] = s.Season,
                 ["frequency"] = s.Frequency,

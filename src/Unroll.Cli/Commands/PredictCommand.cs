@@ -1,3 +1,4 @@
+using Unroll.Data;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -55,9 +56,9 @@ internal static class PredictCommand
                     ["series"] = new JsonArray(forecasts.Select(f => (JsonNode)new JsonObject
                     {
                         ["symbol"] = f.Symbol,
-                        ["last_date"] = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        ["last_date"] = Timestamps.Format(f.LastDate),
                         ["last_value"] = numbers.Number(f.LastValue, "last_value"),
-                        ["dates"] = f.Dates is { } dates ? new JsonArray(dates.Select(d => (JsonNode?)d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray()) : null,
+                        ["dates"] = f.Dates is { } dates ? new JsonArray(dates.Select(d => (JsonNode?)Timestamps.Format(d)).ToArray()) : null,
                         ["forecast"] = numbers.Numbers(f.Values, $"forecast of {f.Symbol}"),
                         ["intervals"] = new JsonObject(f.Intervals.SelectMany(i => new[]
                         {
@@ -98,7 +99,7 @@ internal static class PredictCommand
                 csv.WriteField(f.Symbol);
                 csv.WriteField(h + 1);
                 csv.WriteField(StepDate(f, h));
-                csv.WriteField(f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                csv.WriteField(Timestamps.Format(f.LastDate));
                 csv.WriteField(f.Values[h]);
                 foreach (var i in f.Intervals)
                 {
@@ -132,7 +133,7 @@ internal static class PredictCommand
 
     // The date of step h (from 0), or empty when the series' dates are too irregular to say.
     private static string StepDate(SeriesForecast forecast, int h)
-        => forecast.Dates is { } dates ? dates[h].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+        => forecast.Dates is { } dates ? Timestamps.Format(dates[h]) : "";
 
     internal static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
 
@@ -159,7 +160,7 @@ internal static class PredictCommand
             {
                 double change = f.LastValue == 0 ? double.NaN : (f.Values[h] / f.LastValue - 1) * 100;
                 string changeText = double.IsNaN(change) ? "–" : Math.Abs(change) < 0.05 ? "0.0%" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
-                string lastDate = f.LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), date = StepDate(f, h) is { Length: > 0 } d ? d : "?";
+                string lastDate = Timestamps.Format(f.LastDate), date = StepDate(f, h) is { Length: > 0 } d ? d : "?";
                 bool first = h == 0;
                 table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? lastDate : "",
                     first ? NumberFormat.Significant(f.LastValue) : "",

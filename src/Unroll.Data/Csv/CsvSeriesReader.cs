@@ -94,7 +94,7 @@ public static partial class CsvSeriesReader
     private readonly record struct Row(int Line, string[] Fields);
 
     /// <summary>One parsed point of a series, with the line it came from for later messages.</summary>
-    private readonly record struct Point(DateOnly Date, double Value, double[] Features, int Line);
+    private readonly record struct Point(DateTime Date, double Value, double[] Features, int Line);
 
     /// <summary>The state of one read: the file's name, the options, the header and the rows.</summary>
     private sealed class Reading(string file, CsvReadOptions options)
@@ -539,7 +539,7 @@ public static partial class CsvSeriesReader
             return _markSettled.Value;
         }
 
-        private void CheckOrder(string symbol, Point previous, DateOnly date, int line, string dateColumn)
+        private void CheckOrder(string symbol, Point previous, DateTime date, int line, string dateColumn)
         {
             if (date == previous.Date)
                 throw Duplicate(symbol, date, previous.Line, line, dateColumn);
@@ -552,7 +552,7 @@ public static partial class CsvSeriesReader
             }
         }
 
-        private DataException Duplicate(string symbol, DateOnly date, int firstLine, int secondLine, string dateColumn) => new(
+        private DataException Duplicate(string symbol, DateTime date, int firstLine, int secondLine, string dateColumn) => new(
             $"date {Text.Date(date)} of series '{symbol}' appears twice, on lines {firstLine} and {secondLine}; a " +
             "series has one row per date. Delete one of the rows.", file, secondLine, dateColumn);
 

@@ -16,7 +16,7 @@ internal static partial class FieldParsing
     ];
 
     /// <summary>What a date field may look like, for messages.</summary>
-    public const string DateExamples = "a date such as 2020-01-31 (ISO) or Jan 31 2020";
+    public const string DateExamples = "a date such as 2020-01-31 (ISO) or Jan 31 2020, or a timestamp such as 2020-01-31 09:30";
 
     // Values that stand for "no value" in common exports (FRED writes '.', spreadsheets '#N/A', R 'NA').
     private static readonly HashSet<string> MissingTokens = new(StringComparer.OrdinalIgnoreCase)
@@ -193,24 +193,39 @@ internal static partial class FieldParsing
     /// <summary>Whether a field is empty or a token that means "no value".</summary>
     public static bool IsMissing(string field) => MissingTokens.Contains(field.Trim());
 
-    /// <summary>Parses a date; on failure returns the reason, worded for a message.</summary>
-    public static bool TryParseDate(string field, out DateOnly date, out string? problem)
+    /// <summary>Parses a date, or a date with a time of day (ISO: <c>2024-01-02 09:30</c>, <c>2024-01-02T09:30:00Z</c>,
+    /// <c>2024-01-02 09:30:00-05:00</c>); on failure returns the reason, worded for a message. A time zone is read and
+    /// dropped: the clock time is kept as written (see <see cref="Timestamps"/>).</summary>
+    public static bool TryParseDate(string field, out DateTime date, out string? problem)
     {
         string s = field.Trim();
         problem = null;
-        if (DateOnly.TryParseExact(s, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out date))
+        if (DateOnly.TryParseExact(s, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var day))
+        {
+            date = day.ToDateTime(TimeOnly.MinValue);
             return true;
+        }
 
-        // ISO date and time: accepted when the time is midnight, as in exports that write every date with 00:00:00.
         var m = IsoDateTime().Match(s);
         if (m.Success && DateOnly.TryParseExact(m.Groups["date"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture,
-                DateTimeStyles.None, out date))
+                DateTimeStyles.None, out day))
         {
-            bool midnight = m.Groups["h"].Value == "00" && m.Groups["m"].Value == "00"
-                            && (m.Groups["s"].Value is "" or "00") && m.Groups["f"].Value.Trim('.', '0').Length == 0;
-            if (midnight) return true;
-            problem = $"{Text.Quote(s)} has a time of day; Unroll reads one row per date (daily or coarser data). " +
-                      "Combine the rows of each day into one, such as the day's close.";
+            int hour = int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture);
+            int minute = int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture);
+            int second = m.Groups["s"].Success ? int.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture) : 0;
+            long fraction = 0;
+            if (m.Groups["f"].Success)
+            {
+                // ".5" is half a second; digits past the 7th (100 ns) are dropped.
+                string digits = (m.Groups["f"].Value[1..] + "0000000")[..7];
+                fraction = long.Parse(digits, CultureInfo.InvariantCulture);
+            }
+            if (hour < 24 && minute < 60 && second < 60)
+            {
+                date = day.ToDateTime(new TimeOnly(hour, minute, second)).AddTicks(fraction);
+                return true;
+            }
+            problem = $"{Text.Quote(s)} has no such time of day; expected hours 00–23, minutes and seconds 00–59.";
             date = default;
             return false;
         }
@@ -223,7 +238,7 @@ internal static partial class FieldParsing
         return false;
     }
 
-    [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})[T ](?<h>\d{2}):(?<m>\d{2})(:(?<s>\d{2})(?<f>\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")]
+    [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})[T ](?<h>\d{1,2}):(?<m>\d{2})(:(?<s>\d{2})(?<f>\.\d+)?)?\s?(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)?$", RegexOptions.IgnoreCase)]
     private static partial Regex IsoDateTime();
 }
 

@@ -296,7 +296,7 @@ public static class BacktestReport
         // Enough history to see the season and the trend, and never so much that the forecast is a sliver.
         int tail = Math.Min(s.Series.Length, Math.Max(24, Math.Max(3 * s.Season, 4 * h)));
         int from = s.Series.Length - tail;
-        double lastX = dates[^1].DayNumber, lastValue = s.Series.Values[^1];
+        double lastX = ChartLine.DayNumber(dates[^1]), lastValue = s.Series.Values[^1];
         // One step's intervals are bars, not bands: wide enough to see, and set a little apart (a quarter of a step to
         // each side) where two methods' would cover each other.
         bool dodge = h == 1 && shown.Count > 1;
@@ -574,12 +574,12 @@ public static class BacktestReport
         if (s.FutureDates is { } next && next.Count >= h)
         {
             approximate = false;
-            return next.Take(h).Select(d => (double)d.DayNumber).ToArray();
+            return next.Take(h).Select(d => ChartLine.DayNumber(d)).ToArray();
         }
         approximate = true;
-        var gaps = dates.Zip(dates.Skip(1), (a, b) => (double)(b.DayNumber - a.DayNumber)).Order().ToList();
+        var gaps = dates.Zip(dates.Skip(1), (a, b) => (double)(ChartLine.DayNumber(b) - ChartLine.DayNumber(a))).Order().ToList();
         double gap = gaps.Count > 0 ? Math.Max(1, gaps[gaps.Count / 2]) : 1;
-        return Enumerable.Range(1, h).Select(k => dates[^1].DayNumber + k * gap).ToArray();
+        return Enumerable.Range(1, h).Select(k => ChartLine.DayNumber(dates[^1]) + k * gap).ToArray();
     }
 
     /// <summary>The actual values from step <paramref name="from"/> on, with the given methods' first forecast step at each
@@ -655,8 +655,8 @@ public static class BacktestReport
         var dates = s.Series.Dates;
         if (s.TestStart >= dates.Count || s.TestStart < 0) return null;
         // From halfway between the last training-side date and the first test date, to the end of the series.
-        double from = s.TestStart > 0 ? (dates[s.TestStart - 1].DayNumber + dates[s.TestStart].DayNumber) / 2.0 : dates[0].DayNumber;
-        var shade = new ChartShade(from, dates[^1].DayNumber, "test period");
+        double from = s.TestStart > 0 ? (ChartLine.DayNumber(dates[s.TestStart - 1]) + ChartLine.DayNumber(dates[s.TestStart])) / 2.0 : ChartLine.DayNumber(dates[0]);
+        var shade = new ChartShade(from, ChartLine.DayNumber(dates[^1]), "test period");
         return color is null ? shade : shade with { Color = color };
     }
 
@@ -667,9 +667,9 @@ public static class BacktestReport
         return $"{NumberFormat.Date(dates[s.TestStart])} to {NumberFormat.Date(dates[^1])}";
     }
 
-    private static (DateOnly? First, DateOnly? Last) TestPeriod(IReadOnlyList<SeriesBacktest> series)
+    private static (DateTime? First, DateTime? Last) TestPeriod(IReadOnlyList<SeriesBacktest> series)
     {
-        DateOnly? first = null, last = null;
+        DateTime? first = null, last = null;
         foreach (var s in series)
         {
             var dates = s.Series.Dates;

@@ -151,7 +151,7 @@ public sealed class EtsEdgeTests
     [Fact]
     public void NaN_NeverReachesEts_TimeSeriesRefusesIt_AndEtsToo()
     {
-        var dates = Enumerable.Range(0, 10).Select(d => new DateOnly(2020, 1, 1).AddMonths(d)).ToArray();
+        var dates = Enumerable.Range(0, 10).Select(d => new DateTime(2020, 1, 1).AddMonths(d)).ToArray();
         double[] y = [1, 2, 3, 4, double.NaN, 6, 7, 8, 9, 10];
 
         var series = Assert.Throws<ArgumentException>(() => new TimeSeries("x", dates, y));

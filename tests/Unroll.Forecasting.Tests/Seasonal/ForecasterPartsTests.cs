@@ -16,11 +16,11 @@ public sealed class ForecasterPartsTests : IDisposable
     private static SeriesSet Data()
     {
         var noise = new Random(5);
-        TimeSeries Make(string name, int n, Func<int, DateOnly> date, Func<int, double> value)
+        TimeSeries Make(string name, int n, Func<int, DateTime> date, Func<int, double> value)
             => new(name, Enumerable.Range(0, n).Select(date).ToArray(), Enumerable.Range(0, n).Select(value).ToArray());
-        var monthly = Make("SALES", 96, i => new DateOnly(2010, 1, 1).AddMonths(i),
+        var monthly = Make("SALES", 96, i => new DateTime(2010, 1, 1).AddMonths(i),
             i => (200 + 1.5 * i) * (1 + 0.3 * Math.Sin(2 * Math.PI * i / 12)) + 4 * noise.NextDouble());
-        var quarterly = Make("TEMP", 96, i => new DateOnly(2000, 1, 1).AddMonths(3 * i),
+        var quarterly = Make("TEMP", 96, i => new DateTime(2000, 1, 1).AddMonths(3 * i),
             i => new[] { -4.0, 2, 6, -1 }[i % 4] + 0.02 * i + noise.NextDouble());
         return new SeriesSet([monthly, quarterly], "value", [], "parts.csv");
     }
