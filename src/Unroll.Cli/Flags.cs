@@ -50,6 +50,9 @@ internal static partial class Flags
             "CsvReadOptions.Features" => "--features",
             "CsvReadOptions.Symbols" => "--symbol",
             "CsvReadOptions.Missing" => "--missing",
+            "CsvReadOptions.DateColumn" => "--date-column",
+            "CsvReadOptions.Resample" => "--resample",
+            "CsvReadOptions.Sum" => "--sum",
             "TrainingRunOptions.CheckpointPath" => "--checkpoint",
             ModelFile.ResumeSetting => "'unroll train … --resume FILE'",
             var name when name.StartsWith("ForecastSettings.", StringComparison.Ordinal)

@@ -21,6 +21,53 @@ internal sealed class ForecastOptions
     public Option<bool> Sort { get; } = new("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
     public Option<string> Decimal { get; } = DecimalOption();
     public Option<MissingValues> Missing { get; } = MissingOption();
+    public Option<string?> DateColumn { get; } = DateColumnOption();
+    public Option<ResamplePeriod> Resample { get; } = ResampleOption();
+    public Option<string?> Sum { get; } = SumOption();
+
+    /// <summary>--date-column: the column that holds the dates.</summary>
+    internal static Option<string?> DateColumnOption() => new("--date-column")
+    {
+        Description = "The column of dates (default: date, datetime, timestamp, time, day or observation_date, else an unnamed first column of dates such as a pandas index)",
+    };
+
+    /// <summary>--resample: aggregate each series to days, weeks or months.</summary>
+    internal static Option<ResamplePeriod> ResampleOption() => Options.Choice("--resample",
+        "Aggregate each series to one value per day, week (ending Sunday) or month (dated at its last day): the period's last value (a close), or its sum for the columns in --sum",
+        ResamplePeriod.None, SettingNames.Resample);
+
+    /// <summary>--sum: the columns --resample sums.</summary>
+    internal static Option<string?> SumOption() => new("--sum")
+    {
+        Description = "Columns that --resample sums over each period instead of taking the last value, comma-separated (e.g. volume)",
+    };
+
+    /// <summary>Sets --date-column, --resample and --sum on <paramref name="read"/>.</summary>
+    internal static CsvReadOptions WithLayout(CsvReadOptions read, ParseResult parse, Option<string?> dateColumn,
+        Option<ResamplePeriod> resample, Option<string?> sum) => read with
+    {
+        DateColumn = parse.GetValue(dateColumn),
+        Resample = parse.GetValue(resample),
+        Sum = parse.GetValue(sum) is { } columns ? SplitList(columns) : [],
+    };
+
+    /// <summary>The layout options given (--date-column, --resample, --sum) as command-line text with a leading space.</summary>
+    internal static string LayoutFlagsGiven(ParseResult parse, Option<string?> dateColumn, Option<ResamplePeriod> resample, Option<string?> sum)
+    {
+        var text = new System.Text.StringBuilder();
+        if (parse.GetValue(dateColumn) is { } d) text.Append(" --date-column ").Append(Quote(d));
+        if (parse.GetValue(resample) is var r and not ResamplePeriod.None) text.Append(" --resample ").Append(SettingNames.Resample.Name(r));
+        if (parse.GetValue(sum) is { } su) text.Append(" --sum ").Append(Quote(su));
+        return text.ToString();
+    }
+
+    /// <summary>Tells standard error how a resampled read aggregated the rows.</summary>
+    internal static void NoteResampled(SeriesSet set, TextWriter error)
+    {
+        if (set.Resampled is not { } r) return;
+        string how = r.Summed.Count == 0 ? "the last value of each" : $"the last value of each, {string.Join(", ", r.Summed)} summed";
+        error.WriteLine($"note: resampled {Count(r.RowsRead, "row")} of {Path.GetFileName(set.SourceFile)} to {Count(r.Points, "point")}, one per {SettingNames.Resample.Name(r.Period)} ({how})");
+    }
 
     /// <summary>--missing: what to do with a missing value.</summary>
     internal static Option<MissingValues> MissingOption() => Options.Choice("--missing",
@@ -68,7 +115,7 @@ internal sealed class ForecastOptions
         "on (default): forecast the mean of the network's, ETS's and Theta's forecasts (fitted before the test part), with intervals calibrated on that mean's validation errors; off: the network alone", "on", ["on", "off"]);
     public Option<int?> Season { get; } = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: 10_000);
 
-    public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort, Decimal, Missing];
+    public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort, Decimal, Missing, DateColumn, Resample, Sum];
 
     public IEnumerable<Option> TrainingOptions => [Cell, Hidden, Layers, Lookback, Horizon, Strategy, Target, Scaling, Epochs, Batch,
         LearningRate, Optimizer, Clip, Validation, Patience, Seed, Deseasonalize, Combine, Season];
@@ -79,7 +126,7 @@ internal sealed class ForecastOptions
         var path = parse.GetValue(Data)!;
         RequireDataFile(path);
         var missing = parse.GetValue(Missing);
-        var set = CsvSeriesReader.Read(path, new CsvReadOptions
+        var set = CsvSeriesReader.Read(path, WithLayout(new CsvReadOptions
         {
             Column = parse.GetValue(Column) ?? model?.TargetColumn,
             Features = parse.GetValue(Features) is { } features ? SplitList(features) : model?.FeatureNames ?? [],
@@ -87,13 +134,15 @@ internal sealed class ForecastOptions
             Sort = parse.GetValue(Sort),
             DecimalSeparator = parse.GetValue(Decimal)![0],
             Missing = missing,
-        });
+        }, parse, DateColumn, Resample, Sum));
         NoteMissing(set, missing, error);
+        NoteResampled(set, error);
         return set;
     }
 
     /// <summary>
-    /// The data options the user gave that predict also takes (--symbol, --sort, --decimal, --missing), as command-line
+    /// The data options the user gave that predict also takes (--symbol, --sort, --decimal, --missing, --date-column,
+    /// --resample, --sum), as command-line
     /// text with a leading space, so that a suggested next command reads the data as this one did. --column and
     /// --features are left out: the model remembers them.
     /// </summary>
@@ -104,6 +153,7 @@ internal sealed class ForecastOptions
         if (parse.GetValue(Sort)) text.Append(" --sort");
         if (parse.GetResult(Decimal) is { Implicit: false }) text.Append(" --decimal ").Append(Quote(parse.GetValue(Decimal)!));
         if (parse.GetResult(Missing) is { Implicit: false }) text.Append(" --missing ").Append(SettingNames.Missing.Name(parse.GetValue(Missing)));
+        text.Append(LayoutFlagsGiven(parse, DateColumn, Resample, Sum));
         return text.ToString();
     }
 

@@ -44,6 +44,9 @@ public sealed class SeriesSet
     /// <summary>What the read did with missing values: rows dropped, values filled (<see cref="Csv.MissingValues"/>).</summary>
     public Csv.MissingSummary Missing { get; init; } = Csv.MissingSummary.None;
 
+    /// <summary>What <see cref="Csv.CsvReadOptions.Resample"/> did; null when the rows were kept as they are.</summary>
+    public Csv.ResampleSummary? Resampled { get; init; }
+
     /// <summary>Throws when a series is shorter than <paramref name="minimum"/> steps, naming the series, its length
     /// and the minimum.</summary>
     /// <param name="minimum">The fewest steps a series may have, such as lookback + horizon.</param>

@@ -43,4 +43,11 @@ public static class SettingNames
         (Unroll.Data.Csv.MissingValues.Drop, "drop", []),
         (Unroll.Data.Csv.MissingValues.ForwardFill, "ffill", ["forward-fill", "forward_fill", "pad"]),
         (Unroll.Data.Csv.MissingValues.Interpolate, "interpolate", ["linear"]));
+
+    /// <summary>none, day (read also as daily), week (weekly), month (monthly).</summary>
+    public static NameTable<Unroll.Data.Csv.ResamplePeriod> Resample { get; } = new(
+        (Unroll.Data.Csv.ResamplePeriod.None, "none", []),
+        (Unroll.Data.Csv.ResamplePeriod.Day, "day", ["daily", "d"]),
+        (Unroll.Data.Csv.ResamplePeriod.Week, "week", ["weekly", "w"]),
+        (Unroll.Data.Csv.ResamplePeriod.Month, "month", ["monthly", "m"]));
 }

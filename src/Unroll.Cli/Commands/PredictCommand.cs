@@ -20,18 +20,21 @@ internal static class PredictCommand
         var sort = new Option<bool>("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
         var decimalMark = ForecastOptions.DecimalOption();
         var missing = ForecastOptions.MissingOption();
+        var dateColumn = ForecastOptions.DateColumnOption();
+        var resample = ForecastOptions.ResampleOption();
+        var sum = ForecastOptions.SumOption();
         var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive" };
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
-        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, symbol, sort, decimalMark, missing, horizon, levels, json, csv };
+        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, symbol, sort, decimalMark, missing, dateColumn, resample, sum, horizon, levels, json, csv };
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
             var forecaster = ModelBundle.Load(parse.GetValue(model)!);
             var path = parse.GetValue(data)!;
             ForecastOptions.RequireDataFile(path);
-            var set = CsvSeriesReader.Read(path, new CsvReadOptions
+            var set = CsvSeriesReader.Read(path, ForecastOptions.WithLayout(new CsvReadOptions
             {
                 Column = forecaster.TargetColumn,
                 Features = forecaster.FeatureNames,
@@ -39,8 +42,9 @@ internal static class PredictCommand
                 Sort = parse.GetValue(sort),
                 DecimalSeparator = parse.GetValue(decimalMark)![0],
                 Missing = parse.GetValue(missing),
-            });
+            }, parse, dateColumn, resample, sum));
             ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
+            ForecastOptions.NoteResampled(set, context.Error);
             RequireHorizon(forecaster, parse.GetValue(horizon));
             int steps = parse.GetValue(horizon) ?? forecaster.Settings.Horizon;
             var wanted = parse.GetValue(levels)!;

@@ -20,12 +20,20 @@ internal sealed class ColumnResolver(string file, string[] header, IEnumerable<s
     private string[]? _normalizedHeader;
     private int _dateCol = -1;
 
+    /// <summary>An unnamed first column (a pandas index), never the target, a feature or the symbol; null when
+    /// there is none.</summary>
+    public int? IndexColumn { get; init; }
+
+    /// <summary>The <see cref="IndexColumn"/> holds dates: it is the date column when no column is named as one.</summary>
+    public bool IndexHoldsDates { get; init; }
+
     /// <summary>Finds every column, or throws a <see cref="DataException"/> naming the one that cannot be found or used.</summary>
     public Columns Resolve()
     {
         int dateCol = _dateCol = FindDateColumn();
         int? symbolCol = FindFirst(SymbolNames, exclude: new HashSet<int>());
         var reserved = new HashSet<int> { dateCol };
+        if (IndexColumn is int index) reserved.Add(index);
         if (symbolCol is int sc) reserved.Add(sc);
         int[] featureCols = FindFeatureColumns(reserved);
         int targetCol = FindTargetColumn(reserved, featureCols);
@@ -71,7 +79,9 @@ internal sealed class ColumnResolver(string file, string[] header, IEnumerable<s
     {
         if (options.DateColumn is string named)
             return Find(named) ?? throw UnknownColumn(named, "asked for as the date column");
-        return FindFirst(DateNames, exclude: new HashSet<int>()) ?? throw new DataException(
+        return FindFirst(DateNames, exclude: IndexColumn is int i ? new HashSet<int> { i } : new HashSet<int>())
+            ?? (IndexHoldsDates ? IndexColumn : null)
+            ?? throw new DataException(
             $"there is no date column; expected a column named 'date' (or {string.Join(", ", DateNames.Skip(1))}). " +
             $"The header has: {Text.List(_header)}. Name the date column 'date'.", file, 1);
     }

@@ -19,8 +19,17 @@ public sealed record CsvReadOptions
     public IReadOnlyList<string> Symbols { get; init; } = [];
 
     /// <summary>The date column, matched ignoring case. When null: the first of date, datetime, timestamp, time,
-    /// day and observation_date that the file has.</summary>
+    /// day and observation_date that the file has, else an unnamed first column of dates (a pandas index).</summary>
     public string? DateColumn { get; init; }
+
+    /// <summary>Aggregates each series' rows to one point per day, week or month (<see cref="ResamplePeriod"/>): the
+    /// last value of the period for the target and features (a price at the close), or the sum for the columns in
+    /// <see cref="Sum"/> (volumes). <see cref="ResamplePeriod.None"/> (the default) keeps every row.</summary>
+    public ResamplePeriod Resample { get; init; } = ResamplePeriod.None;
+
+    /// <summary>Columns (the target or features) that <see cref="Resample"/> sums over each period instead of taking
+    /// the last value, such as volume; matched ignoring case. Needs <see cref="Resample"/>.</summary>
+    public IReadOnlyList<string> Sum { get; init; } = [];
 
     /// <summary>Sort each series by date. Off by default: rows out of order are then an error, never silently
     /// reordered.</summary>

@@ -113,8 +113,13 @@ public static partial class CsvSeriesReader
                     "Add one row per date below the header.", file);
             }
             CheckFieldCounts();
+            var index = ClassifyIndexColumn();
 
-            var (dateCol, symbolCol, featureCols, targetCol) = new ColumnResolver(file, _header, _rows.Select(r => r.Fields), options).Resolve();
+            var (dateCol, symbolCol, featureCols, targetCol) = new ColumnResolver(file, _header, _rows.Select(r => r.Fields), options)
+            {
+                IndexColumn = index == IndexKind.None ? null : 0,
+                IndexHoldsDates = index == IndexKind.Dates,
+            }.Resolve();
 
             List<string> symbols = SelectSymbols(symbolCol);
             _numberCols = [targetCol, .. featureCols];
@@ -127,6 +132,8 @@ public static partial class CsvSeriesReader
             }
             string[] valueColumns = [_header[targetCol], .. featureNames];
             var (rowsDropped, valuesFilled) = ResolveMissing(symbols, series, valueColumns);
+            int rowsBeforeResampling = symbols.Sum(sym => series[sym].Count);
+            Resample(symbols, series, valueColumns);
             var result = new List<TimeSeries>(symbols.Count);
             foreach (string symbol in symbols)
             {
@@ -142,7 +149,110 @@ public static partial class CsvSeriesReader
             return new SeriesSet(result, _header[targetCol], featureNames, file)
             {
                 Missing = new MissingSummary(_blankRows, rowsDropped, valuesFilled),
+                Resampled = options.Resample == ResamplePeriod.None ? null
+                    : new ResampleSummary(options.Resample, rowsBeforeResampling, result.Sum(r => r.Length), _summed),
             };
+        }
+
+        /// <summary>What an unnamed first column (the index pandas writes with <c>df.to_csv()</c>) holds.</summary>
+        private enum IndexKind { None, Dates, RowNumbers }
+
+        private static bool IsUnnamed(string name) =>
+            name.Length == 0 || (name.StartsWith("Unnamed:", StringComparison.OrdinalIgnoreCase)
+                                 && int.TryParse(name.AsSpan(8).Trim(), out _));
+
+        /// <summary>
+        /// An unnamed first column, as pandas' <c>df.to_csv()</c> writes the index: dates make it the date column (unless
+        /// another one is named or found), distinct whole numbers 0, 1, 2, … a row number that is ignored; anything else
+        /// is refused, naming <c>index=False</c>. Other columns without a name are refused by <see cref="CheckHeader"/>.
+        /// </summary>
+        private IndexKind ClassifyIndexColumn()
+        {
+            if (!IsUnnamed(_header[0])) return IndexKind.None;
+            string shown = _header[0].Length == 0 ? "has no name" : $"is named '{_header[0]}'";
+            _header[0] = IndexName;
+            if (_rows.All(r => FieldParsing.TryParseDate(r.Fields[0], out _, out _))) return IndexKind.Dates;
+            var seen = new HashSet<long>();
+            if (_rows.All(r => long.TryParse(r.Fields[0], System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out long n) && seen.Add(n)))
+                return IndexKind.RowNumbers;
+            var odd = _rows.First(r => !FieldParsing.TryParseDate(r.Fields[0], out _, out _));
+            throw new DataException(
+                $"the first column {shown} and holds {Text.Quote(odd.Fields[0])}, neither dates nor row numbers " +
+                "0, 1, 2, …, so Unroll cannot tell what it is. Name it in the header; if the file comes from pandas, " +
+                "write it with df.to_csv(path, index=False), or name the index (df.index.name = 'date').", file, odd.Line);
+        }
+
+        /// <summary>What messages call an unnamed first column.</summary>
+        private const string IndexName = "(index)";
+
+        /// <summary>The columns <see cref="Resample"/> summed, as the header spells them.</summary>
+        private string[] _summed = [];
+
+        /// <summary>
+        /// Aggregates each series to one point per <see cref="CsvReadOptions.Resample"/> period, dated at the period's
+        /// end: the last row's values, or the sum over the period for the columns of <see cref="CsvReadOptions.Sum"/>.
+        /// </summary>
+        private void Resample(List<string> symbols, Dictionary<string, List<Point>> series, string[] valueColumns)
+        {
+            int[] sums = SumColumns(valueColumns);
+            if (options.Resample == ResamplePeriod.None) return;
+            foreach (string symbol in symbols)
+            {
+                var points = series[symbol];
+                var result = new List<Point>();
+                for (int i = 0; i < points.Count;)
+                {
+                    var period = Resampling.PeriodOf(points[i].Date, options.Resample);
+                    int end = i;
+                    while (end < points.Count && Resampling.PeriodOf(points[end].Date, options.Resample) == period) end++;
+                    var last = points[end - 1];
+                    double value = last.Value;
+                    var features = (double[])last.Features.Clone();
+                    foreach (int c in sums)
+                    {
+                        double total = 0;
+                        for (int k = i; k < end; k++) total += c == 0 ? points[k].Value : points[k].Features[c - 1];
+                        if (c == 0) value = total;
+                        else features[c - 1] = total;
+                    }
+                    result.Add(new Point(period, value, features, last.Line));
+                    i = end;
+                }
+                points.Clear();
+                points.AddRange(result);
+            }
+        }
+
+        /// <summary>The value columns (0 the target, j + 1 feature j) that <see cref="CsvReadOptions.Sum"/> names,
+        /// each checked: it must be read (the target or a feature), and summing needs a resample period.</summary>
+        private int[] SumColumns(string[] valueColumns)
+        {
+            if (options.Sum.Count == 0) return [];
+            if (options.Resample == ResamplePeriod.None)
+            {
+                throw new DataException(
+                    $"{CsvSettings.Sum} sums columns over each period of {CsvSettings.Resample}, which is not set. " +
+                    $"Set {CsvSettings.Resample} (day, week or month), or leave {CsvSettings.Sum} out.", file,
+                    settings: [CsvSettings.Resample, CsvSettings.Sum]);
+            }
+            var result = new List<int>();
+            foreach (string name in options.Sum)
+            {
+                string wanted = name.Trim();
+                int c = Array.FindIndex(valueColumns, v => string.Equals(v, wanted, StringComparison.OrdinalIgnoreCase));
+                if (c < 0)
+                {
+                    bool inFile = _header.Any(h => string.Equals(h, wanted, StringComparison.OrdinalIgnoreCase));
+                    throw new DataException(inFile
+                        ? $"column '{wanted}' is to be summed ({CsvSettings.Sum}) but is not read: only the target and the features are. Add it to {CsvSettings.Features}, or leave it out of {CsvSettings.Sum}."
+                        : $"there is no column '{wanted}' to sum ({CsvSettings.Sum}). Read columns: {Text.List(valueColumns)}. Check the spelling.",
+                        file, 1, wanted, settings: [CsvSettings.Sum, CsvSettings.Features]);
+                }
+                if (!result.Contains(c)) result.Add(c);
+            }
+            _summed = result.Select(c => valueColumns[c]).ToArray();
+            return result.ToArray();
         }
 
         /// <summary>Rows of the chosen series dropped because every value in them (every field but the date and
@@ -374,6 +484,7 @@ public static partial class CsvSeriesReader
             var firstWithName = new Dictionary<string, int>(_header.Length, StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < _header.Length; i++)
             {
+                if (i == 0 && IsUnnamed(_header[0]) && _header.Length > 1) continue; // a pandas index: ClassifyIndexColumn
                 if (_header[i].Length == 0)
                 {
                     throw new DataException(

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Unroll.Cli.Tests;
+
+/// <summary>The files pandas and brokers write: an unnamed index column, a date column of another name, intraday
+/// timestamps with time zones, and --resample to aggregate them; train and predict read them alike.</summary>
+public sealed class RealFilesCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("unroll-realfiles-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static double Price(int i) => 100 + 5 * Math.Sin(2 * Math.PI * i / 14) + 0.05 * i + Math.Sin(1.3 * i);
+
+    /// <summary>Half-hour bars 09:30–16:00 over <paramref name="days"/> weekdays from Wednesday 2024-01-03, stamped with
+    /// the exchange's offset, as a broker's download.</summary>
+    private string Bars(string name, int days)
+    {
+        var csv = new StringBuilder("Datetime,Close,Volume\n");
+        int i = 0;
+        for (var (day, d) = (new DateTime(2024, 1, 3), 0); d < days; day = day.AddDays(1))
+        {
+            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) continue;
+            for (var t = day.AddHours(9.5); t <= day.AddHours(16); t = t.AddMinutes(30), i++)
+                csv.Append(CultureInfo.InvariantCulture, $"{t:yyyy-MM-dd HH:mm:ss}-05:00,{Price(i):F3},{1000 + i}\n");
+            d++;
+        }
+        return Write(name, csv.ToString());
+    }
+
+    [Fact]
+    public void PandasExport_WithAnUnnamedDateIndex_TrainsAndPredicts()
+    {
+        var csv = new StringBuilder(",Open,High,Low,Close,Volume\n");
+        var day = new DateTime(2023, 1, 2);
+        for (int i = 0; i < 120; i++, day = day.AddDays(day.DayOfWeek == DayOfWeek.Friday ? 3 : 1))
+            csv.Append(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd},{Price(i):F2},{Price(i) + 1:F2},{Price(i) - 1:F2},{Price(i):F2},{1000 + i}\n");
+        var data = Write("pandas.csv", csv.ToString());
+        var model = Path.Combine(_folder, "m.safetensors");
+
+        var train = CliRunner.Run("train", "--data", data, "--out", model, "--epochs", "2", "--hidden", "8", "-q");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var predict = CliRunner.Run("predict", "--model", model, "--data", data, "--json");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+
+        var f = JsonDocument.Parse(predict.Out).RootElement.GetProperty("series")[0];
+        Assert.Equal("2023-06-16", f.GetProperty("last_date").GetString());
+        Assert.Equal("2023-06-19", f.GetProperty("dates")[0].GetString()); // Friday, then Monday
+    }
+
+    [Fact]
+    public void PandasExport_WithAnIndexOfOtherValues_IsOneLineNamingIndexFalse()
+    {
+        var data = Write("odd.csv", ",date,price\na,2024-01-02,1\nb,2024-01-03,2\n");
+
+        var r = CliRunner.Run("train", "--data", data, "--out", Path.Combine(_folder, "m.safetensors"));
+
+        r.AssertOneLineError("line 2: the first column has no name and holds 'a', neither dates nor row numbers 0, 1, 2, …, so Unroll cannot tell what it is. Name it in the header; if the file comes from pandas, write it with df.to_csv(path, index=False), or name the index (df.index.name = 'date').");
+    }
+
+    [Fact]
+    public void DateColumn_ReadsDatesUnderAnyName_AndTheNextHintRepeatsIt()
+    {
+        var csv = new StringBuilder("Handelstag;Schluss\n");
+        var day = new DateTime(2015, 1, 31);
+        for (int i = 0; i < 80; i++, day = day.AddDays(1).AddMonths(1).AddDays(-1))
+            csv.Append(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd};{Price(i).ToString("F2", CultureInfo.InvariantCulture).Replace('.', ',')}\n");
+        var data = Write("dax.csv", csv.ToString());
+        var model = Path.Combine(_folder, "m.safetensors");
+
+        var refused = CliRunner.Run("train", "--data", data, "--out", model, "--decimal", ",");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("there is no date column", refused.Error);
+
+        var train = CliRunner.Run("train", "--data", data, "--out", model, "--decimal", ",", "--date-column", "handelstag", "--epochs", "2", "--hidden", "8");
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains($"Next: unroll predict --model {model} --data {data} --decimal , --date-column handelstag", train.Out);
+
+        var predict = CliRunner.Run("predict", "--model", model, "--data", data, "--decimal", ",", "--date-column", "handelstag", "--csv");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        Assert.Contains(",1,2021-09-30,2021-08-31,", predict.Out); // the month end after the last
+    }
+
+    [Fact]
+    public void IntradayBars_ForecastTheNextBarsOfTheSession()
+    {
+        var data = Bars("spy_30m.csv", 12);
+        var model = Path.Combine(_folder, "m.safetensors");
+
+        var train = CliRunner.Run("train", "--data", data, "--out", model, "--epochs", "2", "--hidden", "8", "-q");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var predict = CliRunner.Run("predict", "--model", model, "--data", data, "--horizon", "2", "--json");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+
+        var f = JsonDocument.Parse(predict.Out).RootElement.GetProperty("series")[0];
+        // Twelve weekdays from Wednesday 3 January end on Thursday 18 January at 16:00; next is Friday's open.
+        Assert.Equal("2024-01-18 16:00", f.GetProperty("last_date").GetString());
+        Assert.Equal(["2024-01-19 09:30", "2024-01-19 10:00"], f.GetProperty("dates").EnumerateArray().Select(d => d.GetString()));
+    }
+
+    [Fact]
+    public void Resample_AggregatesBarsToDays_SumsVolume_AndNotesIt()
+    {
+        var data = Bars("spy_30m.csv", 60);
+        var model = Path.Combine(_folder, "m.safetensors");
+
+        var train = CliRunner.Run("train", "--data", data, "--out", model, "--features", "volume", "--resample", "day", "--sum", "volume", "--epochs", "2", "--hidden", "8");
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("note: resampled 840 rows of spy_30m.csv to 60 points, one per day (the last value of each, Volume summed)", train.Error);
+        Assert.Contains("--resample day --sum volume", train.Out);
+
+        var predict = CliRunner.Run("predict", "--model", model, "--data", data, "--resample", "day", "--sum", "volume", "--json");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        var f = JsonDocument.Parse(predict.Out).RootElement.GetProperty("series")[0];
+        Assert.Equal("2024-03-26", f.GetProperty("last_date").GetString());
+        Assert.Equal("2024-03-27", f.GetProperty("dates")[0].GetString());
+    }
+
+    [Fact]
+    public void Sum_WithoutResample_IsOneLineNamingBothFlags()
+    {
+        var data = Bars("spy_30m.csv", 3);
+
+        var r = CliRunner.Run("train", "--data", data, "--out", Path.Combine(_folder, "m.safetensors"), "--features", "volume", "--sum", "volume");
+
+        r.AssertOneLineError("--sum sums columns over each period of --resample, which is not set. Set --resample (day, week or month), or leave --sum out.");
+    }
+}
