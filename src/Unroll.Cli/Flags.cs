@@ -49,6 +49,7 @@ internal static partial class Flags
             "CsvReadOptions.Column" => "--column",
             "CsvReadOptions.Features" => "--features",
             "CsvReadOptions.Symbols" => "--symbol",
+            "CsvReadOptions.Name" => "--name",
             "CsvReadOptions.Missing" => "--missing",
             "CsvReadOptions.DateColumn" => "--date-column",
             "CsvReadOptions.Resample" => "--resample",

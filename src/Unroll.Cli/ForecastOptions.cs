@@ -18,6 +18,7 @@ internal sealed class ForecastOptions
     public Option<string[]> Symbol { get; } = new("--symbol") { Description = "Use only these series (long format); repeat or separate with commas", AllowMultipleArgumentsPerToken = true };
     public Option<string?> Column { get; } = new("--column") { Description = "Column to forecast (default: adjclose, close, price or value, else the only numeric column)" };
     public Option<string?> Features { get; } = new("--features") { Description = "Other columns to use as inputs, comma-separated (e.g. volume,open)" };
+    public Option<string?> Name { get; } = NameOption();
     public Option<bool> Sort { get; } = new("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
     public Option<string> Decimal { get; } = DecimalOption();
     public Option<MissingValues> Missing { get; } = MissingOption();
@@ -69,6 +70,12 @@ internal sealed class ForecastOptions
         error.WriteLine($"note: resampled {Count(r.RowsRead, "row")} of {Path.GetFileName(set.SourceFile)} to {Count(r.Points, "point")}, one per {SettingNames.Resample.Name(r.Period)} ({how})");
     }
 
+    /// <summary>--name: the name of a one-series file's series.</summary>
+    internal static Option<string?> NameOption() => new("--name")
+    {
+        Description = "The name of a one-series file's series (default: the file name without extension); not for a long-format file, whose symbol column names its series",
+    };
+
     /// <summary>--missing: what to do with a missing value.</summary>
     internal static Option<MissingValues> MissingOption() => Options.Choice("--missing",
         "Missing values (empty, null, NA) of the target or features: error (default; lists them), drop (the row), ffill (carry the last value forward) or interpolate (linearly, by row; a missing end is carried forward). Rows whose values are all missing, such as holidays, are always dropped",
@@ -115,7 +122,7 @@ internal sealed class ForecastOptions
         "on (default): forecast the mean of the network's, ETS's and Theta's forecasts (fitted before the test part), with intervals calibrated on that mean's validation errors; off: the network alone", "on", ["on", "off"]);
     public Option<int?> Season { get; } = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: 10_000);
 
-    public IEnumerable<Option> DataOptions => [Data, Symbol, Column, Features, Sort, Decimal, Missing, DateColumn, Resample, Sum];
+    public IEnumerable<Option> DataOptions => [Data, Name, Symbol, Column, Features, Sort, Decimal, Missing, DateColumn, Resample, Sum];
 
     public IEnumerable<Option> TrainingOptions => [Cell, Hidden, Layers, Lookback, Horizon, Strategy, Target, Scaling, Epochs, Batch,
         LearningRate, Optimizer, Clip, Validation, Patience, Seed, Deseasonalize, Combine, Season];
@@ -131,6 +138,7 @@ internal sealed class ForecastOptions
             Column = parse.GetValue(Column) ?? model?.TargetColumn,
             Features = parse.GetValue(Features) is { } features ? SplitList(features) : model?.FeatureNames ?? [],
             Symbols = (parse.GetValue(Symbol) ?? []).SelectMany(s => SplitList(s)).ToList(),
+            Name = parse.GetValue(Name),
             Sort = parse.GetValue(Sort),
             DecimalSeparator = parse.GetValue(Decimal)![0],
             Missing = missing,
@@ -141,7 +149,7 @@ internal sealed class ForecastOptions
     }
 
     /// <summary>
-    /// The data options the user gave that predict also takes (--symbol, --sort, --decimal, --missing, --date-column,
+    /// The data options the user gave that predict also takes (--name, --symbol, --sort, --decimal, --missing, --date-column,
     /// --resample, --sum), as command-line
     /// text with a leading space, so that a suggested next command reads the data as this one did. --column and
     /// --features are left out: the model remembers them.
@@ -149,6 +157,7 @@ internal sealed class ForecastOptions
     public string DataFlagsGiven(ParseResult parse)
     {
         var text = new System.Text.StringBuilder();
+        if (parse.GetValue(Name) is { } name) text.Append(" --name ").Append(Quote(name));
         foreach (var s in (parse.GetValue(Symbol) ?? []).SelectMany(s => SplitList(s))) text.Append(" --symbol ").Append(Quote(s));
         if (parse.GetValue(Sort)) text.Append(" --sort");
         if (parse.GetResult(Decimal) is { Implicit: false }) text.Append(" --decimal ").Append(Quote(parse.GetValue(Decimal)!));

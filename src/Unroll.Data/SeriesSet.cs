@@ -44,6 +44,9 @@ public sealed class SeriesSet
     /// <summary>What the read did with missing values: rows dropped, values filled (<see cref="Csv.MissingValues"/>).</summary>
     public Csv.MissingSummary Missing { get; init; } = Csv.MissingSummary.None;
 
+    /// <summary>The header of the symbol column that named the series of a long-format file; null when the source held
+    /// one series without one (named after the file, or by <see cref="Csv.CsvReadOptions.Name"/>).</summary>
+    public string? SymbolColumn { get; init; }
     /// <summary>What <see cref="Csv.CsvReadOptions.Resample"/> did; null when the rows were kept as they are.</summary>
     public Csv.ResampleSummary? Resampled { get; init; }
 

@@ -135,7 +135,7 @@ public sealed class Forecaster
         => new(Network, Settings, TargetColumn, FeatureNames, Scalers)
         {
             Calibration = calibration, NaiveScales = naiveScales, Adjustments = Adjustments, ClassicalFitLengths = ClassicalFitLengths,
-            LeftOut = LeftOut,
+            LeftOut = LeftOut, ColdStart = ColdStart, StandsFor = StandsFor,
         };
 
     /// <summary>This forecaster with the series' seasonal patterns and the lengths its classical partners are fitted on.</summary>
@@ -144,7 +144,7 @@ public sealed class Forecaster
         => new(Network, Settings, TargetColumn, FeatureNames, Scalers)
         {
             Calibration = Calibration, NaiveScales = NaiveScales, Adjustments = adjustments, ClassicalFitLengths = classicalFitLengths,
-            LeftOut = leftOut ?? LeftOut,
+            LeftOut = leftOut ?? LeftOut, ColdStart = ColdStart, StandsFor = StandsFor,
         };
 
     /// <summary>
@@ -192,6 +192,117 @@ public sealed class Forecaster
             if (bad.Count > 0) worse[p.Original.Symbol] = bad;
         }
         return worse;
+    }
+
+    /// <summary>
+    /// Series this forecaster forecasts without having been trained on them (cold start, see <see cref="Serving"/>): the
+    /// network is the one trained on the model's series; each of these series' own parts (its scaling, seasonal pattern,
+    /// ETS and Theta fits, naive scale and the check of which parts beat naive) were estimated from its own history.
+    /// Empty for a forecaster as trained or loaded.
+    /// </summary>
+    public IReadOnlySet<string> ColdStart { get; private init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A data series forecast as the model's one series (see <see cref="Serving"/>): the data's name, then the name of
+    /// the model's series whose parts it uses. Empty for a forecaster as trained or loaded.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> StandsFor { get; private init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// This forecaster, able to forecast every series of <paramref name="data"/> (itself when it already can).
+    /// <list type="bullet">
+    /// <item>When the model holds one series and <paramref name="data"/> holds one of another name, read without a symbol
+    /// column (<see cref="SeriesSet.SymbolColumn"/>: a one-series file, named after its file), the data's series is taken
+    /// as the model's series under a new name: everything the model stored for its series serves it
+    /// (<see cref="StandsFor"/>). So a model trained on <c>yahoo_clean.csv</c> forecasts <c>AAPL_latest.csv</c>.</item>
+    /// <item>Every other series the model was not trained on is a cold start (<see cref="ColdStart"/>): its per-series
+    /// parts are estimated from its own history as training estimates a series' from its training part (the same
+    /// fractions: scalers and seasonal pattern on the training part, ETS and Theta on all but the test part, the parts
+    /// worse than naive on the validation part), and the trained network forecasts it in those units. Every scaling
+    /// needs such statistics: relative and difference scaling divide each window by the series' typical one-step
+    /// move, min-max and z-score scale by its range or spread, and features are scaled per series. The network's
+    /// interval calibration is pooled over the training series in units of each series' typical move, so it serves a
+    /// new series through its estimated unit; the combination's intervals are ETS's and Theta's own, fitted on it.</item>
+    /// </list>
+    /// </summary>
+    /// <param name="data">The series to forecast.</param>
+    /// <param name="testFraction">The part at the end of each new series that a backtest scores, kept out of its
+    /// estimates; null for the model's own (<see cref="ForecastSettings.TestFraction"/>), as when forecasting ahead.</param>
+    /// <returns>A forecaster for <paramref name="data"/>'s series. It cannot be saved (<see cref="ModelBundle.Save"/>):
+    /// it was not trained on the new series.</returns>
+    /// <exception cref="DataException">A new series is too short to estimate its parts from, constant, or (with relative
+    /// scaling) not above 0; or its features are not the model's.</exception>
+    public Forecaster Serving(SeriesSet data, double? testFraction = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var unknown = data.Series.Where(s => !Scalers.ContainsKey(s.Symbol)).ToList();
+        if (unknown.Count == 0) return this;
+        foreach (var series in unknown) CheckFeatures(series);
+        var scalers = new Dictionary<string, SeriesScalers>(Scalers, StringComparer.Ordinal);
+        var naiveScales = new Dictionary<string, double>(NaiveScales, StringComparer.Ordinal);
+        var adjustments = new Dictionary<string, SeasonalAdjustment>(Adjustments, StringComparer.Ordinal);
+        var classical = new Dictionary<string, int>(ClassicalFitLengths, StringComparer.Ordinal);
+        var leftOut = new Dictionary<string, IReadOnlySet<ForecastMethod>>(LeftOut, StringComparer.Ordinal);
+        if (data.Series.Count == 1 && data.SymbolColumn is null && Scalers.Count == 1)
+        {
+            string name = unknown[0].Symbol, model = Scalers.Keys.Single();
+            scalers[name] = Scalers[model];
+            if (NaiveScales.TryGetValue(model, out var naive)) naiveScales[name] = naive;
+            if (Adjustments.TryGetValue(model, out var adjustment)) adjustments[name] = adjustment;
+            if (ClassicalFitLengths.TryGetValue(model, out var length)) classical[name] = length;
+            if (LeftOut.TryGetValue(model, out var parts)) leftOut[name] = parts;
+            return new Forecaster(Network, Settings, TargetColumn, FeatureNames, scalers)
+            {
+                Calibration = Calibration, NaiveScales = naiveScales, Adjustments = adjustments, ClassicalFitLengths = classical,
+                LeftOut = leftOut, ColdStart = ColdStart,
+                StandsFor = new Dictionary<string, string>(StandsFor, StringComparer.Ordinal) { [name] = model },
+            };
+        }
+
+        var settings = Settings;
+        if (testFraction is double test)        // a backtest's test part: kept out, with room left for a training part
+            settings = settings with { TestFraction = test, ValidationFraction = Math.Clamp(Math.Min(Settings.ValidationFraction, 0.9 - test), 0, 1) };
+        int offset = Settings.Target == TargetKind.Price ? 0 : 1;
+        var prepared = unknown.Select(s => Prepare(s, settings, coldStart: true)).ToList();
+        foreach (var p in prepared)
+        {
+            string symbol = p.Original.Symbol;
+            scalers[symbol] = p.Scalers;
+            naiveScales[symbol] = MetricsCalculator.NaiveScale(p.Original.Values.AsSpan(0, p.Split.TrainEnd + offset));
+            if (p.Adjustment is { } adjustment) adjustments[symbol] = adjustment;
+            classical[symbol] = p.Split.ValidationEnd + offset;
+        }
+        var cold = new HashSet<string>(ColdStart, StringComparer.Ordinal);
+        cold.UnionWith(prepared.Select(p => p.Original.Symbol));
+        var extended = new Forecaster(Network, Settings, TargetColumn, FeatureNames, scalers)
+        {
+            Calibration = Calibration, NaiveScales = naiveScales, Adjustments = adjustments, ClassicalFitLengths = classical,
+            LeftOut = leftOut, ColdStart = cold, StandsFor = StandsFor,
+        };
+        foreach (var (symbol, parts) in extended.PartsWorseThanNaive(prepared)) leftOut[symbol] = parts;
+        return extended.WithParts(adjustments, classical, leftOut);
+    }
+
+    /// <summary>
+    /// What a cold-start series' forecast estimates from its own history (<see cref="ColdStart"/>), in words, such as
+    /// "its typical relative one-step move, its seasonal pattern and its ETS and Theta fits".
+    /// </summary>
+    public string ColdStartEstimates()
+    {
+        var parts = new List<string>
+        {
+            Settings.EffectiveScaling switch
+            {
+                TargetScaling.Relative => "typical relative one-step move",
+                TargetScaling.Difference => "typical one-step move",
+                TargetScaling.ZScore => "mean and standard deviation",
+                _ => "minimum and maximum",
+            } + (FeatureNames.Count > 0 ? " (and its features' scaling)" : ""),
+        };
+        if (Settings.Deseasonalize) parts.Add("seasonal pattern");
+        if (Settings.CombineClassical) parts.Add("ETS and Theta fits");
+        parts = parts.Select(p => "its " + p).ToList();
+        return parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
     }
 
     /// <summary>The network.</summary>
@@ -512,7 +623,14 @@ public sealed class Forecaster
     private SeriesScalers CheckServes(TimeSeries series)
     {
         if (!Scalers.TryGetValue(series.Symbol, out var scalers))
-            throw new DataException($"the model was trained on {string.Join(", ", Symbols)} and knows nothing of '{series.Symbol}'; train a model that includes it");
+            throw new DataException($"the model was trained on {string.Join(", ", Symbols)} and knows nothing of '{series.Symbol}'; " +
+                $"forecast it through {nameof(Serving)}, which estimates its scaling from its own history (cold start), or train a model that includes it");
+        CheckFeatures(series);
+        return scalers;
+    }
+
+    private void CheckFeatures(TimeSeries series)
+    {
         if (!series.FeatureNames.SequenceEqual(FeatureNames, StringComparer.OrdinalIgnoreCase))
         {
             string Describe(IReadOnlyList<string> f) => f.Count == 0 ? "no features" : $"features {string.Join(", ", f)}";
@@ -520,7 +638,6 @@ public sealed class Forecaster
                 (FeatureNames.Count > 0 ? $"; use {CsvSettings.FeaturesOf(FeatureNames)}" : $"; leave {CsvSettings.Features} empty"),
                 FeatureNames.Count > 0 ? CsvSettings.FeaturesOf(FeatureNames) : CsvSettings.Features);
         }
-        return scalers;
     }
 
     // Relative scaling divides by the last value: a value at or below 0 needs another scaling.
@@ -539,7 +656,10 @@ public sealed class Forecaster
         public SeasonalAdjustment? Adjustment { get; init; }
     }
 
-    internal static PreparedSeries Prepare(TimeSeries series, ForecastSettings settings)
+    /// <param name="series">The series as read.</param>
+    /// <param name="settings">The split fractions, transform, scaling and seasonal settings.</param>
+    /// <param name="coldStart">Whether the series is new to a trained model (<see cref="Serving"/>): only a message differs.</param>
+    internal static PreparedSeries Prepare(TimeSeries series, ForecastSettings settings, bool coldStart = false)
     {
         double trainFraction = 1 - settings.ValidationFraction - settings.TestFraction;
         int offset = settings.Target == TargetKind.Price ? 0 : 1;
@@ -550,15 +670,19 @@ public sealed class Forecaster
             int trainEnd = TimeSplit.ByFractions(series.Length - offset, trainFraction, settings.ValidationFraction).TrainEnd + offset;
             adjustment = SeasonalAdjustment.Fit(series.Values.AsSpan(0, Math.Min(trainEnd, series.Length)), season, out _);
         }
-        return Prepare(series, adjustment is null ? series : Deseasonalized(series, adjustment), settings) with { Adjustment = adjustment };
+        return Prepare(series, adjustment is null ? series : Deseasonalized(series, adjustment), settings, coldStart) with { Adjustment = adjustment };
     }
 
-    private static PreparedSeries Prepare(TimeSeries original, TimeSeries series, ForecastSettings settings)
+    private static PreparedSeries Prepare(TimeSeries original, TimeSeries series, ForecastSettings settings, bool coldStart)
     {
         var transformed = TargetTransform.Forward(settings.Target, series);
         double trainFraction = 1 - settings.ValidationFraction - settings.TestFraction;
         var split = TimeSplit.ByFractions(transformed.Length, trainFraction, settings.ValidationFraction);
         int needed = settings.Lookback.MinimumSeriesLength(settings.OutputSize);
+        if (split.TrainEnd < needed && coldStart)
+            throw new DataException($"series '{series.Symbol}' is new to the model, so its scaling is estimated from its history as training estimates a series', " +
+                $"from its training part: {split.TrainEnd} of its {series.Length} points, fewer than lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. " +
+                $"Give it a longer history, or leave it out with {CsvSettings.Symbols}", CsvSettings.Symbols);
         if (split.TrainEnd < needed)
         {
             Setting lookback = ForecastFixes.Of(nameof(ForecastSettings.Lookback)), steps = ForecastFixes.Of(nameof(ForecastSettings.Horizon));

@@ -17,9 +17,14 @@ public static class ModelBundle
     private const string Prefix = "forecast.";
 
     /// <summary>Saves atomically.</summary>
+    /// <exception cref="ArgumentException">The forecaster was extended by <see cref="Forecaster.Serving"/> to series it
+    /// was not trained on: saving it would make them look trained.</exception>
     public static void Save(Forecaster forecaster, string path)
     {
         ArgumentNullException.ThrowIfNull(forecaster);
+        if (forecaster.ColdStart.Count > 0 || forecaster.StandsFor.Count > 0)
+            throw new ArgumentException($"this forecaster was extended by {nameof(Forecaster.Serving)} to series it was not trained on " +
+                $"({string.Join(", ", forecaster.ColdStart.Concat(forecaster.StandsFor.Keys).Order(StringComparer.Ordinal))}); save the forecaster it came from", nameof(forecaster));
         var s = forecaster.Settings;
         var metadata = new Dictionary<string, string>
         {

@@ -254,8 +254,8 @@ public sealed class PredictIntervalTests : IDisposable
         var both = CliRunner.Run("predict", "--model", _model, "--data", Stocks, "--csv");
         var one = CliRunner.Run("predict", "--model", _model, "--data", Stocks, "--csv", "--levels", "90");
 
-        Assert.Equal("symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive", both.Out.Split('\n')[0].Trim());
-        Assert.Equal("symbol,step,date,last_date,forecast,lower_90,upper_90,naive", one.Out.Split('\n')[0].Trim());
+        Assert.Equal("symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive,cold_start", both.Out.Split('\n')[0].Trim());
+        Assert.Equal("symbol,step,date,last_date,forecast,lower_90,upper_90,naive,cold_start", one.Out.Split('\n')[0].Trim());
         var row = one.Out.Split('\n')[1].Split(',');
         Assert.Equal(("1", "2010-04-01", "2010-03-01"), (row[1], row[2], row[3]));     // monthly: the step after the last date
         double forecast = double.Parse(row[4], CultureInfo.InvariantCulture);

@@ -47,14 +47,14 @@ public sealed class CsvOutputTests : IDisposable
         };
         var text = new StringWriter();
 
-        PredictCommand.WriteCsv(text, forecasts);
+        PredictCommand.WriteCsv(text, forecasts, symbol => symbol.StartsWith("Say", StringComparison.Ordinal));
 
         Assert.Equal(
-            "symbol,step,date,last_date,forecast,lower_80,upper_80,naive\n" +
-            "\"Microsoft, Inc\",1,2024-01-03,2024-01-02,101.5,99,104,100\n" +
-            "\"Microsoft, Inc\",2,2024-01-04,2024-01-02,0.30000000000000004,98,105.25,100\n" +
-            "\"Say \"\"Hi\"\" Co\",1,,2024-01-02,8,6,10,7\n" +
-            "\"Say \"\"Hi\"\" Co\",2,,2024-01-02,9,5,11,7\n", text.ToString());
+            "symbol,step,date,last_date,forecast,lower_80,upper_80,naive,cold_start\n" +
+            "\"Microsoft, Inc\",1,2024-01-03,2024-01-02,101.5,99,104,100,false\n" +
+            "\"Microsoft, Inc\",2,2024-01-04,2024-01-02,0.30000000000000004,98,105.25,100,false\n" +
+            "\"Say \"\"Hi\"\" Co\",1,,2024-01-02,8,6,10,7,true\n" +
+            "\"Say \"\"Hi\"\" Co\",2,,2024-01-02,9,5,11,7,true\n", text.ToString());
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public sealed class CsvOutputTests : IDisposable
         foreach (var s in read.Series) Assert.Equal(expected[s.Symbol], s.Values.Single());
         // Python's csv module: every row has the header's fields, and the symbols come back whole.
         var rows = PythonCsv(csv.Out);
-        Assert.Equal(["symbol", "step", "date", "last_date", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "naive"], rows[0]);
-        Assert.All(rows, r => Assert.Equal(10, r.Length));
+        Assert.Equal(["symbol", "step", "date", "last_date", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "naive", "cold_start"], rows[0]);
+        Assert.All(rows, r => Assert.Equal(11, r.Length));
         Assert.Equal(Symbols.Order(), rows.Skip(1).Select(r => r[0]).Order());
         foreach (var r in rows.Skip(1)) Assert.Equal(expected[r[0]], double.Parse(r[4], CultureInfo.InvariantCulture));
     }

@@ -52,15 +52,18 @@ internal static class BacktestCommand
             {
                 if (parse.GetValue(debugNumerics))
                     throw new UserError("--debug-numerics diagnoses training, and with --model nothing is trained: drop one of them");
-                var forecaster = ModelBundle.Load(modelPath);
+                var saved = ModelBundle.Load(modelPath);
                 context.Activity = "reading the data";
-                var data = options.ReadData(parse, context.Error, forecaster);
+                var data = options.ReadData(parse, context.Error, saved);
                 int? horizon = parse.GetResult(options.Horizon) is { Implicit: false } ? parse.GetValue(options.Horizon) : null;
-                PredictCommand.RequireHorizon(forecaster, horizon);
+                PredictCommand.RequireHorizon(saved, horizon);
+                context.Activity = "estimating the parts of series new to the model";
+                var forecaster = saved.Serving(data, testFraction);
+                foreach (var note in PredictCommand.SeriesNotes(saved, forecaster, data)) context.Error.WriteLine($"note: {note}");
                 context.Activity = "walking the model forward over the test period";
                 result = Backtester.Run(forecaster, data, testFraction, horizon, backtest);
                 used = forecaster.Settings with { TestFraction = testFraction };
-                if (testFraction > forecaster.Settings.TestFraction)
+                if (testFraction > forecaster.Settings.TestFraction && data.Series.Any(s => !forecaster.ColdStart.Contains(s.Symbol)))
                     context.Error.WriteLine($"warning: {modelPath} was trained on data that reaches into this test period (it held out {forecaster.Settings.TestFraction * 100:F0}% of each series, this backtest scores the last {testFraction * 100:F0}%), so its scores flatter it; for an honest score run backtest without --model");
             }
             else

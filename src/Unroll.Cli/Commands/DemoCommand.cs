@@ -18,8 +18,9 @@ internal static class DemoCommand
         var epochs = Options.Count("--epochs", "Most epochs per training run", 100);
         var seed = Options.Integer("--seed", "Seed", 42);
         var missing = ForecastOptions.MissingOption();
+        var name = ForecastOptions.NameOption();
         var quiet = Options.Quiet();
-        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, report, epochs, seed, missing, quiet };
+        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, name, report, epochs, seed, missing, quiet };
         command.SetAction(parse =>
         {
             context.Quiet = parse.GetValue(quiet);
@@ -32,7 +33,7 @@ internal static class DemoCommand
             var settings = new ForecastSettings { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
             settings.Validate();
             context.Activity = "reading the data";
-            var set = CsvSeriesReader.Read(path, new CsvReadOptions { Missing = parse.GetValue(missing) });
+            var set = CsvSeriesReader.Read(path, new CsvReadOptions { Missing = parse.GetValue(missing), Name = parse.GetValue(name) });
             ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
             var o = context.Out;
             // The data and the model described: notes, which --quiet leaves out.

@@ -17,6 +17,7 @@ internal static class PredictCommand
         var model = new Option<string>("--model") { Description = "Model file written by 'unroll train'", Required = true };
         var data = new Option<string>("--data") { Description = "CSV with the series' history (the same columns the model was trained on)", Required = true };
         var symbol = new Option<string[]>("--symbol") { Description = "Only these series", AllowMultipleArgumentsPerToken = true };
+        var name = ForecastOptions.NameOption();
         var sort = new Option<bool>("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
         var decimalMark = ForecastOptions.DecimalOption();
         var missing = ForecastOptions.MissingOption();
@@ -25,27 +26,30 @@ internal static class PredictCommand
         var sum = ForecastOptions.SumOption();
         var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive" };
+        var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive,cold_start" };
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
-        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, symbol, sort, decimalMark, missing, dateColumn, resample, sum, horizon, levels, json, csv };
+        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, name, symbol, sort, decimalMark, missing, dateColumn, resample, sum, horizon, levels, json, csv };
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
-            var forecaster = ModelBundle.Load(parse.GetValue(model)!);
+            var trained = ModelBundle.Load(parse.GetValue(model)!);
             var path = parse.GetValue(data)!;
             ForecastOptions.RequireDataFile(path);
             var set = CsvSeriesReader.Read(path, ForecastOptions.WithLayout(new CsvReadOptions
             {
-                Column = forecaster.TargetColumn,
-                Features = forecaster.FeatureNames,
+                Column = trained.TargetColumn,
+                Features = trained.FeatureNames,
                 Symbols = (parse.GetValue(symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
+                Name = parse.GetValue(name),
                 Sort = parse.GetValue(sort),
                 DecimalSeparator = parse.GetValue(decimalMark)![0],
                 Missing = parse.GetValue(missing),
             }, parse, dateColumn, resample, sum));
             ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
             ForecastOptions.NoteResampled(set, context.Error);
-            RequireHorizon(forecaster, parse.GetValue(horizon));
+            RequireHorizon(trained, parse.GetValue(horizon));
+            var forecaster = trained.Serving(set);
+            var notes = SeriesNotes(trained, forecaster, set);
             int steps = parse.GetValue(horizon) ?? forecaster.Settings.Horizon;
             var wanted = parse.GetValue(levels)!;
             var forecasts = set.Series.Select(s => forecaster.Predict(s, steps, wanted)).ToList();
@@ -60,6 +64,8 @@ internal static class PredictCommand
                     ["series"] = new JsonArray(forecasts.Select(f => (JsonNode)new JsonObject
                     {
                         ["symbol"] = f.Symbol,
+                        ["model_series"] = forecaster.ColdStart.Contains(f.Symbol) ? null : forecaster.StandsFor.GetValueOrDefault(f.Symbol, f.Symbol),
+                        ["cold_start"] = forecaster.ColdStart.Contains(f.Symbol),
                         ["last_date"] = Timestamps.Format(f.LastDate),
                         ["last_value"] = numbers.Number(f.LastValue, "last_value"),
                         ["dates"] = f.Dates is { } dates ? new JsonArray(dates.Select(d => (JsonNode?)Timestamps.Format(d)).ToArray()) : null,
@@ -71,16 +77,19 @@ internal static class PredictCommand
                         })),
                         ["naive"] = numbers.Numbers(Enumerable.Repeat(f.LastValue, steps), $"naive of {f.Symbol}"),
                     }).ToArray()),
-                    ["intervals_note"] = IntervalsNote(forecaster),
+                    ["intervals_note"] = IntervalsNote(forecaster, forecasts),
+                    ["notes"] = new JsonArray(notes.Select(n => (JsonNode?)n).ToArray()),
                 }).ToJsonString());
                 return UnrollCli.Ok;
             }
             if (parse.GetValue(csv))
             {
-                WriteCsv(context.Out, forecasts);
+                foreach (var note in notes) context.Error.WriteLine($"note: {note}");
+                WriteCsv(context.Out, forecasts, forecaster.ColdStart.Contains);
                 return UnrollCli.Ok;
             }
             Render(context, forecaster, forecasts);
+            foreach (var note in notes) context.Out.WriteLine(note);
             return UnrollCli.Ok;
         });
         return command;
@@ -88,15 +97,15 @@ internal static class PredictCommand
 
     /// <summary>
     /// predict's CSV: one row per series and step, <c>symbol,step,date,last_date,forecast</c>, a lower and upper
-    /// column per interval level, and <c>naive</c> (the last value). An empty date is a step whose date the series'
-    /// spacing does not tell.
+    /// column per interval level, <c>naive</c> (the last value) and <c>cold_start</c> (<c>true</c> for a series new to
+    /// the model). An empty date is a step whose date the series' spacing does not tell.
     /// </summary>
-    internal static void WriteCsv(TextWriter destination, IReadOnlyList<SeriesForecast> forecasts)
+    internal static void WriteCsv(TextWriter destination, IReadOnlyList<SeriesForecast> forecasts, Func<string, bool> coldStart)
     {
         using var csv = CsvOutput.Create(destination);
         var levels = forecasts.FirstOrDefault()?.Intervals ?? [];
         csv.WriteHeader(["symbol", "step", "date", "last_date", "forecast",
-            .. levels.SelectMany(l => new[] { $"lower_{Percent(l.Level)}", $"upper_{Percent(l.Level)}" }), "naive"]);
+            .. levels.SelectMany(l => new[] { $"lower_{Percent(l.Level)}", $"upper_{Percent(l.Level)}" }), "naive", "cold_start"]);
         foreach (var f in forecasts)
             for (int h = 0; h < f.Values.Length; h++)
             {
@@ -111,8 +120,33 @@ internal static class PredictCommand
                     csv.WriteField(i.Upper[h]);
                 }
                 csv.WriteField(f.LastValue);
+                csv.WriteField(coldStart(f.Symbol) ? "true" : "false");
                 csv.EndRecord();
             }
+    }
+
+    /// <summary>
+    /// A line for each way <paramref name="serving"/> goes beyond what <paramref name="trained"/> was trained on
+    /// (<see cref="Forecaster.Serving"/>): the data's one series forecast as the model's one series, and the series new
+    /// to the model (cold start), with what was estimated from their own history.
+    /// </summary>
+    internal static IReadOnlyList<string> SeriesNotes(Forecaster trained, Forecaster serving, Unroll.Data.SeriesSet data)
+    {
+        var notes = new List<string>();
+        string file = Path.GetFileName(data.SourceFile);
+        foreach (var (name, model) in serving.StandsFor.Where(kv => !trained.StandsFor.ContainsKey(kv.Key)))
+            notes.Add($"Series: {file} holds one series, '{name}', forecast as the model's one series, '{model}', with the scaling and fits it was trained with.");
+        var cold = data.Series.Select(s => s.Symbol).Where(serving.ColdStart.Contains).ToList();
+        if (cold.Count > 0)
+        {
+            string named = cold.Count <= 10 ? string.Join(", ", cold.Select(c => $"'{c}'")) : string.Join(", ", cold.Take(10).Select(c => $"'{c}'")) + $" and {cold.Count - 10} more";
+            string are = cold.Count == 1 ? "is" : "are";
+            string trainedOn = trained.Symbols.Count() <= 10 ? string.Join(", ", trained.Symbols) : $"{trained.Symbols.Count()} series";
+            string intervals = trained.Settings.CombineClassical ? "" : "; its intervals use the calibration measured on the training series";
+            notes.Add($"Cold start: {named} {are} new to the model (trained on {trainedOn}): the trained network forecasts {(cold.Count == 1 ? "it" : "each")} " +
+                $"with {trained.ColdStartEstimates()} estimated from its own history, as training estimates a series' from its training part{intervals}.");
+        }
+        return notes;
     }
 
     /// <summary>A direct model forecasts only the horizon it was trained for: refuse another one before any work.</summary>
@@ -123,12 +157,13 @@ internal static class PredictCommand
     }
 
     /// <summary>Where the intervals come from, or why there are none.</summary>
-    private static string IntervalsNote(Forecaster forecaster)
+    private static string IntervalsNote(Forecaster forecaster, IReadOnlyList<SeriesForecast> forecasts)
     {
+        var shown = forecasts.Select(f => f.Symbol).ToHashSet(StringComparer.Ordinal);
         if (forecaster.Calibration is not { } c) return "this model was saved before Unroll gave intervals; train it again to get them";
         if (forecaster.Settings.CombineClassical && forecaster.ClassicalFitLengths.Count > 0)
         {
-            var leftOut = forecaster.LeftOut.Where(kv => kv.Value.Count > 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {forecaster.DescribeFor(kv.Key)}").ToList();
+            var leftOut = forecaster.LeftOut.Where(kv => kv.Value.Count > 0 && shown.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {forecaster.DescribeFor(kv.Key)}").ToList();
             string exceptions = leftOut.Count == 0 ? "" : $" (except {string.Join("; ", leftOut)})";
             return $"forecasts are half the network's, half ETS's and Theta's{exceptions}; intervals are ETS's and Theta's widths around them (the network alone's would be split-conformal, {c.Describe()})";
         }
@@ -180,6 +215,6 @@ internal static class PredictCommand
             }
         TableOutput.Write(context, table, tall);
         context.Out.WriteLine("naive = the last value, repeated; change = the forecast against it.");
-        context.Out.WriteLine($"Intervals: {IntervalsNote(forecaster)}.");
+        context.Out.WriteLine($"Intervals: {IntervalsNote(forecaster, forecasts)}.");
     }
 }

@@ -15,8 +15,13 @@ public sealed record CsvReadOptions
     public IReadOnlyList<string> Features { get; init; } = [];
 
     /// <summary>The symbols to keep from a long-format file (matched ignoring case), in this order; empty keeps all.
-    /// For a one-series file the only symbol is the file name without extension.</summary>
+    /// For a one-series file the only symbol is its <see cref="Name"/>.</summary>
     public IReadOnlyList<string> Symbols { get; init; } = [];
+
+    /// <summary>The name of a one-series file's series (its symbol). When null, the file name without extension
+    /// (<c>AAPL</c> for <c>prices/AAPL.csv</c>). A long-format file names its series in its symbol column, so a name
+    /// given for one is refused with a <see cref="DataException"/>, as is a blank one.</summary>
+    public string? Name { get; init; }
 
     /// <summary>The date column, matched ignoring case. When null: the first of date, datetime, timestamp, time,
     /// day and observation_date that the file has, else an unnamed first column of dates (a pandas index).</summary>

@@ -9,7 +9,8 @@ namespace Unroll.Data.Csv;
 /// <item><b>long</b>: a <c>symbol</c> (or <c>ticker</c>) column, a date column and numeric columns, many series
 /// one after another or interleaved (<c>symbol,date,price</c>);</item>
 /// <item><b>one series per file</b>: a date column and numeric columns (<c>date,price</c> or
-/// <c>date,open,high,low,close,adjclose,volume</c>); the series is named after the file.</item>
+/// <c>date,open,high,low,close,adjclose,volume</c>); the series is named after the file, or
+/// <see cref="CsvReadOptions.Name"/>.</item>
 /// </list>
 /// Every problem is a <see cref="DataException"/> that names the file, the line and the column.
 /// </summary>
@@ -35,7 +36,8 @@ public static partial class CsvSeriesReader
 
 
     /// <summary>Reads the series in a CSV file.</summary>
-    /// <param name="path">The file; its name (without extension) names the series of a one-series file.</param>
+    /// <param name="path">The file; its name (without extension) names the series of a one-series file unless
+    /// <see cref="CsvReadOptions.Name"/> does.</param>
     /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
     /// <returns>The series, with the target column and feature names.</returns>
     /// <exception cref="DataException">The file is missing or unreadable, or its content breaks a rule.</exception>
@@ -63,7 +65,7 @@ public static partial class CsvSeriesReader
     /// <summary>Reads the series in CSV text.</summary>
     /// <param name="csvText">The CSV content.</param>
     /// <param name="sourceName">The name messages use for the source, such as its file path; its file name
-    /// without extension names the series of a one-series file.</param>
+    /// without extension names the series of a one-series file unless <see cref="CsvReadOptions.Name"/> does.</param>
     /// <param name="options">How to read it; null for <see cref="CsvReadOptions.Default"/>.</param>
     /// <returns>The series, with the target column and feature names.</returns>
     /// <exception cref="DataException">The content breaks a rule.</exception>
@@ -149,6 +151,7 @@ public static partial class CsvSeriesReader
             return new SeriesSet(result, _header[targetCol], featureNames, file)
             {
                 Missing = new MissingSummary(_blankRows, rowsDropped, valuesFilled),
+                SymbolColumn = symbolCol is int sc ? _header[sc] : null,
                 Resampled = options.Resample == ResamplePeriod.None ? null
                     : new ResampleSummary(options.Resample, rowsBeforeResampling, result.Sum(r => r.Length), _summed),
             };
@@ -541,6 +544,16 @@ public static partial class CsvSeriesReader
 
         private List<string> SelectSymbols(int? symbolCol)
         {
+            if (options.Name is { } name)
+            {
+                if (symbolCol is int named)
+                    throw new DataException($"{CsvSettings.Name} names the series of a one-series file, but this file is long-format: " +
+                        $"its '{_header[named]}' column names each row's series. Leave {CsvSettings.Name} out, or choose series with {CsvSettings.Symbols}.",
+                        file, settings: [CsvSettings.Name, CsvSettings.Symbols]);
+                if (string.IsNullOrWhiteSpace(name))
+                    throw new DataException($"{CsvSettings.Name} is blank; give the series a name, or leave {CsvSettings.Name} out to name it after the file.",
+                        file, settings: [CsvSettings.Name]);
+            }
             List<string> known;
             if (symbolCol is int sc)
             {
@@ -561,7 +574,7 @@ public static partial class CsvSeriesReader
             else
             {
                 string stem = Path.GetFileNameWithoutExtension(file);
-                known = [stem.Length == 0 ? "series" : stem];
+                known = [options.Name?.Trim() ?? (stem.Length == 0 ? "series" : stem)];
             }
 
             if (options.Symbols.Count == 0) return known;
@@ -575,7 +588,7 @@ public static partial class CsvSeriesReader
                 if (match is null)
                 {
                     string hint = symbolCol is null
-                        ? $"the file has no 'symbol' column, so it holds one series, named after the file: '{known[0]}'."
+                        ? $"the file has no 'symbol' column, so it holds one series, named '{known[0]}'{(options.Name is null ? " after the file" : "")}."
                         : $"known symbols: {Text.List(known)}.";
                     throw new DataException($"symbol '{w}' is not in the file; {hint} Check {CsvSettings.Symbols}.", file,
                         column: symbolCol is int c ? _header[c] : null, settings: [CsvSettings.Symbols]);

@@ -17,6 +17,8 @@ public static class CsvSettings
     public static Setting FeaturesOf(IEnumerable<string> names) => new("CsvReadOptions.Features", string.Join(",", names));
     /// <summary><see cref="CsvReadOptions.Symbols"/>.</summary>
     public static Setting Symbols { get; } = new("CsvReadOptions.Symbols");
+    /// <summary><see cref="CsvReadOptions.Name"/>.</summary>
+    public static Setting Name { get; } = new("CsvReadOptions.Name");
     /// <summary><see cref="CsvReadOptions.DateColumn"/>.</summary>
     public static Setting DateColumn { get; } = new("CsvReadOptions.DateColumn");
     /// <summary><see cref="CsvReadOptions.Resample"/>.</summary>
@@ -31,7 +33,7 @@ public static class CsvSettings
     /// <summary><see cref="CsvReadOptions.Missing"/> = <see cref="MissingValues.Interpolate"/>.</summary>
     public static Setting MissingInterpolate { get; } = new("CsvReadOptions.Missing", "MissingValues.Interpolate");
 
-    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols, DateColumn, Resample, Sum, MissingDrop, MissingForwardFill, MissingInterpolate];
+    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols, Name, DateColumn, Resample, Sum, MissingDrop, MissingForwardFill, MissingInterpolate];
 
     /// <summary>The settings <paramref name="message"/> names.</summary>
     internal static Setting[] In(string message) => All.Where(s => message.Contains(s.ToString(), StringComparison.Ordinal)).ToArray();
