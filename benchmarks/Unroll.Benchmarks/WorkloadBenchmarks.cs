@@ -29,7 +29,7 @@ public sealed record NamedWorkload(string Name, Workload Workload)
     ];
 
     public override string ToString() =>
-        $"{Name} {Workload.Cell.ToName()} {Workload.InputSize}-{Workload.HiddenSize}x{Workload.Layers} T{Workload.Steps} B{Workload.Batch}";
+        $"{Name} {Workload.Cell.ToName()} {Workload.InputSize}-{Workload.HiddenSize}x{Workload.Layers} T{Workload.Steps} B{Workload.BatchSize}";
 }
 
 /// <summary>Shows the parameter names in full (BenchmarkDotNet cuts them at 20 characters).</summary>
@@ -63,11 +63,11 @@ public class WorkloadBenchmarks
         var shape = new NetworkShape(w.Cell, w.InputSize, w.HiddenSize, w.Layers, 1);
         _network = RecurrentNetwork<float>.Create(shape, seed: 0);
         var random = new Random(1);
-        var sequences = Enumerable.Range(0, w.Batch)
+        var sequences = Enumerable.Range(0, w.BatchSize)
             .Select(_ => Enumerable.Range(0, w.Steps * w.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray())
             .ToList();
         _batch = SequenceBatch<float>.FromFlat(sequences, w.InputSize);
-        _targets = Enumerable.Range(0, w.Batch).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        _targets = Enumerable.Range(0, w.BatchSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         _trainer = new Trainer<float>(_network, new Adam<float>(weightDecay: 0), new TrainerOptions { Loss = LossKind.MeanSquared });
     }
 
@@ -91,7 +91,7 @@ public sealed record EngineProduct(string Workload, string Product, Transpose Tr
     public static IEnumerable<EngineProduct> Of(NamedWorkload named)
     {
         Workload w = named.Workload;
-        int n = w.Steps * w.Batch, gh = w.Cell.GateCount() * w.HiddenSize, h = w.HiddenSize, i = w.InputSize, b = w.Batch;
+        int n = w.Steps * w.BatchSize, gh = w.Cell.GateCount() * w.HiddenSize, h = w.HiddenSize, i = w.InputSize, b = w.BatchSize;
         EngineProduct[] all =
         [
             new(named.Name, "inputs", Transpose.No, Transpose.Yes, n, gh, i, true),      // (T·B, GH) += X · Wihᵀ

@@ -6,7 +6,7 @@ using Unroll.Forecasting.Methods;
 
 // Run from the repository: dotnet run --project samples/ForecastSample
 SeriesSet data = CsvSeriesReader.Read("data/stocks.csv");
-var settings = new ForecastSettings { Cell = CellKind.Lstm, Hidden = 32, Lookback = Lookback.Of(12), Epochs = 100 };
+var settings = new ForecastSettings { Cell = CellKind.Lstm, HiddenSize = 32, Lookback = Lookback.Of(12), Epochs = 100 };
 var progress = new Progress<TrainingProgress>(p => Console.WriteLine($"epoch {p.Epoch}: validation {p.ValidationLoss:G4}"));
 FitResult fit = Forecaster.Fit(data, settings, progress);       // one LSTM across every series, early stopping
 SeriesForecast next = fit.Forecaster.Predict(data.Series[0], horizon: 3, levels: [0.8, 0.95]);

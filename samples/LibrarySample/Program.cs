@@ -14,5 +14,6 @@ for (int epoch = 0; epoch < 200; epoch++)
     trainer.Step(batch, targets, learningRate: 0.01);
 
 float[][] predictions = network.Predict(sequences);
+float[][] same = network.Predict([[0.1f, 0.2f, 0.3f], [0.5f, 0.4f]]);   // one feature per step: the values alone
 ModelFile.Save(network, "model.safetensors");
 var loaded = ModelFile.Load<float>("model.safetensors").Network;

@@ -3,7 +3,12 @@ using Spectre.Console;
 namespace Unroll.Cli;
 
 /// <summary>Where a command reads and writes: the process's streams, or test doubles.</summary>
-internal sealed class CliContext(TextReader input, TextWriter output, TextWriter error)
+/// <param name="input">Standard input.</param>
+/// <param name="output">Standard output.</param>
+/// <param name="error">Standard error.</param>
+/// <param name="terminalWidth">Treat <paramref name="output"/> as a terminal this many columns wide (tests); null to
+/// ask the process whether standard output is a terminal.</param>
+internal sealed class CliContext(TextReader input, TextWriter output, TextWriter error, int? terminalWidth = null)
 {
     public TextReader In { get; } = input;
     public TextWriter Out { get; } = output;
@@ -27,13 +32,17 @@ internal sealed class CliContext(TextReader input, TextWriter output, TextWriter
     /// <summary>How <see cref="Interruption"/> reads in messages.</summary>
     public string InterruptionName => Interruption == System.Runtime.InteropServices.PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C";
 
-    /// <summary>Spectre.Console writing to <see cref="Out"/> (colour and live widgets only on a real terminal). Written
-    /// to a pipe or a file, tables get 240 columns, so they stay one line per row instead of wrapping numbers.</summary>
-    public IAnsiConsole Console { get; } = CreateConsole(output);
+    /// <summary>Whether <see cref="Out"/> is a terminal (a person reads it) rather than a pipe or a file: result tables
+    /// are bordered tables only there (<see cref="TableOutput"/>).</summary>
+    public bool Terminal { get; } = terminalWidth is not null || (ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected);
 
-    private static IAnsiConsole CreateConsole(TextWriter output)
+    /// <summary>Spectre.Console writing to <see cref="Out"/> (colour and live widgets only on a real terminal). Written
+    /// to a pipe or a file, tables get 240 columns, so the tables that have no long layout stay one line per row.</summary>
+    public IAnsiConsole Console { get; } = CreateConsole(output, terminalWidth);
+
+    private static IAnsiConsole CreateConsole(TextWriter output, int? terminalWidth)
     {
-        bool terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        bool terminal = terminalWidth is null && ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
@@ -41,7 +50,7 @@ internal sealed class CliContext(TextReader input, TextWriter output, TextWriter
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        if (!terminal) console.Profile.Width = 240;
+        if (!terminal) console.Profile.Width = terminalWidth ?? 240;
         return console;
     }
 

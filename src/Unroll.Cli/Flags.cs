@@ -15,7 +15,7 @@ internal static partial class Flags
     private static readonly Dictionary<string, string> ForecastFlags = new(StringComparer.Ordinal)
     {
         [nameof(ForecastSettings.Cell)] = "--cell",
-        [nameof(ForecastSettings.Hidden)] = "--hidden",
+        [nameof(ForecastSettings.HiddenSize)] = "--hidden",
         [nameof(ForecastSettings.Layers)] = "--layers",
         [nameof(ForecastSettings.Lookback)] = "--lookback",
         [nameof(ForecastSettings.Horizon)] = "--horizon",
@@ -26,7 +26,7 @@ internal static partial class Flags
         [nameof(ForecastSettings.BatchSize)] = "--batch",
         [nameof(ForecastSettings.LearningRate)] = "--lr",
         [nameof(ForecastSettings.Optimizer)] = "--optimizer",
-        [nameof(ForecastSettings.Clip)] = "--clip",
+        [nameof(ForecastSettings.ClipNorm)] = "--clip",
         [nameof(ForecastSettings.Loss)] = "the loss",
         [nameof(ForecastSettings.ValidationFraction)] = "--val",
         [nameof(ForecastSettings.TestFraction)] = "--test",

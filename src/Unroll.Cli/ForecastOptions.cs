@@ -101,7 +101,7 @@ internal sealed class ForecastOptions
     internal static Option<string> DecimalOption() => Options.Choice("--decimal",
         "The decimal mark of the file's numbers: '.' (default) or ',' (as European spreadsheets export; fields then separated by ';', or quoted)", ".", [".", ","]);
     public Option<CellKind> Cell { get; } = Options.Choice("--cell", "rnn_relu, rnn_tanh, lstm or gru", Defaults.Cell, SettingNames.Cells);
-    public Option<int> Hidden { get; } = Options.Count("--hidden", "Hidden units per layer", Defaults.Hidden, max: 16_384);
+    public Option<int> Hidden { get; } = Options.Count("--hidden", "Hidden units per layer", Defaults.HiddenSize, max: 16_384);
     public Option<int> Layers { get; } = Options.Count("--layers", "Stacked recurrent layers", Defaults.Layers, max: 64);
     public Option<string> Lookback { get; } = Options.Lookback("--lookback", "Input steps per window, or 'all' for each series' whole history (ragged batches)", Defaults.Lookback.ToString());
     public Option<int> Horizon { get; } = Options.Count("--horizon", "Steps to forecast", Defaults.Horizon, max: 10_000);
@@ -112,7 +112,7 @@ internal sealed class ForecastOptions
     public Option<int> Batch { get; } = Options.Count("--batch", "Windows per gradient step", Defaults.BatchSize);
     public Option<double> LearningRate { get; } = Options.Positive("--lr", "Learning rate", Defaults.LearningRate);
     public Option<OptimizerKind> Optimizer { get; } = Options.Choice("--optimizer", "sgd, momentum, adam or adamw", Defaults.Optimizer, SettingNames.Optimizers);
-    public Option<double> Clip { get; } = Options.Positive("--clip", "Global gradient-norm clipping (0 for none)", Defaults.Clip ?? 0, allowZero: true);
+    public Option<double> Clip { get; } = Options.Positive("--clip", "Global gradient-norm clipping (0 for none)", Defaults.ClipNorm ?? 0, allowZero: true);
     public Option<double> Validation { get; } = Options.Fraction("--val", "Fraction of each series used for validation and early stopping", Defaults.ValidationFraction, 0, 0.9, minExclusive: false);
     public Option<int> Patience { get; } = Options.Count("--patience", "Epochs without a better validation loss before stopping", Defaults.Patience);
     public Option<int> Seed { get; } = Options.Integer("--seed", "Seed: the same seed and data give the same model", Defaults.Seed);
@@ -183,7 +183,7 @@ internal sealed class ForecastOptions
         var settings = new ForecastSettings
         {
             Cell = parse.GetValue(Cell),
-            Hidden = parse.GetValue(Hidden),
+            HiddenSize = parse.GetValue(Hidden),
             Layers = parse.GetValue(Layers),
             Lookback = Unroll.Data.Lookback.Parse(parse.GetValue(Lookback)!),
             ShortenLookback = parse.GetResult(Lookback) is null or { Implicit: true },   // a lookback the user gave is kept
@@ -195,7 +195,7 @@ internal sealed class ForecastOptions
             BatchSize = parse.GetValue(Batch),
             LearningRate = parse.GetValue(LearningRate),
             Optimizer = parse.GetValue(Optimizer),
-            Clip = parse.GetValue(Clip) is var c && c > 0 ? c : null,
+            ClipNorm = parse.GetValue(Clip) is var c && c > 0 ? c : null,
             ValidationFraction = parse.GetValue(Validation),
             TestFraction = testFraction,
             Patience = parse.GetValue(Patience),

@@ -41,7 +41,7 @@ internal static class TrainingOutcome
 
     private static string Fix(ForecastSettings settings, bool debugNumerics)
         => $"Lower --lr (it was {NumberFormat.Significant(settings.LearningRate)})" +
-           (settings.Clip is double c ? $" or --clip (it was {NumberFormat.Significant(c)})" : " or set --clip 1") +
+           (settings.ClipNorm is double c ? $" or --clip (it was {NumberFormat.Significant(c)})" : " or set --clip 1") +
            (debugNumerics ? "" : "; --debug-numerics shows where values stop being finite");
 
     private static string Epochs(int n) => n == 1 ? "1 epoch" : $"{n} epochs";

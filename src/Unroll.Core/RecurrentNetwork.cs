@@ -159,6 +159,30 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     /// <summary>
+    /// Predicts from single-feature sequences, each given as its values in step order (<c>[[0.1f, 0.2f, 0.3f], [0.5f, 0.4f]]</c>):
+    /// the same as <see cref="Predict(IReadOnlyList{IReadOnlyList{T[]}})"/> with every value its own one-feature step.
+    /// </summary>
+    /// <param name="sequences">One array per sequence, one value per step; lengths may differ.</param>
+    /// <returns>The head's output after each sequence's last step: one O-vector per sequence.</returns>
+    /// <exception cref="ArgumentException">The network takes more than one feature per step, or a sequence is empty.</exception>
+    public T[][] Predict(IReadOnlyList<T[]> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        if (Shape.InputSize != 1)
+            throw new ArgumentException($"this overload takes one value per step, but the network expects {Shape.InputSize} features per step " +
+                "(NetworkShape.InputSize): give each step as a T[] of them, as a list of steps per sequence", nameof(sequences));
+        var steps = new IReadOnlyList<T[]>[sequences.Count];
+        for (int i = 0; i < steps.Length; i++)
+        {
+            var values = sequences[i] ?? throw new ArgumentException($"sequence {i} is null", nameof(sequences));
+            var one = new T[values.Length][];
+            for (int t = 0; t < one.Length; t++) one[t] = [values[t]];
+            steps[i] = one;
+        }
+        return Predict(steps);
+    }
+
+    /// <summary>
     /// The head's outputs (B × O, input order, a fresh array) for a batch: a forward pass whose tape arrays are kept
     /// (the largest seen) and reused by the next call, so repeated inference allocates only its outputs and final
     /// state. Not for concurrent use of one network.

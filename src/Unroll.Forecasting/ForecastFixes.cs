@@ -23,7 +23,7 @@ public static class ForecastFixes
     private static string PropertyOf(string name) => name switch
     {
         "cell" => nameof(ForecastSettings.Cell),
-        "hidden" => nameof(ForecastSettings.Hidden),
+        "hidden" => nameof(ForecastSettings.HiddenSize),
         "layers" => nameof(ForecastSettings.Layers),
         "lookback" => nameof(ForecastSettings.Lookback),
         "horizon" => nameof(ForecastSettings.Horizon),
@@ -34,7 +34,7 @@ public static class ForecastFixes
         "batch" => nameof(ForecastSettings.BatchSize),
         "lr" => nameof(ForecastSettings.LearningRate),
         "optimizer" => nameof(ForecastSettings.Optimizer),
-        "clip" => nameof(ForecastSettings.Clip),
+        "clip" => nameof(ForecastSettings.ClipNorm),
         "loss" => nameof(ForecastSettings.Loss),
         "val" => nameof(ForecastSettings.ValidationFraction),
         "test" => nameof(ForecastSettings.TestFraction),

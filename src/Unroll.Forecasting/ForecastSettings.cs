@@ -47,8 +47,8 @@ public sealed record ForecastSettings
 {
     /// <summary>The recurrent cell.</summary>
     public CellKind Cell { get; init; } = CellKind.Lstm;
-    /// <summary>Hidden units per layer.</summary>
-    public int Hidden { get; init; } = 32;
+    /// <summary>Hidden units per layer (<see cref="NetworkShape.HiddenSize"/>).</summary>
+    public int HiddenSize { get; init; } = 32;
     /// <summary>Stacked layers.</summary>
     public int Layers { get; init; } = 1;
     /// <summary>Input steps per window, or all of each series' history.</summary>
@@ -112,8 +112,8 @@ public sealed record ForecastSettings
     public double LearningRate { get; init; } = 0.005;
     /// <summary>The update rule.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
-    /// <summary>Global-norm gradient clipping; null for none.</summary>
-    public double? Clip { get; init; } = 1.0;
+    /// <summary>The largest global norm of the gradients: a step whose gradients are longer is scaled down to it (<see cref="TrainerOptions.ClipNorm"/>); null for no clipping.</summary>
+    public double? ClipNorm { get; init; } = 1.0;
     /// <summary>The training loss on scaled values.</summary>
     public LossKind Loss { get; init; } = LossKind.MeanSquared;
     /// <summary>Fraction of each series (after the training part) used for validation and early stopping.</summary>
@@ -134,11 +134,11 @@ public sealed record ForecastSettings
     /// </summary>
     public IReadOnlyList<(string Name, string Value)> Describe() =>
     [
-        ("cell", SettingNames.Cells.Name(Cell)), ("hidden", Text(Hidden)), ("layers", Text(Layers)), ("lookback", Lookback.ToString()),
+        ("cell", SettingNames.Cells.Name(Cell)), ("hidden", Text(HiddenSize)), ("layers", Text(Layers)), ("lookback", Lookback.ToString()),
         ("horizon", Text(Horizon)), ("strategy", SettingNames.Strategies.Name(Strategy)), ("target", SettingNames.Targets.Name(Target)),
         ("scaling", SettingNames.Scalings.Name(EffectiveScaling)), ("epochs", Text(Epochs)), ("batch", Text(BatchSize)),
         ("lr", LearningRate.ToString("R", CultureInfo.InvariantCulture)), ("optimizer", SettingNames.Optimizers.Name(Optimizer)),
-        ("clip", Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none"), ("loss", SettingNames.Losses.Name(Loss)),
+        ("clip", ClipNorm?.ToString("R", CultureInfo.InvariantCulture) ?? "none"), ("loss", SettingNames.Losses.Name(Loss)),
         ("val", ValidationFraction.ToString("R", CultureInfo.InvariantCulture)), ("test", TestFraction.ToString("R", CultureInfo.InvariantCulture)),
         ("patience", Text(Patience)), ("seed", Text(Seed)), ("deseasonalize", Deseasonalize ? "on" : "off"),
         ("combine", CombineClassical ? "on" : "off"),
@@ -196,13 +196,13 @@ public sealed record ForecastSettings
             var setting = ForecastFixes.Of(property);
             return new SettingsException($"{setting} {problem}", setting);
         }
-        if (Hidden < 1) throw Bad(nameof(Hidden), $"must be at least 1, got {Hidden}");
+        if (HiddenSize < 1) throw Bad(nameof(HiddenSize), $"must be at least 1, got {HiddenSize}");
         if (Layers < 1) throw Bad(nameof(Layers), $"must be at least 1, got {Layers}");
         if (Horizon < 1) throw Bad(nameof(Horizon), $"must be at least 1, got {Horizon}");
         if (Epochs < 1) throw Bad(nameof(Epochs), $"must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw Bad(nameof(BatchSize), $"must be at least 1, got {BatchSize}");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw Bad(nameof(LearningRate), $"must be a positive number, got {LearningRate}");
-        if (Clip is double c && !(c > 0)) throw Bad(nameof(Clip), $"must be positive, got {c}");
+        if (ClipNorm is double c && !(c > 0)) throw Bad(nameof(ClipNorm), $"must be positive, got {c}");
         if (!(ValidationFraction >= 0 && ValidationFraction < 0.9)) throw Bad(nameof(ValidationFraction), $"must be in [0, 0.9), got {ValidationFraction}");
         if (!(TestFraction >= 0 && TestFraction < 0.9)) throw Bad(nameof(TestFraction), $"must be in [0, 0.9), got {TestFraction}");
         if (ValidationFraction + TestFraction >= 0.9)

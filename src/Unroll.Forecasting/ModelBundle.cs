@@ -43,7 +43,7 @@ public static class ModelBundle
                 ["batch"] = s.BatchSize.ToString(CultureInfo.InvariantCulture),
                 ["lr"] = s.LearningRate.ToString("R", CultureInfo.InvariantCulture),
                 ["optimizer"] = SettingNames.Optimizers.Name(s.Optimizer),
-                ["clip"] = s.Clip?.ToString("R", CultureInfo.InvariantCulture) ?? "none",
+                ["clip"] = s.ClipNorm?.ToString("R", CultureInfo.InvariantCulture) ?? "none",
                 ["loss"] = SettingNames.Losses.Name(s.Loss),
                 ["validation"] = s.ValidationFraction.ToString("R", CultureInfo.InvariantCulture),
                 ["test"] = s.TestFraction.ToString("R", CultureInfo.InvariantCulture),
@@ -97,7 +97,7 @@ public static class ModelBundle
             var settings = new ForecastSettings
             {
                 Cell = network.Shape.Cell,
-                Hidden = network.Shape.HiddenSize,
+                HiddenSize = network.Shape.HiddenSize,
                 Layers = network.Shape.Layers,
                 Lookback = Lookback.TryParse(lookback, out var steps) ? steps : throw Bad("lookback", lookback, "'all' or a whole number of steps from 1"),
                 Horizon = Whole("horizon", Get("horizon")),
@@ -108,7 +108,7 @@ public static class ModelBundle
                 BatchSize = Whole("training batch", T("batch", "32")),
                 LearningRate = Number("training lr", T("lr", "0.005")),
                 Optimizer = Choice("training optimizer", T("optimizer", "adam"), SettingNames.Optimizers),
-                Clip = clip == "none" ? null : Number("training clip", clip),
+                ClipNorm = clip == "none" ? null : Number("training clip", clip),
                 Loss = Choice("training loss", T("loss", "mse"), SettingNames.Losses),
                 ValidationFraction = Number("training validation", T("validation", "0.15")),
                 TestFraction = Number("training test", T("test", "0")),

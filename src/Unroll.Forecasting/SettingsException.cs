@@ -4,7 +4,7 @@ namespace Unroll.Forecasting;
 
 /// <summary>
 /// Settings that cannot work, alone or together (a hidden size of 0, a direct model asked for another horizon). The
-/// message names each setting by its <see cref="Setting"/> (<c>ForecastSettings.Hidden</c>); a command line names
+/// message names each setting by its <see cref="Setting"/> (<c>ForecastSettings.HiddenSize</c>); a command line names
 /// them by its flags with <see cref="MessageWith"/>.
 /// </summary>
 public sealed class SettingsException(string message, params Setting[] settings) : ArgumentException(message)

@@ -89,12 +89,12 @@ public sealed class TrainingSession
                 ForecastFixes.Of(nameof(ForecastSettings.Lookback)));
 
         _inputSize = 1 + data.FeatureNames.Count;
-        var shape = new NetworkShape(settings.Cell, _inputSize, settings.Hidden, settings.Layers, settings.OutputSize);
+        var shape = new NetworkShape(settings.Cell, _inputSize, settings.HiddenSize, settings.Layers, settings.OutputSize);
         _random = new Random(settings.Seed);
         _network = RecurrentNetwork<float>.Create(shape, _random);
         _best = _network.Clone();
         _trainer = new Trainer<float>(_network, Unroll.Core.Training.Optimizer.Create<float>(settings.Optimizer),
-            new TrainerOptions { Loss = settings.Loss, ClipNorm = settings.Clip });
+            new TrainerOptions { Loss = settings.Loss, ClipNorm = settings.ClipNorm });
         _order = Enumerable.Range(0, _train.Count).ToArray();
     }
 

@@ -125,6 +125,32 @@ public class SequenceTests
         Assert.Contains("sequence 1 has no steps", error.Message);
     }
 
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void Predict_SingleFeatureValues_EqualsTheSameStepsAsOneFeatureVectors(CellKind cell)
+    {
+        var network = RecurrentNetwork<float>.Create(new NetworkShape(cell, 1, 5, 2, 3), seed: 8);
+        var steps = TestData.Sequences<float>(2, 1, 9, 1, 4, 17);
+
+        var fromValues = network.Predict(steps.Select(s => s.Select(step => step[0]).ToArray()).ToList());
+
+        Assert.Equal(network.Predict(steps), fromValues);
+        Assert.Equal(4, fromValues.Length);
+        Assert.All(fromValues, o => Assert.Equal(3, o.Length));
+        // A collection expression of values per sequence picks this overload.
+        Assert.Equal(network.Predict([[[0.1f], [0.2f], [0.3f]], [[0.5f], [0.4f]]]), network.Predict([[0.1f, 0.2f, 0.3f], [0.5f, 0.4f]]));
+    }
+
+    [Fact]
+    public void Predict_SingleFeatureValues_OnAMultiFeatureNetwork_SaysHowToGiveSteps()
+    {
+        var network = RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Gru, 2, 3), 1);
+        var error = Assert.Throws<ArgumentException>(() => network.Predict([[1f, 2f]]));
+        Assert.Contains("the network expects 2 features per step", error.Message);
+        var empty = Assert.Throws<ArgumentException>(() => RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Gru, 1, 3), 1).Predict([[1f], []]));
+        Assert.Contains("sequence 1 has no steps", empty.Message);
+    }
+
     /// <summary>
     /// The head reads the top layer's final h, which FinalState shows: FinalState is read-only, so no caller can reset it
     /// behind the backward pass (it could, and a copy guarded against it, when it was a T[][]). What a caller can do,

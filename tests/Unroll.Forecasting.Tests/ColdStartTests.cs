@@ -18,7 +18,7 @@ public sealed class ColdStartTests
 
     private static SeriesSet OneFile(TimeSeries series) => new([series], "price", [], series.Symbol + ".csv");
 
-    private static readonly ForecastSettings Small = new() { Hidden = 8, Lookback = Lookback.Of(6), Epochs = 5, Seed = 11 };
+    private static readonly ForecastSettings Small = new() { HiddenSize = 8, Lookback = Lookback.Of(6), Epochs = 5, Seed = 11 };
 
     private static TimeSeries Renamed(TimeSeries s, string name) => new(name, s.Dates, s.Values, s.FeatureNames, s.Features);
 

@@ -23,7 +23,7 @@ public sealed class ForecasterTests : IDisposable
         return new SeriesSet([Make("LONG", 60, 0), Make("SHORT", 35, 1)], "price", [], "synthetic.csv");
     }
 
-    private static readonly ForecastSettings Small = new() { Hidden = 8, Lookback = Lookback.Of(6), Epochs = 5, Seed = 11 };
+    private static readonly ForecastSettings Small = new() { HiddenSize = 8, Lookback = Lookback.Of(6), Epochs = 5, Seed = 11 };
 
     [Fact]
     public void Fit_SameSeed_GivesBitwiseIdenticalWeights()
@@ -148,7 +148,7 @@ public class RelativeScalingTests
         var dates = Enumerable.Range(0, 120).Select(i => new DateTime(2001, 1, 1).AddMonths(i)).ToArray();
         var values = Enumerable.Range(0, 120).Select(i => 10 * Math.Pow(1.02, i) * (1 + 0.01 * Math.Sin(i))).ToArray();
         var data = new SeriesSet([new TimeSeries("UP", dates, values)], "price", [], "up.csv");
-        var settings = new ForecastSettings { Hidden = 8, Lookback = Lookback.Of(6), Epochs = 40, TestFraction = 0.25, Seed = 2 };
+        var settings = new ForecastSettings { HiddenSize = 8, Lookback = Lookback.Of(6), Epochs = 40, TestFraction = 0.25, Seed = 2 };
         var relative = Backtester.Run(data, settings).Overall[ForecastMethod.Model].Mase;
         var minmax = Backtester.Run(data, settings with { Scaling = TargetScaling.MinMax }).Overall[ForecastMethod.Model].Mase;
         Assert.True(relative < minmax, $"relative MASE {relative:F3} should beat min-max's {minmax:F3} on a trend out of range");
@@ -168,7 +168,7 @@ public class RelativeScalingTests
         var dates = Enumerable.Range(0, 40).Select(i => new DateTime(2001, 1, 1).AddDays(i)).ToArray();
         var values = Enumerable.Range(0, 40).Select(i => Math.Sin(i / 3.0)).ToArray();
         var data = new SeriesSet([new TimeSeries("WAVE", dates, values)], "value", [], "wave.csv");
-        var e = Assert.Throws<DataException>(() => Forecaster.Fit(data, new ForecastSettings { Hidden = 4, Lookback = Lookback.Of(5), Epochs = 1, Scaling = TargetScaling.Relative }));
+        var e = Assert.Throws<DataException>(() => Forecaster.Fit(data, new ForecastSettings { HiddenSize = 4, Lookback = Lookback.Of(5), Epochs = 1, Scaling = TargetScaling.Relative }));
         Assert.Contains("relative scaling needs values above 0", e.Message);
     }
 }
@@ -185,7 +185,7 @@ public class ScalingAndLookbackDefaultsTests
     [Fact]
     public void DefaultScaling_ZerosOrNegatives_IsDifferenceAndSaysWhy()
     {
-        var fit = Forecaster.Fit(Wave(60, 0), new ForecastSettings { Hidden = 4, Epochs = 3 });
+        var fit = Forecaster.Fit(Wave(60, 0), new ForecastSettings { HiddenSize = 4, Epochs = 3 });
         Assert.Equal(TargetScaling.Difference, fit.Forecaster.Settings.Scaling);
         Assert.Contains(fit.Notes, n => n.Contains("difference scaling", StringComparison.Ordinal) && n.Contains("'WAVE'", StringComparison.Ordinal));
         Assert.All(fit.Forecaster.Predict(Wave(60, 0).Series[0], 3).Values, v => Assert.True(double.IsFinite(v)));
@@ -213,7 +213,7 @@ public class ScalingAndLookbackDefaultsTests
     [Fact]
     public void Lookback_TooLongForTheShortestSeries_IsShortenedAndSaid()
     {
-        var fit = Forecaster.Fit(Wave(16, 10), new ForecastSettings { Hidden = 4, Epochs = 2, TestFraction = 0.2 });
+        var fit = Forecaster.Fit(Wave(16, 10), new ForecastSettings { HiddenSize = 4, Epochs = 2, TestFraction = 0.2 });
         // 16 points: a training part of floor(0.65 × 16) = 10, so at most 9 input steps before the one to forecast.
         Assert.Equal(Lookback.Of(9), fit.Forecaster.Settings.Lookback);
         Assert.Contains(fit.Notes, n => n.StartsWith("the lookback is 9 instead of 12", StringComparison.Ordinal));
@@ -226,7 +226,7 @@ public class ScalingAndLookbackDefaultsTests
             Enumerable.Range(0, length).Select(i => 10 + Math.Sin(i)).ToArray());
         // 3 points: a training part of floor(0.85 × 3) = 2, room for 1 input step, fewer than the 2 the network needs.
         var data = new SeriesSet([Make("LONG", 60), Make("TINY", 3)], "value", [], "two.csv");
-        var fit = Forecaster.Fit(data, new ForecastSettings { Hidden = 4, Epochs = 2 });
+        var fit = Forecaster.Fit(data, new ForecastSettings { HiddenSize = 4, Epochs = 2 });
         Assert.Equal(["LONG"], fit.Forecaster.Symbols);
         Assert.Equal(Lookback.Of(12), fit.Forecaster.Settings.Lookback);
         Assert.Contains("'TINY' has 3 points, too few for the network", fit.Excluded["TINY"]);

@@ -48,7 +48,7 @@ public class LearningTests
         var (data, oracle) = Synthetic("sine", 700, (_, t) => Math.Sin(2 * Math.PI * t / 25), noise: 0.1, seed: 1);
         AssertNearNoiseFloor(data, oracle, new ForecastSettings
         {
-            Cell = CellKind.Lstm, Hidden = 16, Lookback = Lookback.Of(25), Epochs = 150, LearningRate = 0.005,
+            Cell = CellKind.Lstm, HiddenSize = 16, Lookback = Lookback.Of(25), Epochs = 150, LearningRate = 0.005,
             ValidationFraction = 0.15, TestFraction = 0.25, Patience = 15, Seed = 3, Scaling = TargetScaling.MinMax,
             CombineClassical = false, Deseasonalize = false,   // the network alone is what these tests measure
         });
@@ -61,7 +61,7 @@ public class LearningTests
         var (data, oracle) = Synthetic("ar2", 1000, (y, t) => t < 2 ? 0 : 1.2 * y[t - 1] - 0.5 * y[t - 2], noise: 0.1, seed: 2);
         AssertNearNoiseFloor(data, oracle, new ForecastSettings
         {
-            Cell = CellKind.Lstm, Hidden = 16, Lookback = Lookback.Of(6), Epochs = 80, LearningRate = 0.01,
+            Cell = CellKind.Lstm, HiddenSize = 16, Lookback = Lookback.Of(6), Epochs = 80, LearningRate = 0.01,
             ValidationFraction = 0.15, TestFraction = 0.25, Patience = 15, Seed = 3, Scaling = TargetScaling.ZScore,
             CombineClassical = false, Deseasonalize = false,
         });

@@ -63,7 +63,7 @@ public sealed class ModelBundleFormatTests : IDisposable
     public void Save_NonRelativeScaling_NamesItAndItsScalersAlike(TargetScaling scaling, string prefix)
     {
         var data = CsvSeriesReader.Read(Stocks(), new CsvReadOptions { Symbols = ["MSFT"] });
-        var forecaster = Forecaster.Fit(data, new ForecastSettings { Hidden = 4, Epochs = 2, Scaling = scaling }).Forecaster;
+        var forecaster = Forecaster.Fit(data, new ForecastSettings { HiddenSize = 4, Epochs = 2, Scaling = scaling }).Forecaster;
         var path = Path.Combine(_folder, "m.safetensors");
         ModelBundle.Save(forecaster, path);
         var metadata = SafeTensors.Read(path).Metadata;

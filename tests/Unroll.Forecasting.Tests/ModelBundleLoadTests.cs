@@ -26,7 +26,7 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
             return new TimeSeries(name, dates, values, ["volume"], volume);
         }
         var data = new SeriesSet([Make("AAA", 30, 0), Make("BB", 24, 1)], "close", ["volume"], "synthetic.csv");
-        var settings = new ForecastSettings { Hidden = 2, Lookback = Lookback.Of(3), Epochs = 1, Seed = 1 };
+        var settings = new ForecastSettings { HiddenSize = 2, Lookback = Lookback.Of(3), Epochs = 1, Seed = 1 };
         var forecaster = Forecaster.Fit(data, settings).Forecaster;
         var path = Path.Combine(Path.GetTempPath(), $"unroll-bundle-{Guid.NewGuid():N}.safetensors");
         ModelBundle.Save(forecaster, path);

@@ -21,7 +21,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     // 8 windows a batch: about 9 batches an epoch, so interruptions can fall inside epochs.
-    private static readonly ForecastSettings Settings = new() { Hidden = 6, Lookback = Lookback.Of(5), Epochs = 6, BatchSize = 8, Seed = 5, Patience = 50 };
+    private static readonly ForecastSettings Settings = new() { HiddenSize = 6, Lookback = Lookback.Of(5), Epochs = 6, BatchSize = 8, Seed = 5, Patience = 50 };
 
     private byte[] ModelBytes(FitResult fit, string name)
     {
@@ -88,11 +88,11 @@ public sealed class TrainingSessionTests : IDisposable
         var other = name switch
         {
             "lr" => Settings with { LearningRate = value },
-            "hidden" => Settings with { Hidden = (int)value },
+            "hidden" => Settings with { HiddenSize = (int)value },
             _ => Settings with { Seed = (int)value },
         };
         var e = Assert.Throws<CheckpointException>(() => TrainingSession.Resume(checkpoint, Data(), other));
-        string property = name switch { "lr" => nameof(ForecastSettings.LearningRate), "hidden" => nameof(ForecastSettings.Hidden), _ => nameof(ForecastSettings.Seed) };
+        string property = name switch { "lr" => nameof(ForecastSettings.LearningRate), "hidden" => nameof(ForecastSettings.HiddenSize), _ => nameof(ForecastSettings.Seed) };
         Assert.Contains($"ForecastSettings.{property} = ", e.Message);
         Assert.Equal(2, e.Settings.Count(s => s.Name == $"ForecastSettings.{property}"));
         Assert.Contains(checkpoint, e.Message);
@@ -180,7 +180,7 @@ public sealed class TrainingSessionTests : IDisposable
     [Fact]
     public void Run_HugeLearningRate_StopsAsDivergedAndKeepsNothingWorseThanTheStart()
     {
-        var fit = TrainingSession.Start(Data(), Settings with { LearningRate = 1e10, Optimizer = OptimizerKind.Sgd, Clip = null, Epochs = 50 })
+        var fit = TrainingSession.Start(Data(), Settings with { LearningRate = 1e10, Optimizer = OptimizerKind.Sgd, ClipNorm = null, Epochs = 50 })
             .Run(options: new TrainingRunOptions { DebugNumerics = true });
         Assert.Equal(StopReason.Diverged, fit.Stop);
         Assert.NotNull(fit.Incident);

@@ -59,7 +59,7 @@ public sealed class WindowBatchTests
     {
         // Three series with long validation parts and a long lookback: more steps than one validation batch holds.
         var data = new SeriesSet([Make("A", 1200, 0, false), Make("B", 1100, 1, false), Make("C", 1000, 2, false)], "price", [], "synthetic.csv");
-        var settings = new ForecastSettings { Hidden = 3, Lookback = Lookback.Of(200), Epochs = 1, Seed = 2, ValidationFraction = 0.3, Deseasonalize = false, CombineClassical = false };
+        var settings = new ForecastSettings { HiddenSize = 3, Lookback = Lookback.Of(200), Epochs = 1, Seed = 2, ValidationFraction = 0.3, Deseasonalize = false, CombineClassical = false };
         var session = TrainingSession.Start(data, settings);
         var prepared = data.Series.Select(s => Forecaster.Prepare(s, settings)).ToList();
         var (_, validation, _) = WindowSet.CreateSplit(prepared.Select(p => p.Scaled).ToList(), prepared.Select(p => p.Split).ToList(), settings.Lookback, 1);

@@ -122,28 +122,41 @@ internal static class BacktestCommand
     /// </summary>
     internal static string ForecastsCsv(BacktestResult result)
     {
-        static string N(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
-        var text = new System.Text.StringBuilder("symbol,origin,step,date,actual,method,forecast");
-        foreach (var level in result.Levels) text.Append($",lower_{Percent(level)},upper_{Percent(level)}");
-        text.Append('\n');
-        foreach (var s in result.Series)
-            foreach (var o in s.Origins)
-                foreach (var method in BacktestResult.Methods)
-                {
-                    if (!o.Forecasts.TryGetValue(method, out var f)) continue;
-                    for (int k = 0; k < o.Actual.Length; k++)
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvOutput.Create(text))
+        {
+            // A value that is not finite (no bound, no actual) is an empty field.
+            void Number(double v)
+            {
+                if (double.IsFinite(v)) csv.WriteField(v);
+                else csv.WriteField("");
+            }
+            csv.WriteHeader(["symbol", "origin", "step", "date", "actual", "method", "forecast",
+                .. result.Levels.SelectMany(l => new[] { $"lower_{Percent(l)}", $"upper_{Percent(l)}" })]);
+            foreach (var s in result.Series)
+                foreach (var o in s.Origins)
+                    foreach (var method in BacktestResult.Methods)
                     {
-                        text.Append(CsvText.Field(s.Symbol)).Append(',').Append(Timestamps.Format(s.Series.Dates[o.Origin - 1]))
-                            .Append(',').Append(k + 1).Append(',').Append(Timestamps.Format(o.Dates[k]))
-                            .Append(',').Append(N(o.Actual[k])).Append(',').Append(method.Name()).Append(',').Append(N(f.Mean[k]));
-                        foreach (var level in result.Levels)
+                        if (!o.Forecasts.TryGetValue(method, out var f)) continue;
+                        for (int k = 0; k < o.Actual.Length; k++)
                         {
-                            var interval = f.Intervals.FirstOrDefault(i => Math.Abs(i.Level - level) < 1e-9);
-                            text.Append(',').Append(interval is null ? "" : N(interval.Lower[k])).Append(',').Append(interval is null ? "" : N(interval.Upper[k]));
+                            csv.WriteField(s.Symbol);
+                            csv.WriteField(Timestamps.Format(s.Series.Dates[o.Origin - 1]));
+                            csv.WriteField(k + 1);
+                            csv.WriteField(Timestamps.Format(o.Dates[k]));
+                            Number(o.Actual[k]);
+                            csv.WriteField(method.Name());
+                            Number(f.Mean[k]);
+                            foreach (var level in result.Levels)
+                            {
+                                var interval = f.Intervals.FirstOrDefault(i => Math.Abs(i.Level - level) < 1e-9);
+                                Number(interval is null ? double.NaN : interval.Lower[k]);
+                                Number(interval is null ? double.NaN : interval.Upper[k]);
+                            }
+                            csv.EndRecord();
                         }
-                        text.Append('\n');
                     }
-                }
+        }
         return text.ToString();
     }
 
@@ -227,12 +240,18 @@ internal static class BacktestCommand
         ["points"] = m.Count,
     };
 
+    /// <summary>
+    /// The scores of every method per series (and overall), then MASE at each step ahead: bordered tables on a terminal
+    /// wide enough for them, otherwise the long layout (every line names its series and method; MASE by step one line
+    /// per method and step), so no number is split across lines.
+    /// </summary>
     internal static void Render(CliContext context, BacktestResult result)
     {
+        string[] headers = ["MAE", "RMSE", "MAPE %", "MASE", "direction %", .. result.Levels.Select(l => $"{Percent(l)}% cover"),
+            .. result.Levels.Count > 0 ? [$"MSIS {Percent(result.Levels[^1])}"] : Array.Empty<string>()];
         var table = new Table().AddColumn("series").AddColumn("method");
-        foreach (var name in new[] { "MAE", "RMSE", "MAPE %", "MASE", "direction %" }) table.AddColumn(new TableColumn(name).RightAligned());
-        foreach (var level in result.Levels) table.AddColumn(new TableColumn($"{Percent(level)}% cover").RightAligned());
-        if (result.Levels.Count > 0) table.AddColumn(new TableColumn($"MSIS {Percent(result.Levels[^1])}").RightAligned());
+        foreach (var name in headers) table.AddColumn(new TableColumn(name).RightAligned());
+        var tall = new LongTable(["series", "method", .. headers]).RightAligned([.. Enumerable.Range(2, headers.Length)]);
         void Rows(string label, IReadOnlyDictionary<ForecastMethod, MethodScore> scores)
         {
             bool first = true;
@@ -254,6 +273,7 @@ internal static class BacktestCommand
                         .. result.Levels.Count > 0 ? [m.At(result.Levels[^1]) is { } last ? NumberFormat.Significant(last.Msis, 4) : "–"] : Array.Empty<string>()];
                 }
                 table.AddRow([first ? Markup.Escape(label) : "", name, .. cells]);
+                tall.AddRow([label, method.Name(), .. cells]);
                 first = false;
             }
         }
@@ -263,7 +283,7 @@ internal static class BacktestCommand
         context.Out.WriteLine(frequencies.Count == 1
             ? $"Dates: {frequencies[0]} (--season overrides)."
             : $"Dates: {string.Join("; ", result.Series.Select(s => $"{s.Symbol} {s.Frequency}"))} (--season overrides).");
-        context.Console.Write(table);
+        TableOutput.Write(context, table, tall);
         var notApplicable = result.Series.SelectMany(s => s.Scores.Values.Where(v => !v.Applies).Select(v => $"{v.Method.Name()} on {s.Symbol}: {v.NotApplicable}")).ToList();
         foreach (var line in notApplicable.Take(10)) context.Out.WriteLine($"n/a: {line}");
         if (notApplicable.Count > 10) context.Out.WriteLine($"n/a: … and {notApplicable.Count - 10} more (see --json)");
@@ -272,9 +292,14 @@ internal static class BacktestCommand
             // Pooled scores hide how fast a method's errors grow: MASE at each step ahead, every origin.
             var steps = new Table().AddColumn("MASE by step");
             for (int k = 1; k <= result.Horizon; k++) steps.AddColumn(new TableColumn($"+{k}").RightAligned());
+            var stepsTall = new LongTable("method", "step", "MASE by step").RightAligned(1, 2);
             foreach (var (method, score) in BacktestResult.Methods.Where(result.OverallScores.ContainsKey).Select(m => (m, result.OverallScores[m])).Where(x => x.Item2.Applies))
-                steps.AddRow([method.Name(), .. score.ByStep.Select(m => NumberFormat.Significant(m.Mase, 4))]);
-            context.Console.Write(steps);
+            {
+                var mase = score.ByStep.Select(m => NumberFormat.Significant(m.Mase, 4)).ToList();
+                steps.AddRow([method.Name(), .. mase]);
+                for (int k = 0; k < mase.Count; k++) stepsTall.AddRow(method.Name(), $"+{k + 1}", mase[k]);
+            }
+            TableOutput.Write(context, steps, stepsTall);
         }
         context.Out.WriteLine(NaiveComparison.Of(result.Overall).Verdict(result.Horizon));
         context.Out.WriteLine(MethodRanking.Of(result).Sentence(result));

@@ -36,7 +36,7 @@ internal static class BenchCommand
                 var numbers = new JsonNumbers();
                 context.Out.WriteLine(numbers.Finish(new JsonObject
                 {
-                    ["cell"] = kind.ToName(), ["I"] = workload.InputSize, ["H"] = workload.HiddenSize, ["L"] = workload.Layers, ["T"] = workload.Steps, ["B"] = workload.Batch,
+                    ["cell"] = kind.ToName(), ["I"] = workload.InputSize, ["H"] = workload.HiddenSize, ["L"] = workload.Layers, ["T"] = workload.Steps, ["B"] = workload.BatchSize,
                     ["threads"] = result.Threads,
                     ["train_ms"] = numbers.Number(Math.Round(result.TrainMs, 4), "train_ms"),
                     ["infer_ms"] = numbers.Number(Math.Round(result.InferMs, 4), "infer_ms"),
@@ -50,7 +50,7 @@ internal static class BenchCommand
                 return UnrollCli.Ok;
             }
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{kind.ToName()} {workload.InputSize}→{workload.HiddenSize}×{workload.Layers}, T={workload.Steps}, B={workload.Batch}, {result.Threads} thread(s): " +
+                $"{kind.ToName()} {workload.InputSize}→{workload.HiddenSize}×{workload.Layers}, T={workload.Steps}, B={workload.BatchSize}, {result.Threads} thread(s): " +
                 $"train step {result.TrainMs:F3} ms, forward {result.InferMs:F3} ms; {result.TrainGflops:F1} GFLOP/s of a {peakGflops:F0} GFLOP/s peak ({peak.VectorBits}-bit FMA); " +
                 $"training holds {result.TrainingBytes / 1048576:F1} MB, {result.TrainingBytes / result.FloorBytes:F2}× the {result.FloorBytes / 1048576:F1} MB BPTT must keep"));
             return UnrollCli.Ok;

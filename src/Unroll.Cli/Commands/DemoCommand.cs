@@ -40,7 +40,7 @@ internal static class DemoCommand
             if (!context.Quiet)
             {
                 o.WriteLine($"Data: {shown}: {set.Series.Count} series of monthly {set.TargetColumn} ({string.Join(", ", set.Series.Select(s => $"{s.Symbol} {s.Length}"))} points).");
-                o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.Hidden} hidden units) over all series, windows of {settings.Lookback} months, " +
+                o.WriteLine($"Model: one {settings.Cell.ToName()} ({settings.HiddenSize} hidden units) over all series, windows of {settings.Lookback} months, " +
                     (settings.IsRelative ? "each window relative to its last price, in units of its series' typical monthly move" : "each series scaled on its own training part") +
                     (settings.CombineClassical ? "; the forecast is half the network's and half ETS's and Theta's (the network alone is scored beside it)." : "."));
                 o.WriteLine();

@@ -1,7 +1,6 @@
 using Unroll.Data;
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Unroll.Data.Csv;
@@ -85,18 +84,8 @@ internal static class PredictCommand
             }
             if (parse.GetValue(csv))
             {
-                var text = new StringBuilder("symbol,step,date,last_date,forecast");
-                foreach (var level in forecasts.FirstOrDefault()?.Intervals ?? []) text.Append($",lower_{Percent(level.Level)},upper_{Percent(level.Level)}");
-                text.Append(",naive,cold_start\n");
-                foreach (var f in forecasts)
-                    for (int h = 0; h < f.Values.Length; h++)
-                    {
-                        text.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(f.Symbol)},{h + 1},{StepDate(f, h)},{Timestamps.Format(f.LastDate)},{f.Values[h]:R}");
-                        foreach (var i in f.Intervals) text.Append(CultureInfo.InvariantCulture, $",{i.Lower[h]:R},{i.Upper[h]:R}");
-                        text.Append(CultureInfo.InvariantCulture, $",{f.LastValue:R},{(forecaster.ColdStart.Contains(f.Symbol) ? "true" : "false")}\n");
-                    }
                 foreach (var note in notes) context.Error.WriteLine($"note: {note}");
-                context.Out.Write(text.ToString());
+                WriteCsv(context.Out, forecasts, forecaster.ColdStart.Contains);
                 return UnrollCli.Ok;
             }
             Render(context, forecaster, forecasts);
@@ -104,6 +93,36 @@ internal static class PredictCommand
             return UnrollCli.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// predict's CSV: one row per series and step, <c>symbol,step,date,last_date,forecast</c>, a lower and upper
+    /// column per interval level, <c>naive</c> (the last value) and <c>cold_start</c> (<c>true</c> for a series new to
+    /// the model). An empty date is a step whose date the series' spacing does not tell.
+    /// </summary>
+    internal static void WriteCsv(TextWriter destination, IReadOnlyList<SeriesForecast> forecasts, Func<string, bool> coldStart)
+    {
+        using var csv = CsvOutput.Create(destination);
+        var levels = forecasts.FirstOrDefault()?.Intervals ?? [];
+        csv.WriteHeader(["symbol", "step", "date", "last_date", "forecast",
+            .. levels.SelectMany(l => new[] { $"lower_{Percent(l.Level)}", $"upper_{Percent(l.Level)}" }), "naive", "cold_start"]);
+        foreach (var f in forecasts)
+            for (int h = 0; h < f.Values.Length; h++)
+            {
+                csv.WriteField(f.Symbol);
+                csv.WriteField(h + 1);
+                csv.WriteField(StepDate(f, h));
+                csv.WriteField(Timestamps.Format(f.LastDate));
+                csv.WriteField(f.Values[h]);
+                foreach (var i in f.Intervals)
+                {
+                    csv.WriteField(i.Lower[h]);
+                    csv.WriteField(i.Upper[h]);
+                }
+                csv.WriteField(f.LastValue);
+                csv.WriteField(coldStart(f.Symbol) ? "true" : "false");
+                csv.EndRecord();
+            }
     }
 
     /// <summary>
@@ -157,32 +176,44 @@ internal static class PredictCommand
 
     internal static string Percent(double level) => (level * 100).ToString("0.##", CultureInfo.InvariantCulture);
 
-    /// <summary>One row per series and step: the forecast, its intervals, and the naive guess.</summary>
+    /// <summary>
+    /// One row per series and step: the forecast, its intervals, and the naive guess. A bordered table on a terminal
+    /// wide enough for it; otherwise the long layout, whose every line names its series and step and holds each
+    /// interval's bounds as two columns, so no number is split.
+    /// </summary>
     internal static void Render(CliContext context, Forecaster forecaster, IReadOnlyList<SeriesForecast> forecasts)
     {
         int steps = forecasts.Count == 0 ? 0 : forecasts[0].Values.Length;
         var levels = forecasts.FirstOrDefault()?.Intervals.Select(i => i.Level).ToList() ?? [];
-        var table = new Table().AddColumn("series").AddColumn("last date").AddColumn(new TableColumn($"last {forecaster.TargetColumn}").RightAligned());
+        var table = new Table().AddColumn("series").AddColumn("last date").AddColumn(new TableColumn($"last {Markup.Escape(forecaster.TargetColumn)}").RightAligned());
         if (steps > 1) table.AddColumn(new TableColumn("step").RightAligned());
         table.AddColumn("date");
         table.AddColumn(new TableColumn("forecast").RightAligned());
         foreach (var level in levels) table.AddColumn(new TableColumn($"{Percent(level)}% interval").RightAligned());
         table.AddColumn(new TableColumn("naive").RightAligned()).AddColumn(new TableColumn("change").RightAligned());
+        var tall = new LongTable(["series", "last date", $"last {forecaster.TargetColumn}", "step", "date", "forecast",
+            .. levels.SelectMany(l => new[] { $"{Percent(l)}% low", $"{Percent(l)}% high" }), "naive", "change"]);
+        tall.RightAligned([2, 3, 5, .. Enumerable.Range(6, 2 * levels.Count + 2)]);
         foreach (var f in forecasts)
             for (int h = 0; h < f.Values.Length; h++)
             {
                 double change = f.LastValue == 0 ? double.NaN : (f.Values[h] / f.LastValue - 1) * 100;
+                string changeText = double.IsNaN(change) ? "–" : Math.Abs(change) < 0.05 ? "0.0%" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
+                string lastDate = Timestamps.Format(f.LastDate), date = StepDate(f, h) is { Length: > 0 } d ? d : "?";
                 bool first = h == 0;
-                table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? Timestamps.Format(f.LastDate) : "",
+                table.AddRow([first ? Markup.Escape(f.Symbol) : "", first ? lastDate : "",
                     first ? NumberFormat.Significant(f.LastValue) : "",
                     .. steps > 1 ? [$"+{h + 1}"] : Array.Empty<string>(),
-                    StepDate(f, h) is { Length: > 0 } date ? date : "?",
+                    date,
                     NumberFormat.Significant(f.Values[h]),
                     .. f.Intervals.Select(i => $"{NumberFormat.Significant(i.Lower[h], 5)} – {NumberFormat.Significant(i.Upper[h], 5)}"),
                     NumberFormat.Significant(f.LastValue),
-                    double.IsNaN(change) ? "–" : Math.Abs(change) < 0.05 ? "0.0%" : change.ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%"]);
+                    changeText]);
+                tall.AddRow([f.Symbol, lastDate, NumberFormat.Significant(f.LastValue), $"+{h + 1}", date, NumberFormat.Significant(f.Values[h]),
+                    .. f.Intervals.SelectMany(i => new[] { NumberFormat.Significant(i.Lower[h], 5), NumberFormat.Significant(i.Upper[h], 5) }),
+                    NumberFormat.Significant(f.LastValue), changeText]);
             }
-        context.Console.Write(table);
+        TableOutput.Write(context, table, tall);
         context.Out.WriteLine("naive = the last value, repeated; change = the forecast against it.");
         context.Out.WriteLine($"Intervals: {IntervalsNote(forecaster, forecasts)}.");
     }

@@ -10,17 +10,17 @@ namespace Unroll.Core.Benchmarking;
 /// <param name="HiddenSize">H.</param>
 /// <param name="Layers">L.</param>
 /// <param name="Steps">T, every sequence's length.</param>
-/// <param name="Batch">B.</param>
-public sealed record Workload(CellKind Cell, int InputSize, int HiddenSize, int Layers, int Steps, int Batch)
+/// <param name="BatchSize">B, sequences per batch.</param>
+public sealed record Workload(CellKind Cell, int InputSize, int HiddenSize, int Layers, int Steps, int BatchSize)
 {
     /// <summary>Floating-point operations of the matrix products in one forward pass (2 per multiply-add).</summary>
     public double ForwardFlops
     {
         get
         {
-            double gh = Cell.GateCount() * (double)HiddenSize, n = (double)Steps * Batch, total = 0;
+            double gh = Cell.GateCount() * (double)HiddenSize, n = (double)Steps * BatchSize, total = 0;
             for (int l = 0; l < Layers; l++) total += 2 * n * gh * ((l == 0 ? InputSize : HiddenSize) + HiddenSize);
-            return total + 2.0 * Batch * HiddenSize;
+            return total + 2.0 * BatchSize * HiddenSize;
         }
     }
 
@@ -37,7 +37,7 @@ public sealed record Workload(CellKind Cell, int InputSize, int HiddenSize, int 
         get
         {
             int perRow = Cell switch { CellKind.Lstm => 6, CellKind.Gru => 5, _ => 1 };
-            double activations = (double)Steps * Batch * HiddenSize * perRow * Layers;
+            double activations = (double)Steps * BatchSize * HiddenSize * perRow * Layers;
             double parameters = new NetworkShape(Cell, InputSize, HiddenSize, Layers, 1).ParameterCount;
             return 4 * (activations + 4 * parameters);
         }
@@ -69,12 +69,12 @@ public static class StepBenchmark
         try
         {
             var random = new Random(1);
-            var sequences = Enumerable.Range(0, workload.Batch)
+            var sequences = Enumerable.Range(0, workload.BatchSize)
                 .Select(_ => Enumerable.Range(0, workload.Steps * workload.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray())
                 .ToList();
             var batch = SequenceBatch<float>.FromFlat(sequences, workload.InputSize);
             sequences = null;
-            var targets = Enumerable.Range(0, workload.Batch).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var targets = Enumerable.Range(0, workload.BatchSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             long before = GC.GetTotalMemory(forceFullCollection: true);
 
             var shape = new NetworkShape(workload.Cell, workload.InputSize, workload.HiddenSize, workload.Layers, 1);

@@ -25,7 +25,7 @@ public sealed class ForecasterPartsTests : IDisposable
         return new SeriesSet([monthly, quarterly], "value", [], "parts.csv");
     }
 
-    private static readonly ForecastSettings Quick = new() { Hidden = 6, Epochs = 8, Seed = 2, TestFraction = 0.2 };
+    private static readonly ForecastSettings Quick = new() { HiddenSize = 6, Epochs = 8, Seed = 2, TestFraction = 0.2 };
 
     [Fact]
     public void Fit_TakesOutTheSeasonsThatAreReal()
