@@ -129,6 +129,7 @@ public static class UnrollCli
     private static IEnumerable<Command> Commands(CliContext context)
     {
         yield return RunCommand.Create(context);
+        yield return ExportOnnxCommand.Create(context);
         yield return TrainExampleCommand.Create(context);
         yield return ExplainCommand.Create(context);
         yield return GradientsCommand.Create(context);
