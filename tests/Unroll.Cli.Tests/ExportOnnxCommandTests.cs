@@ -95,4 +95,53 @@ public sealed class ExportOnnxCommandTests : IDisposable
         r.AssertOneLineError($"--opset {opset} is not supported: Unroll writes opsets 14 to 21");
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
     }
+
+    /// <summary>
+    /// A forecasting model end to end in price units: the recipe in the exported metadata (relative scaling: the last
+    /// lookback prices as (x / last − 1) / s, the prediction back as last · (1 + y · s)) around ONNX Runtime gives
+    /// `unroll predict`'s one-step forecast of the network alone (trained with --combine off, no seasonal adjustment).
+    /// </summary>
+    [Fact]
+    public void ForecastingModel_InOnnxRuntime_GivesPredictsForecastInPriceUnits()
+    {
+        var stocks = CliRunner.RepoFile("data", "stocks.csv");
+        var model = PathOf("f.safetensors");
+        var train = CliRunner.Run("train", "--data", stocks, "--out", model, "--epochs", "2", "--hidden", "4", "--seed", "5",
+            "--combine", "off", "--deseasonalize", "off", "--quiet");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var onnx = PathOf("f.onnx");
+        var export = CliRunner.Run("export-onnx", "--model", model, "--out", onnx);
+        Assert.True(export.ExitCode == 0, export.Error);
+        var predict = CliRunner.Run("predict", "--model", model, "--data", stocks, "--horizon", "1", "--json");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+
+        using var session = new InferenceSession(onnx);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Contains("unroll.processing", metadata.Keys);
+        int lookback = int.Parse(metadata["forecast.lookback"], System.Globalization.CultureInfo.InvariantCulture);
+        var scalers = JsonSerializer.Deserialize<Dictionary<string, string>>(metadata["forecast.scalers"])!;
+        var prices = File.ReadLines(stocks).Skip(1).Select(l => l.Split(',')).GroupBy(f => f[0])
+            .ToDictionary(g => g.Key, g => g.Select(f => double.Parse(f[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+
+        using var json = JsonDocument.Parse(predict.Out);
+        var series = json.RootElement.GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(prices.Count, series.Count);
+        foreach (var entry in series)
+        {
+            string symbol = entry.GetProperty("symbol").GetString()!;
+            var text = scalers[symbol];
+            Assert.StartsWith("relative:", text);
+            double s = double.Parse(text["relative:".Length..].Split(';')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var window = prices[symbol][^lookback..];
+            double last = window[^1];
+            Assert.Equal(entry.GetProperty("last_value").GetDouble(), last);
+            var input = window.Select(x => new[] { (float)((x / last - 1) / s) }).ToArray();
+
+            float y = RunInOrt(onnx, [input])[0];
+            double forecast = last * (1 + y * s);
+
+            double expected = entry.GetProperty("forecast")[0].GetDouble();
+            Assert.True(Math.Abs(forecast - expected) <= 1e-5 * Math.Abs(expected), $"{symbol}: ONNX Runtime {forecast}, unroll predict {expected}");
+        }
+    }
 }
