@@ -133,3 +133,49 @@ public class OnnxStructureTests
         Assert.Contains("opsets 14 to 21", e.Message);
     }
 }
+
+/// <summary>Import of ONNX recurrent models: export then import gives the same weights, bit for bit; unsupported features are named.</summary>
+public class OnnxImportTests
+{
+    [Theory]
+    [InlineData(CellKind.RnnRelu, 1, 1)]
+    [InlineData(CellKind.RnnTanh, 2, 3)]
+    [InlineData(CellKind.Lstm, 2, 1)]
+    [InlineData(CellKind.Gru, 3, 2)]
+    public void ExportThenImport_GivesBitIdenticalWeights(CellKind cell, int layers, int outputs)
+    {
+        var network = RecurrentNetwork<float>.Create(new NetworkShape(cell, 3, 4, layers, outputs), seed: 9);
+        var imported = OnnxImport.FromModel(OnnxExport.Build(network, new OnnxExportOptions()), "test.onnx");
+        Assert.Equal(network.Shape, imported.Shape);
+        for (int i = 0; i < network.Parameters.Count; i++)
+            Assert.Equal(network.Parameters[i].Value, imported.Parameters[i].Value);
+    }
+
+    [Theory]
+    [InlineData("direction", "bidirectional", "direction = bidirectional")]
+    [InlineData("linear_before_reset", "0", "linear_before_reset = 0")]
+    [InlineData("clip", "1", "clip")]
+    public void Import_UnsupportedAttribute_IsNamed(string attribute, string value, string expected)
+    {
+        var model = OnnxExport.Build(RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Gru, 1, 2), seed: 1), new OnnxExportOptions());
+        var node = model.Graph.Node.Single(n => n.OpType == "GRU");
+        if (node.Attribute.FirstOrDefault(a => a.Name == attribute) is { } old) node.Attribute.Remove(old);
+        node.Attribute.Add(attribute switch
+        {
+            "direction" => new AttributeProto { Name = attribute, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) },
+            "clip" => new AttributeProto { Name = attribute, Type = AttributeProto.Types.AttributeType.Float, F = 1 },
+            _ => new AttributeProto { Name = attribute, Type = AttributeProto.Types.AttributeType.Int, I = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+        });
+        var e = Assert.Throws<ModelFileException>(() => OnnxImport.FromModel(model, "m.onnx"));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Import_OtherOperator_IsNamed()
+    {
+        var model = OnnxExport.Build(RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Lstm, 1, 2), seed: 1), new OnnxExportOptions());
+        model.Graph.Node.Add(new NodeProto { OpType = "Softmax", Name = "sm" });
+        var e = Assert.Throws<ModelFileException>(() => OnnxImport.FromModel(model, "m.onnx"));
+        Assert.Contains("operator Softmax", e.Message);
+    }
+}
