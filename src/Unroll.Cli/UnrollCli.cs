@@ -130,6 +130,7 @@ public static class UnrollCli
     {
         yield return RunCommand.Create(context);
         yield return ExportOnnxCommand.Create(context);
+        yield return ImportOnnxCommand.Create(context);
         yield return TrainExampleCommand.Create(context);
         yield return ExplainCommand.Create(context);
         yield return GradientsCommand.Create(context);

@@ -144,4 +144,29 @@ public sealed class ExportOnnxCommandTests : IDisposable
             Assert.True(Math.Abs(forecast - expected) <= 1e-5 * Math.Abs(expected), $"{symbol}: ONNX Runtime {forecast}, unroll predict {expected}");
         }
     }
+
+    [Fact]
+    public void ExportThenImport_RunsAsTheOriginal_AndRunReadsOnnxDirectly()
+    {
+        var model = CliRunner.CoreFixture("torch_gru.safetensors");
+        var onnx = PathOf("g.onnx");
+        var back = PathOf("g.safetensors");
+        Assert.Equal(0, CliRunner.Run("export-onnx", "--model", model, "--out", onnx).ExitCode);
+        var r = CliRunner.Run("import-onnx", onnx, "--out", back);
+        Assert.True(r.ExitCode == 0, r.Error);
+        var sequences = Ragged(new Microsoft.ML.OnnxRuntime.InferenceSession(onnx).InputMetadata["input"].Dimensions[2], 2, 9, 1);
+
+        var expected = RunCommandPredictions(model, sequences);
+        Assert.Equal(expected, RunCommandPredictions(back, sequences));
+        Assert.Equal(expected, RunCommandPredictions(onnx, sequences));
+    }
+
+    [Fact]
+    public void Import_NotOnnx_IsOneLineAndWritesNothing()
+    {
+        var bad = PathOf("bad.onnx");
+        File.WriteAllText(bad, "not a model at all");
+        CliRunner.Run("import-onnx", bad, "--out", PathOf("m.safetensors")).AssertOneLineError("bad.onnx");
+        Assert.Single(Directory.EnumerateFileSystemEntries(_folder));
+    }
 }

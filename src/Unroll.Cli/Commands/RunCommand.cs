@@ -11,7 +11,7 @@ internal static class RunCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = new Option<string>("--model") { Description = "Model file (safetensors), or 'statquest' for the built-in one-unit ReLU example", Required = true };
+        var model = new Option<string>("--model") { Description = "Model file (safetensors, or .onnx as import-onnx reads it), or 'statquest' for the built-in one-unit ReLU example", Required = true };
         var input = new Option<string>("--input") { Description = "JSON file of sequences, or '-' for standard input: [[step, ...], ...], each step a number or an array of numbers", Required = true };
         var targets = new Option<string?>("--targets") { Description = "JSON file with one target (number or output vector) per sequence: adds the sum of squared residuals as \"loss\"" };
         var gradients = new Option<bool>("--gradients") { Description = "Add \"gradients\": the gradient of the loss for every parameter (needs --targets)" };
@@ -29,6 +29,8 @@ internal static class RunCommand
             var request = new Request(parse.GetValue(input)!, parse.GetValue(targets), parse.GetValue(gradients));
             if (modelName == "statquest")
                 return Execute(context, Examples.StatQuest<float>(), request);
+            if (modelName.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                return Execute(context, OnnxImport.Load(modelName), request);   // through the same reader as import-onnx
             // Read once, in double (which holds F32 values exactly), then run in the file's own precision.
             var loaded = ModelFile.Load<double>(modelName, cellKind);
             return loaded.StoredAsDouble
