@@ -70,6 +70,7 @@ internal static partial class Flags
         {
             ModelFile.CellSetting => error.Message.Replace(ModelFile.CellSetting, "--cell rnn_relu or --cell rnn_tanh", StringComparison.Ordinal),
             ModelFile.ResumeSetting => error.Message.Replace(ModelFile.ResumeSetting, "'unroll train … --resume FILE'", StringComparison.Ordinal),
+            ModelFile.NameMapSetting => error.Message.Replace(ModelFile.NameMapSetting, "--map (e.g. --map lstm.=rnn.,fc.=head.)", StringComparison.Ordinal),
             _ => error.Message,
         };
 

@@ -97,11 +97,13 @@ public class RunCommandTests
     }
 
     [Fact]
-    public void Run_RnnFileWithoutCell_AsksForTheCell()
+    public void Run_RnnFileWithoutCell_RunsTanhAsNnRnnDoes()
     {
-        var r = CliRunner.RunWithInput("[[[1,2]]]", "run", "--model", CliRunner.CoreFixture("torch_rnn_tanh.safetensors"), "--input", "-");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--cell rnn_relu or --cell rnn_tanh", r.Error);
+        var r = CliRunner.Run("run", "--model", CliRunner.CoreFixture("torch_rnn_tanh.safetensors"), "--input", CliRunner.CoreFixture("torch_rnn_tanh.inputs.json"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        using var mine = JsonDocument.Parse(r.Out);
+        using var torch = JsonDocument.Parse(File.ReadAllText(CliRunner.CoreFixture("torch_rnn_tanh.expected.json")));
+        AssertClose(torch.RootElement.GetProperty("predictions"), mine.RootElement.GetProperty("predictions"), "predictions");
     }
 
     [Fact]

@@ -47,11 +47,11 @@ public sealed class ModelFileTests : IDisposable
         => e.ValueKind == JsonValueKind.Array ? e.EnumerateArray().SelectMany(Flatten) : [e.GetDouble()];
 
     [Fact]
-    public void LoadRnnWithoutCellMetadata_AsksForTheCell()
+    public void LoadRnnWithoutCellMetadata_IsTanhAsNnRnnsDefault_AndTheCellOverrideGivesRelu()
     {
-        var e = Assert.Throws<ModelFileException>(() => ModelFile.Load<float>(TorchFixture.PathOf("torch_rnn_relu.safetensors")));
-        Assert.Contains(ModelFile.CellSetting, e.Message);
-        Assert.Equal(ModelFile.CellSetting, e.Setting);
+        var path = TorchFixture.PathOf("torch_rnn_relu.safetensors");
+        Assert.Equal(CellKind.RnnTanh, ModelFile.Load<float>(path).Network.Shape.Cell);
+        Assert.Equal(CellKind.RnnRelu, ModelFile.Load<float>(path, CellKind.RnnRelu).Network.Shape.Cell);
     }
 
     [Theory]

@@ -20,9 +20,10 @@ internal static class ExplainCommand
         var sequence = new Option<string?>("--sequence") { Description = "One sequence of single-feature steps, oldest first, separated by commas, e.g. 0,0.5" };
         var input = new Option<string?>("--input") { Description = "JSON file of sequences as for 'unroll run' ([[step, ...], ...]), or '-' for standard input; each is explained in turn" };
         var cell = new Option<string?>("--cell") { Description = "Cell for a model file without 'cell' metadata: rnn_relu, rnn_tanh, lstm or gru" };
+        var map = Arguments.MapOption();
         var svg = new Option<string?>("--svg") { Description = "Also draw the unrolled network to this SVG file: one copy per input, weights on the arrows, values at the nodes" };
         var command = new Command("explain", "Show exactly what the network computes: every unrolled copy with its sums, activations, gates and output, in real numbers")
-            { model, sequence, input, cell, svg };
+            { model, sequence, input, cell, svg, map };
         command.SetAction(parse =>
         {
             string? sequenceText = parse.GetValue(sequence), inputPath = parse.GetValue(input), svgPath = parse.GetValue(svg);
@@ -32,7 +33,7 @@ internal static class ExplainCommand
                     : "give either --sequence or --input, not both");
             new OutputGuard().Input("--model", parse.GetValue(model) is { } m && m != "statquest" ? m : null).Input("--input", inputPath)
                 .File("--svg", svgPath, "unrolled.svg").Check();
-            var network = LoadModel(parse.GetValue(model)!, parse.GetValue(cell));
+            var network = LoadModel(context, parse.GetValue(model)!, parse.GetValue(cell), parse.GetValue(map));
 
             List<IReadOnlyList<double[]>> sequences = sequenceText is not null
                 ? [ParseSequence(sequenceText, network.Shape.InputSize)]
@@ -60,13 +61,12 @@ internal static class ExplainCommand
     }
 
     /// <summary>A built-in example or a model file, always in double so the numbers shown are exact to 6 digits.</summary>
-    internal static RecurrentNetwork<double> LoadModel(string name, string? cellName)
+    internal static RecurrentNetwork<double> LoadModel(CliContext context, string name, string? cellName, string? map)
     {
-        CellKind? cellKind = null;
-        if (cellName is not null)
-            cellKind = Arguments.Cell(cellName);
+        if (cellName is not null) Arguments.Cell(cellName);
+        if (map is not null) Arguments.NameMap(map);
         if (name == "statquest") return Examples.StatQuest<double>();
-        return ModelFile.Load<double>(name, cellKind).Network;
+        return Arguments.LoadModel(context, name, cellName, map).Network;
     }
 
     /// <summary>Fails early, before any work, when the file cannot be written because its folder is missing.</summary>

@@ -16,14 +16,15 @@ internal static class RunCommand
         var targets = new Option<string?>("--targets") { Description = "JSON file with one target (number or output vector) per sequence: adds the sum of squared residuals as \"loss\"" };
         var gradients = new Option<bool>("--gradients") { Description = "Add \"gradients\": the gradient of the loss for every parameter (needs --targets)" };
         var cell = new Option<string?>("--cell") { Description = "Cell for a model file without 'cell' metadata: rnn_relu, rnn_tanh, lstm or gru" };
-        var command = new Command("run", "Run a model on sequences of any lengths and print each sequence's prediction as JSON") { model, input, targets, gradients, cell };
+        var map = Arguments.MapOption();
+        var command = new Command("run", "Run a model on sequences of any lengths and print each sequence's prediction as JSON") { model, input, targets, gradients, cell, map };
         command.SetAction(parse =>
         {
             var modelName = parse.GetValue(model)!;
             var cellName = parse.GetValue(cell);
-            CellKind? cellKind = null;
-            if (cellName is not null)
-                cellKind = Arguments.Cell(cellName);
+            if (cellName is not null) Arguments.Cell(cellName);
+            var nameMap = parse.GetValue(map);
+            if (nameMap is not null) Arguments.NameMap(nameMap);
             if (parse.GetValue(gradients) && parse.GetValue(targets) is null)
                 throw new UserError("--gradients needs --targets: the gradients are those of the loss against the targets");
             var request = new Request(parse.GetValue(input)!, parse.GetValue(targets), parse.GetValue(gradients));
@@ -32,7 +33,7 @@ internal static class RunCommand
             if (modelName.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                 return Execute(context, OnnxImport.Load(modelName), request);   // through the same reader as import-onnx
             // Read once, in double (which holds F32 values exactly), then run in the file's own precision.
-            var loaded = ModelFile.Load<double>(modelName, cellKind);
+            var loaded = Arguments.LoadModel(context, modelName, cellName, nameMap);
             return loaded.StoredAsDouble
                 ? Execute(context, loaded.Network, request)
                 : Execute(context, loaded.Network.Convert<float>(), request);

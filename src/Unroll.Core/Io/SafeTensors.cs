@@ -212,7 +212,7 @@ public static class SafeTensors
             // The metadata's own checksum first: a flipped bit in format_version is damage, not a newer Unroll.
             CheckChecksum(MetadataChecksumKey, CanonicalMetadata(metadata), "metadata", metadata, source);
             checkMetadata?.Invoke(metadata);
-            foreach (var (name, entry) in entries) layout.Add(Describe(name, entry, dataLength, Fail));
+            foreach (var (name, entry) in entries) layout.Add(Describe(name, entry, dataLength, source, Fail));
         }
         catch (InvalidOperationException)   // a \u escape that is not a whole character (a lone surrogate)
         {
@@ -237,7 +237,7 @@ public static class SafeTensors
     /// <summary>Reads one tensor's dtype, shape and offsets, checking each number against the data section's length
     /// before anything is allocated for it.</summary>
     private static (string Name, string DType, int[] Shape, long Begin, long End) Describe(
-        string name, JsonElement entry, long dataLength, Func<string, string> fail)
+        string name, JsonElement entry, long dataLength, string source, Func<string, string> fail)
     {
         string tensor = $"tensor {Quote(name)}";
         if (entry.ValueKind != JsonValueKind.Object) fail($"{tensor} is not described by an object");
@@ -254,6 +254,8 @@ public static class SafeTensors
             }
         }
         string dtype = dtypeNode is { ValueKind: JsonValueKind.String } d ? d.GetString()! : fail($"{tensor} has no dtype");
+        if (dtype is not ("F32" or "F64") && ModelFile.UnsupportedFeature(name) is { } feature)   // BatchNorm's I64 counter:
+            throw new ModelFileException($"{source}: {ModelFile.UnsupportedFeatureMessage(feature, name)}");   // name the feature, not the dtype
         if (dtype is not ("F32" or "F64"))
             fail($"{tensor} has dtype {Quote(dtype)}; Unroll reads F32 and F64 (convert with tensor.float() before saving)");
         int size = dtype == "F32" ? 4 : 8;
