@@ -18,15 +18,18 @@ internal static class ExportOnnxCommand
             DefaultValueFactory = _ => OnnxExportOptions.MinOpset,
         };
         var cell = new Option<string?>("--cell") { Description = "Cell for a model file without 'cell' metadata: rnn_relu, rnn_tanh, lstm or gru" };
+        var map = new Option<string?>("--map") { Description = "Rename parameter prefixes of a PyTorch state dict, as 'unroll run --map': lstm.=rnn.,fc.=head." };
         var command = new Command("export-onnx", "Write a model as ONNX: inputs 'input' [batch, time, features] and 'lengths' [batch], output 'prediction' [batch, outputs]")
-            { model, output, opset, cell };
+            { model, output, opset, cell, map };
         command.SetAction(parse =>
         {
             string modelPath = parse.GetValue(model)!, outPath = parse.GetValue(output)!;
             int version = parse.GetValue(opset);
             if (version is < OnnxExportOptions.MinOpset or > OnnxExportOptions.MaxOpset)
                 throw new UserError($"--opset {version} is not supported: Unroll writes opsets {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}; leave it out for {OnnxExportOptions.MinOpset}");
-            CellKind? cellKind = parse.GetValue(cell) is { } c ? Arguments.Cell(c) : null;
+            string? cellName = parse.GetValue(cell), nameMap = parse.GetValue(map);
+            if (cellName is not null) Arguments.Cell(cellName);
+            if (nameMap is not null) Arguments.NameMap(nameMap);
             bool builtIn = modelPath == "statquest";
             new OutputGuard().Input("--model", builtIn ? null : modelPath).File("--out", outPath, "model.onnx").Check();
 
@@ -36,7 +39,7 @@ internal static class ExportOnnxCommand
                 context.Out.WriteLine($"Wrote {outPath} (statquest, opset {version})");
                 return UnrollCli.Ok;
             }
-            var loaded = ModelFile.Load<double>(modelPath, cellKind);
+            var loaded = Arguments.LoadModel(context, modelPath, cellName, nameMap);   // the same reader as 'unroll run'
             var metadata = ForecastOnnx.Metadata(loaded.Metadata);
             if (metadata.Count > 0) ModelBundle.Load(modelPath);   // a forecasting model's settings are checked before they are copied
             OnnxExport.Save(loaded.Network, outPath, new OnnxExportOptions { Opset = version, Metadata = metadata });
