@@ -96,10 +96,34 @@ public static class OnnxImport
             };
             if (!defaultActs) Fail($"node '{n.Name}': activations {string.Join(",", acts)} are not supported");
             if (cell == CellKind.Lstm && n.Input.Count > 7 && n.Input[7].Length > 0) Fail($"node '{n.Name}': peepholes (input P) are not supported");
-            if (n.Input.Count > 5 && n.Input[5].Length > 0 && !(n.Input.Count > 5 && IsZeroConstant(n.Input[5])))
-                Fail($"node '{n.Name}': an initial hidden state input is not supported");
+            // PyTorch's exporter feeds zeros built by ConstantOfShape; Unroll's networks start from zeros too.
+            if (n.Input.Count > 5 && n.Input[5].Length > 0 && !IsZeros(n.Input[5]))
+                Fail($"node '{n.Name}': an initial hidden state other than zeros is not supported");
+            if (cell == CellKind.Lstm && n.Input.Count > 6 && n.Input[6].Length > 0 && !IsZeros(n.Input[6]))
+                Fail($"node '{n.Name}': an initial cell state other than zeros is not supported");
         }
-        bool IsZeroConstant(string name) => initializers.ContainsKey(name) && Floats(name, "initial_h").All(v => v == 0);
+
+        // A constant of zeros: an initializer (or Constant) whose values are all 0, ConstantOfShape with value 0, or a
+        // slice or reshape of one.
+        bool IsZeros(string name)
+        {
+            if (initializers.ContainsKey(name)) return Floats(name, "initial state").All(v => v == 0);
+            var producer = graph.Node.FirstOrDefault(p => p.Output.Contains(name));
+            // A slice or reshape of zeros is zeros (PyTorch slices each layer's state from one tensor).
+            if (producer?.OpType is "Slice" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity" or "Expand" && producer.Input.Count > 0)
+                return IsZeros(producer.Input[0]);
+            if (producer?.OpType != "ConstantOfShape") return false;
+            if (producer.Attribute.FirstOrDefault(a => a.Name == "value")?.T is not { } value) return true; // default 0
+            if (value.DataType != (int)TensorProto.Types.DataType.Float) return false;
+            if (value.HasRawData)
+            {
+                var raw = value.RawData.Span;
+                for (int i = 0; i + 4 <= raw.Length; i += 4)
+                    if (BinaryPrimitives.ReadSingleLittleEndian(raw[i..]) != 0) return false;
+                return true;
+            }
+            return value.FloatData.All(v => v == 0);
+        }
 
         int inputSize = (int)Dims(first.Input[1])[^1];
         // The head: Gemm(h, W, b) or MatMul(h, W) + Add(·, b) after the last recurrent node.
