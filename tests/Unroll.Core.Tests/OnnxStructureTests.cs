@@ -65,6 +65,10 @@ public class OnnxStructureTests
             if (!defined.Contains(output.Name)) problems.Add($"graph output '{output.Name}' is never computed");
             CheckTensorType(output, problems);
         }
+        // Not an error in the spec, but ONNX Runtime warns about it on every load.
+        var read = graph.Node.SelectMany(n => n.Input).ToHashSet(StringComparer.Ordinal);
+        foreach (var tensor in graph.Initializer)
+            if (!read.Contains(tensor.Name)) problems.Add($"initializer '{tensor.Name}' is never used");
         return problems;
     }
 
@@ -108,6 +112,9 @@ public class OnnxStructureTests
         var twice = model.Clone();
         twice.Graph.Initializer.Add(twice.Graph.Initializer[0].Clone());
         Assert.Contains(Problems(twice), p => p.Contains("defined twice"));
+        var unused = model.Clone();
+        unused.Graph.Initializer.Add(new TensorProto { Name = "spare", DataType = (int)TensorProto.Types.DataType.Float, FloatData = { 1f } });
+        Assert.Contains(Problems(unused), p => p.Contains("'spare' is never used"));
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public static class OnnxExport
 
         graph.Node.Add(Node("Transpose", "to_time_major", ["input"], ["x_l0"], Ints("perm", 1, 0, 2)));
         graph.Initializer.Add(Int64Tensor("axis_0", 0));
-        graph.Initializer.Add(Int64Tensor("axis_1", 1));
+        if (shape.Layers > 1) graph.Initializer.Add(Int64Tensor("axis_1", 1)); // squeezes between layers only: no unused initializer
         string op = shape.Cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "RNN" };
         var order = GateOrder(shape.Cell);
         int gates = shape.Cell.GateCount();
