@@ -213,11 +213,17 @@ public sealed class Frequency
         return Infer(dates.Select(d => d.ToDateTime(TimeOnly.MinValue)).ToArray());
     }
 
-    private static string Duration(TimeSpan span) =>
-        span.TotalHours >= 1 && span.Ticks % TimeSpan.TicksPerHour == 0 ? Text.Count((int)span.TotalHours, "hour")
-        : span.TotalMinutes >= 1 && span.Ticks % TimeSpan.TicksPerMinute == 0 ? Text.Count((int)span.TotalMinutes, "minute")
-        : span.Ticks % TimeSpan.TicksPerSecond == 0 ? Text.Count((int)span.TotalSeconds, "second")
-        : $"{span.TotalSeconds.ToString("0.#######", System.Globalization.CultureInfo.InvariantCulture)} seconds";
+    /// <summary>"1 hour", "30 minutes", "1.5 seconds".</summary>
+    private static string Duration(TimeSpan span) => Every(span) is var (count, unit) && count == "1" ? $"1 {unit}" : $"{count} {unit}s";
+
+    /// <summary>A span as a count and a unit: ("1", "hour"), ("30", "minute"), ("1.5", "second").</summary>
+    private static (string Count, string Unit) Every(TimeSpan span)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (span.TotalHours >= 1 && span.Ticks % TimeSpan.TicksPerHour == 0) return (((long)span.TotalHours).ToString(invariant), "hour");
+        if (span.TotalMinutes >= 1 && span.Ticks % TimeSpan.TicksPerMinute == 0) return (((long)span.TotalMinutes).ToString(invariant), "minute");
+        return (span.TotalSeconds.ToString("0.#######", invariant), "second");
+    }
 
     private static Frequency InferIntraday(IReadOnlyList<DateTime> dates)
     {
@@ -359,7 +365,7 @@ public sealed class Frequency
     public string Describe()
     {
         string what = Reason is not null ? $"{Describe(Spacing)} ({Reason})"
-            : Spacing == Spacing.Intraday ? $"intraday, every {Duration(Step).Replace("1 ", "", StringComparison.Ordinal)}"
+            : Spacing == Spacing.Intraday ? $"intraday, every {(Every(Step) is ("1", var unit) ? unit : Duration(Step))}"
             : Describe(Spacing);
         return $"{what}, season {Season}{(SeasonGiven ? " (given)" : "")}";
     }

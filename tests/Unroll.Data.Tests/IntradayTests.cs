@@ -87,6 +87,18 @@ public sealed class IntradayTests : IDisposable
         Assert.Equal([T("2024-01-08 09:30")], f.NextDates(friday, 1));
     }
 
+    [Theory]
+    [InlineData(11, "intraday, every 11 minutes, season 131")]   // 00:00, 00:11, … 23:50: 131 a day
+    [InlineData(120, "intraday, every 2 hours, season 12")]
+    public void Describe_NamesTheStep(int minutes, string expected)
+    {
+        var times = new List<DateTime>();
+        for (var day = new DateTime(2024, 3, 1); day < new DateTime(2024, 3, 4); day = day.AddDays(1))
+            for (int m = 0; m < 24 * 60; m += minutes) times.Add(day.AddMinutes(m));
+
+        Assert.Equal(expected, Frequency.Infer(times).Describe());
+    }
+
     [Fact]
     public void TradingSession_AMissingBarNowAndThen_IsStillIntraday()
     {

@@ -35,7 +35,4 @@ internal static class Resampling
         ResamplePeriod.Month => new DateTime(time.Year, time.Month, DateTime.DaysInMonth(time.Year, time.Month)),
         _ => time,
     };
-
-    /// <summary>The period as the option spells it: "day", "week", "month".</summary>
-    public static string Name(ResamplePeriod period) => period.ToString().ToLowerInvariant();
 }
