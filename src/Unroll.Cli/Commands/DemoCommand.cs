@@ -17,8 +17,8 @@ internal static class DemoCommand
         var report = new Option<string>("--report") { Description = "Folder for the HTML report and the trained model", DefaultValueFactory = _ => "unroll-demo" };
         var epochs = Options.Count("--epochs", "Most epochs per training run", 100);
         var seed = Options.Integer("--seed", "Seed", 42);
-        var missing = ForecastOptions.MissingOption();
-        var name = ForecastOptions.NameOption();
+        var missing = ReadOptions.MissingOption();
+        var name = ReadOptions.NameOption();
         var quiet = Options.Quiet();
         var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, name, report, epochs, seed, missing, quiet };
         command.SetAction(parse =>
@@ -34,7 +34,7 @@ internal static class DemoCommand
             settings.Validate();
             context.Activity = "reading the data";
             var set = DataReading.Read(context, path, new CsvReadOptions { Missing = parse.GetValue(missing), Name = parse.GetValue(name) });
-            ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
+            ReadOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
             var o = context.Out;
             // The data and the model described: notes, which --quiet leaves out.
             if (!context.Quiet)

@@ -16,37 +16,19 @@ internal static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "Model file written by 'unroll train'", Required = true };
         var data = new Option<string>("--data") { Description = "CSV with the series' history (the same columns the model was trained on)", Required = true };
-        var symbol = new Option<string[]>("--symbol") { Description = "Only these series", AllowMultipleArgumentsPerToken = true };
-        var name = ForecastOptions.NameOption();
-        var sort = new Option<bool>("--sort") { Description = "Sort rows by date instead of refusing dates out of order" };
-        var decimalMark = ForecastOptions.DecimalOption();
-        var missing = ForecastOptions.MissingOption();
-        var dateColumn = ForecastOptions.DateColumnOption();
-        var resample = ForecastOptions.ResampleOption();
-        var sum = ForecastOptions.SumOption();
+        var reading = new ReadOptions("Only these series");
         var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive,cold_start" };
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
-        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, name, symbol, sort, decimalMark, missing, dateColumn, resample, sum, horizon, levels, json, csv };
+        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data };
+        foreach (var option in reading.All) command.Add(option);
+        foreach (var option in new Option[] { horizon, levels, json, csv }) command.Add(option);
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
             var trained = ModelBundle.Load(parse.GetValue(model)!);
-            var path = parse.GetValue(data)!;
-            ForecastOptions.RequireDataFile(path);
-            var set = DataReading.Read(context, path, ForecastOptions.WithLayout(new CsvReadOptions
-            {
-                Column = trained.TargetColumn,
-                Features = trained.FeatureNames,
-                Symbols = (parse.GetValue(symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
-                Name = parse.GetValue(name),
-                Sort = parse.GetValue(sort),
-                DecimalSeparator = parse.GetValue(decimalMark)![0],
-                Missing = parse.GetValue(missing),
-            }, parse, dateColumn, resample, sum));
-            ForecastOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
-            ForecastOptions.NoteResampled(set, context.Error);
+            var set = reading.Read(parse, context, parse.GetValue(data)!, trained.TargetColumn, trained.FeatureNames);
             RequireHorizon(trained, parse.GetValue(horizon));
             var forecaster = trained.Serving(set);
             var notes = SeriesNotes(trained, forecaster, set);
