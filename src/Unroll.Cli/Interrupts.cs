@@ -15,6 +15,7 @@ internal sealed class Interrupts : IDisposable
     private readonly PosixSignalRegistration[] _registrations;
     private readonly CancellationTokenSource _stop = new();
     private int _cleanStops;
+    private string _stopping = "stopping after this batch to save the best weights so far";
     private int _signals;                          // signals received so far; handlers may run on several threads at once
     private readonly Action<int> _exit;
     private readonly Func<int> _abandonWrites;
@@ -39,8 +40,10 @@ internal sealed class Interrupts : IDisposable
     public CancellationToken Token => _stop.Token;
 
     /// <summary>Until disposed, the first signal cancels <see cref="Token"/> instead of exiting at once.</summary>
-    public IDisposable AllowCleanStop()
+    /// <param name="stopping">What the first signal prints after its name (training: "stopping after this batch to save the best weights so far").</param>
+    public IDisposable AllowCleanStop(string? stopping = null)
     {
+        if (stopping is not null) _stopping = stopping;
         Interlocked.Increment(ref _cleanStops);
         return new Scope(() => Interlocked.Decrement(ref _cleanStops));
     }
@@ -59,7 +62,7 @@ internal sealed class Interrupts : IDisposable
         if (first && Volatile.Read(ref _cleanStops) > 0)
         {
             _context.Interruption = signal;
-            _context.Error.WriteLine($"{name}: stopping after this batch to save the best weights so far; {name} again stops at once without saving");
+            _context.Error.WriteLine($"{name}: {_stopping}; {name} again stops at once without saving");
             _stop.Cancel();
             return;
         }

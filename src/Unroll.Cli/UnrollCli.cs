@@ -116,7 +116,7 @@ public static class UnrollCli
     }
 
     /// <summary>A mistake in what the user gave (arguments, data, model and checkpoint files), worded with flags; null for anything else.</summary>
-    private static string? UserMessage(Exception e) => e switch
+    internal static string? UserMessage(Exception e) => e switch
     {
         UserError => e.Message,
         ModelFileException m => Flags.Of(m),
@@ -139,6 +139,7 @@ public static class UnrollCli
         yield return BacktestCommand.Create(context);
         yield return DemoCommand.Create(context);
         yield return BenchCommand.Create(context);
+        yield return Serve.ServeCommand.Create(context);
     }
 
     /// <summary>The informational version of this assembly (the package version, then "+" and the commit it was built from).</summary>
