@@ -18,8 +18,7 @@ internal static class GradientsCommand
     /// <summary>The longest --steps: each length is its own forward and backward pass, so the work grows as N².</summary>
     public const int MaxSteps = 1000;
 
-    /// <summary>The example's input and output weights; only w2 is chosen on the command line.</summary>
-    public const double W1 = 1.8, W3 = 1.1;
+    private const double W1 = GradientRuns.W1, W3 = GradientRuns.W3;
 
     private sealed record Run(string Name, GradientFlowReport Report);
 
@@ -73,16 +72,14 @@ internal static class GradientsCommand
             List<Run> runs;
             if (recurrent is double w)
             {
-                var example = Examples.StatQuest<double>(W1, w, W3);
-                var ones = Enumerable.Range(0, n).Select(_ => new[] { 1.0 }).ToList();
-                runs = [new Run("rnn_relu", GradientFlow.Measure(example, ones))];
+                runs = [new Run("rnn_relu", GradientRuns.Example(w, n))];
                 description = $"The one-unit ReLU example with w1 = {Format(W1)}, w2 = {Format(w)}, w3 = {Format(W3)}, biases 0, every input 1.";
             }
             else
             {
-                var inputs = RandomInputs(n, seedValue);
+                var inputs = GradientRuns.RandomInputs(n, seedValue);
                 var kinds = sideBySide ? Enum.GetValues<CellKind>() : [kind!.Value];
-                runs = kinds.Select(c => new Run(c.ToName(), GradientFlow.Measure(RandomNetwork(c, h, seedValue, keepBias), inputs))).ToList();
+                runs = kinds.Select(c => new Run(c.ToName(), GradientFlow.Measure(GradientRuns.RandomNetwork(c, h, seedValue, keepBias), inputs))).ToList();
                 description = $"{(sideBySide ? "Each cell" : kind!.Value.ToName())} with {h} hidden unit{(h == 1 ? "" : "s")}, initialised as PyTorch does (uniform in ±1/√{h}, seed {seedValue})"
                     + (keepBias is double b ? $", then the LSTM forget gate's and GRU update gate's bias set to {Format(b)}" : "") + "; inputs uniform in [0, 1).";
             }
@@ -97,29 +94,6 @@ internal static class GradientsCommand
             return UnrollCli.Ok;
         });
         return command;
-    }
-
-    /// <summary>
-    /// A network initialised as PyTorch does; with <paramref name="keepBias"/>, the total bias (b_ih + b_hh) of the
-    /// gate that keeps the old state, LSTM f or GRU z, set to that value (b_ih = value, b_hh = 0).
-    /// </summary>
-    internal static RecurrentNetwork<double> RandomNetwork(CellKind cell, int hidden, int seed, double? keepBias)
-    {
-        var network = RecurrentNetwork<double>.Create(new NetworkShape(cell, 1, hidden), seed);
-        if (keepBias is double b && cell is CellKind.Lstm or CellKind.Gru)
-        {
-            int block = 1;                                          // LSTM [i | f | g | o], GRU [r | z | n]: f and z are both block 1
-            Array.Fill(network["rnn.bias_ih_l0"].Value, b, block * hidden, hidden);
-            Array.Fill(network["rnn.bias_hh_l0"].Value, 0.0, block * hidden, hidden);
-        }
-        return network;
-    }
-
-    /// <summary>The inputs every random network sees: N steps uniform in [0, 1), like prices scaled to low = 0, high = 1.</summary>
-    internal static List<double[]> RandomInputs(int steps, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, steps).Select(_ => new[] { random.NextDouble() }).ToList();
     }
 
     private static void WriteJson(TextWriter output, List<Run> runs, bool sideBySide)
@@ -197,25 +171,7 @@ internal static class GradientsCommand
 
     private static double Ratio(GradientFlowReport report, int i) => report.FirstInputGradient[i][0] / report.FirstInputGradient[0][0];
 
-    private static string Summary(Run run, double? w2)
-    {
-        var report = run.Report;
-        int n = report.Lengths[^1];
-        double first = report.FirstInputGradient[0][0], lastValue = report.FirstInputGradient[^1][0];
-        var name = w2 is null ? $"{run.Name}: at" : "At";
-        if (first == 0) return $"{name} T = 1 the first-input gradient is already 0 (no unit is active), so there is nothing to compare.";
-        if (n == 1) return $"{name} T = 1 the first-input gradient is {Format(first)}; measure more --steps to see how it changes with length.";
-        double ratio = lastValue / first;
-        var verdict = !double.IsFinite(ratio) ? "It exploded beyond the range of double."
-            : ratio == 0 ? "It vanished completely: a ReLU on the way switched off, and no gradient passes a switched-off ReLU."
-            : Math.Abs(ratio) > 1e3 ? "It explodes."
-            : Math.Abs(ratio) < 1e-3 ? "It vanishes: the first input barely reaches the prediction."
-            : "It survives.";
-        var detail = w2 is double w
-            ? $" (w2^{n - 1} = {Format(w)}^{n - 1} = {Format(Math.Pow(w, n - 1), 17)})"
-            : double.IsFinite(ratio) && ratio != 0 ? $", a factor {Format(Math.Pow(Math.Abs(ratio), 1.0 / (n - 1)), 3)} per step on average" : "";
-        return $"{name} T = {n} the first-input gradient is {Format(ratio, w2 is null ? 3 : 17)} times its T = 1 value{detail}. {verdict}";
-    }
+    private static string Summary(Run run, double? w2) => GradientRuns.Summary(run.Name, run.Report, w2, "--steps");
 
     private static void WriteTable(TextWriter o, int[] lengths, List<(string Name, Func<int, double> Value)> columns)
     {
@@ -249,7 +205,7 @@ internal static class GradientsCommand
                     ?
                     [
                         new PlotSeries("measured by backpropagation through time", LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray()),
-                        new PlotSeries("w1·w2^(T−1)·w3", "#222", report.Lengths.Select(t => W1 * Math.Pow(w2Line, t - 1) * W3).ToArray(), LineDash.Dashed),
+                        new PlotSeries("w1·w2^(T−1)·w3", "#222", GradientRuns.ExampleReference(w2Line, report.Lengths.Length), LineDash.Dashed),
                     ]
                     : [new PlotSeries(runs[0].Name, LogPlot.Colors[0], report.FirstInputGradient.Select(g => g[0]).ToArray())], InputGain),
                 new PlotPanel("Gradient norm of each parameter group", "‖∇‖ of L = last output",

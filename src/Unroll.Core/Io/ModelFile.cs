@@ -107,8 +107,29 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
-        var cellOverride = options.Cell;
         var (tensors, metadata) = SafeTensors.Read(path, m => CheckFormatVersion(m, path));
+        return FromTensors<T>(tensors, metadata, path, options);
+    }
+
+    /// <summary>Loads a model from the bytes of a safetensors file held in memory (an upload), with the same checks as
+    /// <see cref="Load{T}(string, ModelFileOptions)"/>; nothing is read from or written to disk.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="source">How messages name the bytes, e.g. the uploaded file's name.</param>
+    /// <param name="options">The cell where the file has none, and prefix renames.</param>
+    /// <exception cref="ModelFileException">The bytes are not a model Unroll can run; the message says why in one line.</exception>
+    public static LoadedModel<T> Load<T>(byte[] bytes, string source, ModelFileOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        var (tensors, metadata) = SafeTensors.Parse(bytes, source, m => CheckFormatVersion(m, source));
+        return FromTensors<T>(tensors, metadata, source, options);
+    }
+
+    private static LoadedModel<T> FromTensors<T>(IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata, string path, ModelFileOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var cellOverride = options.Cell;
         string Fail(string what) => throw new ModelFileException($"{path}: {what}");
         if (metadata.TryGetValue("format", out var format) && format == CheckpointFormat)
             throw new ModelFileException($"{path}: this is a training checkpoint, not a model: continue the run from it ({ResumeSetting}), or use the model file that run wrote", ResumeSetting);
