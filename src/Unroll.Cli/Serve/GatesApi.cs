@@ -35,11 +35,11 @@ internal static class GatesApi
     public static void Map(IEndpointRouteBuilder api)
     {
         var uploads = new GateUploads();                    // one per server, captured by both endpoints
-        api.MapPost("/gates/upload", async (HttpContext http) => Results.Json(await UploadAsync(http, uploads), ServeApp.Json));
+        api.MapPost("/gates/upload", async (HttpContext http) => await Results.Json(await UploadAsync(http, uploads), ServeApp.Json).ExecuteAsync(http));
         api.MapPost("/gates", async (HttpContext http) =>
         {
             var request = await GradientsApi.ReadJson<GatesRequest>(http);
-            return Results.Json(Trace(request, uploads.Get(Sessions.Of(http))), ServeApp.Json);
+            await Results.Json(Trace(request, uploads.Get(Sessions.Of(http))), ServeApp.Json).ExecuteAsync(http);   // written here, as in GradientsApi
         });
     }
 

@@ -32,7 +32,8 @@ internal static class GradientsApi
     /// <summary>Maps this page's endpoints under /api.</summary>
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/gradients", async (HttpContext http) => Results.Json(Measure(await ReadJson<GradientsRequest>(http)), ServeApp.Json));
+        // A RequestDelegate writes its reply itself: a lambda returning Task<IResult> would bind as one and drop the result.
+        api.MapPost("/gradients", async (HttpContext http) => await Results.Json(Measure(await ReadJson<GradientsRequest>(http)), ServeApp.Json).ExecuteAsync(http));
     }
 
     /// <summary>Reads the request body as JSON with the API's options. Read here rather than bound by the framework,
