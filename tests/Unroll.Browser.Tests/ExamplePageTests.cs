@@ -46,6 +46,32 @@ public sealed class ExamplePageTests(BrowserFixture fixture)
         Assert.Equal("0.35", await page.Locator("#slider-w2").InputValueAsync());
         await WaitForPredictionAsync(page, EnginePrediction(0.35, 0, 0.5, 1));
         Assert.Contains("w2 = 0.35", await page.Locator("#drawing .legend").TextContentAsync());
+
+        // A drag: many values in quick succession; the page ends showing the last one, never an older reply.
+        foreach (var w2 in new[] { -1.0, -0.9, -0.7, -0.4, 0.1, 0.6, 1.2, -0.25 })
+            await page.Locator("#slider-w2").FillAsync(w2.ToString(CultureInfo.InvariantCulture));
+        await WaitForPredictionAsync(page, EnginePrediction(-0.25, 0, 0.5, 1));
+        await page.WaitForTimeoutAsync(300);
+        await WaitForPredictionAsync(page, EnginePrediction(-0.25, 0, 0.5, 1));
+        Assert.Empty(fixture.Errors);
+    }
+
+    [Fact]
+    public async Task OneStep_FromTheCurrentWeights_MovesThemAsTheLibrarysGradientDescentDoes()
+    {
+        var page = await OpenAsync();
+        await page.Locator("#from").SelectOptionAsync("current");
+        await page.Locator("#step-once").ClickAsync();
+        await page.Locator("#gradients tbody tr[data-weight='w1']").WaitForAsync();
+
+        var network = Examples.StatQuest<double>(1.8, -0.5, 1.1, 0, 0);
+        Unroll.Core.Training.ExampleStep? step = null;
+        Unroll.Core.Training.ExampleTraining.Train(network, 1, 0.05, s => step = s);
+        await page.WaitForFunctionAsync("() => !document.getElementById('step-once').disabled");
+        foreach (var (key, value) in new[] { ("w1", step!.W1), ("w2", step.W2), ("w3", step.W3), ("b1", step.B1), ("b2", step.B2) })
+            Assert.Equal(value, double.Parse(await page.Locator("#field-" + key).InputValueAsync(), CultureInfo.InvariantCulture), 1e-4 * Math.Max(1e-3, Math.Abs(value)));
+        Assert.Contains("step 1", await page.Locator("#train-status").TextContentAsync());
+        Assert.Equal(1, await page.Locator("#loss-chart path[data-series]").CountAsync());
         Assert.Empty(fixture.Errors);
     }
 
