@@ -77,11 +77,10 @@ function lineChart(svg, options) {
     svg.append(svgEl("line", { x1: px(t), y1: H - m.b, x2: px(t), y2: H - m.b + 4, stroke: "#999" }));
     svg.append(svgEl("text", { x: px(t), y: H - m.b + 16, "font-size": 11, "text-anchor": "middle" }, fmt(t)));
   }
-  const yTicks = options.logY ? ticks(Math.floor(y0), Math.ceil(y1), 7).filter((t) => Number.isInteger(t)) : ticks(y0, y1, 6);
-  for (const t of yTicks) {
+  for (const t of options.logY ? logTicks(y0, y1) : ticks(y0, y1, 6)) {
     if (t < y0 - 1e-9 || t > y1 + 1e-9) continue;
     svg.append(svgEl("line", { x1: m.l, y1: py(t), x2: W - m.r, y2: py(t), stroke: "#eee" }));
-    svg.append(svgEl("text", { x: m.l - 6, y: py(t) + 4, "font-size": 11, "text-anchor": "end" }, options.logY ? "1e" + t : fmt(t)));
+    svg.append(svgEl("text", { x: m.l - 6, y: py(t) + 4, "font-size": 11, "text-anchor": "end" }, options.logY ? logLabel(t) : fmt(t)));
   }
   if (options.xLabel) svg.append(svgEl("text", { x: (m.l + W - m.r) / 2, y: H - 8, "font-size": 12, "text-anchor": "middle" }, options.xLabel));
   if (options.yLabel) svg.append(svgEl("text", { x: 14, y: (m.t + H - m.b) / 2, "font-size": 12, "text-anchor": "middle", transform: `rotate(-90 14 ${(m.t + H - m.b) / 2})` }, options.yLabel));
@@ -99,6 +98,26 @@ function lineChart(svg, options) {
     svg.append(path);
     svg.append(svgEl("text", { x: W - m.r - 4, y: m.t + 14 + 15 * k, "font-size": 12, "text-anchor": "end", fill: s.color }, s.name));
   });
+}
+
+/**
+ * Ticks of a log axis as log10 values within [a, b]: the powers of ten, thinned to about 7; when fewer than two fall
+ * inside (a line that stays within one decade), 1, 2 and 5 times each power instead, so the axis is never unlabelled.
+ */
+function logTicks(a, b) {
+  const inside = (t) => t >= a - 1e-9 && t <= b + 1e-9;
+  const powers = ticks(Math.floor(a), Math.ceil(b), 7).filter((t) => Number.isInteger(t));
+  if (powers.filter(inside).length >= 2) return powers;
+  const out = [];
+  for (let k = Math.floor(a); k <= Math.ceil(b); k++) for (const f of [1, 2, 5]) out.push(k + Math.log10(f));
+  const within = out.filter(inside);
+  return within.length >= 2 ? within : [a, b];
+}
+
+/** The label of a log-axis tick t (a log10 value): "1e-3", "2e-3", "5e-3", or the number itself when t is not 1, 2 or 5 times a power. */
+function logLabel(t) {
+  const k = Math.floor(t + 1e-9), f = Math.round(Math.pow(10, t - k) * 1000) / 1000;
+  return [1, 2, 5].includes(f) ? (f === 1 ? "" : f) + "1e".slice(f === 1 ? 0 : 1) + k : fmt(Math.pow(10, t), 2);
 }
 
 /** About n round tick values covering [a, b]. */
