@@ -130,7 +130,7 @@ public sealed class ForecastApiTests(ServeServer server)
     public async Task Cancel_StopsARunningTraining()
     {
         using var client = server.NewClient();
-        Assert.Equal(HttpStatusCode.Accepted, (await ServeServer.PostAsync(client, "/api/forecast/train", new { dataset = "stocks.csv", hidden = 8, epochs = 5000 })).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await ServeServer.PostAsync(client, "/api/forecast/train", new { dataset = "stocks.csv", hidden = 8, epochs = 5000, patience = 5000 })).Status);
         var events = await ReadEventsAsync(client, stopAfterFirstEpoch: true);
         Assert.Equal("epoch", events[^1].Kind);
 
@@ -149,7 +149,7 @@ public sealed class ForecastApiTests(ServeServer server)
     {
         using var client = server.NewClient();
         using var other = server.NewClient();
-        var slow = new { dataset = "stocks.csv", hidden = 8, epochs = 5000 };
+        var slow = new { dataset = "stocks.csv", hidden = 8, epochs = 5000, patience = 5000 };
         Assert.Equal(HttpStatusCode.Accepted, (await ServeServer.PostAsync(client, "/api/forecast/train", slow)).Status);
         try
         {
