@@ -265,6 +265,21 @@ public sealed class ForecastApiTests(ServeServer server)
         Assert.Equal(HttpStatusCode.OK, (await ServeServer.GetAsync(client, "/api/forecast/datasets")).Status);
     }
 
+    [Fact]
+    public async Task Training_TheDataCannotSupport_FailsWithTheCommandLinesLine()
+    {
+        var cli = CliRunner.Run("backtest", "--data", Path.Combine(AppContext.BaseDirectory, "data", "stocks.csv"), "--horizon", "40", "--epochs", "1");
+        cli.AssertOneLineError("--horizon");
+        using var client = server.NewClient();
+        Assert.Equal(HttpStatusCode.Accepted, (await ServeServer.PostAsync(client, "/api/forecast/train", new { dataset = "stocks.csv", horizon = 40, epochs = 1 })).Status);
+        var events = await ReadEventsAsync(client);
+        Assert.Equal("failed", events[^1].Kind);
+        Assert.Equal(cli.Error.Trim()["error: ".Length..], events[^1].Data.GetProperty("error").GetString());
+        ServeServer.AssertError(HttpStatusCode.Conflict, "the last training failed", await ServeServer.GetAsync(client, "/api/forecast/result"));
+        Assert.Equal(HttpStatusCode.Accepted, (await ServeServer.PostAsync(client, "/api/forecast/train", new { dataset = "sp500.csv", hidden = 4, epochs = 2 })).Status);
+        Assert.Equal("done", (await ReadEventsAsync(client))[^1].Kind);
+    }
+
     [Theory]
     [InlineData("{\"dataset\": \"stocks.csv\", \"colour\": \"red\"}", "unknown option 'colour'")]
     [InlineData("{\"dataset\": \"stocks.csv\", \"hidden\": 4096}", "at most 1024 hidden units")]
