@@ -61,6 +61,8 @@ internal static class ServeApp
             json.SerializerOptions.DefaultIgnoreCondition = Json.DefaultIgnoreCondition;
         });
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.UploadLimitBytes + 64 * 1024);
+        // A body that does not bind (malformed JSON, a missing field) throws, so Guard answers it with one JSON line.
+        builder.Services.Configure<RouteHandlerOptions>(route => route.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<Sessions>();
 
@@ -87,14 +89,17 @@ internal static class ServeApp
     private static void Map(WebApplication app)
     {
         var api = app.MapGroup("/api");
+        api.MapGet("/version", () => Results.Json(new { version = Version() }, Json));
         ExampleApi.Map(api);
         GradientsApi.Map(api);
         GatesApi.Map(api);
         ForecastApi.Map(api);
-        api.MapFallback((HttpContext http) => ApiError.Result(StatusCodes.Status404NotFound,
-            $"no API endpoint {http.Request.Method} {http.Request.Path}: see the pages at / for what there is"));
         Pages.Map(app);
     }
+
+    /// <summary>The tool's version, as `unroll --version` prints it.</summary>
+    public static string Version()
+        => typeof(ServeApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
     // Runs around every request: refuses foreign Host headers, sets the headers that keep pages local, and turns any
     // exception into one line of JSON so the server keeps serving.
@@ -116,6 +121,9 @@ internal static class ServeApp
         try
         {
             await next(http).ConfigureAwait(false);
+            // Statuses the framework sets without a body (405, 415, …) get the one JSON line every API error has.
+            if (!http.Response.HasStarted && http.Response.StatusCode >= 400 && http.Request.Path.StartsWithSegments("/api"))
+                await ApiError.Write(http, http.Response.StatusCode, Bodiless(http)).ConfigureAwait(false);
         }
         catch (Exception e) when (!http.Response.HasStarted)
         {
@@ -124,6 +132,14 @@ internal static class ServeApp
             await ApiError.Write(http, status, message).ConfigureAwait(false);
         }
     }
+
+    private static string Bodiless(HttpContext http) => http.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => $"no API endpoint {http.Request.Method} {http.Request.Path}: see the pages at / for what there is",
+        StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not how {http.Request.Path} is called: see the page that uses it (GET reads, POST acts)",
+        StatusCodes.Status415UnsupportedMediaType => $"{http.Request.Path} takes JSON: send the body with Content-Type: application/json",
+        int status => $"{http.Request.Method} {http.Request.Path} failed with status {status}",
+    };
 
     private static bool IsLoopbackHost(string host)
         => host is "localhost" or "127.0.0.1" or "[::1]" or "::1" || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
@@ -147,7 +163,8 @@ internal sealed class ApiError(int status, string message) : Exception(message)
         if (e is ApiError api) return (api.Status, api.Message);
         if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } || e is InvalidDataException && e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
             return (StatusCodes.Status413PayloadTooLarge, $"the upload is larger than the server accepts ({ServeOptions.DefaultUploadLimit / (1024 * 1024)} MB): upload a smaller file, or train from the command line with 'unroll train --data FILE'");
-        if (e is BadHttpRequestException bad) return (bad.StatusCode, $"bad request: {bad.Message}");
+        if (e is BadHttpRequestException { InnerException: JsonException inner }) e = inner;
+        else if (e is BadHttpRequestException bad) return (bad.StatusCode, $"bad request: {bad.Message.TrimEnd('.')}");
         if (e is JsonException json) return (StatusCodes.Status400BadRequest, $"the request body is not the JSON this endpoint expects: {json.Message.Split(". Path:")[0]}");
         if (UnrollCli.UserMessage(e) is { } user) return (StatusCodes.Status400BadRequest, user);
         return (StatusCodes.Status500InternalServerError,

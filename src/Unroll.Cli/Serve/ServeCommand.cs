@@ -13,7 +13,7 @@ internal static class ServeCommand
 {
     public static Command Create(CliContext context)
     {
-        var port = Options.Count("--port", "Port to listen on", 5000, min: 1, max: 65535);
+        var port = Options.Count("--port", "Port to listen on; 0 picks a free one", 5000, min: 0, max: 65535);
         var host = new Option<string>("--host")
         {
             Description = "Address to listen on. The default, 127.0.0.1, lets only this machine connect; 0.0.0.0 lets anyone who can reach it",

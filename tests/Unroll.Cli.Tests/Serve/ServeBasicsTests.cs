@@ -79,4 +79,22 @@ public sealed class ServeBasicsTests(ServeServer server)
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Version_IsTheToolsVersion()
+    {
+        var (status, json) = await ServeServer.GetAsync(server.NewClient(), "/api/version");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("0.1.0", json.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task WrongMethod_Is405_AsOneJsonLine()
+    {
+        using var client = server.NewClient();
+        using var response = await client.PostAsync("/api/version", new StringContent("{}"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains("is not how /api/version is called", System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("error").GetString());
+    }
 }
