@@ -142,8 +142,12 @@ function listen(fresh) {
     showError(byId("train-error"), new Error(JSON.parse(m.data).error));
   });
   source.onerror = () => {
-    // No training in this session (404), or every event already seen (204): nothing to follow.
-    if (source.readyState === EventSource.CLOSED && !fresh) running(false);
+    // No training in this session (404), every event already seen (204), or the server gone: nothing to follow.
+    // Otherwise (readyState CONNECTING) EventSource reconnects by itself and the server resumes after the last event.
+    if (source.readyState === EventSource.CLOSED) {
+      running(false);
+      if (fresh) status("The connection to the server was lost; reload the page to see how the training ended.");
+    }
   };
 }
 
