@@ -32,23 +32,35 @@ internal sealed class ReadOptions(string symbolDescription)
     public SeriesSet Read(ParseResult parse, CliContext context, string path, string? column, IReadOnlyList<string> features)
     {
         ForecastOptions.RequireDataFile(path);
-        var missing = parse.GetValue(Missing);
-        var set = DataReading.Read(context, path, new CsvReadOptions
-        {
-            Column = column,
-            Features = features,
-            Symbols = (parse.GetValue(Symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
-            Name = parse.GetValue(Name),
-            Sort = parse.GetValue(Sort),
-            DecimalSeparator = parse.GetValue(Decimal)![0],
-            Missing = missing,
-            DateColumn = parse.GetValue(DateColumn),
-            Resample = parse.GetValue(Resample),
-            Sum = parse.GetValue(Sum) is { } sums ? ForecastOptions.SplitList(sums) : [],
-        });
-        NoteMissing(set, missing, context.Error);
-        NoteResampled(set, context.Error);
+        var set = DataReading.Read(context, path, CsvOptions(parse, column, features));
+        foreach (var note in Notes(set, parse.GetValue(Missing))) context.Error.WriteLine(note);
         return set;
+    }
+
+    /// <summary>The reading options these flags give, with <paramref name="column"/> and <paramref name="features"/> as
+    /// the target and feature columns (<c>unroll serve</c> reads an upload in memory with them).</summary>
+    public CsvReadOptions CsvOptions(ParseResult parse, string? column, IReadOnlyList<string> features) => new()
+    {
+        Column = column,
+        Features = features,
+        Symbols = (parse.GetValue(Symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
+        Name = parse.GetValue(Name),
+        Sort = parse.GetValue(Sort),
+        DecimalSeparator = parse.GetValue(Decimal)![0],
+        Missing = parse.GetValue(Missing),
+        DateColumn = parse.GetValue(DateColumn),
+        Resample = parse.GetValue(Resample),
+        Sum = parse.GetValue(Sum) is { } sums ? ForecastOptions.SplitList(sums) : [],
+    };
+
+    /// <summary>The notes a read prints on standard error ("note: ..."): what it did with missing values (read with
+    /// <paramref name="missing"/>) and how it resampled.</summary>
+    public static IEnumerable<string> Notes(SeriesSet set, MissingValues missing)
+    {
+        var text = new StringWriter();
+        NoteMissing(set, missing, text);
+        NoteResampled(set, text);
+        return text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     /// <summary>The options the user gave, as command-line text with a leading space.</summary>

@@ -230,7 +230,7 @@ public static class BacktestReport
         bool zoom = s.Origins.Count > 0 && s.Series.Length > 2 * (s.Series.Length - from);
         if (s.Series.Length > 0)
         {
-            var chart = ForecastChart(s, 0, valueName, $"{s.Symbol}: actual values and {step}", shown, zoom ? [] : result.Levels);
+            var chart = HistoryChart(result, s);
             html.Append("<figure>").Append(chart.Render()).Append("<figcaption>The whole series (black) and ").Append(Xml.Escape(step))
                 .Append(" over the shaded test period: ").Append(Xml.Escape(WhichShown(s, shown, !zoom))).Append("</figcaption></figure>\n");
         }
@@ -288,8 +288,82 @@ public static class BacktestReport
     /// other method's, each with its intervals, after the last stretch of history.</summary>
     private static void AppendFuture(StringBuilder html, BacktestResult result, SeriesBacktest s, string valueName)
     {
+        if (Future(result, s, valueName) is not var (chart, shown, tail, approximate)) return;
+        var dates = s.Series.Dates;
+        int h = s.Future[shown[0]].Mean.Length;
+        string best = shown.Contains(ForecastMethod.Model) ? "the best other method here by MASE" : "the best method here by MASE";
+        string what = Join(shown.Select(m => m == ForecastMethod.Model ? "the model's" : $"{m.Name()}'s ({best})"));
+        html.Append("<figure class=\"future\">").Append(chart.Render()).Append("<figcaption>The last ").Append(Plural(tail, "value"))
+            .Append(" (black) and ").Append(Xml.Escape(what)).Append(h == 1 ? " forecast of the step after " : $" forecast of the {h} steps after ")
+            .Append(NumberFormat.Date(dates[^1])).Append(", with ").Append(result.Levels.Count > 1 ? "their prediction intervals (the lighter band the wider level)" : "their prediction intervals")
+            .Append(approximate ? "; the dates are too irregular to extend, so the steps are drawn at the series' typical spacing." : ".")
+            .Append("</figcaption></figure>\n");
+
+        // The same numbers, for reading off.
+        html.Append("<details class=\"future\"><summary>Forecast values past ").Append(NumberFormat.Date(dates[^1])).Append("</summary>\n")
+            .Append("<div class=\"wide\"><table class=\"future\"><thead><tr><th>step</th><th>date</th>");
+        foreach (var method in shown)
+        {
+            html.Append("<th>").Append(Swatch(method)).Append(Xml.Escape(method.Name())).Append("</th>");
+            foreach (var interval in s.Future[method].Intervals) html.Append("<th>").Append(Xml.Escape(LevelText(interval.Level))).Append("</th>");
+        }
+        html.Append("</tr></thead><tbody>\n");
+        for (int k = 0; k < h; k++)
+        {
+            html.Append("<tr><td>").Append(k + 1).Append("</td><td>")
+                .Append(s.FutureDates is { } next ? NumberFormat.Date(next[k]) : "–").Append("</td>");
+            foreach (var method in shown)
+            {
+                var forecast = s.Future[method];
+                html.Append("<td>").Append(Xml.Escape(NumberFormat.Value(forecast.Mean[k]))).Append("</td>");
+                foreach (var interval in forecast.Intervals)
+                    html.Append("<td>").Append(Xml.Escape(NumberFormat.Value(interval.Lower[k]))).Append(" to ").Append(Xml.Escape(NumberFormat.Value(interval.Upper[k]))).Append("</td>");
+            }
+            html.Append("</tr>\n");
+        }
+        html.Append("</tbody></table></div></details>\n");
+    }
+
+    /// <summary>
+    /// The report's chart of a series' last stretch of history and the forecast past its last date: the model's and
+    /// the best other method's by MASE, each with its prediction intervals (<see cref="SeriesBacktest.Future"/>).
+    /// </summary>
+    /// <param name="result">The backtest (its levels shade the bands).</param>
+    /// <param name="series">One of <paramref name="result"/>'s series.</param>
+    /// <returns>The chart, or null when no method forecast past the series' end.</returns>
+    public static LineChart? FutureChart(BacktestResult result, SeriesBacktest series)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(series);
+        return Future(result, series, ValueName(result))?.Chart;
+    }
+
+    /// <summary>
+    /// The report's chart of a whole series with the first step of the model's, the naive forecast's and the two best
+    /// other methods' forecasts over its shaded test period (and the model's intervals, unless the test period is a
+    /// small part of the series, where they would muddy the picture).
+    /// </summary>
+    /// <param name="result">The backtest.</param>
+    /// <param name="series">One of <paramref name="result"/>'s series.</param>
+    public static LineChart HistoryChart(BacktestResult result, SeriesBacktest series)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(series);
+        string step = result.Horizon == 1 ? "one-step-ahead forecasts" : $"the first step of each {result.Horizon}-step forecast";
+        int testLength = series.Series.Length - series.TestStart;
+        int from = Math.Max(0, series.TestStart - Math.Max(3, testLength / 8));
+        bool zoom = series.Origins.Count > 0 && series.Series.Length > 2 * (series.Series.Length - from);
+        return ForecastChart(series, 0, ValueName(result), $"{series.Symbol}: actual values and {step}", ChartMethods(series), zoom ? [] : result.Levels);
+    }
+
+    private static string ValueName(BacktestResult result) => result.Fit?.Forecaster.TargetColumn ?? "value";
+
+    /// <summary>The future chart, the methods it draws, the values of history it shows, and whether the steps' dates
+    /// are approximate (too irregular to extend); null when no method forecast past the end.</summary>
+    private static (LineChart Chart, IReadOnlyList<ForecastMethod> Shown, int Tail, bool Approximate)? Future(BacktestResult result, SeriesBacktest s, string valueName)
+    {
         var shown = FutureMethods(s);
-        if (shown.Count == 0 || s.Series.Length == 0) return;
+        if (shown.Count == 0 || s.Series.Length == 0) return null;
         var dates = s.Series.Dates;
         int h = s.Future[shown[0]].Mean.Length;
         var futureX = FutureX(s, h, out bool approximate);
@@ -329,37 +403,7 @@ public static class BacktestReport
                 chart.Bands.Add(new ChartBand($"{label} {LevelText(interval.Level)}", At(i), interval.Lower, interval.Upper, color)
                     { Opacity = BandOpacity(interval.Level, result.Levels), PointWidth = 10 });
         }
-        string best = shown.Contains(ForecastMethod.Model) ? "the best other method here by MASE" : "the best method here by MASE";
-        string what = Join(shown.Select(m => m == ForecastMethod.Model ? "the model's" : $"{m.Name()}'s ({best})"));
-        html.Append("<figure class=\"future\">").Append(chart.Render()).Append("<figcaption>The last ").Append(Plural(tail, "value"))
-            .Append(" (black) and ").Append(Xml.Escape(what)).Append(h == 1 ? " forecast of the step after " : $" forecast of the {h} steps after ")
-            .Append(NumberFormat.Date(dates[^1])).Append(", with ").Append(result.Levels.Count > 1 ? "their prediction intervals (the lighter band the wider level)" : "their prediction intervals")
-            .Append(approximate ? "; the dates are too irregular to extend, so the steps are drawn at the series' typical spacing." : ".")
-            .Append("</figcaption></figure>\n");
-
-        // The same numbers, for reading off.
-        html.Append("<details class=\"future\"><summary>Forecast values past ").Append(NumberFormat.Date(dates[^1])).Append("</summary>\n")
-            .Append("<div class=\"wide\"><table class=\"future\"><thead><tr><th>step</th><th>date</th>");
-        foreach (var method in shown)
-        {
-            html.Append("<th>").Append(Swatch(method)).Append(Xml.Escape(method.Name())).Append("</th>");
-            foreach (var interval in s.Future[method].Intervals) html.Append("<th>").Append(Xml.Escape(LevelText(interval.Level))).Append("</th>");
-        }
-        html.Append("</tr></thead><tbody>\n");
-        for (int k = 0; k < h; k++)
-        {
-            html.Append("<tr><td>").Append(k + 1).Append("</td><td>")
-                .Append(s.FutureDates is { } next ? NumberFormat.Date(next[k]) : "–").Append("</td>");
-            foreach (var method in shown)
-            {
-                var forecast = s.Future[method];
-                html.Append("<td>").Append(Xml.Escape(NumberFormat.Value(forecast.Mean[k]))).Append("</td>");
-                foreach (var interval in forecast.Intervals)
-                    html.Append("<td>").Append(Xml.Escape(NumberFormat.Value(interval.Lower[k]))).Append(" to ").Append(Xml.Escape(NumberFormat.Value(interval.Upper[k]))).Append("</td>");
-            }
-            html.Append("</tr>\n");
-        }
-        html.Append("</tbody></table></div></details>\n");
+        return (chart, shown, tail, approximate);
     }
 
     private static void AppendTraining(StringBuilder html, IReadOnlyList<TrainingProgress> history, FitResult? fit)
