@@ -43,7 +43,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BaseURL = Address.ToString() });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
-        page.PageError += (_, message) => Errors.Add(message);
+        page.PageError += (_, message) => { lock (Errors) Errors.Add($"{page.Url}: {message}"); };
         return page;
     }
 

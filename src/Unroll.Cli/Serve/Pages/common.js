@@ -21,6 +21,34 @@ async function reply(response) {
   return data;
 }
 
+/**
+ * Asks /api/<path> one request at a time, always with the newest state: a call while a request is in flight only
+ * marks that the state changed; when the reply comes it is drawn (onReply) or its error shown (onError) unless a newer
+ * state is waiting, and then the newest state (body()) is sent. So a slow reply never overwrites a newer drawing, and
+ * a dragged slider costs one request at a time. Returns ask(): a promise that settles once a reply no older than the
+ * call has been handled. Each handled round bumps document.body.dataset.drawn, which the browser tests wait on.
+ */
+function latestOnly(path, body, onReply, onError) {
+  let inFlight = null, wanted = false;
+  async function pump() {
+    while (wanted) {
+      wanted = false;
+      try {
+        const reply = await api(path, body());
+        if (!wanted) onReply(reply);
+      } catch (e) {
+        if (!wanted) onError(e);
+      }
+    }
+    document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);
+  }
+  return function ask() {
+    wanted = true;
+    if (!inFlight) inFlight = pump().finally(() => { inFlight = null; });
+    return inFlight;
+  };
+}
+
 /** Shows an error line in el (or clears it with null). */
 function showError(el, error) {
   el.textContent = error ? (error.message || String(error)) : "";

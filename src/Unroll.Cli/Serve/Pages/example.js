@@ -117,28 +117,9 @@ function buildDays() {
 
 // ---- talking to the engine: one request at a time, always the latest state, never a stale reply ----
 
-let inFlight = null, wanted = false;
-
 /** Asks for the drawing of the current weights and days; resolves once a reply no older than this call is shown. */
-function refresh() {
-  wanted = true;
-  if (!inFlight) inFlight = pump().finally(() => { inFlight = null; });
-  return inFlight;
-}
-
-async function pump() {
-  while (wanted) {
-    wanted = false;
-    const body = { ...state.weights, days: [...state.days] };
-    try {
-      const reply = await api("example", body);
-      render(reply);   // replies come back in the order asked, so this is never older than what is shown
-      showError($("example-error"), null);
-    } catch (e) {
-      showError($("example-error"), e);
-    }
-  }
-}
+const refresh = latestOnly("example", () => ({ ...state.weights, days: [...state.days] }),
+  (reply) => { render(reply); showError($("example-error"), null); }, (e) => showError($("example-error"), e));
 
 // ---- the drawing ----
 

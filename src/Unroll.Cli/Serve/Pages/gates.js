@@ -8,6 +8,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const COMPANIES = { "company-a": "0, 0.5, 0.25, 1", "company-b": "1, 0.5, 0.25, 1" };
   let inputSize = 1;
 
+  // One request at a time, always the newest controls (common.js latestOnly).
+  const schedule = latestOnly("gates", () => ({ model: $("model").value, sequence: $("sequence").value }),
+    (data) => { draw(data); showError(error, null); }, (e) => showError(error, e));
+
   for (const [id, text] of Object.entries(COMPANIES)) $(id).addEventListener("click", () => { $("sequence").value = text; schedule(); });
   $("model").addEventListener("input", () => { if ($("model").value !== "upload") setInputSize(1); schedule(); });
   $("sequence").addEventListener("input", schedule);
@@ -38,28 +42,6 @@ document.addEventListener("DOMContentLoaded", () => {
     $("format").textContent = n === 1 ? "One number per step, separated by commas." : `${n} numbers per step (separated by spaces or commas), steps separated by semicolons.`;
     if (n > 1) $("sequence").value = Array.from({ length: 4 }, (_, t) => Array.from({ length: n }, () => COMPANIES["company-a"].split(", ")[t]).join(" ")).join("; ");
     for (const id of Object.keys(COMPANIES)) $(id).disabled = n !== 1;
-  }
-
-  // One request at a time; the newest controls wait, older ones are dropped (no stale reply overwrites a newer one).
-  let pending = null, busy = false;
-  function schedule() {
-    pending = { model: $("model").value, sequence: $("sequence").value };
-    if (!busy) pump();
-  }
-  async function pump() {
-    busy = true;
-    while (pending) {
-      const body = pending;
-      pending = null;
-      try {
-        const data = await api("gates", body);
-        if (!pending) { draw(data); showError(error, null); }
-      } catch (e) {
-        if (!pending) showError(error, e);
-      }
-    }
-    busy = false;
-    document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);   // for tests: a reply was drawn
   }
 
   function draw(data) {

@@ -28,28 +28,11 @@ document.addEventListener("DOMContentLoaded", () => {
     return body;
   }
 
-  // One request at a time: while one is in flight, the newest controls wait in `pending` (older ones are dropped),
-  // so a slow reply can never overwrite the drawing of a newer one.
-  let pending = null, busy = false;
+  // One request at a time, always the newest controls (common.js latestOnly): a slow reply never overwrites a newer drawing.
+  const ask = latestOnly("gradients", request, (data) => { draw(data); showError(error, null); }, (e) => showError(error, e));
   function schedule() {
     for (const label of document.querySelectorAll("[data-for]")) label.style.display = label.dataset.for.split(" ").includes($("mode").value) ? "" : "none";   // [hidden] loses to label's display
-    pending = request();
-    if (!busy) pump();
-  }
-  async function pump() {
-    busy = true;
-    while (pending) {
-      const body = pending;
-      pending = null;
-      try {
-        const data = await api("gradients", body);
-        if (!pending) { draw(data); showError(error, null); }
-      } catch (e) {
-        if (!pending) showError(error, e);
-      }
-    }
-    busy = false;
-    document.body.dataset.drawn = String(Number(document.body.dataset.drawn || 0) + 1);   // for tests: a reply was drawn
+    ask();
   }
 
   function draw(data) {
