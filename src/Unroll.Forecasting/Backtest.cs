@@ -103,7 +103,8 @@ public sealed record BacktestResult(int Horizon, IReadOnlyDictionary<ForecastMet
 /// </summary>
 public static class Backtester
 {
-    /// <summary>Trains on everything before each series' test period, then walks forward through it.</summary>
+    /// <summary>Trains on everything before each series' test period, then walks forward through it: <see cref="Train"/>
+    /// followed by <see cref="Score(FitResult, SeriesSet, ForecastSettings, BacktestOptions?)"/>.</summary>
     /// <param name="data">The series.</param>
     /// <param name="settings">Training settings; <see cref="ForecastSettings.TestFraction"/> sets the test period.</param>
     /// <param name="progress">Training progress.</param>
@@ -113,6 +114,44 @@ public static class Backtester
     /// <remarks>Check <see cref="FitResult.Improved"/> in <see cref="BacktestResult.Fit"/>: when no epoch beat the initial weights, the scores are those of an untrained network.</remarks>
     public static BacktestResult Run(SeriesSet data, ForecastSettings settings, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default, TrainingRunOptions? options = null, BacktestOptions? backtest = null)
+        => Score(Train(data, settings, progress, cancellation, options, backtest), data, settings, backtest);
+
+    /// <summary>The training half of <see cref="Run(SeriesSet, ForecastSettings, IProgress{TrainingProgress}?, CancellationToken, TrainingRunOptions?, BacktestOptions?)"/>:
+    /// checks that every series has a test period holding the horizon (before any work), then trains on everything
+    /// before it. A caller that may cancel checks <see cref="FitResult.Stop"/> and skips the evaluation when it wants
+    /// nothing of a cancelled run.</summary>
+    /// <param name="data">The series.</param>
+    /// <param name="settings">Training settings; <see cref="ForecastSettings.TestFraction"/> sets the test period.</param>
+    /// <param name="progress">Training progress.</param>
+    /// <param name="cancellation">Stops training early (the best weights so far are kept).</param>
+    /// <param name="options">Diagnostics for the training run.</param>
+    /// <param name="backtest">Levels, season, refits and methods (the season applies to training when the settings name none); null for the defaults.</param>
+    public static FitResult Train(SeriesSet data, ForecastSettings settings, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default, TrainingRunOptions? options = null, BacktestOptions? backtest = null)
+    {
+        settings = Prepare(data, settings, ref backtest);
+        TestStarts(data, settings, settings.Horizon);
+        return TrainingSession.Start(data, settings).Run(progress, cancellation, options);
+    }
+
+    /// <summary>The evaluation half of <see cref="Run(SeriesSet, ForecastSettings, IProgress{TrainingProgress}?, CancellationToken, TrainingRunOptions?, BacktestOptions?)"/>:
+    /// walks the model that <see cref="Train"/> fitted forward through each series' test period, beside the classical
+    /// methods, and calibrates its intervals. Give the same data, settings and options as to <see cref="Train"/>.</summary>
+    /// <param name="fit">The training's result.</param>
+    /// <param name="data">The series it was trained on.</param>
+    /// <param name="settings">The training settings; <see cref="ForecastSettings.TestFraction"/> sets the test period.</param>
+    /// <param name="backtest">Levels, season, refits and methods; null for the defaults.</param>
+    public static BacktestResult Score(FitResult fit, SeriesSet data, ForecastSettings settings, BacktestOptions? backtest = null)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        settings = Prepare(data, settings, ref backtest);
+        var testStarts = TestStarts(data, settings, settings.Horizon);
+        return Evaluate(ModelForecasts(fit.Forecaster, backtest.Levels), data, testStarts, settings.Horizon, fit, backtest, fit.Excluded,
+            NetworkForecasts(fit.Forecaster), fit.Forecaster.DescribeFor);
+    }
+
+    /// <summary>Checks the settings and options of a training backtest; the settings take the options' season when they name none.</summary>
+    private static ForecastSettings Prepare(SeriesSet data, ForecastSettings settings, [System.Diagnostics.CodeAnalysis.NotNull] ref BacktestOptions? backtest)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (!(settings.TestFraction > 0))
@@ -123,11 +162,7 @@ public static class Backtester
         ArgumentNullException.ThrowIfNull(data);
         backtest ??= new BacktestOptions();
         backtest.Validate();
-        if (settings.Season is null && backtest.Season is int season) settings = settings with { Season = season };
-        var testStarts = TestStarts(data, settings, settings.Horizon);
-        var fit = TrainingSession.Start(data, settings).Run(progress, cancellation, options);
-        return Evaluate(ModelForecasts(fit.Forecaster, backtest.Levels), data, testStarts, settings.Horizon, fit, backtest, fit.Excluded,
-            NetworkForecasts(fit.Forecaster), fit.Forecaster.DescribeFor);
+        return settings.Season is null && backtest.Season is int season ? settings with { Season = season } : settings;
     }
 
     /// <summary>Walks an already trained model forward over the last <paramref name="testFraction"/> of each series.</summary>

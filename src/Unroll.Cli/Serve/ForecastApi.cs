@@ -82,7 +82,7 @@ internal static class ForecastApi
 
     /// <summary>A bundled data set by its name in <see cref="Bundled"/>; any other name (a path included) is refused
     /// without touching the file system.</summary>
-    private static (SeriesSet Data, DatasetInfo Info) FindBundled(string name)
+    internal static (SeriesSet Data, DatasetInfo Info) FindBundled(string name)
         => BundledData.TryGetValue(name, out var found) ? found.Value
             : throw ApiError.BadRequest($"unknown dataset '{Shorten(name)}': choose one of {string.Join(", ", Bundled)}, or upload a CSV file");
 
@@ -314,17 +314,21 @@ internal static class ForecastApi
 
     /// <summary>Runs the backtest training as <c>unroll backtest</c> does and ends the job with its outcome, worded as
     /// the command line words it.</summary>
-    private static void Run(ForecastJob job)
+    /// <remarks>Trains first and evaluates only an uncancelled run: a cancel ends the job as soon as the epoch in hand
+    /// is done, without walking the test period forward (which takes longer than an epoch for a large network).</remarks>
+    internal static void Run(ForecastJob job)
     {
         try
         {
-            var result = Backtester.Run(job.Data, job.Settings, new EpochEvents(job), job.Cancellation.Token, null, new BacktestOptions { Levels = Levels });
-            var fit = result.Fit!;
+            var backtest = new BacktestOptions { Levels = Levels };
+            var fit = Backtester.Train(job.Data, job.Settings, new EpochEvents(job), job.Cancellation.Token, null, backtest);
             if (job.Cancellation.IsCancellationRequested || fit.Stop == StopReason.Cancelled)
             {
                 job.Finish(JobState.Cancelled, $"cancelled after {Epochs(fit.History.Count)}: nothing was kept; start another training when ready");
                 return;
             }
+            job.Evaluating = true;
+            var result = Backtester.Score(fit, job.Data, job.Settings, backtest);
             var context = new CliContext(TextReader.Null, TextWriter.Null, TextWriter.Null);
             var warnings = new List<string>();
             string? refused = null;

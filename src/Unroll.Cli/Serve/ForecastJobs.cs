@@ -18,8 +18,8 @@ internal sealed record JobEvent(int Id, string Kind, object Data);
 
 /// <summary>
 /// One training run of the forecasting page, in the background: the same backtest training as
-/// <c>unroll backtest</c> (<see cref="Backtester.Run(SeriesSet, ForecastSettings, IProgress{TrainingProgress}?, CancellationToken, TrainingRunOptions?, BacktestOptions?)"/>),
-/// its events for the live loss chart (kept for the run, so a reconnecting EventSource misses none), and its outcome.
+/// <c>unroll backtest</c> (<see cref="Backtester.Train"/>, then <see cref="Backtester.Score(FitResult, SeriesSet, ForecastSettings, BacktestOptions?)"/>
+/// unless cancelled), its events for the live loss chart (kept for the run, so a reconnecting EventSource misses none), and its outcome.
 /// </summary>
 internal sealed class ForecastJob(string dataset, SeriesSet data, ForecastSettings settings)
 {
@@ -57,6 +57,9 @@ internal sealed class ForecastJob(string dataset, SeriesSet data, ForecastSettin
     public string? ModelRefused { get; private set; }
 
     public bool Running => State == JobState.Running;
+
+    /// <summary>Whether training ended and the walk-forward evaluation began (a cancelled run never gets there).</summary>
+    public bool Evaluating { get; set; }
 
     /// <summary>Adds an event and wakes the streams waiting for one.</summary>
     public void Add(string kind, object eventData)
