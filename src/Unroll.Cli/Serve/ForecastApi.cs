@@ -379,12 +379,16 @@ internal static class ForecastApi
     /// <summary>
     /// The session's training as server-sent events: "started", one "epoch" per epoch, then "done", "cancelled" or
     /// "failed" (each event's data one line of JSON). A reconnect (Last-Event-ID, as EventSource sends it) resumes
-    /// after the last event it saw; once the run has ended and every event was seen, 204 tells EventSource to stop.
+    /// after the last event it saw; once the run has ended and every event was seen, or when the session has no run
+    /// yet (the page asks on every load), 204 tells EventSource to stop quietly.
     /// </summary>
     private static async Task EventsAsync(HttpContext http, ForecastSessions sessions)
     {
-        var job = sessions.Job(Sessions.Of(http))
-            ?? throw new ApiError(StatusCodes.Status404NotFound, "no training in this browser session yet: start one with POST /api/forecast/train");
+        if (sessions.Job(Sessions.Of(http)) is not { } job)
+        {
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
         int after = 0;
         string? last = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["after"].FirstOrDefault();
         if (last?.Split(':') is [var id, var number] && id == job.Id && int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out int n)) after = n;

@@ -312,11 +312,15 @@ public sealed class ForecastApiTests(ServeServer server)
     }
 
     [Fact]
-    public async Task NothingTrainedYet_Is404ForEventsResultAndModel()
+    public async Task NothingTrainedYet_Is404ForResultAndModel_And204ForEvents()
     {
         using var client = server.NewClient();
-        foreach (var path in new[] { "/api/forecast/events", "/api/forecast/result", "/api/forecast/model" })
+        foreach (var path in new[] { "/api/forecast/result", "/api/forecast/model" })
             ServeServer.AssertError(HttpStatusCode.NotFound, "no training in this browser session yet", await ServeServer.GetAsync(client, path));
+        // The page follows the session's training on every load: with none, 204 stops EventSource without an error.
+        using var events = await client.GetAsync("/api/forecast/events");
+        Assert.Equal(HttpStatusCode.NoContent, events.StatusCode);
+        Assert.Empty(await events.Content.ReadAsByteArrayAsync());
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------

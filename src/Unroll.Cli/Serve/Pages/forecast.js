@@ -142,7 +142,7 @@ function listen(fresh) {
     showError(byId("train-error"), new Error(JSON.parse(m.data).error));
   });
   source.onerror = () => {
-    // No training in this session (404), every event already seen (204), or the server gone: nothing to follow.
+    // No training in this session or every event already seen (both 204), or the server gone: nothing to follow.
     // Otherwise (readyState CONNECTING) EventSource reconnects by itself and the server resumes after the last event.
     if (source.readyState === EventSource.CLOSED) {
       running(false);
