@@ -271,8 +271,9 @@ internal static class ForecastApi
             tokens.Add("--" + property.Name.Replace('_', '-'));
             tokens.Add(value);
         }
-        if ((dataset is null) == (upload is null))
-            throw ApiError.BadRequest($"name the data: \"dataset\" (one of {string.Join(", ", Bundled)}) or \"upload\" (the id an upload answered with), not both");
+        string choices = $"\"dataset\" (one of {string.Join(", ", Bundled)}) or \"upload\" (the id an upload answered with)";
+        if (dataset is null && upload is null) throw ApiError.BadRequest($"name the data: {choices}");
+        if (dataset is not null && upload is not null) throw ApiError.BadRequest($"name the data once: {choices}, not both");
 
         var (command, options, test) = TrainCommand();
         var parse = Parse(command, tokens, "a training");

@@ -297,6 +297,17 @@ public sealed class ForecastApiTests(ServeServer server)
         Assert.Equal("done", (await ReadEventsAsync(client))[^1].Kind);
     }
 
+    [Fact]
+    public async Task TrainingRequest_WithoutData_AsksForIt_AndWithBoth_SaysNotBoth()
+    {
+        using var client = server.NewClient();
+        var neither = await ServeServer.PostAsync(client, "/api/forecast/train", new { });
+        ServeServer.AssertError(HttpStatusCode.BadRequest, "name the data: \"dataset\" (one of stocks.csv, sp500.csv) or \"upload\"", neither);
+        Assert.DoesNotContain("not both", neither.Json.GetProperty("error").GetString());
+        var both = await ServeServer.PostAsync(client, "/api/forecast/train", new { dataset = "stocks.csv", upload = "abc" });
+        ServeServer.AssertError(HttpStatusCode.BadRequest, "not both", both);
+    }
+
     [Theory]
     [InlineData("{\"dataset\": \"stocks.csv\", \"colour\": \"red\"}", "unknown option 'colour'")]
     [InlineData("{\"dataset\": \"stocks.csv\", \"hidden\": 4096}", "at most 1024 hidden units")]
