@@ -104,6 +104,19 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    [InlineData("symbol,date,close\nAAPL,2024-01-02,185.6\n", "prices.csv: not a safetensors model file (its first bytes are text: 'symbol,date,close')")]
+    [InlineData("this is not a model at all, just words", "prices.csv: not a safetensors model file (its first bytes are text: 'this is not a model at a...')")]
+    public void Load_TextFile_SaysItIsNotASafetensorsFile_NotThatItClaimsExabytes(string text, string expected)
+    {
+        var path = PathIn("prices.csv");
+        File.WriteAllText(path, text);
+        var e = Assert.Throws<ModelFileException>(() => ModelFile.Load<float>(path));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("give a .safetensors file that 'unroll train' or PyTorch's safetensors wrote", e.Message);
+        Assert.DoesNotContain("claims", e.Message);
+    }
+
     [Fact]
     public void Load_WrongShape_NamesTheTensor()
     {

@@ -157,6 +157,19 @@ public static class SafeTensors
     public static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Parse(byte[] bytes, string source)
         => Parse(bytes, source, checkMetadata: null);
 
+    /// <summary>The start of the first line when the file begins with text (its 8 length bytes all printable or
+    /// white space, as no real header length is), at most 24 characters and "..." when cut; null for binary bytes.</summary>
+    private static string? TextPreview(byte[] bytes)
+    {
+        static bool IsText(byte b) => b is (>= 0x20 and < 0x7F) or (byte)'\t' or (byte)'\r' or (byte)'\n' or >= 0x80;
+        if (!bytes.AsSpan(0, 8).ToArray().All(IsText)) return null;
+        var start = bytes.AsSpan(0, Math.Min(bytes.Length, 64));
+        int end = start.IndexOfAny((byte)'\r', (byte)'\n');
+        var line = Encoding.UTF8.GetString(end < 0 ? start : start[..end]);
+        line = new string(line.Where(c => !char.IsControl(c) && c != '\uFFFD').ToArray()).Trim();
+        return line.Length > 24 || end < 0 && bytes.Length > 64 ? line[..Math.Min(line.Length, 24)] + "..." : line;
+    }
+
     // Nothing is allocated in proportion to a number the file states, only to what it holds: every size is checked
     // against the bytes present (with overflow-safe arithmetic) before an array is made.
     internal static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Parse(
@@ -167,7 +180,12 @@ public static class SafeTensors
         if (bytes.Length < 8) Fail($"it is {bytes.Length} bytes long, shorter than the 8-byte header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderBytes || headerLength > (ulong)(bytes.Length - 8))
+        {
+            // A CSV, JSON or notes file read as a length claims exabytes: name it for what it is, not as a damaged model.
+            if (TextPreview(bytes) is { } text)
+                throw new ModelFileException($"{source}: not a safetensors model file (its first bytes are text: {Quote(text)}); give a .safetensors file that 'unroll train' or PyTorch's safetensors wrote");
             Fail($"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length (truncated or not safetensors)");
+        }
         int dataStart = 8 + (int)headerLength;
         long dataLength = bytes.Length - dataStart;
 

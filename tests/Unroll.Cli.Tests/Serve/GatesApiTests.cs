@@ -100,7 +100,9 @@ public sealed class GatesApiTests(ServeServer server)
     public async Task Upload_Garbage_IsRefusedInOneLine_AndTheServerKeepsServing()
     {
         using var client = server.NewClient();
-        ServeServer.AssertError(HttpStatusCode.BadRequest, "not a valid safetensors model file", await UploadAsync(client, Encoding.UTF8.GetBytes("this is not a model at all, just words"), "notes.safetensors"));
+        ServeServer.AssertError(HttpStatusCode.BadRequest, "notes.safetensors: not a safetensors model file (its first bytes are text: 'this is not a model at a...')", await UploadAsync(client, Encoding.UTF8.GetBytes("this is not a model at all, just words"), "notes.safetensors"));
+        ServeServer.AssertError(HttpStatusCode.BadRequest, "stocks.csv: not a safetensors model file (its first bytes are text: 'symbol,date,", await UploadAsync(client, Encoding.UTF8.GetBytes("symbol,date,open,high,low,close,volume\nAAPL,2024-01-02,1,2,3,4,5\n"), "stocks.csv"));
+        ServeServer.AssertError(HttpStatusCode.BadRequest, "not a valid safetensors model file", await UploadAsync(client, [255, 255, 255, 255, 0, 0, 0, 0, 1], "binary.safetensors"));
         var (status, _) = await ServeServer.PostAsync(client, "/api/gates", new { model = "lstm", sequence = "1" });
         Assert.Equal(HttpStatusCode.OK, status);
     }
