@@ -37,10 +37,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    /// <summary>A fresh page (its own cookies, so its own session) at 1280×900, failing the test on any script error.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh page (its own cookies, so its own session) at <paramref name="width"/>×900 (1280 unless given),
+    /// failing the test on any script error.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BaseURL = Address.ToString() });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 }, BaseURL = Address.ToString() });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         page.PageError += (_, message) => { lock (Errors) Errors.Add($"{page.Url}: {message}"); };
