@@ -40,6 +40,7 @@ public sealed class GatesPageTests(BrowserFixture fixture)
         }
         Assert.Equal(trace.Prediction[0], Parse(await page.Locator("#prediction").GetAttributeAsync("data-value")));
         Assert.Equal(1, await page.Locator("svg.legend").CountAsync());
+        Assert.StartsWith("The bundled one-unit LSTM: lstm,", (await page.Locator("#prediction").EvaluateAsync<string>("b => b.parentElement.textContent"))!.Trim());
 
         await BrowserFixture.ScreenshotAsync(page, "gates");
 

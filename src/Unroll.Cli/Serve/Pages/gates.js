@@ -51,7 +51,9 @@ document.addEventListener("DOMContentLoaded", () => {
     head.className = "panel";
     const line = document.createElement("p");
     line.style.margin = "0";
-    line.append(`${m.name}: ${m.cell}, ${m.hidden_size} hidden unit${m.hidden_size === 1 ? "" : "s"}, ${m.layers} layer${m.layers === 1 ? "" : "s"}. Prediction after ${data.inputs.length} steps: `);
+    // The line starts a sentence: "The bundled one-unit LSTM: ..." (an upload's file name is shown as it is).
+    const title = m.name.startsWith("the ") ? "T" + m.name.slice(1) : m.name;
+    line.append(`${title}: ${m.cell}, ${m.hidden_size} hidden unit${m.hidden_size === 1 ? "" : "s"}, ${m.layers} layer${m.layers === 1 ? "" : "s"}. Prediction after ${data.inputs.length} steps: `);
     const b = document.createElement("b");
     b.id = "prediction";
     b.textContent = data.prediction.map((v) => fmt(v, 6)).join(", ");
