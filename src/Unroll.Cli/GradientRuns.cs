@@ -65,6 +65,8 @@ internal static class GradientRuns
             GradientVerdict.Explodes => "It explodes.",
             GradientVerdict.Vanishes when ratio == 0 => "It vanished completely: a ReLU on the way switched off, and no gradient passes a switched-off ReLU.",
             GradientVerdict.Vanishes => "It vanishes: the first input barely reaches the prediction.",
+            _ when Math.Abs(ratio) < 0.1 => "It survives, but fades: below 10⁻³ of its T = 1 value it would count as vanished, and longer sequences take it there.",
+            _ when Math.Abs(ratio) > 10 => "It survives, but grows: beyond 10³ times its T = 1 value it would count as exploded, and longer sequences take it there.",
             _ => "It survives.",
         };
         var detail = w2 is double w

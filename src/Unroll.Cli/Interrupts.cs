@@ -16,6 +16,7 @@ internal sealed class Interrupts : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private int _cleanStops;
     private string _stopping = "stopping after this batch to save the best weights so far";
+    private string _again = "stops at once without saving";
     private int _signals;                          // signals received so far; handlers may run on several threads at once
     private readonly Action<int> _exit;
     private readonly Func<int> _abandonWrites;
@@ -41,9 +42,11 @@ internal sealed class Interrupts : IDisposable
 
     /// <summary>Until disposed, the first signal cancels <see cref="Token"/> instead of exiting at once.</summary>
     /// <param name="stopping">What the first signal prints after its name (training: "stopping after this batch to save the best weights so far").</param>
-    public IDisposable AllowCleanStop(string? stopping = null)
+    /// <param name="again">What a second signal would do (training: "stops at once without saving").</param>
+    public IDisposable AllowCleanStop(string? stopping = null, string? again = null)
     {
         if (stopping is not null) _stopping = stopping;
+        if (again is not null) _again = again;
         Interlocked.Increment(ref _cleanStops);
         return new Scope(() => Interlocked.Decrement(ref _cleanStops));
     }
@@ -62,7 +65,7 @@ internal sealed class Interrupts : IDisposable
         if (first && Volatile.Read(ref _cleanStops) > 0)
         {
             _context.Interruption = signal;
-            _context.Error.WriteLine($"{name}: {_stopping}; {name} again stops at once without saving");
+            _context.Error.WriteLine($"{name}: {_stopping}; {name} again {_again}");
             _stop.Cancel();
             return;
         }

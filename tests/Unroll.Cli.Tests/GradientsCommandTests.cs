@@ -65,6 +65,17 @@ public sealed class GradientsCommandTests : IDisposable
         Assert.Contains("It vanishes", vanishing.Out);
     }
 
+    [Theory]
+    [InlineData("0.9", "It survives, but fades")]     // 0.9^49 ≈ 0.0057: shrunk 175-fold, not yet below 10⁻³
+    [InlineData("1.05", "It survives, but grows")]    // 1.05^49 ≈ 10.9
+    [InlineData("1", "It survives.")]
+    public void Gradients_BetweenTheThresholds_SaysWhichWayItIsGoing(string w2, string expected)
+    {
+        var run = CliRunner.Run("gradients", "--w2", w2, "--steps", "50");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains(expected, run.Out);
+    }
+
     [Fact]
     public void Gradients_OverflowBeyondDouble_IsWrittenAsNullNotACrash()
     {

@@ -59,7 +59,12 @@ internal static class GatesApi
     internal sealed record GatesReply(ModelInfo Model, double[][] Inputs, IReadOnlyList<Layer> Layers, double[][] Outputs, double[] Prediction, IReadOnlyList<string>? Notes);
 
     /// <summary>A model uploaded in this session: its name (for messages) and the network.</summary>
-    internal sealed record Uploaded(string Name, RecurrentNetwork<double> Network);
+    /// <summary>A model uploaded in a browser session, held in memory.</summary>
+    /// <param name="Name">The browser's file name, for messages only.</param>
+    /// <param name="Network">The network read from it.</param>
+    /// <param name="Forecasting">The file is a forecasting model (it carries forecast.* metadata): its network reads and
+    /// writes scaled units, not prices.</param>
+    internal sealed record Uploaded(string Name, RecurrentNetwork<double> Network, bool Forecasting = false);
 
     private static async Task<UploadReply> UploadAsync(HttpContext http, GateUploads uploads)
     {
@@ -80,7 +85,7 @@ internal static class GatesApi
         var shape = loaded.Network.Shape;
         if (shape.Cell is not (CellKind.Lstm or CellKind.Gru))
             throw ApiError.BadRequest($"{name} is a {shape.Cell.ToName()} network, which has no gates: this page shows LSTM and GRU gates; 'unroll explain --model {name}' shows an RNN's sums");
-        uploads.Put(Sessions.Of(http), new Uploaded(name, loaded.Network));
+        uploads.Put(Sessions.Of(http), new Uploaded(name, loaded.Network, loaded.Metadata.Keys.Any(k => k.StartsWith("forecast.", StringComparison.Ordinal))));
         return new UploadReply(ModelInfo.Of(name, shape));
     }
 
@@ -127,6 +132,8 @@ internal static class GatesApi
             layers.Add(new Layer(l, shape.HiddenSize, shown, rows));
         }
         var notes = new List<string>();
+        if (request.Model == "upload" && uploaded is { Forecasting: true })
+            notes.Add($"{name} is a forecasting model: its network reads the sequence and writes the prediction in the scaled units it was trained on (each series' changes divided by its typical move), not in prices; 'unroll predict --model {name} --data FILE' forecasts in prices.");
         if (shown < shape.HiddenSize)
             notes.Add($"Each layer has {shape.HiddenSize} hidden units; the first {shown} of each gate are shown. 'unroll explain --model FILE' prints them all.");
         return new GatesReply(ModelInfo.Of(name, shape), inputs.ToArray(), layers, trace.Outputs.ToArray(), trace.Prediction, notes.Count > 0 ? notes : null);

@@ -18,6 +18,9 @@ namespace Unroll.Cli.Serve;
 /// <param name="UploadLimitBytes">The largest request body accepted (uploads): 20 MB.</param>
 internal sealed record ServeOptions(string Host = ServeOptions.Loopback, int Port = 5000, long UploadLimitBytes = ServeOptions.DefaultUploadLimit)
 {
+    /// <summary>Where the server says what a person at its terminal should know (a request that hit a bug); null for silence.</summary>
+    public Action<string>? Log { get; init; }
+
     public const string Loopback = "127.0.0.1";
     public const long DefaultUploadLimit = 20L * 1024 * 1024;
 
@@ -51,7 +54,8 @@ internal static class ServeApp
         {
             kestrel.Limits.MaxRequestBodySize = options.UploadLimitBytes + 64 * 1024;   // room for the multipart framing
             kestrel.AddServerHeader = false;
-            if (options.Host == "localhost") kestrel.ListenLocalhost(options.Port);
+            if (options.Host == "localhost" && options.Port != 0) kestrel.ListenLocalhost(options.Port);   // both 127.0.0.1 and ::1
+            else if (options.Host == "localhost") kestrel.Listen(IPAddress.Loopback, 0);                 // Kestrel picks no free port for both
             else kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
         });
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -112,6 +116,12 @@ internal static class ServeApp
                 $"this server answers requests for localhost only, not for '{http.Request.Host.Host}': open http://127.0.0.1:{http.Connection.LocalPort}/").ConfigureAwait(false);
             return;
         }
+        if (CrossSite(http) is { } origin)
+        {
+            await ApiError.Write(http, StatusCodes.Status403Forbidden,
+                $"requests from another site ({origin}) are refused: open the pages at http://{http.Request.Host}/ and use them there").ConfigureAwait(false);
+            return;
+        }
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
@@ -124,13 +134,36 @@ internal static class ServeApp
             // Statuses the framework sets without a body (405, 415, …) get the one JSON line every API error has.
             if (!http.Response.HasStarted && http.Response.StatusCode >= 400 && http.Request.Path.StartsWithSegments("/api"))
                 await ApiError.Write(http, http.Response.StatusCode, Bodiless(http)).ConfigureAwait(false);
+            else if (!http.Response.HasStarted && http.Response.StatusCode == StatusCodes.Status404NotFound)
+                await Pages.NotFound(http.Request.Path).ExecuteAsync(http).ConfigureAwait(false);
         }
         catch (Exception e) when (!http.Response.HasStarted)
         {
-            var (status, message) = ApiError.Describe(e);
+            var (status, message) = ApiError.Describe(e, http.Request.Path);
+            if (status >= 500) options.Log?.Invoke($"error: {http.Request.Method} {http.Request.Path}: {message}");
             http.Response.Clear();
             await ApiError.Write(http, status, message).ConfigureAwait(false);
         }
+    }
+
+    // A request that changes something (anything but GET and HEAD) sent by a page of another site: browsers name the
+    // sending page in Origin (and Sec-Fetch-Site) on such requests, and a form or fetch from any website could otherwise
+    // start trainings here without the user knowing. Scripts (curl) send neither and are served.
+    private static string? CrossSite(HttpContext http)
+    {
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)) return null;
+        var site = http.Request.Headers["Sec-Fetch-Site"].ToString();
+        var origin = http.Request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return origin;           // "null": a sandboxed frame or a file
+            var own = $"{uri.Host}:{uri.Port}";
+            var host = http.Request.Host;
+            if (!string.Equals(own, $"{host.Host.Trim('[', ']')}:{host.Port ?? 80}", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals($"[{uri.Host}]:{uri.Port}", $"{host.Host}:{host.Port ?? 80}", StringComparison.OrdinalIgnoreCase))
+                return origin;
+        }
+        return site is "cross-site" or "same-site" ? (origin.Length > 0 ? origin : site) : null;
     }
 
     private static string Bodiless(HttpContext http) => http.Response.StatusCode switch
@@ -158,17 +191,36 @@ internal sealed class ApiError(int status, string message) : Exception(message)
 
     /// <summary>The status and line for an exception: the CLI's user errors are 400 with the CLI's line; a body over
     /// the limit is 413; anything else is a bug, 500 with a one-line note (the stack trace goes to the internal-error log).</summary>
-    public static (int Status, string Message) Describe(Exception e)
+    public static (int Status, string Message) Describe(Exception e, PathString path = default)
     {
         if (e is ApiError api) return (api.Status, api.Message);
         if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } || e is InvalidDataException && e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-            return (StatusCodes.Status413PayloadTooLarge, $"the upload is larger than the server accepts ({ServeOptions.DefaultUploadLimit / (1024 * 1024)} MB): upload a smaller file, or train from the command line with 'unroll train --data FILE'");
+            return (StatusCodes.Status413PayloadTooLarge, $"the upload is larger than the server accepts ({ServeOptions.DefaultUploadLimit / (1024 * 1024)} MB): {TooLargeFix(path)}");
+        if (e is InvalidDataException form)
+            return (StatusCodes.Status400BadRequest, $"the upload is not a well-formed multipart form ({form.Message.TrimEnd('.')}): send the file as multipart/form-data, as the page does");
         if (e is BadHttpRequestException { InnerException: JsonException inner }) e = inner;
         else if (e is BadHttpRequestException bad) return (bad.StatusCode, $"bad request: {bad.Message.TrimEnd('.')}");
-        if (e is JsonException json) return (StatusCodes.Status400BadRequest, $"the request body is not the JSON this endpoint expects: {json.Message.Split(". Path:")[0]}");
+        if (e is JsonException json) return (StatusCodes.Status400BadRequest, JsonMessage(json));
         if (UnrollCli.UserMessage(e) is { } user) return (StatusCodes.Status400BadRequest, user);
         return (StatusCodes.Status500InternalServerError,
             $"internal error: this is a bug in Unroll, not a problem with your input; {InternalErrorLog.Write(e, ["serve"], "serving a request")}");
+    }
+
+    private static string TooLargeFix(PathString path)
+        => path.StartsWithSegments("/api/forecast") ? "upload a smaller file, or train from the command line with 'unroll train --data FILE', which reads files of any size"
+            : path.StartsWithSegments("/api/gates") ? "look inside a model this large from the command line with 'unroll explain --model FILE'"
+            : "send less";
+
+    /// <summary>A JSON parsing error in words for the user: the field and what is wrong, without the parser's positions or .NET type names.</summary>
+    public static string JsonMessage(JsonException e)
+    {
+        string field = e.Path is null or "$" ? "" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path.TrimStart('$');
+        if (e.Message.Contains("could not be converted to", StringComparison.Ordinal))
+            return field.Length > 0
+                ? $"the request body's field '{field}' has the wrong type: give a number where a number is asked for, text in quotes where text is"
+                : "the request body is not the JSON object this endpoint takes, such as {\"steps\": 30}";
+        var text = e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].Trim().TrimEnd('.', '|').Trim();
+        return $"the request body is not valid JSON{(field.Length > 0 ? $" at '{field}'" : "")}: {text}";
     }
 
     /// <summary>Writes {"error": message} with <paramref name="status"/>.</summary>
@@ -225,15 +277,22 @@ internal static class Pages
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/", () => Page("index.html"));
-        app.MapGet("/{name}", (string name) => Page(name.Contains('.') ? name : name + ".html"));
+        string[] read = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/", read, () => Page("index.html"));
+        app.MapMethods("/favicon.ico", read, () => Results.NoContent());      // no icon; say so without an error in the console
+        app.MapMethods("/{name}", read, (string name) => Page(name.Contains('.') ? name : name + ".html"));
+
     }
 
     private static IResult Page(string name)
     {
         var stream = Assembly.GetManifestResourceStream(Prefix + name);
-        if (stream is null || !Types.TryGetValue(Path.GetExtension(name), out var type))
-            return Results.Text($"No page '{name}' here. The pages are: {string.Join(", ", Names.Where(n => n.EndsWith(".html", StringComparison.Ordinal)))}.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        if (stream is null || !Types.TryGetValue(Path.GetExtension(name), out var type)) return NotFound("/" + name);
         return Results.Stream(stream, type);
     }
+
+    /// <summary>The plain-text 404 for a path that is no page, naming the pages there are.</summary>
+    public static IResult NotFound(string path)
+        => Results.Text($"No page '{path}' here. The pages are: {string.Join(", ", Names.Where(n => n.EndsWith(".html", StringComparison.Ordinal)).Select(n => "/" + n[..^5]))}.",
+            "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
 }

@@ -27,9 +27,7 @@ internal static class ServeCommand
             string address = parse.GetValue(host)!.Trim();
             if (address != "localhost" && !IPAddress.TryParse(address.Trim('[', ']'), out _))
                 throw new UserError($"--host {address} is not an IP address: use 127.0.0.1 (this machine only, the default) or 0.0.0.0 (every network interface)");
-            var options = new ServeOptions(address.Trim('[', ']'), parse.GetValue(port));
-            if (!options.LoopbackOnly)
-                context.Error.WriteLine($"warning: listening on {options.Host}: anyone who can reach this machine on port {options.Port} can use these pages and upload files to them");
+            var options = new ServeOptions(address.Trim('[', ']'), parse.GetValue(port)) { Log = line => { lock (context.Error) context.Error.WriteLine(line); } };
 
             context.Activity = "starting the server";
             Microsoft.AspNetCore.Builder.WebApplication app;
@@ -50,6 +48,8 @@ internal static class ServeCommand
             using (app as IDisposable)
             {
                 context.Activity = "serving";
+                if (!options.LoopbackOnly)
+                    context.Error.WriteLine($"warning: listening on {options.Host}: anyone who can reach this machine on port {url.Port} can use these pages and upload files to them");
                 context.Out.WriteLine($"Serving on {url} (Ctrl-C stops).");
                 context.Out.WriteLine($"  {url}example    the worked example: move a weight, watch every number");
                 context.Out.WriteLine($"  {url}gradients  vanishing and exploding gradients, cell by cell");
@@ -58,7 +58,7 @@ internal static class ServeCommand
                 context.Out.Flush();
                 if (parse.GetValue(open)) OpenBrowser(url, context);
 
-                using var stop = context.Interrupts?.AllowCleanStop("stopping the server");
+                using var stop = context.Interrupts?.AllowCleanStop("stopping the server", "stops it at once");
                 var token = context.Interrupts?.Token ?? CancellationToken.None;
                 try
                 {
@@ -81,6 +81,10 @@ internal static class ServeCommand
         try
         {
             using var process = Process.Start(new ProcessStartInfo(opener, url.ToString()) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true });
+            // xdg-open without a display exits non-zero at once; a browser that opened leaves it running or exits 0.
+            // (explorer exits 1 even when it opened the page.)
+            if (process is not null && process.WaitForExit(3000) && process.ExitCode != 0 && !OperatingSystem.IsWindows())
+                context.Error.WriteLine($"note: could not open a browser ({opener} exited with {process.ExitCode}: {process.StandardError.ReadToEnd().Trim().Split('\n')[0]}); open {url} yourself");
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {

@@ -115,6 +115,26 @@ public sealed class GatesApiTests(ServeServer server)
     }
 
     [Fact]
+    public async Task Upload_AForecastingModel_SaysItsNumbersAreScaledUnits_NotPrices()
+    {
+        var folder = Directory.CreateTempSubdirectory("unroll-gates-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "prices.safetensors");
+            ModelFile.Save(RecurrentNetwork<double>.Create(new NetworkShape(CellKind.Lstm, 1, 4), 2), path,
+                new Dictionary<string, string> { ["forecast.scaling"] = "relative" });
+            using var client = server.NewClient();
+            Assert.Equal(HttpStatusCode.OK, (await UploadAsync(client, File.ReadAllBytes(path), "prices.safetensors")).Item1);
+            var (status, json) = await ServeServer.PostAsync(client, "/api/gates", new { model = "upload", sequence = "0.1, 0.2" });
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("prices.safetensors is a forecasting model", json.GetProperty("notes")[0].GetString());
+            (status, json) = await ServeServer.PostAsync(client, "/api/gates", new { model = "lstm", sequence = "0.1, 0.2" });
+            Assert.False(json.TryGetProperty("notes", out _));
+        }
+        finally { folder.Delete(recursive: true); }
+    }
+
+    [Fact]
     public async Task Upload_AnRnn_IsRefused_BecauseItHasNoGates()
     {
         var folder = Directory.CreateTempSubdirectory("unroll-gates-");

@@ -90,8 +90,8 @@ public sealed class GradientsApiTests(ServeServer server)
         { """{"mode":"cell","cell":"rnn_tanh","forget_bias":1,"steps":10}""", HttpStatusCode.BadRequest, "has no gates" },
         { """{"mode":"cell","cell":"gru","hidden":100000,"steps":10}""", HttpStatusCode.BadRequest, "outside 1 to 64" },
         { """{"mode":"compare","w2":2,"steps":10}""", HttpStatusCode.BadRequest, "drop w2" },
-        { """{"mode":"example","w2":"two","steps":10}""", HttpStatusCode.BadRequest, "not the JSON this endpoint expects" },
-        { """{"mode": """, HttpStatusCode.BadRequest, "not the JSON this endpoint expects" },
+        { """{"mode":"example","w2":"two","steps":10}""", HttpStatusCode.BadRequest, "field 'w2' has the wrong type" },
+        { """{"mode": """, HttpStatusCode.BadRequest, "not valid JSON" },
         { "", HttpStatusCode.BadRequest, "send a JSON object" },
     };
 

@@ -61,7 +61,7 @@ public sealed partial class ServeCommandTests
             Assert.True(process.WaitForExit(30_000), "the server did not stop after Ctrl-C");
             Assert.Equal(0, process.ExitCode);
             Assert.Contains("Stopped.", await rest);
-            Assert.Contains("Ctrl-C: stopping the server", await error);
+            Assert.Contains("Ctrl-C: stopping the server; Ctrl-C again stops it at once", await error);
         }
         finally
         {

@@ -62,7 +62,7 @@ function fmt(x, digits = 4) {
   if (x === 0) return "0";
   const a = Math.abs(x);
   let s = a >= 1e6 || a < 1e-4 ? x.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, "e") : String(Number(x.toPrecision(digits)));
-  return s.replace("-", "−");
+  return s.replace(/-/g, "−");   // the sign and the exponent's, as the command line writes them
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
