@@ -160,8 +160,8 @@ internal sealed class ForecastSessions
     /// <summary>Uploads kept per session; an upload beyond drops the oldest.</summary>
     public const int MaxUploads = 3;
 
-    /// <summary>Trainings running at once over all sessions.</summary>
-    public const int MaxRunning = 4;
+    /// <summary>Trainings running at once over all sessions: two, one per core of a small machine.</summary>
+    public const int MaxRunning = 2;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, State> _sessions = new(StringComparer.Ordinal);

@@ -162,7 +162,7 @@ public sealed class ForecastApiTests(ServeServer server)
     }
 
     [Fact]
-    public async Task SecondStart_InOneSession_Is409_WhileAnotherSessionMayStart()
+    public async Task SecondStart_InOneSession_Is409_WhileAnotherSessionMayStart_AndAThirdIs429()
     {
         using var client = server.NewClient();
         using var other = server.NewClient();
@@ -174,6 +174,10 @@ public sealed class ForecastApiTests(ServeServer server)
             ServeServer.AssertError(HttpStatusCode.Conflict, "already running in this browser session: cancel it", second);
             ServeServer.AssertError(HttpStatusCode.Conflict, "still running", await ServeServer.GetAsync(client, "/api/forecast/result"));
             Assert.Equal(HttpStatusCode.Accepted, (await ServeServer.PostAsync(other, "/api/forecast/train", slow)).Status);
+            // Two run at once over the whole server (one per core of a small machine): a third session waits.
+            using var third = server.NewClient();
+            ServeServer.AssertError(HttpStatusCode.TooManyRequests, $"already running {ForecastSessions.MaxRunning} trainings",
+                await ServeServer.PostAsync(third, "/api/forecast/train", Quick));
         }
         finally
         {
