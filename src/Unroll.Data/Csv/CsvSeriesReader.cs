@@ -178,7 +178,7 @@ public static partial class CsvSeriesReader
                 if (sample.Count == 0)
                 {
                     throw new DataException(
-                        $"the file has a header ({string.Join(",", _header)}) but no data rows. " +
+                        $"the file has a header ({Text.Header(_header)}) but no data rows. " +
                         "Add one row per date below the header.", file);
                 }
                 var index = ClassifyIndexColumn(sample);
@@ -773,7 +773,7 @@ public static partial class CsvSeriesReader
                 {
                     throw new DataException(
                         $"column {i + 1} of the header has no name; every column needs one " +
-                        $"(header: {string.Join(",", _header)}). Name it or remove the column.", file, 1);
+                        $"(header: {Text.Header(_header)}). Name it or remove the column.", file, 1);
                 }
                 if (!firstWithName.TryAdd(_header[i], i))
                 {
