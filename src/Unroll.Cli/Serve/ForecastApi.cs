@@ -247,7 +247,7 @@ internal static class ForecastApi
         }
         catch (JsonException e)
         {
-            throw ApiError.BadRequest($"the request body is not JSON: {e.Message.Split(". Path:")[0].Split(" LineNumber:")[0]}");
+            throw ApiError.BadRequest($"the request body is not JSON: {ApiError.ParserText(e)}");
         }
         if (body.ValueKind != JsonValueKind.Object)
             throw ApiError.BadRequest("the request body is a JSON object such as {\"dataset\": \"stocks.csv\", \"epochs\": 30}");

@@ -84,10 +84,8 @@ internal static class ServeApp
         var server = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
         var bound = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(bound).Port;
-        var host = options.Host == "::1" ? "[::1]" : options.Host is "0.0.0.0" or "::" ? Loopback() : options.Host;
+        var host = options.Host == "::1" ? "[::1]" : options.Host is "0.0.0.0" or "::" ? ServeOptions.Loopback : options.Host;
         return (app, new Uri($"http://{host}:{port}/"));
-
-        static string Loopback() => ServeOptions.Loopback;
     }
 
     private static void Map(WebApplication app)
@@ -156,12 +154,9 @@ internal static class ServeApp
         var origin = http.Request.Headers.Origin.ToString();
         if (origin.Length > 0)
         {
+            // Origin and Host both write the authority the page was loaded from ("127.0.0.1:5000", "[::1]:5000", no ":80").
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return origin;           // "null": a sandboxed frame or a file
-            var own = $"{uri.Host}:{uri.Port}";
-            var host = http.Request.Host;
-            if (!string.Equals(own, $"{host.Host.Trim('[', ']')}:{host.Port ?? 80}", StringComparison.OrdinalIgnoreCase)
-                && !string.Equals($"[{uri.Host}]:{uri.Port}", $"{host.Host}:{host.Port ?? 80}", StringComparison.OrdinalIgnoreCase))
-                return origin;
+            if (!string.Equals(uri.Authority, http.Request.Host.Value, StringComparison.OrdinalIgnoreCase)) return origin;
         }
         return site is "cross-site" or "same-site" ? (origin.Length > 0 ? origin : site) : null;
     }
@@ -219,9 +214,11 @@ internal sealed class ApiError(int status, string message) : Exception(message)
             return field.Length > 0
                 ? $"the request body's field '{field}' has the wrong type: give a number where a number is asked for, text in quotes where text is"
                 : "the request body is not the JSON object this endpoint takes, such as {\"steps\": 30}";
-        var text = e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].Trim().TrimEnd('.', '|').Trim();
-        return $"the request body is not valid JSON{(field.Length > 0 ? $" at '{field}'" : "")}: {text}";
+        return $"the request body is not valid JSON{(field.Length > 0 ? $" at '{field}'" : "")}: {ParserText(e)}";
     }
+
+    /// <summary>The parser's own sentence without its positions ("Path: $.w2 | LineNumber: 0 | BytePositionInLine: 9").</summary>
+    public static string ParserText(JsonException e) => e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].Trim().TrimEnd('.', '|').Trim();
 
     /// <summary>Writes {"error": message} with <paramref name="status"/>.</summary>
     public static Task Write(HttpContext http, int status, string message)
