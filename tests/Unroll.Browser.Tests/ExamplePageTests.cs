@@ -88,6 +88,9 @@ public sealed class ExamplePageTests(BrowserFixture fixture)
         await WaitForPredictionAsync(page, EnginePrediction(-0.5, 0, 0.5, 1, 1));
 
         await page.Locator(".day[data-day='1'] .remove").ClickAsync();
+        // Day 1 is low (0), whose ReLU is off, so the prediction before and after removing it is the same number:
+        // wait for the redrawn copies, not the prediction, to know the reply has been drawn.
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#drawing [data-copy]').length === 3");
         await WaitForPredictionAsync(page, EnginePrediction(-0.5, 0.5, 1, 1));
         Assert.Equal(3, await page.Locator("#drawing [data-copy]").CountAsync());
         Assert.Empty(fixture.Errors);
