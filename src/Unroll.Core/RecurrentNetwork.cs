@@ -210,7 +210,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
 
         int count = batch.Count, h = Shape.HiddenSize;
         var pass = reuse?.Rebind(batch) ?? new ForwardPass<T>(batch, Shape);
-        ReadOnlySpan<T> input = batch.Packed;                       // (N × I), then each layer's h (N × H)
+        T[] input = batch.PackedArray;                              // (N × I), then each layer's h (N × H)
         for (int l = 0; l < Shape.Layers; l++)
         {
             _layers[l].Forward(batch, input, initialState?.HiddenArrays[l], initialState?.CellArrays?[l], pass, _work, CellSimd);
@@ -290,7 +290,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             if (l > 0 && consumeTape) dHidden = pass.Hidden[l];     // this layer's outputs are used up: hold dX there
             Span<T> dInput = l > 0 ? dHidden
                 : options.InputGradient ? inputGradient = new T[n * Shape.InputSize] : [];
-            _layers[l].Backward(batch, input, pass, top ? dLast : [], top ? [] : dAbove, dInput, consumeTape,
+            _layers[l].Backward(batch, input, pass, top ? dLast : null, top ? null : dAbove, dInput, consumeTape,
                 options.TruncateSteps, _work, CellSimd);
         }
         return new BackwardResult<T>(batch, inputGradient);

@@ -59,6 +59,9 @@ public sealed class SequenceBatch<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>The steps, packed: (N × I).</summary>
     public ReadOnlySpan<T> Packed => _packed;
 
+    /// <summary>The packed steps' array itself, for the layers (never written).</summary>
+    internal T[] PackedArray => _packed;
+
     /// <summary>The batch's own packed array, writable: for tests that perturb an input (finite differences).</summary>
     internal Span<T> PackedForTests => _packed;
 

@@ -25,11 +25,15 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
     internal ReadOnlySpan<T> Data => _data;
 
     /// <summary>Packs op(B): B stored (K × N) when <paramref name="transB"/> is No, (N × K) when Yes. Reuses this object's storage.</summary>
-    public void Pack(Transpose transB, int n, int k, ReadOnlySpan<T> b, int ldb)
+    public void Pack(Transpose transB, int n, int k, ReadOnlySpan<T> b, int ldb) => Pack(Gemm.BestSimdLevel, transB, n, k, b, ldb);
+
+    /// <summary><see cref="Pack(Transpose, int, int, ReadOnlySpan{T}, int)"/> for the kernels of a level, for tests.</summary>
+    internal void Pack(SimdLevel level, Transpose transB, int n, int k, ReadOnlySpan<T> b, int ldb)
     {
         if (n < 1 || k < 1) throw new ArgumentException($"a packed matrix needs positive sizes, got {k} × {n}");
+        Gemm.CheckLevel(level, Gemm.BestSimdLevel);
         GemmReference.CheckShapes(Transpose.No, transB, 1, n, k, k, k, b.Length, ldb, n, n);
-        var level = typeof(T) == typeof(float) || typeof(T) == typeof(double) ? Gemm.BestSimdLevel : SimdLevel.Scalar;
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) level = SimdLevel.Scalar;
         int length = level switch
         {
             SimdLevel.Vector512 => GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.PackedBLength(n, k),
@@ -67,6 +71,64 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
             case SimdLevel.Vector512: Run<KernelVector<T, Vector512<T>, Simd512<T>>>(transA, m, a, lda, c, ldc, accumulate); break;
             case SimdLevel.Vector256: Run<KernelVector<T, Vector256<T>, Simd256<T>>>(transA, m, a, lda, c, ldc, accumulate); break;
             default: Run<KernelScalar<T>>(transA, m, a, lda, c, ldc, accumulate); break;
+        }
+    }
+
+    /// <summary>
+    /// y (N) += x (K) · op(B) for a single row x: the product of one sequence's step. Each element of y is summed from
+    /// zero in K order and then added, the same bits on every call (not those of <see cref="Multiply"/>, whose tiles
+    /// sum in another order).
+    /// </summary>
+    public void MultiplyRow(ReadOnlySpan<T> x, Span<T> y)
+    {
+        if (Columns == 0) throw new InvalidOperationException("pack a matrix first");
+        if (x.Length < Rows || y.Length < Columns)
+            throw new ArgumentException($"a row product needs x of {Rows} and y of {Columns} values, got {x.Length} and {y.Length}");
+        switch (Level)
+        {
+            case SimdLevel.Vector512:
+                PackedRowProduct<T, Vector512<T>, Simd512<T>>.MultiplyAdd(x, _data, Columns, Rows, GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.KBlock(Rows), y);
+                break;
+            case SimdLevel.Vector256:
+                PackedRowProduct<T, Vector256<T>, Simd256<T>>.MultiplyAdd(x, _data, Columns, Rows, GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.KBlock(Rows), y);
+                break;
+            default:
+                MultiplyRowScalar(x, y, KernelScalar<T>.NR, GemmPacked<T, KernelScalar<T>>.KBlock(Rows));
+                break;
+        }
+    }
+
+    /// <summary><see cref="MultiplyRow"/> for panels <paramref name="nr"/> wide, one element at a time.</summary>
+    private void MultiplyRowScalar(ReadOnlySpan<T> x, Span<T> y, int nr, int kcMax)
+    {
+        int n = Columns, k = Rows, nPadded = (n + nr - 1) / nr * nr;
+        for (int j = 0; j < n; j++)
+        {
+            T sum = T.Zero;
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc), panel = pc * nPadded + j / nr * kc * nr + j % nr;
+                for (int p = 0; p < kc; p++)
+                    sum += x[pc + p] * _data[panel + p * nr];
+            }
+            y[j] += sum;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Multiply"/> on the calling thread only, for callers that run their own shares of rows on several
+    /// threads: the same bits as <see cref="Multiply"/> for each row, whatever the rows.
+    /// </summary>
+    public void MultiplyOnThisThread(Transpose transA, int m, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool accumulate)
+    {
+        if (Columns == 0) throw new InvalidOperationException("pack a matrix first");
+        GemmReference.CheckShapes(transA, Transpose.No, m, Columns, Rows, a.Length, lda, Columns * Rows, Columns, c.Length, ldc);
+        if (m == 0) return;
+        switch (Level)
+        {
+            case SimdLevel.Vector512: GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.MultiplyPrepacked(transA, m, Columns, Rows, a, lda, _data, Columns, 0, c, ldc, accumulate); break;
+            case SimdLevel.Vector256: GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.MultiplyPrepacked(transA, m, Columns, Rows, a, lda, _data, Columns, 0, c, ldc, accumulate); break;
+            default: GemmPacked<T, KernelScalar<T>>.MultiplyPrepacked(transA, m, Columns, Rows, a, lda, _data, Columns, 0, c, ldc, accumulate); break;
         }
     }
 

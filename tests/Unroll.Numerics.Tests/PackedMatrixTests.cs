@@ -66,3 +66,93 @@ public class PackedMatrixTests
         Assert.Equal([10.0, 2.0], c);
     }
 }
+
+/// <summary>One row times a packed matrix (a batch-1 step), on every SIMD level, against the plain triple loop.</summary>
+public class PackedMatrixRowTests
+{
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (var level in Enum.GetValues<SimdLevel>().Where(Gemm.IsSupported))
+            foreach (var (n, k) in new[] { (1, 1), (5, 3), (31, 7), (32, 64), (33, 17), (96, 1), (128, 32), (130, 65), (256, 64), (300, 513) })
+                foreach (var tb in new[] { Transpose.No, Transpose.Yes })
+                    yield return [level.ToString(), n, k, tb];
+    }
+
+    private static T[] Random<T>(int count, int seed) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        var r = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => T.CreateChecked(r.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MultiplyRow_AddsTheRowTimesTheMatrix_InFloatAndDouble(string level, int n, int k, Transpose tb)
+    {
+        Check<float>(Enum.Parse<SimdLevel>(level), n, k, tb, 1e-5);
+        Check<double>(Enum.Parse<SimdLevel>(level), n, k, tb, 1e-13);
+    }
+
+    private static void Check<T>(SimdLevel level, int n, int k, Transpose tb, double tolerance)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int ldb = (tb == Transpose.No ? n : k) + 2;
+        var b = Random<T>((tb == Transpose.No ? k : n) * ldb, 1);
+        var x = Random<T>(k, 2);
+        var start = Random<T>(n + 3, 3);                      // y past n must stay as it was
+        var packed = new PackedMatrix<T>();
+        packed.Pack(level, tb, n, k, b, ldb);
+        var y = (T[])start.Clone();
+        packed.MultiplyRow(x, y);
+        var expected = (T[])start.Clone();
+        GemmReference.Multiply<T>(Transpose.No, tb, 1, n, k, x, k, b, ldb, expected, n + 3, accumulate: true);
+        for (int j = 0; j < n; j++)
+        {
+            double e = double.CreateChecked(expected[j]), a = double.CreateChecked(y[j]);
+            Assert.True(Math.Abs(e - a) <= tolerance * (1 + k), $"{typeof(T).Name} {level} column {j}: {a} vs {e}");
+        }
+        for (int j = n; j < n + 3; j++) Assert.Equal(start[j], y[j]);
+        var again = (T[])start.Clone();
+        packed.MultiplyRow(x, again);
+        Assert.Equal(y, again);
+    }
+
+    [Fact]
+    public void MultiplyRow_ShortSpans_AreRefused()
+    {
+        var packed = new PackedMatrix<float>();
+        packed.Pack(Transpose.No, 4, 3, new float[12], 4);
+        Assert.Throws<ArgumentException>(() => packed.MultiplyRow(new float[2], new float[4]));
+        Assert.Throws<ArgumentException>(() => packed.MultiplyRow(new float[3], new float[3]));
+        Assert.Throws<InvalidOperationException>(() => new PackedMatrix<float>().MultiplyRow(new float[3], new float[4]));
+    }
+}
+
+/// <summary>A caller's own shares of rows, each on its thread, give the bits of the whole product.</summary>
+public class PackedMatrixShareTests
+{
+    [Theory]
+    [InlineData(65, 96, 31, 24)]
+    [InlineData(128, 2048, 64, 64)]
+    [InlineData(48, 512, 137, 17)]
+    public void MultiplyOnThisThread_RowsInShares_GiveTheBitsOfTheWholeProduct(int m, int n, int k, int split)
+    {
+        var r = new Random(5);
+        float[] Random(int count) => Enumerable.Range(0, count).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var a = Random(m * k);
+        var b = Random(n * k);
+        var start = Random(m * n);
+        var packed = new PackedMatrix<float>();
+        packed.Pack(Transpose.Yes, n, k, b, k);
+        var whole = (float[])start.Clone();
+        packed.Multiply(Transpose.No, m, a, k, whole, n, accumulate: true);
+        var shares = (float[])start.Clone();
+        var threads = new[]
+        {
+            new Thread(() => packed.MultiplyOnThisThread(Transpose.No, split, a, k, shares, n, accumulate: true)),
+            new Thread(() => packed.MultiplyOnThisThread(Transpose.No, m - split, a.AsSpan(split * k), k, shares.AsSpan(split * n), n, accumulate: true)),
+        };
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        Assert.Equal(whole, shares);
+    }
+}

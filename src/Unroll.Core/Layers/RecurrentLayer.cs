@@ -2,6 +2,12 @@
 // first layer, H above), H hidden, G gates, GH = G·H gate rows, b the sequences still running at step t.
 // Packed layout: see SequenceBatch (step t's rows are [Offsets[t], + b_t), the previous rows of its sequences
 // [Offsets[t − 1], + b_t)). Shapes in comments are (rows × columns), row-major.
+// Per-step products, chosen from the batch's shape alone (ChooseProducts), so the bits never depend on the threads:
+//   SingleRow  one sequence: h'·W_hhᵀ as a row times the packed matrix (PackedMatrix.MultiplyRow)
+//   Shares     at least 32 sequences at every step and enough work: the sequences split into shares, one per thread,
+//              for the whole time loop (no sequence's step reads another's rows, so no step waits on another
+//              thread); the forward's pre-activations as one product [x | h' | 1]·[W_ih | W_hh | b]ᵀ (J = I + H + 1)
+//   Plain      otherwise: the projection of all steps as one product, then each step's product as Gemm runs it
 // Plain reference (double loops, forward and backward): tests/Unroll.Core.Tests/Reference/ReferenceNetwork.cs
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -24,7 +30,9 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
 {
     private readonly CellKind _cell;
     private readonly int _index, _inputs, _hidden, _gateRows;
-    private PackedMatrix<T>? _packedForward, _packedBackward;   // W_hhᵀ and W_hh packed once per pass, where it pays
+    // [W_ih | W_hh | b]ᵀ, W_hhᵀ and W_hh packed once per pass where they are used; the joint matrix before packing
+    private PackedMatrix<T>? _packedJoint, _packedForward, _packedBackward;
+    private T[] _joint = [];
 
     public RecurrentLayer(NetworkShape shape, int index)
     {
@@ -55,7 +63,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// <param name="pass">The tape this layer's entries are written to.</param>
     /// <param name="work">The network's scratch arrays.</param>
     /// <param name="simd">The widest vectors the cell kernels use.</param>
-    public void Forward(SequenceBatch<T> batch, ReadOnlySpan<T> input, T[]? initialHidden, T[]? initialCell,
+    public void Forward(SequenceBatch<T> batch, T[] input, T[]? initialHidden, T[]? initialCell,
         ForwardPass<T> pass, Workspace<T> work, CellSimd simd)
     {
         int l = _index, n = batch.TotalSteps, h = _hidden, gh = _gateRows, inputs = _inputs;
@@ -69,36 +77,104 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         T[] hiddenHalf = gru ? work.HiddenHalf(batch.Count * gh) : [];         // (B × 3H)
         T[] wih = WeightIh.Value, whh = WeightHh.Value, bih = BiasIh.Value, bhh = BiasHh.Value;
 
-        // The input projection of all steps as one product, both biases folded in (GRU keeps b_hh for each step,
-        // since its reset multiplies W_hn·h' + b_hn):   gates = X·W_ihᵀ + b_ih (+ b_hh)   (N × GH)
+        // The input projection, both biases folded in (GRU keeps b_hh for each step, since its reset multiplies
+        // W_hn·h' + b_hn):   gates = X·W_ihᵀ + b_ih (+ b_hh)   (N × GH). A layer that runs in shares computes each
+        // step's whole pre-activation as one product with the joint matrix instead (JointWeights), share by share;
+        // otherwise the projection is one product over all steps.
         var bias = work.FusedBias(gh);
         if (gru) bih.CopyTo(bias, 0);
         else TensorPrimitives.Add(bih, bhh, bias);
-        MatrixRows.Fill<T>(gates, bias, n);
-        Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, gh, inputs, input, inputs, wih, inputs, gates, gh, accumulate: true);
-        // W_hhᵀ (H × GH) multiplies every step: pack it once when the products are large enough to be packed.
-        var packedWhh = PackedFor(ref _packedForward, Transpose.Yes, gh, h, whh, batch.BatchSizes[0]);
+        var products = ChooseProducts(batch, gh, h);
+        bool shared = products == StepProducts.Shares;
+        PackedMatrix<T>? packedJoint = null;
+        if (shared)
+        {
+            packedJoint = JointWeights(wih, gru ? null : whh, bias.AsSpan(0, gh));
+        }
+        else
+        {
+            MatrixRows.Fill<T>(gates, bias, n);
+            Gemm.Multiply<T>(Transpose.No, Transpose.Yes, n, gh, inputs, input, inputs, wih, inputs, gates, gh, accumulate: true);
+        }
+        // W_hhᵀ (H × GH) multiplies every step (unless the joint matrix holds it): pack it once when the products are
+        // large enough to be packed.
+        var packedWhh = shared && !gru ? null : PackedFor(ref _packedForward, Transpose.Yes, gh, h, whh, batch.BatchSizes[0], products);
+        T[] hiddenN0 = hiddenN, cell0 = cell;
+        T[] joint = shared ? work.JointRows(batch.Count * packedJoint!.Rows) : [];
+        InShares(batch, shared, gh, h, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint, gates, hidden,
+            cell0, hiddenN0, hiddenHalf, h0, c0, packedWhh, products, whh, bhh, simd));
+    }
 
+    /// <summary>
+    /// Packs the joint matrix [W_ih | W_hh | b] (GH × J, J = I + H + 1; without W_hh for GRU, J = I + 1) for a layer
+    /// that runs in shares: a step's pre-activations are then one product [x | h' | 1]·[W_ih | W_hh | b]ᵀ, with no
+    /// bias to fill and no second pass over the gates.
+    /// </summary>
+    private PackedMatrix<T> JointWeights(T[] wih, T[]? whh, ReadOnlySpan<T> bias)
+    {
+        int gh = _gateRows, i = _inputs, hh = whh is null ? 0 : _hidden, j = i + hh + 1;
+        var joint = Workspace<T>.Grow(ref _joint, gh * j);
+        for (int g = 0; g < gh; g++)
+        {
+            var row = joint.AsSpan(g * j, j);
+            wih.AsSpan(g * i, i).CopyTo(row);
+            if (whh is not null) whh.AsSpan(g * hh, hh).CopyTo(row[i..]);
+            row[j - 1] = bias[g];
+        }
+        var packed = _packedJoint ??= new PackedMatrix<T>();
+        packed.Pack(Transpose.Yes, gh, j, joint, j);
+        return packed;
+    }
+
+    /// <summary>
+    /// The steps of the sequences at sorted positions [<paramref name="first"/>, <paramref name="last"/>): each step's
+    /// pre-activations for those rows (one product with the joint matrix when <paramref name="packedJoint"/> is given,
+    /// else the recurrent product added to the projection already there), then the cell. Sequences never mix within a
+    /// step, so shares of them run on different threads without meeting.
+    /// </summary>
+    private void ForwardSteps(SequenceBatch<T> batch, int first, int last, T[] input, PackedMatrix<T>? packedJoint, T[] joint,
+        T[] gates, T[] hidden, T[] cell, T[] hiddenN, T[] hiddenHalf, T[] h0, T[] c0, PackedMatrix<T>? packedWhh,
+        StepProducts products, T[] whh, T[] bhh, CellSimd simd)
+    {
+        int h = _hidden, gh = _gateRows, inputs = _inputs;
+        bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm;
         for (int t = 0; t < batch.MaxLength; t++)
         {
-            int b = batch.BatchSizes[t], row = batch.Offsets[t];
-            ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
+            int b = Math.Min(batch.BatchSizes[t], last) - first;   // this share's sequences still running
+            if (b <= 0) break;
+            int row = batch.Offsets[t] + first, previous = t == 0 ? first : batch.Offsets[t - 1] + first;
+            ReadOnlySpan<T> hPrev = (t == 0 ? h0 : hidden).AsSpan(previous * h, b * h);
             var gatesStep = gates.AsSpan(row * gh, b * gh);                     // (b × GH)
             var hiddenStep = hidden.AsSpan(row * h, b * h);                     // (b × H)
+            if (packedJoint is not null)
+            {
+                // gates = [x | h' | 1]·[W_ih | W_hh | b]ᵀ for these rows (GRU: [x | 1]·[W_ih | b_ih]ᵀ)
+                int j = packedJoint.Rows;
+                var rows = joint.AsSpan(first * j, b * j);
+                for (int r = 0; r < b; r++)
+                {
+                    var to = rows.Slice(r * j, j);
+                    input.AsSpan((row + r) * inputs, inputs).CopyTo(to);
+                    if (!gru) hPrev.Slice(r * h, h).CopyTo(to[inputs..]);
+                    to[j - 1] = T.One;
+                }
+                packedJoint.MultiplyOnThisThread(Transpose.No, b, rows, j, gatesStep, gh, accumulate: false);
+            }
             if (gru)
             {
                 // The hidden half W_hh·h' + b_hh (b × 3H) apart from the input half in the gates.
-                var hiddenHalfStep = hiddenHalf.AsSpan(0, b * gh);
+                var hiddenHalfStep = hiddenHalf.AsSpan(first * gh, b * gh);
                 MatrixRows.Fill<T>(hiddenHalfStep, bhh, b);
-                MultiplyStep(packedWhh, Transpose.Yes, b, gh, h, hPrev, whh, hiddenHalfStep);
+                MultiplyStep(packedWhh, products, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, hiddenHalfStep);
                 GruCell.Forward<T>(gatesStep, hiddenHalfStep, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenStep, h, simd);
                 continue;
             }
-            // gates += h'·W_hhᵀ   (b × GH)
-            MultiplyStep(packedWhh, Transpose.Yes, b, gh, h, hPrev, whh, gatesStep);
+            // gates += h'·W_hhᵀ   (b × GH), unless the joint product has it
+            if (packedJoint is null)
+                MultiplyStep(packedWhh, products, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, gatesStep);
             if (lstm)
             {
-                ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
+                ReadOnlySpan<T> cPrev = (t == 0 ? c0 : cell).AsSpan(previous * h, b * h);
                 LstmCell.Forward<T>(gatesStep, cPrev, cell.AsSpan(row * h, b * h), hiddenStep, h, simd);
             }
             else
@@ -116,8 +192,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// <param name="input">The layer's input in the forward pass, packed: (N × I).</param>
     /// <param name="pass">The forward pass, whose tape for this layer is read.</param>
     /// <param name="dLast">For the top layer, the gradient from the head: (B × H), input order, at each sequence's
-    /// last step; else empty.</param>
-    /// <param name="dAbove">For the layers below the top, the layer above's dX: (N × H), packed; else empty.</param>
+    /// last step; else null.</param>
+    /// <param name="dAbove">For the layers below the top, the layer above's dX: (N × H), packed; else null.</param>
     /// <param name="dInput">Receives dX (N × I), or empty to skip it. It may be <paramref name="dAbove"/>'s array, or
     /// this layer's h on the tape: it is written last.</param>
     /// <param name="consumeTape">Write the pre-activation gradients over the tape's gates (read just before) instead
@@ -125,11 +201,11 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// <param name="truncateSteps">Truncated BPTT: dh and dc stop this many steps before each sequence's end.</param>
     /// <param name="work">The network's scratch arrays.</param>
     /// <param name="simd">The widest vectors the cell kernels use.</param>
-    public void Backward(SequenceBatch<T> batch, ReadOnlySpan<T> input, ForwardPass<T> pass, ReadOnlySpan<T> dLast,
-        ReadOnlySpan<T> dAbove, Span<T> dInput, bool consumeTape, int? truncateSteps, Workspace<T> work, CellSimd simd)
+    public void Backward(SequenceBatch<T> batch, ReadOnlySpan<T> input, ForwardPass<T> pass, T[]? dLast,
+        T[]? dAbove, Span<T> dInput, bool consumeTape, int? truncateSteps, Workspace<T> work, CellSimd simd)
     {
         int l = _index, count = batch.Count, n = batch.TotalSteps, h = _hidden, gh = _gateRows, inputs = _inputs;
-        bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm, top = !dLast.IsEmpty;
+        bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm;
         T[] gates = pass.Gates[l], hidden = pass.Hidden[l], cell = pass.Cell[l], hiddenN = pass.HiddenN[l];
         T[] h0 = pass.InitialHidden[l], c0 = pass.InitialCell[l], whh = WeightHh.Value;
         T[] dGates = consumeTape ? gates : work.DGates(n * gh);                // (N × GH) pre-activation gradients
@@ -142,60 +218,12 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         T[] dhStep = work.Dh(count * h);                                       // (B × H) total dh at this step
         Array.Clear(carry, 0, count * h);
         if (lstm) Array.Clear(carryCell, 0, count * h);
-        var packedWhh = PackedFor(ref _packedBackward, Transpose.No, h, gh, whh, batch.BatchSizes[0]);   // W_hh (GH × H)
-
-        for (int t = batch.MaxLength - 1; t >= 0; t--)
-        {
-            int b = batch.BatchSizes[t], row = batch.Offsets[t];
-            ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
-            var dh = dhStep.AsSpan(0, b * h);
-            if (top)
-            {
-                // Sequences at sorted positions [b_(t+1), b_t) end here: the head's gradient enters at their last step.
-                carry.AsSpan(0, b * h).CopyTo(dh);
-                int ending = t + 1 < batch.MaxLength ? batch.BatchSizes[t + 1] : 0;
-                for (int j = ending; j < b; j++)
-                    TensorPrimitives.Add(dh.Slice(j * h, h), dLast.Slice(batch.SortedToInput[j] * h, h), dh.Slice(j * h, h));
-            }
-            else
-            {
-                TensorPrimitives.Add(dAbove.Slice(row * h, b * h), carry.AsSpan(0, b * h), dh);
-            }
-            var dInputHalf = dGates.AsSpan(row * gh, b * gh);                  // (b × GH) dA of W_ih·x + b_ih
-            Span<T> dHiddenHalfStep;                                            // (b × GH) dA of W_hh·h' + b_hh
-            if (lstm)
-            {
-                ReadOnlySpan<T> cPrev = t == 0 ? c0.AsSpan(0, b * h) : cell.AsSpan(batch.Offsets[t - 1] * h, b * h);
-                var dc = carryCell.AsSpan(0, b * h);
-                LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dInputHalf, dc, tanhC, h, simd);
-                dHiddenHalfStep = dInputHalf;
-            }
-            else if (gru)
-            {
-                dHiddenHalfStep = dHiddenHalf.AsSpan(0, b * gh);
-                GruCell.Backward<T>(gates.AsSpan(row * gh, b * gh), hiddenN.AsSpan(row * h, b * h), hPrev, dh, dInputHalf, dHiddenHalfStep, dhPrevDirect.AsSpan(0, b * h), h, simd);
-                for (int j = 0; j < b; j++)
-                    dHiddenHalfStep.Slice(j * gh + 2 * h, h).CopyTo(dHiddenN.AsSpan((row + j) * h, h));
-            }
-            else
-            {
-                ElmanCell.Backward<T>(_cell, hidden.AsSpan(row * h, b * h), dh, dInputHalf, simd);
-                dHiddenHalfStep = dInputHalf;
-            }
-            // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H), plus GRU's direct path dh ⊙ z
-            carry.AsSpan(0, b * h).Clear();
-            MultiplyStep(packedWhh, Transpose.No, b, h, gh, dHiddenHalfStep, whh, carry);
-            if (gru)
-                TensorPrimitives.Add(carry.AsSpan(0, b * h), dhPrevDirect.AsSpan(0, b * h), carry.AsSpan(0, b * h));
-            if (truncateSteps is int window)
-                for (int j = 0; j < b; j++)
-                    if (t <= batch.Lengths[batch.SortedToInput[j]] - window)
-                    {
-                        carry.AsSpan(j * h, h).Clear();
-                        if (lstm) carryCell.AsSpan(j * h, h).Clear();
-                    }
-        }
-
+        var products = ChooseProducts(batch, gh, h);
+        bool shared = products == StepProducts.Shares;
+        var packedWhh = PackedFor(ref _packedBackward, Transpose.No, h, gh, whh, batch.BatchSizes[0], products);   // W_hh (GH × H)
+        InShares(batch, shared, gh, h, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
+            hiddenN, h0, c0, dGates, dHiddenN, dHiddenHalf, dhPrevDirect, tanhC, carry, carryCell, dhStep, packedWhh, whh,
+            products, truncateSteps, simd));
         // Weight gradients as products over all steps: dW_ih = Σ_t dA_tᵀ·x_t in one product; dW_hh = Σ_t dA_tᵀ·h_(t−1)
         // in one product per run of steps whose rows and previous rows are both contiguous (all of them but the
         // first step when every sequence has the same length).
@@ -214,15 +242,140 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     /// <summary>
-    /// op(W) packed for the per-step products when the largest step (<paramref name="rows"/> sequences) takes the
-    /// packed path; null when plain products are as fast.
+    /// Backpropagation through the steps of the sequences at sorted positions [<paramref name="first"/>,
+    /// <paramref name="last"/>), last step first: the cell's backward, then dh' = dA_hidden·W_hh for those rows.
+    /// Each sequence's dh and dc flow only into its own rows, so shares run on different threads without meeting.
     /// </summary>
-    private static PackedMatrix<T>? PackedFor(ref PackedMatrix<T>? slot, Transpose transB, int n, int k, T[] weights, int rows)
+    private void BackwardSteps(SequenceBatch<T> batch, int first, int last, T[]? dLast, T[]? dAbove, T[] gates, T[] hidden,
+        T[] cell, T[] hiddenN, T[] h0, T[] c0, T[] dGates, T[] dHiddenN, T[] dHiddenHalf, T[] dhPrevDirect, T[] tanhC,
+        T[] carry, T[] carryCell, T[] dhStep, PackedMatrix<T>? packedWhh, T[] whh, StepProducts products, int? truncateSteps, CellSimd simd)
     {
-        if (!PackedMatrix<T>.Pays(rows, n, k, transB)) return null;   // (the largest step decides)
+        int h = _hidden, gh = _gateRows;
+        bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm;
+        for (int t = batch.MaxLength - 1; t >= 0; t--)
+        {
+            int b = Math.Min(batch.BatchSizes[t], last) - first;   // this share's sequences still running
+            if (b <= 0) continue;
+            int row = batch.Offsets[t] + first, previous = t == 0 ? first : batch.Offsets[t - 1] + first;
+            ReadOnlySpan<T> hPrev = (t == 0 ? h0 : hidden).AsSpan(previous * h, b * h);
+            var dh = dhStep.AsSpan(first * h, b * h);
+            var carryStep = carry.AsSpan(first * h, b * h);
+            if (dLast is not null)
+            {
+                // Sequences at sorted positions [b_(t+1), b_t) end here: the head's gradient enters at their last step.
+                carryStep.CopyTo(dh);
+                int ending = t + 1 < batch.MaxLength ? batch.BatchSizes[t + 1] : 0;
+                for (int j = Math.Max(ending, first); j < first + b; j++)
+                    TensorPrimitives.Add(dh.Slice((j - first) * h, h), dLast.AsSpan(batch.SortedToInput[j] * h, h), dh.Slice((j - first) * h, h));
+            }
+            else
+            {
+                TensorPrimitives.Add(dAbove.AsSpan(row * h, b * h), carryStep, dh);
+            }
+            var dInputHalf = dGates.AsSpan(row * gh, b * gh);                  // (b × GH) dA of W_ih·x + b_ih
+            Span<T> dHiddenHalfStep;                                            // (b × GH) dA of W_hh·h' + b_hh
+            if (lstm)
+            {
+                ReadOnlySpan<T> cPrev = (t == 0 ? c0 : cell).AsSpan(previous * h, b * h);
+                var dc = carryCell.AsSpan(first * h, b * h);
+                LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dInputHalf, dc,
+                    tanhC.AsSpan(first * h, b * h), h, simd);
+                dHiddenHalfStep = dInputHalf;
+            }
+            else if (gru)
+            {
+                dHiddenHalfStep = dHiddenHalf.AsSpan(first * gh, b * gh);
+                GruCell.Backward<T>(gates.AsSpan(row * gh, b * gh), hiddenN.AsSpan(row * h, b * h), hPrev, dh, dInputHalf, dHiddenHalfStep,
+                    dhPrevDirect.AsSpan(first * h, b * h), h, simd);
+                for (int j = 0; j < b; j++)
+                    dHiddenHalfStep.Slice(j * gh + 2 * h, h).CopyTo(dHiddenN.AsSpan((row + j) * h, h));
+            }
+            else
+            {
+                ElmanCell.Backward<T>(_cell, hidden.AsSpan(row * h, b * h), dh, dInputHalf, simd);
+                dHiddenHalfStep = dInputHalf;
+            }
+            // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H), plus GRU's direct path dh ⊙ z
+            carryStep.Clear();
+            MultiplyStep(packedWhh, products, Transpose.No, batch.BatchSizes[t], b, h, gh, dHiddenHalfStep, whh, carryStep);
+            if (gru)
+                TensorPrimitives.Add(carryStep, dhPrevDirect.AsSpan(first * h, b * h), carryStep);
+            if (truncateSteps is int window)
+                for (int j = first; j < first + b; j++)
+                    if (t <= batch.Lengths[batch.SortedToInput[j]] - window)
+                    {
+                        carry.AsSpan(j * h, h).Clear();
+                        if (lstm) carryCell.AsSpan(j * h, h).Clear();
+                    }
+        }
+    }
+
+    /// <summary>
+    /// op(W) packed for the per-step products when they run in shares or as a single row, or when the largest step
+    /// (<paramref name="rows"/> sequences) takes the packed path; null when plain products are as fast.
+    /// </summary>
+    private static PackedMatrix<T>? PackedFor(ref PackedMatrix<T>? slot, Transpose transB, int n, int k, T[] weights, int rows, StepProducts products)
+    {
+        if (products == StepProducts.Plain && !PackedMatrix<T>.Pays(rows, n, k, transB)) return null;   // (the largest step decides)
         var packed = slot ??= new PackedMatrix<T>();
         packed.Pack(transB, n, k, weights, transB == Transpose.Yes ? k : n);
         return packed;
+    }
+
+    /// <summary>How a layer's per-step products run, chosen from the shapes alone (never the thread count).</summary>
+    internal enum StepProducts
+    {
+        /// <summary>Each step's product as <see cref="Gemm"/> would run it, through W packed once where that pays.</summary>
+        Plain,
+        /// <summary>In shares of sequences (<see cref="RunsInShares"/>), each through the packed W on its thread.</summary>
+        Shares,
+        /// <summary>One sequence: a row times the packed W (<see cref="PackedMatrix{T}.MultiplyRow"/>).</summary>
+        SingleRow,
+    }
+
+    /// <summary>The per-step products for this batch and layer.</summary>
+    internal static StepProducts ChooseProducts(SequenceBatch<T> batch, int gateRows, int hidden)
+        => batch.Count == 1 ? StepProducts.SingleRow
+            : RunsInShares(batch, gateRows, hidden) ? StepProducts.Shares : StepProducts.Plain;
+
+    /// <summary>Sequences per share at least: two whole register tiles of rows (MR is 4, 6 or 8).</summary>
+    internal const int ShareRows = 16;
+
+    /// <summary>
+    /// Multiply-adds of a layer's per-step products worth one more share (thread): about 40 µs of one core. Below about
+    /// twice this (W1, W5, W6 of the benchmarks: 6 to 8 million) two shares measured no faster for inference, and
+    /// training steps, which hand shares over in the forward and again in the backward, took up to 1.6 times as long.
+    /// </summary>
+    internal const long ShareGrain = 1L << 23;
+
+    /// <summary>
+    /// Whether a layer's steps run in shares of sequences: when every step has at least two shares' worth of
+    /// sequences and the per-step products of all steps are worth a second thread. It depends on the shapes alone,
+    /// never on the thread count, so a layer that runs in shares takes the same (packed) products on one thread or
+    /// several, and gives the same bits.
+    /// </summary>
+    internal static bool RunsInShares(SequenceBatch<T> batch, int gateRows, int hidden)
+        => batch.BatchSizes[batch.MaxLength - 1] >= 2 * ShareRows
+            && (long)batch.TotalSteps * gateRows * hidden >= 2 * ShareGrain;
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> over sorted positions [first, last) of the batch: all of them on this thread, or
+    /// in shares of whole tiles of rows on up to <see cref="Gemm.MaxThreads"/> threads when the layer runs in shares.
+    /// </summary>
+    private static void InShares(SequenceBatch<T> batch, bool shared, int gateRows, int hidden, Action<int, int> steps)
+    {
+        int count = batch.Count;
+        long work = (long)batch.TotalSteps * gateRows * hidden;
+        int shares = shared ? (int)Math.Min(Math.Min(Gemm.MaxThreads, batch.BatchSizes[batch.MaxLength - 1] / ShareRows), work / ShareGrain) : 1;
+        if (shares <= 1)
+        {
+            steps(0, count);
+            return;
+        }
+        // Share p: positions [count·p/shares, count·(p+1)/shares), rounded down to whole tiles of 8 rows.
+        int Bound(int p) => p == shares ? count : (int)((long)count * p / shares) / 8 * 8;
+        System.Threading.Tasks.Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares },
+            p => steps(Bound(p), Bound(p + 1)));
     }
 
     /// <summary>
@@ -257,12 +410,23 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         }
     }
 
-    /// <summary>C (b × n) += op(A)·op(W), through the packed W where it pays for this many rows.</summary>
-    private static void MultiplyStep(PackedMatrix<T>? packed, Transpose transB, int b, int n, int k, ReadOnlySpan<T> a, T[] weights, Span<T> c)
+    /// <summary>
+    /// C (rows × n) += op(A)·op(W) for a share's <paramref name="rows"/> of a step of <paramref name="stepRows"/>
+    /// sequences: for one sequence, a row times the packed W; in a layer that runs in shares, always through the packed
+    /// W on this thread (the bits do not depend on the rows); otherwise, with rows the whole step, through the packed W
+    /// where it pays for this many rows.
+    /// </summary>
+    private static void MultiplyStep(PackedMatrix<T>? packed, StepProducts products, Transpose transB, int stepRows, int rows, int n, int k,
+        ReadOnlySpan<T> a, T[] weights, Span<T> c)
     {
-        if (packed is not null && PackedMatrix<T>.Pays(b, n, k, transB))
-            packed.Multiply(Transpose.No, b, a, k, c, n, accumulate: true);
+        if (products == StepProducts.SingleRow)
+            packed!.MultiplyRow(a, c);
+        else if (products == StepProducts.Shares)
+            packed!.MultiplyOnThisThread(Transpose.No, rows, a, k, c, n, accumulate: true);
+        else if (packed is not null && PackedMatrix<T>.Pays(stepRows, n, k, transB))
+            packed.Multiply(Transpose.No, rows, a, k, c, n, accumulate: true);
         else
-            Gemm.Multiply<T>(Transpose.No, transB, b, n, k, a, k, weights, transB == Transpose.Yes ? k : n, c, n, accumulate: true);
+            Gemm.Multiply<T>(Transpose.No, transB, rows, n, k, a, k, weights, transB == Transpose.Yes ? k : n, c, n, accumulate: true);
     }
+
 }

@@ -1,0 +1,100 @@
+// Glossary: y (N) += x (K) · op(B) (K × N) with op(B) packed by GemmPacked.PackAllB: K blocks of KBlock(K) rows in
+// order, each ⌈N / NR⌉ panels of (kc, NR), columns past N zero; NR = 2W for the vector kernels, 4 for the scalar one.
+//   W   elements per vector of the width (TOps)
+// One sequence's recurrent product (batch 1) is a row vector times W_hhᵀ: the GEMM tiles would multiply seven rows
+// of padding for each real one, and a dot product per gate row (the unpacked dot form) spends its time reducing lanes.
+// Here each vector of accumulators runs down a panel: one broadcast of x[p] and 2W columns per FMA pair.
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Unroll.Numerics;
+
+/// <summary>
+/// y += x · op(B) for one row x and a packed op(B), at one vector width (panels 2W wide). Every element of y is summed
+/// from zero in p order (K blocks in order), then added to y once: the same bits on every call.
+/// </summary>
+internal static class PackedRowProduct<T, TV, TOps>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TV : struct
+    where TOps : struct, ISimd<T, TV>
+{
+    /// <summary>y (n) += x (k) · B̃, B̃ packed with panels 2W wide and K blocks of <paramref name="kcMax"/> rows.</summary>
+    public static void MultiplyAdd(ReadOnlySpan<T> x, ReadOnlySpan<T> packed, int n, int k, int kcMax, Span<T> y)
+    {
+        int w = TOps.Count, nr = 2 * w, nPadded = (n + nr - 1) / nr * nr, panels = nPadded / nr;
+        Debug.Assert(x.Length >= k && y.Length >= n && packed.Length >= nPadded * k);
+        ref T xRef = ref MemoryMarshal.GetReference(x);
+        ref T bRef = ref MemoryMarshal.GetReference(packed);
+        ref T yRef = ref MemoryMarshal.GetReference(y);
+        int q = 0;
+        // Four panels (8 vectors of y) at a time while they are whole: 8 independent FMA chains.
+        for (; (q + 4) * nr <= n; q += 4)
+        {
+            TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                nint panel = (nint)kc * nr;
+                ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + q * panel);
+                ref T p1 = ref Unsafe.Add(ref p0, panel);
+                ref T p2 = ref Unsafe.Add(ref p1, panel);
+                ref T p3 = ref Unsafe.Add(ref p2, panel);
+                for (int p = 0; p < kc; p++)
+                {
+                    TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
+                    nint r = (nint)p * nr;
+                    a0 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r)), xp, a0);
+                    a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r + w)), xp, a1);
+                    a2 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r)), xp, a2);
+                    a3 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r + w)), xp, a3);
+                    a4 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p2, r)), xp, a4);
+                    a5 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p2, r + w)), xp, a5);
+                    a6 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p3, r)), xp, a6);
+                    a7 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p3, r + w)), xp, a7);
+                }
+            }
+            ref T yq = ref Unsafe.Add(ref yRef, q * nr);
+            AddTo(a0, ref yq, 0); AddTo(a1, ref yq, w); AddTo(a2, ref yq, 2 * w); AddTo(a3, ref yq, 3 * w);
+            AddTo(a4, ref yq, 4 * w); AddTo(a5, ref yq, 5 * w); AddTo(a6, ref yq, 6 * w); AddTo(a7, ref yq, 7 * w);
+        }
+        // The panels left, one at a time; the last may be partial.
+        Span<T> tail = stackalloc T[2 * 16];
+        for (; q < panels; q++)
+        {
+            TV a0 = default, a1 = default;
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + (nint)q * kc * nr);
+                for (int p = 0; p < kc; p++)
+                {
+                    TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
+                    a0 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr)), xp, a0);
+                    a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr + w)), xp, a1);
+                }
+            }
+            int columns = Math.Min(nr, n - q * nr);
+            ref T yq = ref Unsafe.Add(ref yRef, q * nr);
+            if (columns == nr)
+            {
+                AddTo(a0, ref yq, 0);
+                AddTo(a1, ref yq, w);
+                continue;
+            }
+            ref T t = ref MemoryMarshal.GetReference(tail);
+            TOps.Store(a0, ref t);
+            TOps.Store(a1, ref Unsafe.Add(ref t, w));
+            for (int j = 0; j < columns; j++)
+                Unsafe.Add(ref yq, j) += Unsafe.Add(ref t, j);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo(TV sum, ref T y, int offset)
+    {
+        ref T at = ref Unsafe.Add(ref y, offset);
+        TOps.Store(TOps.Add(TOps.Load(ref at), sum), ref at);
+    }
+}

@@ -1,0 +1,131 @@
+using Unroll.Core.Layers;
+using Unroll.Core.Tests.Reference;
+using Unroll.Numerics;
+
+namespace Unroll.Core.Tests;
+
+/// <summary>
+/// The two per-step product paths chosen from the batch's shape: a large batch in shares of sequences, one per
+/// thread (with the joint [x | h' | 1] product in the forward), and a single sequence as a row times the packed
+/// weights. Each against the plain reference, and shares bit for bit on one thread and on several.
+/// </summary>
+public class StepProductTests
+{
+    /// <summary>Hidden sizes that make each cell's layer big enough to run in shares (with a tail for GRU: 72).</summary>
+    public static IEnumerable<object[]> SharedShapes() =>
+    [
+        [CellKind.Lstm, 64], [CellKind.Gru, 72], [CellKind.RnnTanh, 128], [CellKind.RnnRelu, 128],
+    ];
+
+    /// <summary>40 sequences of 30 steps and 8 of 12: every step has 40 running, and the second share holds the short ones.</summary>
+    private static List<IReadOnlyList<T[]>> SharedSequences<T>(int inputs) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        => TestData.Sequences<T>(21, inputs, [.. Enumerable.Repeat(30, 20), .. Enumerable.Repeat(12, 8), .. Enumerable.Repeat(30, 20)]);
+
+    [Theory]
+    [MemberData(nameof(SharedShapes))]
+    public void Shares_TheShapeRunsInShares_AndOneSequenceAsARow(CellKind cell, int hidden)
+    {
+        var shape = new NetworkShape(cell, 3, hidden, 2, 2);
+        var batch = RecurrentNetwork<float>.Create(shape, seed: 1).Pack(SharedSequences<float>(3));
+        Assert.Equal(RecurrentLayer<float>.StepProducts.Shares, RecurrentLayer<float>.ChooseProducts(batch, shape.GateRows, hidden));
+        var one = RecurrentNetwork<float>.Create(shape, seed: 1).Pack(SharedSequences<float>(3).Take(1).ToList());
+        Assert.Equal(RecurrentLayer<float>.StepProducts.SingleRow, RecurrentLayer<float>.ChooseProducts(one, shape.GateRows, hidden));
+        var five = RecurrentNetwork<float>.Create(shape, seed: 1).Pack(SharedSequences<float>(3).Take(5).ToList());
+        Assert.Equal(RecurrentLayer<float>.StepProducts.Plain, RecurrentLayer<float>.ChooseProducts(five, shape.GateRows, hidden));
+    }
+
+    [Theory]
+    [MemberData(nameof(SharedShapes))]
+    public void Shares_OneThreadOrSeveral_GiveTheSameBits(CellKind cell, int hidden)
+    {
+        var shape = new NetworkShape(cell, 3, hidden, 2, 2);
+        var sequences = SharedSequences<float>(3);
+        foreach (int? truncate in new int?[] { null, 5 })
+        {
+            var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate);
+            var (outputs2, gradients2, dx2) = Run(shape, sequences, threads: 2, truncate);
+            Assert.Equal(outputs1, outputs2);
+            Assert.Equal(dx1, dx2);
+            foreach (var (name, values) in gradients1) Assert.Equal(values, gradients2[name]);
+        }
+    }
+
+    private static (float[] Outputs, Dictionary<string, float[]> Gradients, float[] InputGradient) Run(
+        NetworkShape shape, List<IReadOnlyList<float[]>> sequences, int threads, int? truncate)
+    {
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = threads;
+        try
+        {
+            var network = RecurrentNetwork<double>.Create(shape, seed: 3).Convert<float>();
+            var pass = network.Forward(network.Pack(sequences));
+            var outputs = pass.Outputs.ToArray();
+            var dOut = Enumerable.Range(0, outputs.Length).Select(i => (float)Math.Cos(i + 0.5)).ToArray();
+            network.ZeroGradients();
+            var back = network.Backward(pass, dOut, new BackwardOptions { InputGradient = true, TruncateSteps = truncate });
+            var dx = Enumerable.Range(0, sequences.Count).SelectMany(s => back.InputGradientOf(s).ToArray()).ToArray();
+            return (outputs, network.Parameters.ToDictionary(p => p.Name, p => p.Gradient.ToArray()), dx);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    public static IEnumerable<object[]> Batches()
+    {
+        foreach (var shape in SharedShapes())
+        {
+            yield return [shape[0], shape[1], 48];   // in shares
+            yield return [shape[0], shape[1], 1];    // a single row
+        }
+        yield return [CellKind.Lstm, 19, 1];          // a row with a partial panel
+        yield return [CellKind.Gru, 5, 1];
+    }
+
+    /// <summary>Predictions and every gradient, float64 and float32, against the plain reference, sequence by sequence.</summary>
+    [Theory]
+    [MemberData(nameof(Batches))]
+    public void Batch_MatchesTheReference(CellKind cell, int hidden, int count)
+    {
+        var shape = new NetworkShape(cell, 3, hidden, 2, 2);
+        var network = RecurrentNetwork<double>.Create(shape, seed: 3);
+        var single = network.Convert<float>();
+        var sequences = SharedSequences<double>(3).Take(count).ToList();
+        var dOut = Enumerable.Range(0, sequences.Count * 2).Select(i => Math.Cos(i + 0.5)).ToArray();
+        var pass = network.Forward(network.Pack(sequences));
+        network.ZeroGradients();
+        var back = network.Backward(pass, dOut, new BackwardOptions { InputGradient = true });
+        var singleBatch = single.Pack(sequences.Select(s => (IReadOnlyList<float[]>)s.Select(x => x.Select(v => (float)v).ToArray()).ToList()).ToList());
+        var singlePass = single.Forward(singleBatch);
+        var singleBack = single.Backward(singlePass, dOut.Select(v => (float)v).ToArray(), new BackwardOptions { InputGradient = true });
+
+        var expected = network.Parameters.ToDictionary(p => p.Name, p => new double[p.Value.Length]);
+        for (int s = 0; s < sequences.Count; s++)
+        {
+            var prediction = ReferenceNetwork.Predict(shape, name => network[name].Value, sequences[s]);
+            for (int o = 0; o < 2; o++)
+            {
+                TestData.Close(prediction[o], pass.Outputs[s * 2 + o], 1e-12, 1e-13, $"sequence {s} output {o} (float64)");
+                TestData.Close(prediction[o], singlePass.Outputs[s * 2 + o], 1e-4, 1e-5, $"sequence {s} output {o} (float32)");
+            }
+            var (gradients, inputGradient) = ReferenceNetwork.Gradients(shape, name => network[name].Value, sequences[s], dOut.AsSpan(s * 2, 2).ToArray());
+            foreach (var (name, values) in gradients)
+                for (int i = 0; i < values.Length; i++) expected[name][i] += values[i];
+            var mine = back.InputGradientOf(s);
+            var mine32 = singleBack.InputGradientOf(s);
+            for (int t = 0; t < inputGradient.Length; t++)
+                for (int k = 0; k < 3; k++)
+                {
+                    TestData.Close(inputGradient[t][k], mine[t * 3 + k], 1e-10, 1e-12, $"sequence {s} dx[{t}][{k}] (float64)");
+                    TestData.Close(inputGradient[t][k], mine32[t * 3 + k], 2e-3, 2e-4, $"sequence {s} dx[{t}][{k}] (float32)");
+                }
+        }
+        foreach (var p in network.Parameters)
+            for (int i = 0; i < p.Gradient.Length; i++)
+            {
+                TestData.Close(expected[p.Name][i], p.Gradient[i], 1e-10, 1e-12, $"{p.Name}[{i}] (float64)");
+                TestData.Close(expected[p.Name][i], single[p.Name].Gradient[i], 2e-3, 2e-4, $"{p.Name}[{i}] (float32)");
+            }
+    }
+}
