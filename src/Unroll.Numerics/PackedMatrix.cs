@@ -77,9 +77,11 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>
     /// y (N) += x (K) · op(B) for a single row x: the product of one sequence's step. Each element of y is summed from
     /// zero in K order and then added, the same bits on every call (not those of <see cref="Multiply"/>, whose tiles
-    /// sum in another order).
+    /// sum in another order). With <paramref name="backwards"/> the columns are visited last to first, for the same bits:
+    /// a caller multiplying by the same matrix step after step alternates it, so that each step starts on the part of
+    /// the matrix the step before read last, still in the L1 cache when the whole matrix does not fit.
     /// </summary>
-    public void MultiplyRow(ReadOnlySpan<T> x, Span<T> y)
+    public void MultiplyRow(ReadOnlySpan<T> x, Span<T> y, bool backwards = false)
     {
         if (Columns == 0) throw new InvalidOperationException("pack a matrix first");
         if (x.Length < Rows || y.Length < Columns)
@@ -87,10 +89,10 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
         switch (Level)
         {
             case SimdLevel.Vector512:
-                PackedRowProduct<T, Vector512<T>, Simd512<T>>.MultiplyAdd(x, _data, Columns, Rows, GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.KBlock(Rows), y);
+                PackedRowProduct<T, Vector512<T>, Simd512<T>>.MultiplyAdd(x, _data, Columns, Rows, GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.KBlock(Rows), y, backwards);
                 break;
             case SimdLevel.Vector256:
-                PackedRowProduct<T, Vector256<T>, Simd256<T>>.MultiplyAdd(x, _data, Columns, Rows, GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.KBlock(Rows), y);
+                PackedRowProduct<T, Vector256<T>, Simd256<T>>.MultiplyAdd(x, _data, Columns, Rows, GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.KBlock(Rows), y, backwards);
                 break;
             default:
                 MultiplyRowScalar(x, y, KernelScalar<T>.NR, GemmPacked<T, KernelScalar<T>>.KBlock(Rows));

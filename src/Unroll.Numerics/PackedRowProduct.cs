@@ -20,18 +20,25 @@ internal static class PackedRowProduct<T, TV, TOps>
     where TV : struct
     where TOps : struct, ISimd<T, TV>
 {
-    /// <summary>y (n) += x (k) · B̃, B̃ packed with panels 2W wide and K blocks of <paramref name="kcMax"/> rows.</summary>
-    public static void MultiplyAdd(ReadOnlySpan<T> x, ReadOnlySpan<T> packed, int n, int k, int kcMax, Span<T> y)
+    /// <summary>
+    /// y (n) += x (k) · B̃, B̃ packed with panels 2W wide and K blocks of <paramref name="kcMax"/> rows; panels last to
+    /// first when <paramref name="backwards"/> (the same bits).
+    /// </summary>
+    public static void MultiplyAdd(ReadOnlySpan<T> x, ReadOnlySpan<T> packed, int n, int k, int kcMax, Span<T> y, bool backwards)
     {
         int w = TOps.Count, nr = 2 * w, nPadded = (n + nr - 1) / nr * nr, panels = nPadded / nr;
         Debug.Assert(x.Length >= k && y.Length >= n && packed.Length >= nPadded * k);
         ref T xRef = ref MemoryMarshal.GetReference(x);
         ref T bRef = ref MemoryMarshal.GetReference(packed);
         ref T yRef = ref MemoryMarshal.GetReference(y);
-        int q = 0;
-        // Four panels (8 vectors of y) at a time while they are whole: 8 independent FMA chains.
-        for (; (q + 4) * nr <= n; q += 4)
+        // Four panels (8 vectors of y) at a time while they are whole: 8 independent FMA chains; then the panels left,
+        // one at a time (the last may be partial).
+        int groups = n / (4 * nr), rest = groups * 4;
+        if (backwards)
+            for (int q = panels - 1; q >= rest; q--) Panel(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded);
+        for (int index = 0; index < groups; index++)
         {
+            int q = 4 * (backwards ? groups - 1 - index : index);
             TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             for (int pc = 0; pc < k; pc += kcMax)
             {
@@ -59,36 +66,40 @@ internal static class PackedRowProduct<T, TV, TOps>
             AddTo(a0, ref yq, 0); AddTo(a1, ref yq, w); AddTo(a2, ref yq, 2 * w); AddTo(a3, ref yq, 3 * w);
             AddTo(a4, ref yq, 4 * w); AddTo(a5, ref yq, 5 * w); AddTo(a6, ref yq, 6 * w); AddTo(a7, ref yq, 7 * w);
         }
-        // The panels left, one at a time; the last may be partial.
-        Span<T> tail = stackalloc T[2 * 16];
-        for (; q < panels; q++)
+        if (!backwards)
+            for (int q = rest; q < panels; q++) Panel(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded);
+    }
+
+    /// <summary>y's columns of panel q (2W, fewer for a last partial panel) += x · that panel.</summary>
+    private static void Panel(ref T xRef, ref T bRef, ref T yRef, int q, int n, int k, int kcMax, int nPadded)
+    {
+        int w = TOps.Count, nr = 2 * w;
+        TV a0 = default, a1 = default;
+        for (int pc = 0; pc < k; pc += kcMax)
         {
-            TV a0 = default, a1 = default;
-            for (int pc = 0; pc < k; pc += kcMax)
+            int kc = Math.Min(kcMax, k - pc);
+            ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + (nint)q * kc * nr);
+            for (int p = 0; p < kc; p++)
             {
-                int kc = Math.Min(kcMax, k - pc);
-                ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + (nint)q * kc * nr);
-                for (int p = 0; p < kc; p++)
-                {
-                    TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
-                    a0 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr)), xp, a0);
-                    a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr + w)), xp, a1);
-                }
+                TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
+                a0 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr)), xp, a0);
+                a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr + w)), xp, a1);
             }
-            int columns = Math.Min(nr, n - q * nr);
-            ref T yq = ref Unsafe.Add(ref yRef, q * nr);
-            if (columns == nr)
-            {
-                AddTo(a0, ref yq, 0);
-                AddTo(a1, ref yq, w);
-                continue;
-            }
-            ref T t = ref MemoryMarshal.GetReference(tail);
-            TOps.Store(a0, ref t);
-            TOps.Store(a1, ref Unsafe.Add(ref t, w));
-            for (int j = 0; j < columns; j++)
-                Unsafe.Add(ref yq, j) += Unsafe.Add(ref t, j);
         }
+        int columns = Math.Min(nr, n - q * nr);
+        ref T yq = ref Unsafe.Add(ref yRef, q * nr);
+        if (columns == nr)
+        {
+            AddTo(a0, ref yq, 0);
+            AddTo(a1, ref yq, w);
+            return;
+        }
+        Span<T> tail = stackalloc T[2 * 16];
+        ref T t = ref MemoryMarshal.GetReference(tail);
+        TOps.Store(a0, ref t);
+        TOps.Store(a1, ref Unsafe.Add(ref t, w));
+        for (int j = 0; j < columns; j++)
+            Unsafe.Add(ref yq, j) += Unsafe.Add(ref t, j);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

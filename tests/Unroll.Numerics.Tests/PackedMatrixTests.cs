@@ -114,6 +114,9 @@ public class PackedMatrixRowTests
         var again = (T[])start.Clone();
         packed.MultiplyRow(x, again);
         Assert.Equal(y, again);
+        var backwards = (T[])start.Clone();
+        packed.MultiplyRow(x, backwards, backwards: true);   // the columns last to first: the same bits
+        Assert.Equal(y, backwards);
     }
 
     [Fact]

@@ -165,13 +165,13 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
                 // The hidden half W_hh·h' + b_hh (b × 3H) apart from the input half in the gates.
                 var hiddenHalfStep = hiddenHalf.AsSpan(first * gh, b * gh);
                 MatrixRows.Fill<T>(hiddenHalfStep, bhh, b);
-                MultiplyStep(packedWhh, products, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, hiddenHalfStep);
+                MultiplyStep(packedWhh, products, t, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, hiddenHalfStep);
                 GruCell.Forward<T>(gatesStep, hiddenHalfStep, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenStep, h, simd);
                 continue;
             }
             // gates += h'·W_hhᵀ   (b × GH), unless the joint product has it
             if (packedJoint is null)
-                MultiplyStep(packedWhh, products, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, gatesStep);
+                MultiplyStep(packedWhh, products, t, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, gatesStep);
             if (lstm)
             {
                 ReadOnlySpan<T> cPrev = (t == 0 ? c0 : cell).AsSpan(previous * h, b * h);
@@ -297,7 +297,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             }
             // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H), plus GRU's direct path dh ⊙ z
             carryStep.Clear();
-            MultiplyStep(packedWhh, products, Transpose.No, batch.BatchSizes[t], b, h, gh, dHiddenHalfStep, whh, carryStep);
+            MultiplyStep(packedWhh, products, t, Transpose.No, batch.BatchSizes[t], b, h, gh, dHiddenHalfStep, whh, carryStep);
             if (gru)
                 TensorPrimitives.Add(carryStep, dhPrevDirect.AsSpan(first * h, b * h), carryStep);
             if (truncateSteps is int window)
@@ -416,11 +416,11 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// W on this thread (the bits do not depend on the rows); otherwise, with rows the whole step, through the packed W
     /// where it pays for this many rows.
     /// </summary>
-    private static void MultiplyStep(PackedMatrix<T>? packed, StepProducts products, Transpose transB, int stepRows, int rows, int n, int k,
-        ReadOnlySpan<T> a, T[] weights, Span<T> c)
+    private static void MultiplyStep(PackedMatrix<T>? packed, StepProducts products, int step, Transpose transB, int stepRows, int rows,
+        int n, int k, ReadOnlySpan<T> a, T[] weights, Span<T> c)
     {
         if (products == StepProducts.SingleRow)
-            packed!.MultiplyRow(a, c);
+            packed!.MultiplyRow(a, c, backwards: step % 2 == 1);   // each step starts where the last ended, in L1
         else if (products == StepProducts.Shares)
             packed!.MultiplyOnThisThread(Transpose.No, rows, a, k, c, n, accumulate: true);
         else if (packed is not null && PackedMatrix<T>.Pays(stepRows, n, k, transB))
