@@ -1,0 +1,69 @@
+using Xunit;
+
+namespace Unroll.Numerics.Tests;
+
+/// <summary>Tests that need <see cref="Gemm.MaxThreads"/> left alone while they run: never alongside other classes.</summary>
+[CollectionDefinition(nameof(AloneCollection), DisableParallelization = true)]
+public class AloneCollection;
+
+/// <summary>The fork-join helper: both parts run, on two threads, errors come back, and a busy helper says so.</summary>
+[Collection(nameof(AloneCollection))]
+public class SpinningWorkerTests
+{
+    [Fact]
+    public void TryRun_RunsPartZeroHereAndPartOneOnTheHelper()
+    {
+        int here = Environment.CurrentManagedThreadId;
+        var threads = new int[2];
+        var ran = new bool[2];
+        for (int round = 0; round < 50; round++)   // back to back, then after the helper has gone to sleep
+        {
+            if (round == 49) Thread.Sleep(50);
+            Array.Clear(ran);
+            Assert.True(SpinningWorker.TryRun(part => { threads[part] = Environment.CurrentManagedThreadId; ran[part] = true; }));
+            Assert.Equal([true, true], ran);
+            Assert.Equal(here, threads[0]);
+            Assert.NotEqual(here, threads[1]);
+        }
+    }
+
+    [Fact]
+    public void TryRun_AnErrorInEitherPart_IsThrownHereAfterBothEnd()
+    {
+        int finished = 0;
+        var error = Assert.Throws<InvalidOperationException>(() => SpinningWorker.TryRun(part =>
+        {
+            if (part == 1) throw new InvalidOperationException("part 1");
+            Thread.Sleep(20);
+            Interlocked.Increment(ref finished);
+        }));
+        Assert.Equal("part 1", error.Message);
+        Assert.Equal(1, finished);
+        Assert.Throws<ArgumentException>(() => SpinningWorker.TryRun(part => { if (part == 0) throw new ArgumentException("part 0"); }));
+        Assert.True(SpinningWorker.TryRun(_ => { }));   // and it still works
+    }
+
+    [Fact]
+    public void TryRun_WhileTheHelperIsBusy_OrOnOneThread_RunsNothingAndSaysSo()
+    {
+        bool inner = true;
+        int calls = 0;
+        Assert.True(SpinningWorker.TryRun(part =>
+        {
+            if (part == 0) inner = SpinningWorker.TryRun(_ => Interlocked.Increment(ref calls));
+        }));
+        Assert.False(inner);
+        Assert.Equal(0, calls);
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = 1;
+        try
+        {
+            Assert.False(SpinningWorker.TryRun(_ => Interlocked.Increment(ref calls)));
+            Assert.Equal(0, calls);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+}
