@@ -24,6 +24,10 @@ internal static class SpinningWorker
     private static Action<int>? s_job;
     private static Exception? s_error;
     private static int s_busy, s_sleeping, s_posted, s_finished;
+    private static long s_jobs;
+
+    /// <summary>Jobs run on both threads since the process started (for tests).</summary>
+    internal static long Jobs => Interlocked.Read(ref s_jobs);
 
     /// <summary>
     /// Runs <paramref name="job"/>(0) here and <paramref name="job"/>(1) on the helper, and returns when both are done;
@@ -40,6 +44,8 @@ internal static class SpinningWorker
             s_error = null;
             s_job = job;
             int posted = Interlocked.Increment(ref s_posted);          // a full fence: the job is visible first
+            // If the helper decided to sleep just as this was posted, the release may find it awake: the spare permit
+            // only makes its next sleep return at once, to look for a job and spin again.
             if (Volatile.Read(ref s_sleeping) == 1) s_wake.Release();
             Exception? mine = null;
             try { job(0); }
@@ -47,7 +53,10 @@ internal static class SpinningWorker
             var wait = new SpinWait();
             while (Volatile.Read(ref s_finished) != posted) wait.SpinOnce(sleep1Threshold: -1);
             s_job = null;
-            if ((mine ?? s_error) is Exception error) ExceptionDispatchInfo.Throw(error);
+            var failure = mine ?? s_error;
+            s_error = null;                                              // not kept alive until the next job
+            Interlocked.Increment(ref s_jobs);
+            if (failure is not null) ExceptionDispatchInfo.Throw(failure);
             return true;
         }
         finally

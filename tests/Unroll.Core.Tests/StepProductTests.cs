@@ -7,8 +7,13 @@ namespace Unroll.Core.Tests;
 /// <summary>
 /// The two per-step product paths chosen from the batch's shape: a large batch in shares of sequences, one per
 /// thread (with the joint [x | h' | 1] product in the forward), and a single sequence as a row times the packed
-/// weights. Each against the plain reference, and shares bit for bit on one thread and on several.
+/// weights. Each against the plain reference, and shares bit for bit on one thread and on several. Alone in its
+/// collection: it sets the process-wide thread count and checks that the helper thread really ran.
 /// </summary>
+[CollectionDefinition(nameof(StepProductTests), DisableParallelization = true)]
+public class StepProductCollection;
+
+[Collection(nameof(StepProductTests))]
 public class StepProductTests
 {
     /// <summary>Hidden sizes that make each cell's layer big enough to run in shares (with a tail for GRU: 72).</summary>
@@ -43,11 +48,27 @@ public class StepProductTests
         foreach (int? truncate in new int?[] { null, 5 })
         {
             var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate);
+            long jobs = SpinningWorker.Jobs;
             var (outputs2, gradients2, dx2) = Run(shape, sequences, threads: 2, truncate);
+            if (Environment.ProcessorCount >= 2)
+                Assert.True(SpinningWorker.Jobs >= jobs + 4, "each layer's forward and backward ran on two threads");
             Assert.Equal(outputs1, outputs2);
             Assert.Equal(dx1, dx2);
             foreach (var (name, values) in gradients1) Assert.Equal(values, gradients2[name]);
         }
+    }
+
+    /// <summary>Four shares (64 sequences, work for four), as on a machine with four cores, against one thread.</summary>
+    [Fact]
+    public void Shares_FourOfThem_GiveTheBitsOfOneThread()
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 3, 64, 1, 2);
+        var sequences = TestData.Sequences<float>(22, 3, [.. Enumerable.Repeat(32, 64)]);
+        var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate: null);
+        var (outputs4, gradients4, dx4) = Run(shape, sequences, threads: 4, truncate: null);
+        Assert.Equal(outputs1, outputs4);
+        Assert.Equal(dx1, dx4);
+        foreach (var (name, values) in gradients1) Assert.Equal(values, gradients4[name]);
     }
 
     private static (float[] Outputs, Dictionary<string, float[]> Gradients, float[] InputGradient) Run(

@@ -338,7 +338,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         => batch.Count == 1 ? StepProducts.SingleRow
             : RunsInShares(batch, gateRows, hidden) ? StepProducts.Shares : StepProducts.Plain;
 
-    /// <summary>Sequences per share at least: two whole register tiles of rows (MR is 4, 6 or 8).</summary>
+    /// <summary>Sequences per share at least (every step of a share then has two register tiles of rows or more).</summary>
     internal const int ShareRows = 16;
 
     /// <summary>
@@ -360,7 +360,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>
     /// Runs <paramref name="steps"/> over sorted positions [first, last) of the batch: all of them on this thread, or
-    /// in shares of whole tiles of rows on up to <see cref="Gemm.MaxThreads"/> threads when the layer runs in shares
+    /// in shares of about equal work on up to <see cref="Gemm.MaxThreads"/> threads when the layer runs in shares
     /// (two shares: this thread and the <see cref="SpinningWorker"/>, which measured steadier than Parallel.For's
     /// hand-off to a pool thread: W2's forward 5.5–5.8 ms against 5.6–7.5 in four interleaved runs).
     /// </summary>
@@ -374,8 +374,18 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             steps(0, count);
             return;
         }
-        // Share p: positions [count·p/shares, count·(p+1)/shares), rounded down to whole tiles of 8 rows.
-        int Bound(int p) => p == shares ? count : (int)((long)count * p / shares) / 8 * 8;
+        // Share p ends where the running total of steps (sequences sorted longest first) passes p/shares of all the
+        // steps, rounded to 8 rows: each share gets about the same work, however ragged the batch.
+        var bounds = new int[shares + 1];
+        bounds[shares] = count;
+        long total = batch.TotalSteps, sum = 0;
+        for (int j = 0, p = 1; j < count && p < shares; j++)
+        {
+            sum += batch.Lengths[batch.SortedToInput[j]];
+            for (; p < shares && sum * shares >= total * p; p++)
+                bounds[p] = Math.Clamp((j + 1 + 4) / 8 * 8, bounds[p - 1], count);
+        }
+        int Bound(int p) => bounds[p];
         if (shares > 2)
         {
             System.Threading.Tasks.Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares },
