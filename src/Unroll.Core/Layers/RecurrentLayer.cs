@@ -338,7 +338,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         => batch.Count == 1 ? StepProducts.SingleRow
             : RunsInShares(batch, gateRows, hidden) ? StepProducts.Shares : StepProducts.Plain;
 
-    /// <summary>Sequences per share at least (every step of a share then has two register tiles of rows or more).</summary>
+    /// <summary>A share's worth of sequences: a layer runs in shares only when every step has at least two shares' worth
+    /// running, and in no more shares than it has shares' worth.</summary>
     internal const int ShareRows = 16;
 
     /// <summary>
