@@ -62,15 +62,19 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
     /// products (bitwise the same whatever the split).
     /// </summary>
     public void Multiply(Transpose transA, int m, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool accumulate)
+        => MultiplyOn(Gemm.MaxThreads, transA, m, a, lda, c, ldc, accumulate);
+
+    /// <summary><see cref="Multiply"/> on up to <paramref name="maxThreads"/> threads.</summary>
+    private void MultiplyOn(int maxThreads, Transpose transA, int m, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool accumulate)
     {
         if (Columns == 0) throw new InvalidOperationException("pack a matrix first");
         GemmReference.CheckShapes(transA, Transpose.No, m, Columns, Rows, a.Length, lda, Columns * Rows, Columns, c.Length, ldc);
         if (m == 0) return;
         switch (Level)
         {
-            case SimdLevel.Vector512: Run<KernelVector<T, Vector512<T>, Simd512<T>>>(transA, m, a, lda, c, ldc, accumulate); break;
-            case SimdLevel.Vector256: Run<KernelVector<T, Vector256<T>, Simd256<T>>>(transA, m, a, lda, c, ldc, accumulate); break;
-            default: Run<KernelScalar<T>>(transA, m, a, lda, c, ldc, accumulate); break;
+            case SimdLevel.Vector512: Run<KernelVector<T, Vector512<T>, Simd512<T>>>(maxThreads, transA, m, a, lda, c, ldc, accumulate); break;
+            case SimdLevel.Vector256: Run<KernelVector<T, Vector256<T>, Simd256<T>>>(maxThreads, transA, m, a, lda, c, ldc, accumulate); break;
+            default: Run<KernelScalar<T>>(maxThreads, transA, m, a, lda, c, ldc, accumulate); break;
         }
     }
 
@@ -122,26 +126,16 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
     /// threads: the same bits as <see cref="Multiply"/> for each row, whatever the rows.
     /// </summary>
     public void MultiplyOnThisThread(Transpose transA, int m, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool accumulate)
-    {
-        if (Columns == 0) throw new InvalidOperationException("pack a matrix first");
-        GemmReference.CheckShapes(transA, Transpose.No, m, Columns, Rows, a.Length, lda, Columns * Rows, Columns, c.Length, ldc);
-        if (m == 0) return;
-        switch (Level)
-        {
-            case SimdLevel.Vector512: GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.MultiplyPrepacked(transA, m, Columns, Rows, a, lda, _data, Columns, 0, c, ldc, accumulate); break;
-            case SimdLevel.Vector256: GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.MultiplyPrepacked(transA, m, Columns, Rows, a, lda, _data, Columns, 0, c, ldc, accumulate); break;
-            default: GemmPacked<T, KernelScalar<T>>.MultiplyPrepacked(transA, m, Columns, Rows, a, lda, _data, Columns, 0, c, ldc, accumulate); break;
-        }
-    }
+        => MultiplyOn(maxThreads: 1, transA, m, a, lda, c, ldc, accumulate);
 
-    private unsafe void Run<TKernel>(Transpose transA, int m, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool accumulate)
+    private unsafe void Run<TKernel>(int maxThreads, Transpose transA, int m, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool accumulate)
         where TKernel : IGemmKernel<T>
     {
         int n = Columns, k = Rows;
         int colTiles = (n + TKernel.NR - 1) / TKernel.NR, rowTiles = (m + TKernel.MR - 1) / TKernel.MR;
         long work = (long)m * n * k;
         bool splitRows = m > n;
-        int parts = (int)Math.Min(Math.Min(Gemm.MaxThreads, Math.Max(1, work / Gemm.DefaultParallelGrain)), splitRows ? rowTiles : colTiles);
+        int parts = (int)Math.Min(Math.Min(maxThreads, Math.Max(1, work / Gemm.DefaultParallelGrain)), splitRows ? rowTiles : colTiles);
         if (parts <= 1)
         {
             GemmPacked<T, TKernel>.MultiplyPrepacked(transA, m, n, k, a, lda, _data, n, 0, c, ldc, accumulate);
