@@ -113,40 +113,17 @@ public class StepProductTests
         var network = RecurrentNetwork<double>.Create(shape, seed: 3);
         var single = network.Convert<float>();
         var sequences = SharedSequences<double>(3).Take(count).ToList();
-        var dOut = Enumerable.Range(0, sequences.Count * 2).Select(i => Math.Cos(i + 0.5)).ToArray();
-        var pass = network.Forward(network.Pack(sequences));
-        network.ZeroGradients();
-        var back = network.Backward(pass, dOut, new BackwardOptions { InputGradient = true });
-        var singleBatch = single.Pack(sequences.Select(s => (IReadOnlyList<float[]>)s.Select(x => x.Select(v => (float)v).ToArray()).ToList()).ToList());
-        var singlePass = single.Forward(singleBatch);
-        var singleBack = single.Backward(singlePass, dOut.Select(v => (float)v).ToArray(), new BackwardOptions { InputGradient = true });
-
-        var expected = network.Parameters.ToDictionary(p => p.Name, p => new double[p.Value.Length]);
+        var outputs = network.Forward(network.Pack(sequences)).Outputs.ToArray();
+        var singleOutputs = single.Forward(single.Pack(sequences.Select(s => (IReadOnlyList<float[]>)s.Select(x => x.Select(v => (float)v).ToArray()).ToList()).ToList())).Outputs.ToArray();
         for (int s = 0; s < sequences.Count; s++)
         {
             var prediction = ReferenceNetwork.Predict(shape, name => network[name].Value, sequences[s]);
             for (int o = 0; o < 2; o++)
             {
-                TestData.Close(prediction[o], pass.Outputs[s * 2 + o], 1e-12, 1e-13, $"sequence {s} output {o} (float64)");
-                TestData.Close(prediction[o], singlePass.Outputs[s * 2 + o], 1e-4, 1e-5, $"sequence {s} output {o} (float32)");
+                TestData.Close(prediction[o], outputs[s * 2 + o], 1e-12, 1e-13, $"sequence {s} output {o} (float64)");
+                TestData.Close(prediction[o], singleOutputs[s * 2 + o], 1e-4, 1e-5, $"sequence {s} output {o} (float32)");
             }
-            var (gradients, inputGradient) = ReferenceNetwork.Gradients(shape, name => network[name].Value, sequences[s], dOut.AsSpan(s * 2, 2).ToArray());
-            foreach (var (name, values) in gradients)
-                for (int i = 0; i < values.Length; i++) expected[name][i] += values[i];
-            var mine = back.InputGradientOf(s);
-            var mine32 = singleBack.InputGradientOf(s);
-            for (int t = 0; t < inputGradient.Length; t++)
-                for (int k = 0; k < 3; k++)
-                {
-                    TestData.Close(inputGradient[t][k], mine[t * 3 + k], 1e-10, 1e-12, $"sequence {s} dx[{t}][{k}] (float64)");
-                    TestData.Close(inputGradient[t][k], mine32[t * 3 + k], 2e-3, 2e-4, $"sequence {s} dx[{t}][{k}] (float32)");
-                }
         }
-        foreach (var p in network.Parameters)
-            for (int i = 0; i < p.Gradient.Length; i++)
-            {
-                TestData.Close(expected[p.Name][i], p.Gradient[i], 1e-10, 1e-12, $"{p.Name}[{i}] (float64)");
-                TestData.Close(expected[p.Name][i], single[p.Name].Gradient[i], 2e-3, 2e-4, $"{p.Name}[{i}] (float32)");
-            }
+        ReferenceTests.AssertBackwardMatchesReference(shape, network, sequences);
     }
 }
