@@ -1,5 +1,7 @@
 // Glossary: op(B) is (K × N); B̃ is op(B) packed once into NR-wide panels per K block, the layout the micro-kernels read.
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Unroll.Numerics;
@@ -12,7 +14,13 @@ namespace Unroll.Numerics;
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _data = [];
+    // The packed panels start on a 64-byte boundary (the array is pinned, so the offset holds): a panel row is one
+    // cache line, and a 64-byte vector load that straddled two lines would cost two. An array of the ordinary heap
+    // starts wherever the allocator put it, so the same product ran at two speeds from run to run.
+    private T[] _array = [];
+    private int _offset, _length;
+
+    private ReadOnlySpan<T> Packed => _array.AsSpan(_offset, _length);
 
     /// <summary>N, the columns of op(B).</summary>
     public int Columns { get; private set; }
@@ -22,7 +30,7 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
 
     internal SimdLevel Level { get; private set; }
 
-    internal ReadOnlySpan<T> Data => _data;
+    internal ReadOnlySpan<T> Data => Packed;
 
     /// <summary>Packs op(B): B stored (K × N) when <paramref name="transB"/> is No, (N × K) when Yes. Reuses this object's storage.</summary>
     public void Pack(Transpose transB, int n, int k, ReadOnlySpan<T> b, int ldb) => Pack(Gemm.BestSimdLevel, transB, n, k, b, ldb);
@@ -40,12 +48,14 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
             SimdLevel.Vector256 => GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.PackedBLength(n, k),
             _ => GemmPacked<T, KernelScalar<T>>.PackedBLength(n, k),
         };
-        if (_data.Length < length) _data = GC.AllocateUninitializedArray<T>(length);
+        if (_array.Length - _offset < length) (_array, _offset) = AlignedArray(length);
+        _length = length;
+        var packed = _array.AsSpan(_offset, length);
         switch (level)
         {
-            case SimdLevel.Vector512: GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.PackAllB(transB, n, k, b, ldb, _data); break;
-            case SimdLevel.Vector256: GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.PackAllB(transB, n, k, b, ldb, _data); break;
-            default: GemmPacked<T, KernelScalar<T>>.PackAllB(transB, n, k, b, ldb, _data); break;
+            case SimdLevel.Vector512: GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.PackAllB(transB, n, k, b, ldb, packed); break;
+            case SimdLevel.Vector256: GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.PackAllB(transB, n, k, b, ldb, packed); break;
+            default: GemmPacked<T, KernelScalar<T>>.PackAllB(transB, n, k, b, ldb, packed); break;
         }
         (Columns, Rows, Level) = (n, k, level);
     }
@@ -93,10 +103,10 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
         switch (Level)
         {
             case SimdLevel.Vector512:
-                PackedRowProduct<T, Vector512<T>, Simd512<T>>.MultiplyAdd(x, _data, Columns, Rows, GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.KBlock(Rows), y, backwards);
+                PackedRowProduct<T, Vector512<T>, Simd512<T>>.MultiplyAdd(x, Packed, Columns, Rows, GemmPacked<T, KernelVector<T, Vector512<T>, Simd512<T>>>.KBlock(Rows), y, backwards);
                 break;
             case SimdLevel.Vector256:
-                PackedRowProduct<T, Vector256<T>, Simd256<T>>.MultiplyAdd(x, _data, Columns, Rows, GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.KBlock(Rows), y, backwards);
+                PackedRowProduct<T, Vector256<T>, Simd256<T>>.MultiplyAdd(x, Packed, Columns, Rows, GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.KBlock(Rows), y, backwards);
                 break;
             default:
                 MultiplyRowScalar(x, y, KernelScalar<T>.NR, GemmPacked<T, KernelScalar<T>>.KBlock(Rows));
@@ -108,6 +118,7 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
     private void MultiplyRowScalar(ReadOnlySpan<T> x, Span<T> y, int nr, int kcMax)
     {
         int n = Columns, k = Rows, nPadded = (n + nr - 1) / nr * nr;
+        var packed = Packed;
         for (int j = 0; j < n; j++)
         {
             T sum = T.Zero;
@@ -115,7 +126,7 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
             {
                 int kc = Math.Min(kcMax, k - pc), panel = pc * nPadded + j / nr * kc * nr + j % nr;
                 for (int p = 0; p < kc; p++)
-                    sum += x[pc + p] * _data[panel + p * nr];
+                    sum += x[pc + p] * packed[panel + p * nr];
             }
             y[j] += sum;
         }
@@ -138,7 +149,7 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
         int parts = (int)Math.Min(Math.Min(maxThreads, Math.Max(1, work / Gemm.DefaultParallelGrain)), splitRows ? rowTiles : colTiles);
         if (parts <= 1)
         {
-            GemmPacked<T, TKernel>.MultiplyPrepacked(transA, m, n, k, a, lda, _data, n, 0, c, ldc, accumulate);
+            GemmPacked<T, TKernel>.MultiplyPrepacked(transA, m, n, k, a, lda, Packed, n, 0, c, ldc, accumulate);
             return;
         }
         int tiles = splitRows ? rowTiles : colTiles, unit = splitRows ? TKernel.MR : TKernel.NR;
@@ -146,13 +157,14 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             T* aPtr = pa, cPtr = pc;
             int aLength = a.Length, cLength = c.Length;
-            var data = _data;
+            var (array, offset, length) = (_array, _offset, _length);
             System.Threading.Tasks.Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
             {
                 int first = (int)((long)tiles * part / parts) * unit, last = Math.Min((int)((long)tiles * (part + 1) / parts) * unit, splitRows ? m : n);
                 if (last <= first) return;
                 var aSpan = new ReadOnlySpan<T>(aPtr, aLength);
                 var cSpan = new Span<T>(cPtr, cLength);
+                var data = new ReadOnlySpan<T>(array, offset, length);
                 if (splitRows)
                 {
                     // Rows first .. last of op(A) and C.
@@ -165,5 +177,15 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
                 }
             });
         }
+    }
+
+    /// <summary>A pinned array with room for <paramref name="length"/> values from a 64-byte aligned offset.</summary>
+    private static unsafe (T[] Array, int Offset) AlignedArray(int length)
+    {
+        int slack = 64 / sizeof(T);
+        var array = GC.AllocateUninitializedArray<T>(length + slack, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        int misaligned = (int)(address & 63);
+        return (array, misaligned == 0 ? 0 : (64 - misaligned) / sizeof(T));
     }
 }

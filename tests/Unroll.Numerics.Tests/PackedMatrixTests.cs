@@ -65,6 +65,29 @@ public class PackedMatrixTests
         packed.Multiply(Transpose.No, 1, [1.0, 0.0], 2, c, 2, accumulate: false);
         Assert.Equal([10.0, 2.0], c);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(33, 7)]
+    [InlineData(256, 64)]
+    [InlineData(2048, 577)]
+    public unsafe void Pack_PanelsStartOnACacheLine_AndStayThereWhenRepackedLarger(int n, int k)
+    {
+        // Allocations between packings move where the ordinary heap would put the storage; the panels must not move
+        // off a 64-byte boundary (a vector load across two cache lines costs two).
+        var packed = new PackedMatrix<float>();
+        for (int size = 1; size <= 2; size++)
+        {
+            _ = new byte[24 * size];
+            packed.Pack(Transpose.Yes, n * size, k, Random(n * size * k, size), k);
+            fixed (float* data = packed.Data)
+                Assert.Equal(0, (long)data % 64);
+        }
+        var doubles = new PackedMatrix<double>();
+        doubles.Pack(Transpose.No, n, k, new double[n * k], n);
+        fixed (double* data = doubles.Data)
+            Assert.Equal(0, (long)data % 64);
+    }
 }
 
 /// <summary>One row times a packed matrix (a batch-1 step), on every SIMD level, against the plain triple loop.</summary>
