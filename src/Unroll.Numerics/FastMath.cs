@@ -6,6 +6,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Unroll.Numerics;
 
@@ -66,8 +67,9 @@ internal static class FastMath
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
         var y = Vector512.FusedMultiplyAdd(p * r, r, r) + Vector512<float>.One;
-        var scale = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
-        var result = y * scale.AsSingle();
-        return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
+        // y·2^n, one rounding either way: AVX-512's scale instruction, or 2^n built in a float's exponent bits (n is a
+        // whole number in [−126, 127] after the clamp) and multiplied. A NaN went through the clamp and stays NaN.
+        if (Avx512F.IsSupported) return Avx512F.Scale(y, n);
+        return y * ((Vector512.ConvertToInt32Native(n) + Vector512.Create(127)) << 23).AsSingle();
     }
 }
