@@ -14,7 +14,10 @@ internal enum CellSimd
     /// <summary><see cref="System.Numerics.Vector{T}"/> (the runtime's width: 256 bits with AVX2, 128 on Arm64), then scalar for the rest.</summary>
     Vector,
 
-    /// <summary>16-lane float Vector512 (forward and tanh(c) only), then <see cref="System.Numerics.Vector{T}"/>, then scalar.</summary>
+    /// <summary>
+    /// Vector512 (the float forward and tanh(c) with 16 lanes; every backward, float or double), then
+    /// <see cref="System.Numerics.Vector{T}"/>, then scalar.
+    /// </summary>
     Vector512,
 }
 

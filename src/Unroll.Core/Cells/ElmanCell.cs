@@ -5,6 +5,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Unroll.Numerics;
 
 namespace Unroll.Core.Cells;
@@ -35,6 +36,8 @@ internal static class ElmanCell
     {
         Debug.Assert(h.Length == dh.Length && dh.Length == da.Length);
         int i = 0;
+        if (simd >= CellSimd.Vector512)
+            i = Units<T, Vector512<T>, Simd512<T>>.Backward(kind, h, dh, da, i);
         if (simd >= CellSimd.Vector && Vector.IsHardwareAccelerated)
             i = Units<T, Vector<T>, SimdVector<T>>.Backward(kind, h, dh, da, i);
         Units<T, T, SimdScalar<T>>.Backward(kind, h, dh, da, i);

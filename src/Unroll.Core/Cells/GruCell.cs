@@ -73,6 +73,8 @@ internal static class GruCell
         Debug.Assert(gates.Length == dGatesIn.Length && dGatesIn.Length == dGatesHidden.Length && dhPrevDirect.Length == dh.Length);
         var step = new BackwardStep<T>(gates, hn, hPrev, dh, dGatesIn, dGatesHidden, dhPrevDirect, hidden);
         int u = 0;
+        if (simd >= CellSimd.Vector512)
+            u = Units<T, Vector512<T>, Simd512<T>>.Backward(step, u);
         if (simd >= CellSimd.Vector && Vector.IsHardwareAccelerated)
             u = Units<T, Vector<T>, SimdVector<T>>.Backward(step, u);
         Units<T, T, SimdScalar<T>>.Backward(step, u);

@@ -91,6 +91,8 @@ internal static class LstmCell
                 TensorPrimitives.Tanh(c.Slice(r * hidden, hidden), tanhC.Slice(r * hidden, hidden));
         }
         int u = 0;
+        if (simd >= CellSimd.Vector512)
+            u = Units<T, Vector512<T>, Simd512<T>>.Backward(gates, tanhC, dh, dc, cPrev, dGates, dcPrev, hidden, u);
         if (simd >= CellSimd.Vector && Vector.IsHardwareAccelerated)
             u = Units<T, Vector<T>, SimdVector<T>>.Backward(gates, tanhC, dh, dc, cPrev, dGates, dcPrev, hidden, u);
         Units<T, T, SimdScalar<T>>.Backward(gates, tanhC, dh, dc, cPrev, dGates, dcPrev, hidden, u);

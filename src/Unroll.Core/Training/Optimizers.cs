@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Unroll.Numerics;
 
 namespace Unroll.Core.Training;
@@ -199,12 +200,15 @@ public sealed class Adam<T>(double weightDecay, double beta1 = 0.9, double beta2
 
     /// <summary>
     /// One Adam update of a tensor, as written: w ·= 1 − lr·λ (AdamW only); m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²;
-    /// w −= (lr / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε). Vector&lt;T&gt; lanes, then the tail one at a time, the same equations.
+    /// w −= (lr / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε). Vector512 lanes where accelerated, then Vector&lt;T&gt;, then the tail
+    /// one at a time: the same equations, each operation rounded once, so the same bits at every width.
     /// </summary>
     private void Update(Span<T> w, ReadOnlySpan<T> g, Span<T> m, Span<T> v, T decay, T b1, T b2, T stepSize, T sqrtCorrection2, T eps)
     {
         var rule = new Rule(weightDecay != 0, decay, b1, b2, stepSize, sqrtCorrection2, eps);
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            i = Units<Vector512<T>, Simd512<T>>.Update(rule, w, g, m, v, i);
         if (Vector.IsHardwareAccelerated)
             i = Units<Vector<T>, SimdVector<T>>.Update(rule, w, g, m, v, i);
         Units<T, SimdScalar<T>>.Update(rule, w, g, m, v, i);
