@@ -5,9 +5,9 @@ using Unroll.Numerics;
 namespace Unroll.Core.Tests;
 
 /// <summary>
-/// The two per-step product paths chosen from the batch's shape: a large batch in shares of sequences, one per
-/// thread (with the joint [x | h' | 1] product in the forward), and a single sequence as a row times the packed
-/// weights. Each against the plain reference, and shares bit for bit on one thread and on several. Alone in its
+/// The two per-step product paths chosen from the batch's shape: a batch of at least 32 sequences with the joint
+/// [x | h' | 1] product in the forward, in shares of sequences (one per thread when the work pays for more than one),
+/// and a single sequence as a row times the packed weights. Each against the plain reference, and shares bit for bit on one thread and on several. Alone in its
 /// collection: it sets the process-wide thread count and checks that the helper thread really ran.
 /// </summary>
 [CollectionDefinition(nameof(StepProductTests), DisableParallelization = true)]
@@ -32,11 +32,28 @@ public class StepProductTests
     {
         var shape = new NetworkShape(cell, 3, hidden, 2, 2);
         var batch = RecurrentNetwork<float>.Create(shape, seed: 1).Pack(SharedSequences<float>(3));
-        Assert.Equal(RecurrentLayer<float>.StepProducts.Shares, RecurrentLayer<float>.ChooseProducts(batch, shape.GateRows, hidden));
+        Assert.Equal(RecurrentLayer<float>.StepProducts.Shares, RecurrentLayer<float>.ChooseProducts(batch));
         var one = RecurrentNetwork<float>.Create(shape, seed: 1).Pack(SharedSequences<float>(3).Take(1).ToList());
-        Assert.Equal(RecurrentLayer<float>.StepProducts.SingleRow, RecurrentLayer<float>.ChooseProducts(one, shape.GateRows, hidden));
+        Assert.Equal(RecurrentLayer<float>.StepProducts.SingleRow, RecurrentLayer<float>.ChooseProducts(one));
         var five = RecurrentNetwork<float>.Create(shape, seed: 1).Pack(SharedSequences<float>(3).Take(5).ToList());
-        Assert.Equal(RecurrentLayer<float>.StepProducts.Plain, RecurrentLayer<float>.ChooseProducts(five, shape.GateRows, hidden));
+        Assert.Equal(RecurrentLayer<float>.StepProducts.Plain, RecurrentLayer<float>.ChooseProducts(five));
+    }
+
+    /// <summary>A small layer with enough sequences takes the joint products as one share, on the calling thread alone.</summary>
+    [Fact]
+    public void Shares_LittleWork_OneShareOnThisThread()
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 3, 7, 2, 2);
+        var sequences = SharedSequences<float>(3);
+        var batch = RecurrentNetwork<float>.Create(shape, seed: 1).Pack(sequences);
+        Assert.Equal(RecurrentLayer<float>.StepProducts.Shares, RecurrentLayer<float>.ChooseProducts(batch));
+        long jobs = SpinningWorker.Jobs;
+        var (outputs2, gradients2, dx2) = Run(shape, sequences, threads: 2, truncate: null);
+        Assert.Equal(jobs, SpinningWorker.Jobs);
+        var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate: null);
+        Assert.Equal(outputs1, outputs2);
+        Assert.Equal(dx1, dx2);
+        foreach (var (name, values) in gradients1) Assert.Equal(values, gradients2[name]);
     }
 
     [Theory]
@@ -102,6 +119,8 @@ public class StepProductTests
         }
         yield return [CellKind.Lstm, 19, 1];          // a row with a partial panel
         yield return [CellKind.Gru, 5, 1];
+        foreach (var cell in new[] { CellKind.Lstm, CellKind.Gru, CellKind.RnnTanh, CellKind.RnnRelu })
+            yield return [cell, 7, 48];              // the joint products in one share: too little work for two
     }
 
     /// <summary>Predictions and every gradient, float64 and float32, against the plain reference, sequence by sequence.</summary>
