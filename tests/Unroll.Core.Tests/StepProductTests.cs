@@ -56,6 +56,22 @@ public class StepProductTests
         foreach (var (name, values) in gradients1) Assert.Equal(values, gradients2[name]);
     }
 
+    /// <summary>Many inputs and few units: the input half is the layer's work, and it is worth two shares.</summary>
+    [Fact]
+    public void Shares_WideInputFewUnits_TheInputsCountInTheWork()
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 1024, 16, 1, 1);
+        var sequences = TestData.Sequences<float>(23, 1024, [.. Enumerable.Repeat(50, 32)]);
+        long jobs = SpinningWorker.Jobs;
+        var (outputs2, gradients2, dx2) = Run(shape, sequences, threads: 2, truncate: null);
+        if (Environment.ProcessorCount >= 2)
+            Assert.True(SpinningWorker.Jobs >= jobs + 2, "the forward and the backward ran on two threads");
+        var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate: null);
+        Assert.Equal(outputs1, outputs2);
+        Assert.Equal(dx1, dx2);
+        foreach (var (name, values) in gradients1) Assert.Equal(values, gradients2[name]);
+    }
+
     [Theory]
     [MemberData(nameof(SharedShapes))]
     public void Shares_OneThreadOrSeveral_GiveTheSameBits(CellKind cell, int hidden)

@@ -102,7 +102,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var packedWhh = shared && !gru ? null : PackedFor(ref _packedForward, Transpose.Yes, gh, h, whh, batch.BatchSizes[0], products);
         T[] hiddenN0 = hiddenN, cell0 = cell;
         T[] joint = shared ? work.JointRows(batch.Count * packedJoint!.Rows) : [];
-        InShares(batch, shared, gh, h, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint, gates, hidden,
+        InShares(batch, shared, gh, inputs + h + 1, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint, gates, hidden,
             cell0, hiddenN0, hiddenHalf, h0, c0, packedWhh, products, whh, bhh, simd));
     }
 
@@ -222,7 +222,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var products = ChooseProducts(batch);
         bool shared = products == StepProducts.Shares;
         var packedWhh = PackedFor(ref _packedBackward, Transpose.No, h, gh, whh, batch.BatchSizes[0], products);   // W_hh (GH × H)
-        InShares(batch, shared, gh, h, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
+        InShares(batch, shared, gh, inputs + h + 1, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
             hiddenN, h0, c0, dGates, dHiddenN, dHiddenHalf, dhPrevDirect, tanhC, carry, carryCell, dhStep, packedWhh, whh,
             products, truncateSteps, simd));
         // Weight gradients as products over all steps: dW_ih = Σ_t dA_tᵀ·x_t in one product; dW_hh = Σ_t dA_tᵀ·h_(t−1)
@@ -346,9 +346,11 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     internal const int ShareRows = 16;
 
     /// <summary>
-    /// Multiply-adds of a layer's per-step products worth one more share (thread): about 40 µs of one core. Below about
-    /// twice this (W1, W5, W6 of the benchmarks: 6 to 8 million) two shares measured no faster for inference, and
-    /// training steps, which hand shares over in the forward and again in the backward, took up to 1.6 times as long.
+    /// Multiply-adds of a layer's per-step products (N · GH · (I + H + 1): the joint product, or GRU's input and hidden
+    /// halves) worth one more share (thread): about 40 µs of one core. Below about twice this (W1, W5, W6 of the
+    /// benchmarks: 6 to 8.4 million) two shares measured no faster for inference, and training steps, which hand shares
+    /// over in the forward and again in the backward, took up to 1.6 times as long. The input width counts: a layer of
+    /// many inputs and few units has most of its work in the input half.
     /// </summary>
     internal const long ShareGrain = 1L << 23;
 
@@ -370,10 +372,10 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// (two shares: this thread and the <see cref="SpinningWorker"/>, which measured steadier than Parallel.For's
     /// hand-off to a pool thread: W2's forward 5.5–5.8 ms against 5.6–7.5 in four interleaved runs).
     /// </summary>
-    private static void InShares(SequenceBatch<T> batch, bool shared, int gateRows, int hidden, Action<int, int> steps)
+    private static void InShares(SequenceBatch<T> batch, bool shared, int gateRows, int columns, Action<int, int> steps)
     {
         int count = batch.Count;
-        long work = (long)batch.TotalSteps * gateRows * hidden;
+        long work = (long)batch.TotalSteps * gateRows * columns;              // columns = I + H + 1
         int shares = shared ? (int)Math.Min(Math.Min(Gemm.MaxThreads, batch.BatchSizes[batch.MaxLength - 1] / ShareRows), work / ShareGrain) : 1;   // 0 or 1: one
         if (shares <= 1)
         {
