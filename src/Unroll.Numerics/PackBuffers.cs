@@ -7,7 +7,8 @@ namespace Unroll.Numerics;
 
 /// <summary>
 /// Per-thread packing buffers, grown on demand and kept: steady-state calls allocate nothing. They live on the
-/// pinned object heap, so a 64-byte aligned start is computed once per buffer.
+/// pinned object heap, so a 64-byte aligned start is computed once per buffer (<see cref="Aligned"/>, which
+/// <see cref="PackedMatrix{T}"/>'s storage uses too).
 /// </summary>
 internal static class PackBuffers<T> where T : unmanaged
 {
@@ -32,18 +33,24 @@ internal static class PackBuffers<T> where T : unmanaged
         return tile.AsSpan(0, length);
     }
 
-    private static unsafe Span<T> Get(ref T[]? buffer, ref int offset, int length)
+    private static Span<T> Get(ref T[]? buffer, ref int offset, int length)
     {
         T[]? array = buffer;
         if (array is null || array.Length - offset < length)
         {
-            int slack = 64 / sizeof(T);
-            array = GC.AllocateUninitializedArray<T>(length + slack, pinned: true);
-            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            int misaligned = (int)(address & 63);
-            offset = misaligned == 0 ? 0 : (64 - misaligned) / sizeof(T);
+            (array, offset) = Aligned(length);
             buffer = array;
         }
         return array.AsSpan(offset, length);
+    }
+
+    /// <summary>A new pinned array with room for <paramref name="length"/> values from a 64-byte aligned offset.</summary>
+    internal static unsafe (T[] Array, int Offset) Aligned(int length)
+    {
+        int slack = 64 / sizeof(T);
+        var array = GC.AllocateUninitializedArray<T>(length + slack, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        int misaligned = (int)(address & 63);
+        return (array, misaligned == 0 ? 0 : (64 - misaligned) / sizeof(T));
     }
 }

@@ -1,7 +1,5 @@
 // Glossary: op(B) is (K × N); B̃ is op(B) packed once into NR-wide panels per K block, the layout the micro-kernels read.
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Unroll.Numerics;
@@ -48,7 +46,7 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
             SimdLevel.Vector256 => GemmPacked<T, KernelVector<T, Vector256<T>, Simd256<T>>>.PackedBLength(n, k),
             _ => GemmPacked<T, KernelScalar<T>>.PackedBLength(n, k),
         };
-        if (_array.Length - _offset < length) (_array, _offset) = AlignedArray(length);
+        if (_array.Length - _offset < length) (_array, _offset) = PackBuffers<T>.Aligned(length);
         _length = length;
         var packed = _array.AsSpan(_offset, length);
         switch (level)
@@ -177,15 +175,5 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
                 }
             });
         }
-    }
-
-    /// <summary>A pinned array with room for <paramref name="length"/> values from a 64-byte aligned offset.</summary>
-    private static unsafe (T[] Array, int Offset) AlignedArray(int length)
-    {
-        int slack = 64 / sizeof(T);
-        var array = GC.AllocateUninitializedArray<T>(length + slack, pinned: true);
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        int misaligned = (int)(address & 63);
-        return (array, misaligned == 0 ? 0 : (64 - misaligned) / sizeof(T));
     }
 }
