@@ -48,12 +48,10 @@ public class StepProductTests
         var batch = RecurrentNetwork<float>.Create(shape, seed: 1).Pack(sequences);
         Assert.Equal(RecurrentLayer<float>.StepProducts.Shares, RecurrentLayer<float>.ChooseProducts(batch));
         long jobs = SpinningWorker.Jobs;
-        var (outputs2, gradients2, dx2) = Run(shape, sequences, threads: 2, truncate: null);
+        var run2 = Run(shape, sequences, threads: 2, truncate: null);
         Assert.Equal(jobs, SpinningWorker.Jobs);
-        var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate: null);
-        Assert.Equal(outputs1, outputs2);
-        Assert.Equal(dx1, dx2);
-        foreach (var (name, values) in gradients1) Assert.Equal(values, gradients2[name]);
+        var run1 = Run(shape, sequences, threads: 1, truncate: null);
+        AssertSameBits(run1, run2);
     }
 
     /// <summary>Many inputs and few units: the input half is the layer's work, and it is worth two shares.</summary>
@@ -63,13 +61,11 @@ public class StepProductTests
         var shape = new NetworkShape(CellKind.Lstm, 1024, 16, 1, 1);
         var sequences = TestData.Sequences<float>(23, 1024, [.. Enumerable.Repeat(50, 32)]);
         long jobs = SpinningWorker.Jobs;
-        var (outputs2, gradients2, dx2) = Run(shape, sequences, threads: 2, truncate: null);
+        var run2 = Run(shape, sequences, threads: 2, truncate: null);
         if (Environment.ProcessorCount >= 2)
             Assert.True(SpinningWorker.Jobs >= jobs + 2, "the forward and the backward ran on two threads");
-        var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate: null);
-        Assert.Equal(outputs1, outputs2);
-        Assert.Equal(dx1, dx2);
-        foreach (var (name, values) in gradients1) Assert.Equal(values, gradients2[name]);
+        var run1 = Run(shape, sequences, threads: 1, truncate: null);
+        AssertSameBits(run1, run2);
     }
 
     [Theory]
@@ -80,14 +76,12 @@ public class StepProductTests
         var sequences = SharedSequences<float>(3);
         foreach (int? truncate in new int?[] { null, 5 })
         {
-            var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate);
+            var run1 = Run(shape, sequences, threads: 1, truncate);
             long jobs = SpinningWorker.Jobs;
-            var (outputs2, gradients2, dx2) = Run(shape, sequences, threads: 2, truncate);
+            var run2 = Run(shape, sequences, threads: 2, truncate);
             if (Environment.ProcessorCount >= 2)
                 Assert.True(SpinningWorker.Jobs >= jobs + 4, "each layer's forward and backward ran on two threads");
-            Assert.Equal(outputs1, outputs2);
-            Assert.Equal(dx1, dx2);
-            foreach (var (name, values) in gradients1) Assert.Equal(values, gradients2[name]);
+            AssertSameBits(run1, run2);
         }
     }
 
@@ -97,11 +91,19 @@ public class StepProductTests
     {
         var shape = new NetworkShape(CellKind.Lstm, 3, 64, 1, 2);
         var sequences = TestData.Sequences<float>(22, 3, [.. Enumerable.Repeat(32, 64)]);
-        var (outputs1, gradients1, dx1) = Run(shape, sequences, threads: 1, truncate: null);
-        var (outputs4, gradients4, dx4) = Run(shape, sequences, threads: 4, truncate: null);
-        Assert.Equal(outputs1, outputs4);
-        Assert.Equal(dx1, dx4);
-        foreach (var (name, values) in gradients1) Assert.Equal(values, gradients4[name]);
+        var run1 = Run(shape, sequences, threads: 1, truncate: null);
+        var run4 = Run(shape, sequences, threads: 4, truncate: null);
+        AssertSameBits(run1, run4);
+    }
+
+    /// <summary>Two runs' outputs, input gradients and every parameter's gradient agree bit for bit.</summary>
+    private static void AssertSameBits(
+        (float[] Outputs, Dictionary<string, float[]> Gradients, float[] InputGradient) expected,
+        (float[] Outputs, Dictionary<string, float[]> Gradients, float[] InputGradient) actual)
+    {
+        Assert.Equal(expected.Outputs, actual.Outputs);
+        Assert.Equal(expected.InputGradient, actual.InputGradient);
+        foreach (var (name, values) in expected.Gradients) Assert.Equal(values, actual.Gradients[name]);
     }
 
     private static (float[] Outputs, Dictionary<string, float[]> Gradients, float[] InputGradient) Run(
