@@ -376,7 +376,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     {
         int count = batch.Count;
         long work = (long)batch.TotalSteps * gateRows * columns;              // columns = I + H + 1
-        int shares = shared ? (int)Math.Min(Math.Min(Gemm.MaxThreads, batch.BatchSizes[batch.MaxLength - 1] / ShareRows), work / ShareGrain) : 1;   // 0 or 1: one
+        int shares = shared ? (int)Math.Min(Math.Min(Gemm.MaxThreads, batch.BatchSizes[batch.MaxLength - 1] / ShareRows), work / ShareGrain) : 1;   // 0 (little work) runs as 1
         if (shares <= 1)
         {
             steps(0, count);
@@ -393,16 +393,15 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             for (; p < shares && sum * shares >= total * p; p++)
                 bounds[p] = Math.Clamp((j + 1 + 4) / 8 * 8, bounds[p - 1], count);
         }
-        int Bound(int p) => bounds[p];
         if (shares > 2)
         {
             System.Threading.Tasks.Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares },
-                p => steps(Bound(p), Bound(p + 1)));
+                p => steps(bounds[p], bounds[p + 1]));
         }
-        else if (!SpinningWorker.TryRun(p => steps(Bound(p), Bound(p + 1))))
+        else if (!SpinningWorker.TryRun(p => steps(bounds[p], bounds[p + 1])))
         {
-            steps(0, Bound(1));      // the helper is busy with another network's job: both shares here, the same bits
-            steps(Bound(1), count);
+            steps(0, bounds[1]);      // the helper is busy with another network's job: both shares here, the same bits
+            steps(bounds[1], count);
         }
     }
 
