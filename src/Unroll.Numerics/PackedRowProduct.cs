@@ -31,11 +31,12 @@ internal static class PackedRowProduct<T, TV, TOps>
         ref T xRef = ref MemoryMarshal.GetReference(x);
         ref T bRef = ref MemoryMarshal.GetReference(packed);
         ref T yRef = ref MemoryMarshal.GetReference(y);
-        // Four panels (8 vectors of y) at a time while they are whole: 8 independent FMA chains; then the panels left,
-        // one at a time (the last may be partial).
+        // Four panels (8 vectors of y) at a time while they are whole: 8 independent FMA chains; then the panels left
+        // (the last may be partial), two at a time where two are left: 4 chains, since one panel's 2 chains would wait
+        // on the FMA's latency at every p (W4's backward, y of 64 from k = 256: 2 panels).
         int groups = n / (4 * nr), rest = groups * 4;
         if (backwards)
-            for (int q = panels - 1; q >= rest; q--) Panel(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded);
+            Rest(ref xRef, ref bRef, ref yRef, rest, panels, n, k, kcMax, nPadded, backwards: true);
         for (int index = 0; index < groups; index++)
         {
             int q = 4 * (backwards ? groups - 1 - index : index);
@@ -67,7 +68,54 @@ internal static class PackedRowProduct<T, TV, TOps>
             AddTo(a4, ref yq, 4 * w); AddTo(a5, ref yq, 5 * w); AddTo(a6, ref yq, 6 * w); AddTo(a7, ref yq, 7 * w);
         }
         if (!backwards)
-            for (int q = rest; q < panels; q++) Panel(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded);
+            Rest(ref xRef, ref bRef, ref yRef, rest, panels, n, k, kcMax, nPadded, backwards: false);
+    }
+
+    /// <summary>Panels [first, panels) after the groups of four: pairs, then one panel if one is left; last to first when <paramref name="backwards"/>.</summary>
+    private static void Rest(ref T xRef, ref T bRef, ref T yRef, int first, int panels, int n, int k, int kcMax, int nPadded, bool backwards)
+    {
+        int left = panels - first;
+        if (backwards)
+        {
+            int q = panels;
+            if (left % 2 == 1) Panel(ref xRef, ref bRef, ref yRef, --q, n, k, kcMax, nPadded);
+            for (q -= 2; q >= first; q -= 2) PanelPair(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded);
+            return;
+        }
+        int end = first + left / 2 * 2;
+        for (int q = first; q < end; q += 2) PanelPair(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded);
+        if (end < panels) Panel(ref xRef, ref bRef, ref yRef, end, n, k, kcMax, nPadded);
+    }
+
+    /// <summary>
+    /// y's columns of panels q and q + 1 += x · those panels: 4 FMA chains, the same sums as two calls of
+    /// <see cref="Panel"/>. The first panel is whole; the second may be partial.
+    /// </summary>
+    private static void PanelPair(ref T xRef, ref T bRef, ref T yRef, int q, int n, int k, int kcMax, int nPadded)
+    {
+        int w = TOps.Count, nr = 2 * w;
+        Debug.Assert((q + 1) * nr <= n);
+        TV a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int pc = 0; pc < k; pc += kcMax)
+        {
+            int kc = Math.Min(kcMax, k - pc);
+            nint panel = (nint)kc * nr;
+            ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + q * panel);
+            ref T p1 = ref Unsafe.Add(ref p0, panel);
+            for (int p = 0; p < kc; p++)
+            {
+                TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
+                nint r = (nint)p * nr;
+                a0 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r)), xp, a0);
+                a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r + w)), xp, a1);
+                a2 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r)), xp, a2);
+                a3 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r + w)), xp, a3);
+            }
+        }
+        ref T yq = ref Unsafe.Add(ref yRef, q * nr);
+        AddTo(a0, ref yq, 0);
+        AddTo(a1, ref yq, w);
+        StorePanel(a2, a3, ref Unsafe.Add(ref yq, nr), Math.Min(nr, n - (q + 1) * nr));
     }
 
     /// <summary>y's columns of panel q (2W, fewer for a last partial panel) += x · that panel.</summary>
@@ -86,9 +134,14 @@ internal static class PackedRowProduct<T, TV, TOps>
                 a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr + w)), xp, a1);
             }
         }
-        int columns = Math.Min(nr, n - q * nr);
-        ref T yq = ref Unsafe.Add(ref yRef, q * nr);
-        if (columns == nr)
+        StorePanel(a0, a1, ref Unsafe.Add(ref yRef, q * nr), Math.Min(nr, n - q * nr));
+    }
+
+    /// <summary>A panel's <paramref name="columns"/> of y (2W, fewer for a last partial panel) += its two sum vectors.</summary>
+    private static void StorePanel(TV a0, TV a1, ref T yq, int columns)
+    {
+        int w = TOps.Count;
+        if (columns == 2 * w)
         {
             AddTo(a0, ref yq, 0);
             AddTo(a1, ref yq, w);

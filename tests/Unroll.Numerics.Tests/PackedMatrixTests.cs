@@ -96,7 +96,7 @@ public class PackedMatrixRowTests
     public static IEnumerable<object[]> Cases()
     {
         foreach (var level in Enum.GetValues<SimdLevel>().Where(Gemm.IsSupported))
-            foreach (var (n, k) in new[] { (1, 1), (5, 3), (31, 7), (32, 64), (33, 17), (96, 1), (128, 32), (130, 65), (256, 64), (300, 513) })
+            foreach (var (n, k) in new[] { (1, 1), (5, 3), (31, 7), (32, 64), (33, 17), (96, 1), (128, 32), (130, 65), (256, 64), (300, 513), (64, 256), (96, 40), (200, 3), (224, 5) })
                 foreach (var tb in new[] { Transpose.No, Transpose.Yes })
                     yield return [level.ToString(), n, k, tb];
     }
@@ -140,6 +140,20 @@ public class PackedMatrixRowTests
         var backwards = (T[])start.Clone();
         packed.MultiplyRow(x, backwards, backwards: true);   // the columns last to first: the same bits
         Assert.Equal(y, backwards);
+        // Bit for bit: each column summed from zero in p order, then added to y once; with fused multiply-adds on the
+        // vector paths, a multiply and an add on the scalar one.
+        var chain = (T[])start.Clone();
+        for (int j = 0; j < n; j++)
+        {
+            T sum = T.Zero;
+            for (int p = 0; p < k; p++)
+            {
+                T bj = tb == Transpose.No ? b[p * ldb + j] : b[j * ldb + p];
+                sum = level == SimdLevel.Scalar ? sum + x[p] * bj : T.FusedMultiplyAdd(x[p], bj, sum);
+            }
+            chain[j] += sum;
+        }
+        Assert.Equal(chain, y);
     }
 
     [Fact]
