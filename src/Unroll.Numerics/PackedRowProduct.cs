@@ -38,35 +38,7 @@ internal static class PackedRowProduct<T, TV, TOps>
         if (backwards)
             Rest(ref xRef, ref bRef, ref yRef, rest, panels, n, k, kcMax, nPadded, backwards: true);
         for (int index = 0; index < groups; index++)
-        {
-            int q = 4 * (backwards ? groups - 1 - index : index);
-            TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            for (int pc = 0; pc < k; pc += kcMax)
-            {
-                int kc = Math.Min(kcMax, k - pc);
-                nint panel = (nint)kc * nr;
-                ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + q * panel);
-                ref T p1 = ref Unsafe.Add(ref p0, panel);
-                ref T p2 = ref Unsafe.Add(ref p1, panel);
-                ref T p3 = ref Unsafe.Add(ref p2, panel);
-                for (int p = 0; p < kc; p++)
-                {
-                    TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
-                    nint r = (nint)p * nr;
-                    a0 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r)), xp, a0);
-                    a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r + w)), xp, a1);
-                    a2 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r)), xp, a2);
-                    a3 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r + w)), xp, a3);
-                    a4 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p2, r)), xp, a4);
-                    a5 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p2, r + w)), xp, a5);
-                    a6 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p3, r)), xp, a6);
-                    a7 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p3, r + w)), xp, a7);
-                }
-            }
-            ref T yq = ref Unsafe.Add(ref yRef, q * nr);
-            AddTo(a0, ref yq, 0); AddTo(a1, ref yq, w); AddTo(a2, ref yq, 2 * w); AddTo(a3, ref yq, 3 * w);
-            AddTo(a4, ref yq, 4 * w); AddTo(a5, ref yq, 5 * w); AddTo(a6, ref yq, 6 * w); AddTo(a7, ref yq, 7 * w);
-        }
+            Panels(ref xRef, ref bRef, ref yRef, 4 * (backwards ? groups - 1 - index : index), n, k, kcMax, nPadded, four: true);
         if (!backwards)
             Rest(ref xRef, ref bRef, ref yRef, rest, panels, n, k, kcMax, nPadded, backwards: false);
     }
@@ -79,29 +51,33 @@ internal static class PackedRowProduct<T, TV, TOps>
         {
             int q = panels;
             if (left % 2 == 1) Panel(ref xRef, ref bRef, ref yRef, --q, n, k, kcMax, nPadded);
-            for (q -= 2; q >= first; q -= 2) PanelPair(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded);
+            for (q -= 2; q >= first; q -= 2) Panels(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded, four: false);
             return;
         }
         int end = first + left / 2 * 2;
-        for (int q = first; q < end; q += 2) PanelPair(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded);
+        for (int q = first; q < end; q += 2) Panels(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded, four: false);
         if (end < panels) Panel(ref xRef, ref bRef, ref yRef, end, n, k, kcMax, nPadded);
     }
 
     /// <summary>
-    /// y's columns of panels q and q + 1 += x · those panels: 4 FMA chains, the same sums as two calls of
-    /// <see cref="Panel"/>. The first panel is whole; the second may be partial.
+    /// y's columns of panels q .. q + 3 (<paramref name="four"/>, all whole) or q and q + 1 (the second may be partial)
+    /// += x · those panels: 8 or 4 FMA chains, each column's sum the same as <see cref="Panel"/> gives it. Inlined
+    /// with a constant <paramref name="four"/>, so each use compiles as if written apart.
     /// </summary>
-    private static void PanelPair(ref T xRef, ref T bRef, ref T yRef, int q, int n, int k, int kcMax, int nPadded)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Panels(ref T xRef, ref T bRef, ref T yRef, int q, int n, int k, int kcMax, int nPadded, bool four)
     {
         int w = TOps.Count, nr = 2 * w;
-        Debug.Assert((q + 1) * nr <= n);
-        TV a0 = default, a1 = default, a2 = default, a3 = default;
+        Debug.Assert((four ? q + 4 : q + 1) * nr <= n);
+        TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (int pc = 0; pc < k; pc += kcMax)
         {
             int kc = Math.Min(kcMax, k - pc);
             nint panel = (nint)kc * nr;
             ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + q * panel);
             ref T p1 = ref Unsafe.Add(ref p0, panel);
+            ref T p2 = ref four ? ref Unsafe.Add(ref p1, panel) : ref p1;   // never past the pair's own panels
+            ref T p3 = ref four ? ref Unsafe.Add(ref p2, panel) : ref p1;
             for (int p = 0; p < kc; p++)
             {
                 TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
@@ -110,12 +86,25 @@ internal static class PackedRowProduct<T, TV, TOps>
                 a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r + w)), xp, a1);
                 a2 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r)), xp, a2);
                 a3 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r + w)), xp, a3);
+                if (four)
+                {
+                    a4 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p2, r)), xp, a4);
+                    a5 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p2, r + w)), xp, a5);
+                    a6 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p3, r)), xp, a6);
+                    a7 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p3, r + w)), xp, a7);
+                }
             }
         }
         ref T yq = ref Unsafe.Add(ref yRef, q * nr);
         AddTo(a0, ref yq, 0);
         AddTo(a1, ref yq, w);
-        StorePanel(a2, a3, ref Unsafe.Add(ref yq, nr), Math.Min(nr, n - (q + 1) * nr));
+        if (!four)
+        {
+            StorePanel(a2, a3, ref Unsafe.Add(ref yq, nr), Math.Min(nr, n - (q + 1) * nr));
+            return;
+        }
+        AddTo(a2, ref yq, 2 * w); AddTo(a3, ref yq, 3 * w);
+        AddTo(a4, ref yq, 4 * w); AddTo(a5, ref yq, 5 * w); AddTo(a6, ref yq, 6 * w); AddTo(a7, ref yq, 7 * w);
     }
 
     /// <summary>y's columns of panel q (2W, fewer for a last partial panel) += x · that panel.</summary>
