@@ -34,7 +34,23 @@ public static class GemmSmallShapes
         (new("dWhh H=32 GRU TB=1920", Transpose.Yes, Transpose.No, 96, 32, 1920), true),
     ];
 
-    /// <summary>Prints each shape's time on one thread and on <see cref="Environment.ProcessorCount"/> threads.</summary>
+    /// <summary>
+    /// One sequence's per-step products as the engine runs them, a row times a packed W_hh (<see
+    /// cref="PackedMatrix{T}.MultiplyRow"/>, the direction alternating as between steps), and the packing of W_hh once
+    /// per pass: (name, n, k, how W_hh is stored for op(B)). W4: H 64, W_hh 256 × 64.
+    /// </summary>
+    public static readonly (string Name, int N, int K, Transpose TransB)[] Rows =
+    [
+        ("row gates B=1 H=64 (W4 forward)", 256, 64, Transpose.Yes),
+        ("row dh B=1 H=64 (W4 backward)", 64, 256, Transpose.No),
+        ("row gates B=1 H=32", 128, 32, Transpose.Yes),
+        ("row dh B=1 H=32", 32, 128, Transpose.No),
+    ];
+
+    /// <summary>
+    /// Prints each shape's time on one thread and on <see cref="Environment.ProcessorCount"/> threads, then each row
+    /// product's and its packing's time (one thread).
+    /// </summary>
     public static void Run(TextWriter output)
     {
         int saved = Gemm.MaxThreads;
@@ -53,6 +69,17 @@ public static class GemmSmallShapes
         finally
         {
             Gemm.MaxThreads = saved;
+        }
+        foreach (var (name, n, k, transB) in Rows)
+        {
+            var random = new Random(1);
+            float[] w = GemmTimer.Fill(random, n * k), x = GemmTimer.Fill(random, k), y = new float[n];
+            int ldb = transB == Transpose.Yes ? k : n;
+            var packed = new PackedMatrix<float>();
+            double pack = GemmTimer.BestSeconds(() => packed.Pack(transB, n, k, w, ldb), rounds: 7, roundMilliseconds: 25);
+            bool backwards = false;
+            double row = GemmTimer.BestSeconds(() => packed.MultiplyRow(x, y, backwards = !backwards), rounds: 7, roundMilliseconds: 25);
+            output.WriteLine($"{name,-40} y ({n}) += x ({k}) · W packed: {row * 1e9,8:F0} ns ({2.0 * n * k / row / 1e9,6:F1} GFLOP/s)   packing W ({transB}): {pack * 1e9,8:F0} ns");
         }
     }
 }

@@ -15,14 +15,22 @@ internal static class GemmTimer
         var random = new Random(1);
         float[] a = Fill(random, shape.M * shape.K), b = Fill(random, shape.K * shape.N), c = new float[shape.M * shape.N];
         int lda = shape.TransA == Transpose.No ? shape.K : shape.M, ldb = shape.TransB == Transpose.No ? shape.N : shape.K;
-        void Once() => Gemm.Multiply<float>(shape.TransA, shape.TransB, shape.M, shape.N, shape.K, a, lda, b, ldb, c, shape.N, accumulate);
+        return BestSeconds(() => Gemm.Multiply<float>(shape.TransA, shape.TransB, shape.M, shape.N, shape.K, a, lda, b, ldb, c, shape.N, accumulate),
+            rounds, roundMilliseconds);
+    }
 
+    /// <summary>
+    /// Seconds per call of <paramref name="once"/>: 300 ms of warm-up, then the best of <paramref name="rounds"/> rounds
+    /// of about <paramref name="roundMilliseconds"/> each.
+    /// </summary>
+    public static double BestSeconds(Action once, int rounds, int roundMilliseconds)
+    {
         const int warmupMilliseconds = 300;
         var clock = Stopwatch.StartNew();
         long warmups = 0;
         while (clock.ElapsedMilliseconds < warmupMilliseconds)
         {
-            Once();
+            once();
             warmups++;
         }
         long repetitions = Math.Max(1, warmups * roundMilliseconds / warmupMilliseconds);
@@ -31,13 +39,14 @@ internal static class GemmTimer
         {
             clock.Restart();
             for (long r = 0; r < repetitions; r++)
-                Once();
+                once();
             best = Math.Min(best, clock.Elapsed.TotalSeconds / repetitions);
         }
         return best;
     }
 
-    private static float[] Fill(Random random, int length)
+    /// <summary>Seeded values in [−1, 1).</summary>
+    public static float[] Fill(Random random, int length)
     {
         var data = new float[length];
         for (int i = 0; i < data.Length; i++)

@@ -3,7 +3,9 @@ using Unroll.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*Gemm*'   BenchmarkDotNet, reference as baseline
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --gflops              quick GFLOP/s against the measured peak
-// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --small               quick µs of the engine's small, skinny products
+// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --small               quick µs of the engine's small, skinny products,
+//                                                    one sequence's row products and the packing of W_hh (with
+//                                                    DOTNET_TieredCompilation=0 as the CLI compiles them)
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*WorkloadBenchmarks*W4*' --job short
 //                                                    one training step and one forward pass of a workload (W0..W6)
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*EngineGemmBenchmarks*W1*'
