@@ -6,7 +6,7 @@ namespace Unroll.Numerics.Tests;
 /// <summary>The packed path at every supported SIMD level, for each transposition, against the reference.</summary>
 public class GemmTranspositionTests
 {
-    /// <summary>(m, n, k) around every tile edge: MR 4, 6, 8; NR 4, 8, 16, 32; several K blocks (KC 256).</summary>
+    /// <summary>(m, n, k) around every tile edge: MR 4, 6, 8; NR 4, 8, 16, 32; one K block just below KC (296), two, and four.</summary>
     private static readonly (int M, int N, int K)[] Sizes =
     [
         (1, 1, 1), (0, 17, 9), (17, 0, 9), (17, 9, 0),
@@ -14,7 +14,7 @@ public class GemmTranspositionTests
         (15, 16, 17), (16, 17, 15), (17, 15, 16),
         (31, 33, 63), (33, 31, 64), (63, 64, 65), (64, 65, 31), (65, 63, 33),
         (100, 129, 17), (129, 100, 65), (1, 129, 100), (129, 1, 64),
-        (17, 33, 300), (9, 65, 513),
+        (17, 33, 295), (17, 33, 300), (9, 65, 513), (5, 40, 889),
     ];
 
     public static TheoryData<string, int, int, int> LevelsAndSizes()
