@@ -33,60 +33,51 @@ internal static class PackedRowProduct<T, TV, TOps>
         ref T yRef = ref MemoryMarshal.GetReference(y);
         // Four panels (8 vectors of y) at a time while they are whole: 8 independent FMA chains; then the panels left
         // (the last may be partial), two at a time where two are left: 4 chains, since one panel's 2 chains would wait
-        // on the FMA's latency at every p (W4's backward, y of 64 from k = 256: 2 panels).
-        int groups = n / (4 * nr), rest = groups * 4;
-        if (backwards)
-            Rest(ref xRef, ref bRef, ref yRef, rest, panels, n, k, kcMax, nPadded, backwards: true);
-        for (int index = 0; index < groups; index++)
-            Panels(ref xRef, ref bRef, ref yRef, 4 * (backwards ? groups - 1 - index : index), n, k, kcMax, nPadded, four: true);
-        if (!backwards)
-            Rest(ref xRef, ref bRef, ref yRef, rest, panels, n, k, kcMax, nPadded, backwards: false);
-    }
-
-    /// <summary>Panels [first, panels) after the groups of four: pairs, then one panel if one is left; last to first when <paramref name="backwards"/>.</summary>
-    private static void Rest(ref T xRef, ref T bRef, ref T yRef, int first, int panels, int n, int k, int kcMax, int nPadded, bool backwards)
-    {
-        int left = panels - first;
+        // on the FMA's latency at every p (W4's backward, y of 64 from k = 256: 2 panels); then one if one is left.
+        int rest = n / (4 * nr) * 4, single = rest + (panels - rest) / 2 * 2;
         if (backwards)
         {
-            int q = panels;
-            if (left % 2 == 1) Panel(ref xRef, ref bRef, ref yRef, --q, n, k, kcMax, nPadded);
-            for (q -= 2; q >= first; q -= 2) Panels(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded, four: false);
+            if (single < panels) Panels(ref xRef, ref bRef, ref yRef, single, n, k, kcMax, nPadded, count: 1);
+            for (int q = single - 2; q >= rest; q -= 2) Panels(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded, count: 2);
+            for (int q = rest - 4; q >= 0; q -= 4) Panels(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded, count: 4);
             return;
         }
-        int end = first + left / 2 * 2;
-        for (int q = first; q < end; q += 2) Panels(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded, four: false);
-        if (end < panels) Panel(ref xRef, ref bRef, ref yRef, end, n, k, kcMax, nPadded);
+        for (int q = 0; q < rest; q += 4) Panels(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded, count: 4);
+        for (int q = rest; q < single; q += 2) Panels(ref xRef, ref bRef, ref yRef, q, n, k, kcMax, nPadded, count: 2);
+        if (single < panels) Panels(ref xRef, ref bRef, ref yRef, single, n, k, kcMax, nPadded, count: 1);
     }
 
     /// <summary>
-    /// y's columns of panels q .. q + 3 (<paramref name="four"/>, all whole) or q and q + 1 (the second may be partial)
-    /// += x · those panels: 8 or 4 FMA chains, each column's sum the same as <see cref="Panel"/> gives it. Inlined
-    /// with a constant <paramref name="four"/>, so each use compiles as if written apart.
+    /// y's columns of <paramref name="count"/> panels from q (1, 2 or 4; a group of four is whole, the last panel of
+    /// one or two may be partial) += x · those panels: 2, 4 or 8 FMA chains, each column summed from zero in p order
+    /// and added to y once, whatever the count. Inlined with a constant count, so each use compiles as if written apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Panels(ref T xRef, ref T bRef, ref T yRef, int q, int n, int k, int kcMax, int nPadded, bool four)
+    private static void Panels(ref T xRef, ref T bRef, ref T yRef, int q, int n, int k, int kcMax, int nPadded, int count)
     {
         int w = TOps.Count, nr = 2 * w;
-        Debug.Assert((four ? q + 4 : q + 1) * nr <= n);
+        Debug.Assert(count is 1 or 2 or 4 && (count == 4 ? (q + 4) * nr <= n : (q + count - 1) * nr < n));
         TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (int pc = 0; pc < k; pc += kcMax)
         {
             int kc = Math.Min(kcMax, k - pc);
             nint panel = (nint)kc * nr;
             ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + q * panel);
-            ref T p1 = ref Unsafe.Add(ref p0, panel);
-            ref T p2 = ref four ? ref Unsafe.Add(ref p1, panel) : ref p1;   // never past the pair's own panels
-            ref T p3 = ref four ? ref Unsafe.Add(ref p2, panel) : ref p1;
+            ref T p1 = ref count >= 2 ? ref Unsafe.Add(ref p0, panel) : ref p0;   // never past the panels counted
+            ref T p2 = ref count == 4 ? ref Unsafe.Add(ref p1, panel) : ref p0;
+            ref T p3 = ref count == 4 ? ref Unsafe.Add(ref p2, panel) : ref p0;
             for (int p = 0; p < kc; p++)
             {
                 TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
                 nint r = (nint)p * nr;
                 a0 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r)), xp, a0);
                 a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, r + w)), xp, a1);
-                a2 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r)), xp, a2);
-                a3 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r + w)), xp, a3);
-                if (four)
+                if (count >= 2)
+                {
+                    a2 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r)), xp, a2);
+                    a3 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p1, r + w)), xp, a3);
+                }
+                if (count == 4)
                 {
                     a4 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p2, r)), xp, a4);
                     a5 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p2, r + w)), xp, a5);
@@ -96,34 +87,20 @@ internal static class PackedRowProduct<T, TV, TOps>
             }
         }
         ref T yq = ref Unsafe.Add(ref yRef, q * nr);
+        if (count == 1)
+        {
+            StorePanel(a0, a1, ref yq, Math.Min(nr, n - q * nr));
+            return;
+        }
         AddTo(a0, ref yq, 0);
         AddTo(a1, ref yq, w);
-        if (!four)
+        if (count == 2)
         {
             StorePanel(a2, a3, ref Unsafe.Add(ref yq, nr), Math.Min(nr, n - (q + 1) * nr));
             return;
         }
         AddTo(a2, ref yq, 2 * w); AddTo(a3, ref yq, 3 * w);
         AddTo(a4, ref yq, 4 * w); AddTo(a5, ref yq, 5 * w); AddTo(a6, ref yq, 6 * w); AddTo(a7, ref yq, 7 * w);
-    }
-
-    /// <summary>y's columns of panel q (2W, fewer for a last partial panel) += x · that panel.</summary>
-    private static void Panel(ref T xRef, ref T bRef, ref T yRef, int q, int n, int k, int kcMax, int nPadded)
-    {
-        int w = TOps.Count, nr = 2 * w;
-        TV a0 = default, a1 = default;
-        for (int pc = 0; pc < k; pc += kcMax)
-        {
-            int kc = Math.Min(kcMax, k - pc);
-            ref T p0 = ref Unsafe.Add(ref bRef, (nint)pc * nPadded + (nint)q * kc * nr);
-            for (int p = 0; p < kc; p++)
-            {
-                TV xp = TOps.Broadcast(Unsafe.Add(ref xRef, pc + p));
-                a0 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr)), xp, a0);
-                a1 = TOps.Fma(TOps.Load(ref Unsafe.Add(ref p0, (nint)p * nr + w)), xp, a1);
-            }
-        }
-        StorePanel(a0, a1, ref Unsafe.Add(ref yRef, q * nr), Math.Min(nr, n - q * nr));
     }
 
     /// <summary>A panel's <paramref name="columns"/> of y (2W, fewer for a last partial panel) += its two sum vectors.</summary>
