@@ -33,35 +33,48 @@ public sealed class AtomicSaveKillTests(ITestOutputHelper output) : IDisposable
 
         for (int kill = 0; kill < Kills; kill++)
         {
+            // Every fifth child (the last one too) stops inside a write after its saves and says so, so that some kills
+            // surely land mid-write, whatever the machine's load; the others are killed at varied moments.
+            bool stopInside = kill % 5 == 4;
+            int saves = random.Next(0, 4);
             var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, UseShellExecute = false };
             start.ArgumentList.Add(child);
             start.ArgumentList.Add(target);
+            if (stopInside) start.ArgumentList.Add(saves.ToString(System.Globalization.CultureInfo.InvariantCulture));
             using (var process = Process.Start(start)!)
             {
                 Assert.Equal("saving", process.StandardOutput.ReadLine());
-                // Kill at varied moments: during the first save (which is slow: it compiles the code) or after 1 to 3
-                // saves, from straight away to several milliseconds in (a save takes a few).
-                int saves = random.Next(0, 4);
                 for (int i = 0; i < saves; i++) Assert.Equal("saved", process.StandardOutput.ReadLine());
-                var delay = TimeSpan.FromMicroseconds(random.Next(0, saves == 0 ? 200_000 : 10_000));
-                var waited = Stopwatch.StartNew();
-                while (waited.Elapsed < delay) Thread.SpinWait(50);
+                if (stopInside)
+                {
+                    Assert.Equal(SaveLoopChild.Inside, process.StandardOutput.ReadLine());
+                }
+                else
+                {
+                    // Kill during the first save (which is slow: it compiles the code) or after 1 to 3 saves, from
+                    // straight away to several milliseconds in (a save takes a few).
+                    var delay = TimeSpan.FromMicroseconds(random.Next(0, saves == 0 ? 200_000 : 10_000));
+                    var waited = Stopwatch.StartNew();
+                    while (waited.Elapsed < delay) Thread.SpinWait(50);
+                }
                 process.Kill();   // SIGKILL on Unix: no finally blocks, no cleanup
                 process.WaitForExit();
             }
 
-            if (Temporaries("model.safetensors").Length > 0) killsLeavingTemporaries++;
+            int temporaries = Temporaries("model.safetensors").Length;
+            if (stopInside) Assert.True(temporaries > 0, $"kill {kill} inside a write left no temporary file");
+            if (temporaries > 0) killsLeavingTemporaries++;
             if (!File.Exists(target)) continue;   // killed before its first save finished
             var loaded = ModelFile.Load<float>(target).Network;
             Assert.Contains(saved, network => network.Parameters.Zip(loaded.Parameters).All(p => p.First.Value.AsSpan().SequenceEqual(p.Second.Value)));
             loadedAfterKill++;
         }
 
+        // The last child died inside a write: the next save must clear what it left.
+        Assert.NotEmpty(Temporaries("model.safetensors"));
         ModelFile.Save(saved[0], target);
         Assert.Empty(Temporaries("model.safetensors"));
         output.WriteLine($"{Kills} kills in {clock.Elapsed.TotalSeconds:F1} s: the file loaded after {loadedAfterKill}, a temporary was left by {killsLeavingTemporaries}");
         Assert.True(loadedAfterKill >= Kills / 2, $"only {loadedAfterKill} of {Kills} kills came after a first save");
-        // Some kills must have landed inside a write, or the last save's cleanup was never put to the test.
-        Assert.True(killsLeavingTemporaries > 0, $"none of {Kills} kills landed inside a write");
     }
 }
