@@ -220,11 +220,11 @@ public static class Gemm
                 C = pc, CLength = c.Length, Ldc = ldc, Accumulate = accumulate,
                 SplitRows = splitRows, Parts = parts, Tiles = splitRows ? rowTiles : colTiles,
             };
-            System.Threading.Tasks.Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, job.Run);
+            SpinningWorker.For(parts, job.Run);
         }
     }
 
-    /// <summary>One product's parts for <see cref="System.Threading.Tasks.Parallel"/>: pointers to the pinned spans.</summary>
+    /// <summary>One product's parts for <see cref="SpinningWorker.For"/>: pointers to the pinned spans.</summary>
     private sealed unsafe class ParallelJob<T, TKernel>
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : IGemmKernel<T>

@@ -177,7 +177,7 @@ internal static class GemmUnpacked
                 A = pa, AI = aI, AP = aP, B = pb, Ldb = ldb, M = m, N = n, K = k, KB = kb,
                 C = pc, Ldc = ldc, CJ = cJ, Accumulate = accumulate, Parts = parts, RowBlocks = rowBlocks,
             };
-            System.Threading.Tasks.Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, job.Run);
+            SpinningWorker.For(parts, job.Run);
         }
     }
 

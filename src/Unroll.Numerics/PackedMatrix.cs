@@ -156,7 +156,7 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
             T* aPtr = pa, cPtr = pc;
             int aLength = a.Length, cLength = c.Length;
             var (array, offset, length) = (_array, _offset, _length);
-            System.Threading.Tasks.Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            SpinningWorker.For(parts, part =>
             {
                 int first = (int)((long)tiles * part / parts) * unit, last = Math.Min((int)((long)tiles * (part + 1) / parts) * unit, splitRows ? m : n);
                 if (last <= first) return;

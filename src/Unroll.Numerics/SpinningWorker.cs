@@ -65,6 +65,18 @@ internal static class SpinningWorker
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/>(0 … parts − 1) and returns when all have ended: two parts on this thread and the
+    /// helper (<see cref="TryRun"/>), else (more parts, or the helper taken) through <see cref="Parallel.For(int, int,
+    /// ParallelOptions, Action{int})"/>. The large products split this way, so that a product right after a layer's
+    /// shares does not wait for a pool thread to wake, nor share a vCPU with the helper still spinning for its next job.
+    /// </summary>
+    public static void For(int parts, Action<int> body)
+    {
+        if (parts == 2 && TryRun(body)) return;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, body);
+    }
+
     private static void EnsureStarted()
     {
         if (s_thread is not null) return;

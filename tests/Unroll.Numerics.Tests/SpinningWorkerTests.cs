@@ -73,4 +73,46 @@ public class SpinningWorkerTests
             Gemm.MaxThreads = saved;
         }
     }
+
+    [Fact]
+    public void For_TwoPartsOnTheHelper_MorePartsOrABusyHelperOnThePool()
+    {
+        int here = Environment.CurrentManagedThreadId;
+        var threads = new int[3];
+        var ran = new int[3];
+        long jobs = SpinningWorker.Jobs;
+        SpinningWorker.For(2, part => { threads[part] = Environment.CurrentManagedThreadId; Interlocked.Increment(ref ran[part]); });
+        Assert.Equal([1, 1, 0], ran);
+        if (Environment.ProcessorCount >= 2)
+        {
+            Assert.Equal(jobs + 1, SpinningWorker.Jobs);            // the helper ran part 1, this thread part 0
+            Assert.Equal(here, threads[0]);
+            Assert.NotEqual(here, threads[1]);
+        }
+        Array.Clear(ran);
+        jobs = SpinningWorker.Jobs;
+        SpinningWorker.For(3, part => Interlocked.Increment(ref ran[part]));
+        Assert.Equal([1, 1, 1], ran);
+        Assert.Equal(jobs, SpinningWorker.Jobs);                    // three parts: the pool's Parallel.For
+        // Called from inside a job, the helper is taken: both parts still run, through the pool.
+        Array.Clear(ran);
+        bool outer = SpinningWorker.TryRun(part => { if (part == 0) SpinningWorker.For(2, inner => Interlocked.Increment(ref ran[inner])); });
+        Assert.Equal(Environment.ProcessorCount >= 2, outer);
+        Assert.Equal([1, 1, 0], ran);
+    }
+
+    [Fact]
+    public void Gemm_ALargeProductInTwoParts_RunsOnTheHelper_AndGivesTheSameBits()
+    {
+        var problem = new GemmCase<float>(Transpose.Yes, Transpose.No, 203, 41, 300, seed: 5);
+        float[] single = problem.Run(accumulate: true, (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc) =>
+            Gemm.MultiplyWith(Gemm.BestSimdLevel, 1, parallelGrain: 1, smallPathLimit: -1, ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc));
+        long jobs = SpinningWorker.Jobs;
+        float[] split = problem.Run(accumulate: true, (ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc) =>
+            Gemm.MultiplyWith(Gemm.BestSimdLevel, 2, parallelGrain: 1, smallPathLimit: -1, ta, tb, m, n, k, a, lda, b, ldb, c, ldc, acc));
+        if (Environment.ProcessorCount >= 2 && Gemm.MaxThreads >= 2)
+            Assert.Equal(jobs + 1, SpinningWorker.Jobs);
+        Assert.True(single.AsSpan().SequenceEqual(split), "two parts on the helper differ from one thread");
+        problem.AssertMatchesReference(split, accumulate: true);
+    }
 }
