@@ -61,15 +61,15 @@ internal static class FastMath
     public static Vector512<float> Exp(Vector512<float> x)
     {
         var clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-87f)), Vector512.Create(88f));
-        var n = Vector512.Round(clamped * Vector512.Create(1.44269504088896341f));
-        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), clamped);
-        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
-        var p = Vector512.Create(1.9875691500e-4f);
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507e-3f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
+        var n = Vector512.Round(clamped * Vector512.Create(Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), clamped);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(Ln2Low), r);
+        var p = Vector512.Create(P5);
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P2));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P1));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P0));
         var y = Vector512.FusedMultiplyAdd(p * r, r, r) + Vector512<float>.One;
         // y·2^n, one rounding either way: AVX-512's scale instruction, or 2^n built in a float's exponent bits (n is a
         // whole number in [−126, 127] after the clamp) and multiplied. A NaN went through the clamp and stays NaN.
@@ -77,59 +77,58 @@ internal static class FastMath
         return y * ((Vector512.ConvertToInt32Native(n) + Vector512.Create(127)) << 23).AsSingle();
     }
 
-    /// <summary>
-    /// σ(x) = 1 / (1 + e^(−x)) in 16 float lanes: bit for bit what <see cref="Exp(Vector512{float})"/> of −x gives,
-    /// with two steps fewer. The negation is folded into <see cref="Exp(Vector512{float})"/>'s steps: they run on
-    /// s = −r, the reduced argument with its sign flipped, and the polynomial's odd coefficients change sign; rounding
-    /// to nearest is symmetric, so each step gives the negative of the one it replaces, exactly. The clamp is x to ±88:
-    /// past the −x ∈ [−87, 88] that Exp keeps, σ is 1 either way (1 + e^(−87) rounds to 1). Without AVX-512 the plain composition runs.
-    /// </summary>
+    // Exp's constants: log2(e); ln 2 = Ln2High − Ln2Low, the high part short enough that n·Ln2High is exact; e^r ≈ 1 + r
+    // + r²·(P0 + P1·r + … + P5·r⁵) (Cephes).
+    private const float Log2E = 1.44269504088896341f, Ln2High = 0.693359375f, Ln2Low = 2.12194440e-4f;
+    private const float P0 = 5.0000001201e-1f, P1 = 1.6666665459e-1f, P2 = 4.1665795894e-2f, P3 = 8.3334519073e-3f,
+        P4 = 1.3981999507e-3f, P5 = 1.9875691500e-4f;
+
+    /// <summary>σ(x) = 1 / (1 + e^(−x)) in 16 float lanes, bit for bit with <see cref="Exp(Vector512{float})"/> of −x,
+    /// in one instruction fewer (<see cref="ExpOfMinus"/>). Without AVX-512 the plain composition runs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x)
     {
         var one = Vector512<float>.One;
         if (!Avx512F.IsSupported) return one / (one + Exp(-x));
-        var c = ClampMagnitude(x, 88f);
-        var n = Vector512.Round(c * Vector512.Create(-1.44269504088896341f));
-        var s = Vector512.FusedMultiplyAdd(n, Vector512.Create(0.693359375f), c);              // s = −r
-        s = Vector512.FusedMultiplyAdd(n, Vector512.Create(-2.12194440e-4f), s);
-        var p = Vector512.Create(-1.9875691500e-4f);                                           // p(r) by Horner in s
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(1.3981999507e-3f));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(-8.3334519073e-3f));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(4.1665795894e-2f));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(-1.6666665459e-1f));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(5.0000001201e-1f));
-        var y = Avx512F.FusedMultiplySubtract(p * s, s, s) + one;                              // (p·r)·r + r, + 1
-        return one / (one + Avx512F.Scale(y, n));
+        return one / (one + ExpOfMinus(x, 1f));
     }
 
-    /// <summary>
-    /// tanh(x) = 2 / (1 + e^(−2x)) − 1 in 16 float lanes: bit for bit what <see cref="Exp(Vector512{float})"/> of −2x
-    /// gives, with two steps fewer. The factor −2 is folded into <see cref="Exp(Vector512{float})"/>'s steps: they run on
-    /// s = −r/2, the reduction's constants halved and the polynomial's k-th coefficient times 2·(−2)^k, so each step
-    /// is the one it replaces times a power of two, exact in float; the last two steps put the factor back. The clamp
-    /// is x to ±44 (−2x to ±88); past the −2x ∈ [−87, 88] that Exp keeps, tanh is 1 either way. Without AVX-512 the
-    /// plain composition runs.
-    /// </summary>
+    /// <summary>tanh(x) = 2 / (1 + e^(−2x)) − 1 in 16 float lanes, bit for bit with <see cref="Exp(Vector512{float})"/>
+    /// of −2x, in one instruction fewer (<see cref="ExpOfMinus"/>). Without AVX-512 the plain composition runs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x)
     {
         var one = Vector512<float>.One;
         var two = Vector512.Create(2f);
         if (!Avx512F.IsSupported) return two / (one + Exp(-two * x)) - one;
-        var c = ClampMagnitude(x, 44f);
-        var n = Vector512.Round(c * Vector512.Create(-2f * 1.44269504088896341f));
-        var s = Vector512.FusedMultiplyAdd(n, Vector512.Create(0.693359375f / 2), c);          // s = −r / 2
-        s = Vector512.FusedMultiplyAdd(n, Vector512.Create(-2.12194440e-4f / 2), s);
-        var p = Vector512.Create(-64 * 1.9875691500e-4f);                                      // 2·p(r) by Horner in s
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(32 * 1.3981999507e-3f));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(-16 * 8.3334519073e-3f));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(8 * 4.1665795894e-2f));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(-4 * 1.6666665459e-1f));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(2 * 5.0000001201e-1f));
-        var w = Avx512F.FusedMultiplySubtract(p * s, s, s);                                    // ((p·r)·r + r) / 2
-        var y = Vector512.FusedMultiplyAdd(w, two, one);
-        return two / (one + Avx512F.Scale(y, n)) - one;
+        return two / (one + ExpOfMinus(x, 2f)) - one;
+    }
+
+    /// <summary>
+    /// e^(−f·x) for f = 1 or 2 (a constant at each call, so the JIT folds the constants below), AVX-512 only: the same
+    /// bits as <see cref="Exp(Vector512{float})"/> of −f·x, without the multiplication by −f. Exp's steps run on
+    /// s = −r / f: the reduction's constants divided by f, and the polynomial's k-th coefficient times f·(−f)^k, so that
+    /// each step is the one it replaces times a power of two, exact in float, and the polynomial ends as f·p(r); the
+    /// last step puts f back. x is clamped to ±88 / f; past the −f·x ∈ [−87, 88] that Exp keeps, the activations built
+    /// on this are saturated either way (1 + e^(−87) rounds to 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpOfMinus(Vector512<float> x, float f)
+    {
+        var c = ClampMagnitude(x, 88f / f);
+        var n = Vector512.Round(c * Vector512.Create(-f * Log2E));
+        var s = Vector512.FusedMultiplyAdd(n, Vector512.Create(Ln2High / f), c);               // s = −r / f
+        s = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low / f), s);
+        float g = -f;                                                                           // coefficient k: f·g^k
+        var p = Vector512.Create(f * g * g * g * g * g * P5);
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(f * g * g * g * g * P4));
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(f * g * g * g * P3));
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(f * g * g * P2));
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(f * g * P1));
+        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(f * P0));
+        var w = Avx512F.FusedMultiplySubtract(p * s, s, s);                                    // ((p·r)·r + r) / f
+        var y = Vector512.FusedMultiplyAdd(w, Vector512.Create(f), Vector512<float>.One);      // (p·r)·r + r + 1
+        return Avx512F.Scale(y, n);
     }
 
     /// <summary>x limited to [−<paramref name="limit"/>, <paramref name="limit"/>]; NaN stays NaN (the JIT puts x
