@@ -28,6 +28,13 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The packed input.</summary>
     public SequenceBatch<T> Batch { get; private set; }
 
+    /// <summary>
+    /// False for <see cref="RecurrentNetwork{T}.Infer"/>'s own pass, which nothing reads but its outputs and final state:
+    /// a layer whose steps run as joint products in shares then keeps each step's gates in its thread's own buffer
+    /// (<see cref="Layers.StepGates{T}"/>), not in the tape.
+    /// </summary>
+    internal bool KeepsGates { get; init; } = true;
+
     /// <summary>Set once a training step's backward pass has overwritten the tape with gradients.</summary>
     internal bool Consumed { get; set; }
 

@@ -185,9 +185,10 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>
     /// The head's outputs (B × O, input order, a fresh array) for a batch: a forward pass whose tape arrays are kept
     /// (the largest seen) and reused by the next call, so repeated inference allocates only its outputs and final
-    /// state. Not for concurrent use of one network.
+    /// state; layers whose steps run in shares keep no gates on it, only h and c. Not for concurrent use of one network.
     /// </summary>
-    public T[] Infer(SequenceBatch<T> batch) => (_inference = ForwardCore(batch, null, _inference)).OutputArray;
+    public T[] Infer(SequenceBatch<T> batch)
+        => (_inference = ForwardCore(batch, null, _inference ?? new ForwardPass<T>(batch, Shape) { KeepsGates = false })).OutputArray;
 
     private ForwardPass<T>? _inference;
 

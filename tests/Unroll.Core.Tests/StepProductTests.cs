@@ -96,6 +96,45 @@ public class StepProductTests
         AssertSameBits(run1, run4);
     }
 
+    /// <summary>
+    /// Infer keeps no gates on its tape: in shares each thread writes a step's gates into its own buffer
+    /// (StepGates). Its outputs are Forward's, bit for bit, on one thread and two, for every cell, called again,
+    /// then on a ragged batch (whose second share runs out of sequences before the last step); Forward still keeps
+    /// every step's gates.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SharedShapes))]
+    public void Infer_InShares_GivesForwardsBits_WithoutATapeOfGates(CellKind cell, int hidden)
+    {
+        var shape = new NetworkShape(cell, 3, hidden, 2, 2);
+        var network = RecurrentNetwork<double>.Create(shape, seed: 5).Convert<float>();
+        var large = network.Pack(SharedSequences<float>(3));
+        var ragged = network.Pack(TestData.Sequences<float>(24, 3, [.. Enumerable.Repeat(20, 40), .. Enumerable.Repeat(7, 8), .. Enumerable.Repeat(13, 4)]));
+        Assert.Equal(RecurrentLayer<float>.StepProducts.Shares, RecurrentLayer<float>.ChooseProducts(large));
+        Assert.Equal(RecurrentLayer<float>.StepProducts.Shares, RecurrentLayer<float>.ChooseProducts(ragged));
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Gemm.MaxThreads = threads;
+                foreach (var batch in new[] { large, large, ragged, large })
+                {
+                    var expected = network.Forward(batch).Outputs.ToArray();
+                    long jobs = SpinningWorker.Jobs;
+                    Assert.Equal(expected, network.Infer(batch));
+                    if (threads == 2 && Environment.ProcessorCount >= 2)
+                        Assert.True(SpinningWorker.Jobs > jobs, "the shares ran on two threads");
+                }
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        Assert.True(network.Forward(large).Gates[0].Length >= large.TotalSteps * shape.GateRows, "Forward keeps every step's gates");
+    }
+
     /// <summary>Two runs' outputs, input gradients and every parameter's gradient agree bit for bit.</summary>
     private static void AssertSameBits(
         (float[] Outputs, Dictionary<string, float[]> Gradients, float[] InputGradient) expected,

@@ -71,7 +71,12 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm;
         var h0 = pass.InitialHidden[l] = batch.ToSorted(initialHidden, h, pass.InitialHidden[l]);
         var c0 = pass.InitialCell[l] = lstm ? batch.ToSorted(initialCell, h, pass.InitialCell[l]) : [];
-        var gates = Workspace<T>.Grow(ref pass.Gates[l], n * gh);              // (N × GH)
+        var products = ChooseProducts(batch);
+        bool shared = products == StepProducts.Shares;
+        // (N × GH), unless the pass keeps no gates and the steps compute them one at a time (the joint products in
+        // shares): then each share's thread keeps one step's gates in a buffer of its own (StepGates)
+        bool stepGates = shared && !pass.KeepsGates;
+        var gates = stepGates ? [] : Workspace<T>.Grow(ref pass.Gates[l], n * gh);
         var hidden = Workspace<T>.Grow(ref pass.Hidden[l], n * h);             // (N × H)
         var cell = lstm ? Workspace<T>.Grow(ref pass.Cell[l], n * h) : [];     // (N × H)
         var hiddenN = gru ? Workspace<T>.Grow(ref pass.HiddenN[l], n * h) : [];  // (N × H)
@@ -85,8 +90,6 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var bias = work.FusedBias(gh);
         if (gru) bih.CopyTo(bias, 0);
         else TensorPrimitives.Add(bih, bhh, bias);
-        var products = ChooseProducts(batch);
-        bool shared = products == StepProducts.Shares;
         PackedMatrix<T>? packedJoint = null;
         if (shared)
         {
@@ -102,8 +105,9 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var packedWhh = shared && !gru ? null : PackedFor(ref _packedForward, Transpose.Yes, gh, h, whh, batch.BatchSizes[0], products);
         T[] hiddenN0 = hiddenN, cell0 = cell;
         T[] joint = shared ? work.JointRows(batch.Count * packedJoint!.Rows) : [];
-        InShares(batch, shared, gh, inputs + h + 1, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint, gates, hidden,
-            cell0, hiddenN0, hiddenHalf, h0, c0, packedWhh, products, whh, bhh, simd));
+        InShares(batch, shared, gh, inputs + h + 1, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint,
+            stepGates ? StepGates<T>.ForThisThread((last - first) * gh) : gates.AsSpan(), stepGates, hidden, cell0, hiddenN0, hiddenHalf, h0, c0,
+            packedWhh, products, whh, bhh, simd));
     }
 
     /// <summary>
@@ -131,10 +135,11 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// The steps of the sequences at sorted positions [<paramref name="first"/>, <paramref name="last"/>): each step's
     /// pre-activations for those rows (one product with the joint matrix when <paramref name="packedJoint"/> is given,
     /// else the recurrent product added to the projection already there), then the cell. Sequences never mix within a
-    /// step, so shares of them run on different threads without meeting.
+    /// step, so shares of them run on different threads without meeting. With <paramref name="stepGates"/>,
+    /// <paramref name="gates"/> is this share's buffer for one step (b × GH), rewritten at every step.
     /// </summary>
     private void ForwardSteps(SequenceBatch<T> batch, int first, int last, T[] input, PackedMatrix<T>? packedJoint, T[] joint,
-        T[] gates, T[] hidden, T[] cell, T[] hiddenN, T[] hiddenHalf, T[] h0, T[] c0, PackedMatrix<T>? packedWhh,
+        Span<T> gates, bool stepGates, T[] hidden, T[] cell, T[] hiddenN, T[] hiddenHalf, T[] h0, T[] c0, PackedMatrix<T>? packedWhh,
         StepProducts products, T[] whh, T[] bhh, CellSimd simd)
     {
         int h = _hidden, gh = _gateRows, inputs = _inputs;
@@ -145,7 +150,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             if (b <= 0) break;
             int row = batch.Offsets[t] + first, previous = t == 0 ? first : batch.Offsets[t - 1] + first;
             ReadOnlySpan<T> hPrev = (t == 0 ? h0 : hidden).AsSpan(previous * h, b * h);
-            var gatesStep = gates.AsSpan(row * gh, b * gh);                     // (b × GH)
+            var gatesStep = gates.Slice(stepGates ? 0 : row * gh, b * gh);       // (b × GH)
             var hiddenStep = hidden.AsSpan(row * h, b * h);                     // (b × H)
             if (packedJoint is not null)
             {
