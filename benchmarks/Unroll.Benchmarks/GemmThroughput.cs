@@ -13,6 +13,8 @@ public static class GemmThroughput
         new("gates B=64 H=128", Transpose.No, Transpose.Yes, 64, 512, 128),
         new("dh B=128 H=512", Transpose.No, Transpose.No, 128, 512, 2048),
         new("dWhh H=512 TB=6400", Transpose.Yes, Transpose.No, 2048, 512, 6400),
+        new("dWhh H=512 TB=12800 (W3)", Transpose.Yes, Transpose.No, 2048, 512, 12800),
+        new("dWih I=64 TB=12800 (W3)", Transpose.Yes, Transpose.No, 2048, 64, 12800),
         new("inputs TB=12800 I=64", Transpose.No, Transpose.Yes, 12800, 2048, 64),
         new("gates B=64 H=32", Transpose.No, Transpose.Yes, 64, 128, 32),
         new("gates B=1 H=512", Transpose.No, Transpose.Yes, 1, 2048, 512),
