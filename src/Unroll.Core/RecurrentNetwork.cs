@@ -97,6 +97,9 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         return network;
     }
 
+    /// <summary>Layer <paramref name="l"/>, for tests.</summary>
+    internal RecurrentLayer<T> Layer(int l) => _layers[l];
+
     /// <summary>The architecture.</summary>
     public NetworkShape Shape { get; }
 

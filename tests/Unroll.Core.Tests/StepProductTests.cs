@@ -85,6 +85,48 @@ public class StepProductTests
         }
     }
 
+    /// <summary>
+    /// Two shares split the steps where their measured speeds say (ShareBalance): with the first share's cost taken
+    /// as half or twice the second's, the split moves from the middle to two thirds or a third of the steps, on a
+    /// ragged batch, and every output and gradient keeps the bits of one thread.
+    /// </summary>
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(2.0)]
+    public void Shares_SplitWhereTheSpeedsSay_KeepTheBitsOfOneThread(double ratio)
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 3, 64, 2, 2);
+        var sequences = SharedSequences<float>(3);
+        var run1 = Run(shape, sequences, threads: 1, truncate: null);
+        var splits = new List<int>();
+        var run2 = Run(shape, sequences, threads: 2, truncate: null, network =>
+        {
+            for (int l = 0; l < shape.Layers; l++)
+                network.Layer(l).ForwardBalance.Ratio = network.Layer(l).BackwardBalance.Ratio = ratio;
+        }, network => splits.AddRange([network.Layer(0).ForwardBalance.LastSplit, network.Layer(0).BackwardBalance.LastSplit]));
+        AssertSameBits(run1, run2);
+        // 48 sequences, 1296 steps: a third of them ends in the 15th sequence, two thirds in the 29th; 8-row multiples
+        int expected = ratio < 1 ? 32 : 16;
+        Assert.Equal([expected, expected], splits);
+    }
+
+    [Fact]
+    public void ShareBalance_MovesHalfwayToTheMeasuredRatio_WithinBounds()
+    {
+        var balance = new ShareBalance();
+        Assert.Equal(0.5, balance.FirstShare);
+        balance.Record(firstTicks: 400, firstSteps: 100, secondTicks: 200, secondSteps: 100);   // measured 2
+        Assert.Equal(Math.Sqrt(2), balance.Ratio, 12);
+        balance.Record(firstTicks: 300, firstSteps: 150, secondTicks: 100, secondSteps: 50);    // measured 1
+        Assert.Equal(Math.Pow(2, 0.25), balance.Ratio, 12);
+        for (int i = 0; i < 60; i++) balance.Record(firstTicks: 1000, firstSteps: 1, secondTicks: 1, secondSteps: 1);
+        Assert.Equal(ShareBalance.MaxRatio, balance.Ratio, 9);                                  // clamped
+        Assert.Equal(1 / 3.0, balance.FirstShare, 9);
+        balance.Record(firstTicks: 0, firstSteps: 10, secondTicks: 5, secondSteps: 10);         // no time: no news
+        balance.Record(firstTicks: 5, firstSteps: 10, secondTicks: 5, secondSteps: 0);          // no steps: no news
+        Assert.Equal(ShareBalance.MaxRatio, balance.Ratio, 9);
+    }
+
     /// <summary>Four shares (64 sequences, work for four), as on a machine with four cores, against one thread.</summary>
     [Fact]
     public void Shares_FourOfThem_GiveTheBitsOfOneThread()
@@ -146,19 +188,22 @@ public class StepProductTests
     }
 
     private static (float[] Outputs, Dictionary<string, float[]> Gradients, float[] InputGradient) Run(
-        NetworkShape shape, List<IReadOnlyList<float[]>> sequences, int threads, int? truncate)
+        NetworkShape shape, List<IReadOnlyList<float[]>> sequences, int threads, int? truncate,
+        Action<RecurrentNetwork<float>>? before = null, Action<RecurrentNetwork<float>>? after = null)
     {
         int saved = Gemm.MaxThreads;
         Gemm.MaxThreads = threads;
         try
         {
             var network = RecurrentNetwork<double>.Create(shape, seed: 3).Convert<float>();
+            before?.Invoke(network);
             var pass = network.Forward(network.Pack(sequences));
             var outputs = pass.Outputs.ToArray();
             var dOut = Enumerable.Range(0, outputs.Length).Select(i => (float)Math.Cos(i + 0.5)).ToArray();
             network.ZeroGradients();
             var back = network.Backward(pass, dOut, new BackwardOptions { InputGradient = true, TruncateSteps = truncate });
             var dx = Enumerable.Range(0, sequences.Count).SelectMany(s => back.InputGradientOf(s).ToArray()).ToArray();
+            after?.Invoke(network);
             return (outputs, network.Parameters.ToDictionary(p => p.Name, p => p.Gradient.ToArray()), dx);
         }
         finally

@@ -34,6 +34,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     // [W_ih | W_hh | b]ᵀ, W_hhᵀ and W_hh packed once per pass where they are used; the joint matrix before packing
     private PackedMatrix<T>? _packedJoint, _packedForward, _packedBackward;
     private T[] _joint = [];
+    // Where two shares split the sequences in the forward and in the backward
+    private readonly ShareBalance _forward = new(), _backward = new();
 
     public RecurrentLayer(NetworkShape shape, int index)
     {
@@ -43,6 +45,12 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         BiasIh = new Parameter<T>($"rnn.bias_ih_l{index}", _gateRows);
         BiasHh = new Parameter<T>($"rnn.bias_hh_l{index}", _gateRows);
     }
+
+    /// <summary>Where two shares split the sequences in the forward.</summary>
+    internal ShareBalance ForwardBalance => _forward;
+
+    /// <summary>Where two shares split the sequences in the backward.</summary>
+    internal ShareBalance BackwardBalance => _backward;
 
     /// <summary>W_ih (GH × I).</summary>
     public Parameter<T> WeightIh { get; }
@@ -73,10 +81,9 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var c0 = pass.InitialCell[l] = lstm ? batch.ToSorted(initialCell, h, pass.InitialCell[l]) : [];
         var products = ChooseProducts(batch);
         bool shared = products == StepProducts.Shares;
-        // (N × GH), unless the pass keeps no gates and the steps compute them one at a time (the joint products in
-        // shares): then each share's thread keeps one step's gates in a buffer of its own (StepGates)
-        bool stepGates = shared && !pass.KeepsGates;
-        var gates = stepGates ? [] : Workspace<T>.Grow(ref pass.Gates[l], n * gh);
+        // (N × GH), unless the pass keeps no gates. The joint products in shares compute each step's gates in a buffer
+        // of the share's thread (StepGates) and copy them into the tape, if kept, once the cell is done with them.
+        var gates = pass.KeepsGates || !shared ? Workspace<T>.Grow(ref pass.Gates[l], n * gh) : [];
         var hidden = Workspace<T>.Grow(ref pass.Hidden[l], n * h);             // (N × H)
         var cell = lstm ? Workspace<T>.Grow(ref pass.Cell[l], n * h) : [];     // (N × H)
         var hiddenN = gru ? Workspace<T>.Grow(ref pass.HiddenN[l], n * h) : [];  // (N × H)
@@ -105,8 +112,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var packedWhh = shared && !gru ? null : PackedFor(ref _packedForward, Transpose.Yes, gh, h, whh, batch.BatchSizes[0], products);
         T[] hiddenN0 = hiddenN, cell0 = cell;
         T[] joint = shared ? work.JointRows(batch.Count * packedJoint!.Rows) : [];
-        InShares(batch, shared, gh, inputs + h + 1, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint,
-            stepGates ? StepGates<T>.ForThisThread((last - first) * gh) : gates.AsSpan(), stepGates, hidden, cell0, hiddenN0, hiddenHalf, h0, c0,
+        InShares(batch, shared, gh, inputs + h + 1, _forward, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint,
+            shared ? StepGates<T>.ForThisThread((last - first) * gh) : gates, gates, hidden, cell0, hiddenN0, hiddenHalf, h0, c0,
             packedWhh, products, whh, bhh, simd));
     }
 
@@ -135,22 +142,23 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// The steps of the sequences at sorted positions [<paramref name="first"/>, <paramref name="last"/>): each step's
     /// pre-activations for those rows (one product with the joint matrix when <paramref name="packedJoint"/> is given,
     /// else the recurrent product added to the projection already there), then the cell. Sequences never mix within a
-    /// step, so shares of them run on different threads without meeting. With <paramref name="stepGates"/>,
-    /// <paramref name="gates"/> is this share's buffer for one step (b × GH), rewritten at every step.
+    /// step, so shares of them run on different threads without meeting. With the joint matrix, <paramref name="gates"/>
+    /// is this share's buffer for one step (b × GH), rewritten at every step and copied into <paramref name="tape"/>
+    /// (N × GH, or empty when the pass keeps no gates) once the cell has activated them; without it, the tape itself.
     /// </summary>
     private void ForwardSteps(SequenceBatch<T> batch, int first, int last, T[] input, PackedMatrix<T>? packedJoint, T[] joint,
-        Span<T> gates, bool stepGates, T[] hidden, T[] cell, T[] hiddenN, T[] hiddenHalf, T[] h0, T[] c0, PackedMatrix<T>? packedWhh,
+        Span<T> gates, T[] tape, T[] hidden, T[] cell, T[] hiddenN, T[] hiddenHalf, T[] h0, T[] c0, PackedMatrix<T>? packedWhh,
         StepProducts products, T[] whh, T[] bhh, CellSimd simd)
     {
         int h = _hidden, gh = _gateRows, inputs = _inputs;
-        bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm;
+        bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm, stepBuffer = packedJoint is not null;
         for (int t = 0; t < batch.MaxLength; t++)
         {
             int b = Math.Min(batch.BatchSizes[t], last) - first;   // this share's sequences still running
             if (b <= 0) break;
             int row = batch.Offsets[t] + first, previous = t == 0 ? first : batch.Offsets[t - 1] + first;
             ReadOnlySpan<T> hPrev = (t == 0 ? h0 : hidden).AsSpan(previous * h, b * h);
-            var gatesStep = gates.Slice(stepGates ? 0 : row * gh, b * gh);       // (b × GH)
+            var gatesStep = gates.Slice(stepBuffer ? 0 : row * gh, b * gh);     // (b × GH)
             var hiddenStep = hidden.AsSpan(row * h, b * h);                     // (b × H)
             if (packedJoint is not null)
             {
@@ -173,6 +181,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
                 MatrixRows.Fill<T>(hiddenHalfStep, bhh, b);
                 MultiplyStep(packedWhh, products, t, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, hiddenHalfStep);
                 GruCell.Forward<T>(gatesStep, hiddenHalfStep, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenStep, h, simd);
+                if (stepBuffer && tape.Length > 0) gatesStep.CopyTo(tape.AsSpan(row * gh, b * gh));
                 continue;
             }
             // gates += h'·W_hhᵀ   (b × GH), unless the joint product has it
@@ -187,6 +196,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             {
                 ElmanCell.Forward<T>(_cell, gatesStep, hiddenStep);
             }
+            if (stepBuffer && tape.Length > 0) gatesStep.CopyTo(tape.AsSpan(row * gh, b * gh));
         }
     }
 
@@ -227,7 +237,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var products = ChooseProducts(batch);
         bool shared = products == StepProducts.Shares;
         var packedWhh = PackedFor(ref _packedBackward, Transpose.No, h, gh, whh, batch.BatchSizes[0], products);   // W_hh (GH × H)
-        InShares(batch, shared, gh, inputs + h + 1, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
+        InShares(batch, shared, gh, inputs + h + 1, _backward, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
             hiddenN, h0, c0, dGates, dHiddenN, dHiddenHalf, dhPrevDirect, tanhC, carry, carryCell, dhStep, packedWhh, whh,
             products, truncateSteps, simd));
         // Weight gradients as products over all steps: dW_ih = Σ_t dA_tᵀ·x_t in one product; dW_hh = Σ_t dA_tᵀ·h_(t−1)
@@ -373,11 +383,12 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>
     /// Runs <paramref name="steps"/> over sorted positions [first, last) of the batch: all of them on this thread, or
-    /// in shares of about equal work on up to <see cref="Gemm.MaxThreads"/> threads when the layer runs in shares
-    /// (two shares: this thread and the <see cref="SpinningWorker"/>, which measured steadier than Parallel.For's
-    /// hand-off to a pool thread: W2's forward 5.5–5.8 ms against 5.6–7.5 in four interleaved runs).
+    /// in shares on up to <see cref="Gemm.MaxThreads"/> threads when the layer runs in shares. Two shares run on this
+    /// thread and the <see cref="SpinningWorker"/> (steadier than Parallel.For's hand-off to a pool thread: W2's
+    /// forward 5.5–5.8 ms against 5.6–7.5 in four interleaved runs) and split the steps as <paramref name="balance"/>
+    /// measured their speed; more shares take about equal work.
     /// </summary>
-    private static void InShares(SequenceBatch<T> batch, bool shared, int gateRows, int columns, Action<int, int> steps)
+    private static void InShares(SequenceBatch<T> batch, bool shared, int gateRows, int columns, ShareBalance balance, Action<int, int> steps)
     {
         int count = batch.Count;
         long work = (long)batch.TotalSteps * gateRows * columns;              // columns = I + H + 1
@@ -387,23 +398,30 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             steps(0, count);
             return;
         }
-        // Share p ends where the running total of steps (sequences sorted longest first) passes p/shares of all the
-        // steps, rounded to 8 rows: each share gets about the same work, however ragged the batch.
+        // Share p ends where the running total of steps (sequences sorted longest first) passes its part of all the
+        // steps (p/shares, or the balance's for the first of two), rounded to 8 rows: about the same time for each
+        // share, however ragged the batch.
         var bounds = new int[shares + 1];
         bounds[shares] = count;
-        long total = batch.TotalSteps, sum = 0;
+        long total = batch.TotalSteps, sum = 0, firstSteps = 0;
         for (int j = 0, p = 1; j < count && p < shares; j++)
         {
             sum += batch.Lengths[batch.SortedToInput[j]];
-            for (; p < shares && sum * shares >= total * p; p++)
+            for (; p < shares && sum >= total * (shares == 2 ? balance.FirstShare : (double)p / shares); p++)
                 bounds[p] = Math.Clamp((j + 1 + 4) / 8 * 8, bounds[p - 1], count);
         }
+        for (int j = 0; j < bounds[1]; j++) firstSteps += batch.Lengths[batch.SortedToInput[j]];
+        balance.LastSplit = bounds[1];
         if (shares > 2)
         {
             System.Threading.Tasks.Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares },
                 p => steps(bounds[p], bounds[p + 1]));
         }
-        else if (!SpinningWorker.TryRun(p => steps(bounds[p], bounds[p + 1])))
+        else if (SpinningWorker.TryRun(p => balance.Run(p, steps, bounds[p], bounds[p + 1])))
+        {
+            balance.Record(firstSteps, total - firstSteps);
+        }
+        else
         {
             steps(0, bounds[1]);      // the helper is busy with another network's job: both shares here, the same bits
             steps(bounds[1], count);

@@ -4,13 +4,15 @@ using System.Numerics;
 namespace Unroll.Core.Layers;
 
 /// <summary>
-/// Each thread's buffer for one step's gates (b × GH) when a forward keeps no tape of them (<see cref="RecurrentNetwork{T}.Infer"/>
-/// with its steps in shares): every share writes its step's gates into memory no other share writes near. With the
-/// shares' gates side by side, in the tape (step after step, each step's rows share by share) or in one B-row buffer,
-/// W3's forward took 92.7–94.1 ms; with the second share's gates in an array of its own, 79.7–83.1 (three interleaved
-/// pairs each): where one share's writes end and the next one's begin costs both cores far more than the rows' size.
-/// So each thread's buffer has <see cref="Guard"/> bytes of its own on either side. With these buffers, `Infer` on
-/// W3 took 88.5 ms against 95.1 and on W2 4.36 against 5.09 (medians of ten and seven interleaved pairs).
+/// Each thread's buffer for one step's gates (b × GH) when a layer's steps run in shares: every share computes its
+/// step's gates into memory no other share writes near, and a forward that keeps a tape copies them there once the
+/// cell has activated them. With the shares' gates side by side, in the tape (step after step, each step's rows share
+/// by share) or in one B-row buffer, W3's forward took 92.7–94.1 ms; with the second share's gates in an array of its
+/// own, 79.7–83.1 (three interleaved pairs each): where one share's writes end and the next one's begin costs both
+/// cores far more than the rows' size. So each thread's buffer has <see cref="Guard"/> bytes of its own on either
+/// side. With these buffers, `Infer` on W3 took 88.5 ms against 95.1 and on W2 4.36 against 5.09 (medians of ten and
+/// seven interleaved pairs); W3's training step, computing its gates here and copying each step's into the tape rather
+/// than writing them there, 259.1–266.2 ms against 272.2–273.0 (three interleaved runs).
 /// </summary>
 internal static class StepGates<T> where T : unmanaged, INumberBase<T>
 {
