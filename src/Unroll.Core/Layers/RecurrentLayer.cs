@@ -181,20 +181,21 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
                 MatrixRows.Fill<T>(hiddenHalfStep, bhh, b);
                 MultiplyStep(packedWhh, products, t, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, hiddenHalfStep);
                 GruCell.Forward<T>(gatesStep, hiddenHalfStep, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenStep, h, simd);
-                if (stepBuffer && tape.Length > 0) gatesStep.CopyTo(tape.AsSpan(row * gh, b * gh));
-                continue;
-            }
-            // gates += h'·W_hhᵀ   (b × GH), unless the joint product has it
-            if (packedJoint is null)
-                MultiplyStep(packedWhh, products, t, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, gatesStep);
-            if (lstm)
-            {
-                ReadOnlySpan<T> cPrev = (t == 0 ? c0 : cell).AsSpan(previous * h, b * h);
-                LstmCell.Forward<T>(gatesStep, cPrev, cell.AsSpan(row * h, b * h), hiddenStep, h, simd);
             }
             else
             {
-                ElmanCell.Forward<T>(_cell, gatesStep, hiddenStep);
+                // gates += h'·W_hhᵀ   (b × GH), unless the joint product has it
+                if (packedJoint is null)
+                    MultiplyStep(packedWhh, products, t, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, gatesStep);
+                if (lstm)
+                {
+                    ReadOnlySpan<T> cPrev = (t == 0 ? c0 : cell).AsSpan(previous * h, b * h);
+                    LstmCell.Forward<T>(gatesStep, cPrev, cell.AsSpan(row * h, b * h), hiddenStep, h, simd);
+                }
+                else
+                {
+                    ElmanCell.Forward<T>(_cell, gatesStep, hiddenStep);
+                }
             }
             if (stepBuffer && tape.Length > 0) gatesStep.CopyTo(tape.AsSpan(row * gh, b * gh));
         }
