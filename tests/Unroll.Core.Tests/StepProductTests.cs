@@ -225,6 +225,50 @@ public class StepProductTests
             yield return [cell, 7, 48];              // the joint products in one share: too little work for two
     }
 
+    /// <summary>
+    /// A large LSTM's training backward computes dW_ih, dW_hh and both bias gradients as one product over the rows
+    /// [x | h' | 1] gathered into its used-up cell tape. With the size rule lowered so that a small ragged batch takes
+    /// that path (shares and a single row, two layers: the second's x is the first's h), every gradient matches the
+    /// separate products' within float64 rounding; the tape shows the gathered rows, so the path did run. At the
+    /// default rule W1's shape keeps the separate products and a tape of c alone.
+    /// </summary>
+    [Theory]
+    [InlineData(48)]
+    [InlineData(1)]
+    public void JointWeightGradient_MatchesTheSeparateProducts(int count)
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 3, 16, 2, 2);
+        var network = RecurrentNetwork<double>.Create(shape, seed: 8);
+        var batch = network.Pack(SharedSequences<double>(3).Take(count).ToList());
+        var dOut = Enumerable.Range(0, count * 2).Select(i => Math.Sin(0.7 * i + 0.2)).ToArray();
+        network.ZeroGradients();
+        var back = network.Backward(network.Forward(batch), dOut, new BackwardOptions { InputGradient = true });
+        var separate = network.Parameters.ToDictionary(p => p.Name, p => p.Gradient.ToArray());
+        var dxSeparate = back.InputGradientOf(0).ToArray();
+
+        for (int l = 0; l < shape.Layers; l++) network.Layer(l).JointGradientBytes = 0;
+        var pass = network.Forward(batch);
+        int n = batch.TotalSteps, j0 = 3 + 16 + 1, j1 = 16 + 16 + 1;
+        Assert.Equal(n * j0, pass.Cell[0].Length);
+        Assert.Equal(n * j1, pass.Cell[1].Length);
+        network.ZeroGradients();
+        var backJoint = network.BackwardCore(pass, dOut, new BackwardOptions { InputGradient = true }, consumeTape: true);
+        for (int row = 0; row < n; row++)
+        {
+            Assert.Equal(1.0, pass.Cell[0][row * j0 + j0 - 1]);
+            Assert.Equal(1.0, pass.Cell[1][row * j1 + j1 - 1]);
+        }
+        foreach (var p in network.Parameters)
+            for (int k = 0; k < p.Gradient.Length; k++)
+                TestData.Close(separate[p.Name][k], p.Gradient[k], 1e-12, 1e-13, $"{p.Name}[{k}]");
+        var dxJoint = backJoint.InputGradientOf(0).ToArray();
+        for (int k = 0; k < dxSeparate.Length; k++) TestData.Close(dxSeparate[k], dxJoint[k], 1e-12, 1e-13, $"dx[{k}]");
+
+        var w1 = RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Lstm, 1, 32, 1, 1), seed: 1);
+        var w1Batch = w1.Pack(TestData.Sequences<float>(4, 1, [.. Enumerable.Repeat(30, 64)]));
+        Assert.Equal(w1Batch.TotalSteps * 32, w1.Forward(w1Batch).Cell[0].Length);
+    }
+
     /// <summary>Predictions and every gradient, float64 and float32, against the plain reference, sequence by sequence.</summary>
     [Theory]
     [MemberData(nameof(Batches))]

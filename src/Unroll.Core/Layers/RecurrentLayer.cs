@@ -37,6 +37,18 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     // Where two shares split the sequences in the forward and in the backward
     private readonly ShareBalance _forward = new(), _backward = new();
 
+    /// <summary>
+    /// The size of the pre-activation gradients dA (N × GH) above which an LSTM's backward computes dW_ih, dW_hh and
+    /// both bias gradients as one product dAᵀ·[x | h' | 1] instead of two products and a column sum: 32 MiB, more than
+    /// the last-level cache slice of one core complex holds, so that each separate pass would stream dA from memory
+    /// again. Below it dA stays in cache between the passes and the joint product only adds the padding of J = I + H + 1
+    /// to whole tiles (W1's 1→32 and W2's 8→128×2 measured slower with it; W3's 64→512, dA 105 MiB, faster).
+    /// </summary>
+    internal const long DefaultJointGradientBytes = 32L << 20;
+
+    /// <summary>The dA size above which the joint weight-gradient product runs (tests lower it).</summary>
+    internal long JointGradientBytes { get; set; } = DefaultJointGradientBytes;
+
     public RecurrentLayer(NetworkShape shape, int index)
     {
         (_cell, _index, _inputs, _hidden, _gateRows) = (shape.Cell, index, shape.LayerInputSize(index), shape.HiddenSize, shape.GateRows);
@@ -85,7 +97,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         // of the share's thread (StepGates) and copy them into the tape, if kept, once the cell is done with them.
         var gates = pass.KeepsGates || !shared ? Workspace<T>.Grow(ref pass.Gates[l], n * gh) : [];
         var hidden = Workspace<T>.Grow(ref pass.Hidden[l], n * h);             // (N × H)
-        var cell = lstm ? Workspace<T>.Grow(ref pass.Cell[l], n * h) : [];     // (N × H)
+        // (N × H); N × (I + H + 1) where a backward may gather the joint weight gradient's rows into it once it is used up
+        var cell = lstm ? Workspace<T>.Grow(ref pass.Cell[l], n * (pass.KeepsGates && JointGradient(n) ? inputs + h + 1 : h)) : [];
         var hiddenN = gru ? Workspace<T>.Grow(ref pass.HiddenN[l], n * h) : [];  // (N × H)
         T[] hiddenHalf = gru ? work.HiddenHalf(batch.Count * gh) : [];         // (B × 3H)
         T[] wih = WeightIh.Value, whh = WeightHh.Value, bih = BiasIh.Value, bhh = BiasHh.Value;
@@ -241,9 +254,31 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         InShares(batch, shared, gh, inputs + h + 1, _backward, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
             hiddenN, h0, c0, dGates, dHiddenN, dHiddenHalf, dhPrevDirect, tanhC, carry, carryCell, dhStep, packedWhh, whh,
             products, truncateSteps, simd));
-        // Weight gradients as products over all steps: dW_ih = Σ_t dA_tᵀ·x_t in one product; dW_hh = Σ_t dA_tᵀ·h_(t−1)
-        // in one product per run of steps whose rows and previous rows are both contiguous (all of them but the
-        // first step when every sequence has the same length).
+        // Weight gradients as products over all steps. A large LSTM whose tape is used up: all four in one product
+        // (AddJointWeightGradient). Otherwise dW_ih = Σ_t dA_tᵀ·x_t in one product; dW_hh = Σ_t dA_tᵀ·h_(t−1) in one
+        // product per run of steps whose rows and previous rows are both contiguous (all of them but the first step
+        // when every sequence has the same length); the bias gradients as column sums of dA.
+        if (lstm && consumeTape && JointGradient(n) && cell.Length >= n * (inputs + h + 1))
+            AddJointWeightGradient(batch, input, dGates, hidden, h0, cell);
+        else
+            AddWeightGradients(batch, input, dGates, dHiddenN, hidden, h0, work);
+
+        // dX = dA_input·W_ih   (N × I): the gradient flowing into the layer below, or into the input.
+        if (!dInput.IsEmpty)
+            Gemm.Multiply<T>(Transpose.No, Transpose.No, n, inputs, gh, dGates, gh, WeightIh.Value, inputs, dInput, inputs, accumulate: false);
+    }
+
+    /// <summary>Whether an LSTM's dA over <paramref name="n"/> steps is large enough for the joint weight-gradient product.</summary>
+    private bool JointGradient(int n) => _cell == CellKind.Lstm && (long)n * _gateRows * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() > JointGradientBytes;
+
+    /// <summary>
+    /// dW_ih += dAᵀ·X, dW_hh += Σ_t dA_tᵀ·h_(t−1), db_ih and db_hh += the column sums of dA (for GRU, db_hn from
+    /// dA_n ⊙ r): two products and a column sum, each a pass over dA.
+    /// </summary>
+    private void AddWeightGradients(SequenceBatch<T> batch, ReadOnlySpan<T> input, T[] dGates, T[] dHiddenN, T[] hidden, T[] h0, Workspace<T> work)
+    {
+        int n = batch.TotalSteps, h = _hidden, gh = _gateRows, inputs = _inputs;
+        bool gru = _cell == CellKind.Gru;
         var biasGradient = work.BiasGradient(gh);                              // (GH)
         Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, inputs, n, dGates, gh, input, inputs, WeightIh.Gradient, inputs, accumulate: true);
         MatrixRows.ColumnSums<T>(dGates, n, biasGradient, accumulate: false);
@@ -252,10 +287,39 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         if (gru)
             MatrixRows.ColumnSums<T>(dHiddenN.AsSpan(0, n * h), n, biasGradient.AsSpan(2 * h, h), accumulate: false);   // r and z: the same sums as b_ih
         TensorPrimitives.Add(BiasHh.Gradient, biasGradient, BiasHh.Gradient);
+    }
 
-        // dX = dA_input·W_ih   (N × I): the gradient flowing into the layer below, or into the input.
-        if (!dInput.IsEmpty)
-            Gemm.Multiply<T>(Transpose.No, Transpose.No, n, inputs, gh, dGates, gh, WeightIh.Value, inputs, dInput, inputs, accumulate: false);
+    /// <summary>
+    /// The LSTM's four gradients as one product over all steps: [dW_ih | dW_hh | db] += dAᵀ·[x | h' | 1] (GH × J,
+    /// J = I + H + 1), one pass over dA where the separate products make three. Step t's rows [x_t | h_(t−1) | 1]
+    /// are gathered into <paramref name="rows"/> (N × J), the cell tape, which the backward steps have used up.
+    /// </summary>
+    private void AddJointWeightGradient(SequenceBatch<T> batch, ReadOnlySpan<T> input, T[] dGates, T[] hidden, T[] h0, T[] rows)
+    {
+        int n = batch.TotalSteps, h = _hidden, gh = _gateRows, inputs = _inputs, j = inputs + h + 1;
+        for (int t = 0; t < batch.MaxLength; t++)
+        {
+            int row = batch.Offsets[t], b = batch.BatchSizes[t];
+            ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
+            for (int r = 0; r < b; r++)
+            {
+                var to = rows.AsSpan((row + r) * j, j);
+                input.Slice((row + r) * inputs, inputs).CopyTo(to);
+                hPrev.Slice(r * h, h).CopyTo(to[inputs..]);
+                to[j - 1] = T.One;
+            }
+        }
+        var sums = Workspace<T>.Grow(ref _joint, gh * j);     // the forward's joint matrix is packed already
+        Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, j, n, dGates, gh, rows, j, sums, j, accumulate: false);
+        T[] dWih = WeightIh.Gradient, dWhh = WeightHh.Gradient, dbih = BiasIh.Gradient, dbhh = BiasHh.Gradient;
+        for (int g = 0; g < gh; g++)
+        {
+            var from = sums.AsSpan(g * j, j);
+            TensorPrimitives.Add(dWih.AsSpan(g * inputs, inputs), from[..inputs], dWih.AsSpan(g * inputs, inputs));
+            TensorPrimitives.Add(dWhh.AsSpan(g * h, h), from.Slice(inputs, h), dWhh.AsSpan(g * h, h));
+            dbih[g] += from[j - 1];
+            dbhh[g] += from[j - 1];
+        }
     }
 
     /// <summary>
