@@ -54,6 +54,43 @@ public class StepProductTests
         AssertSameBits(run1, run2);
     }
 
+    /// <summary>
+    /// Between the two grains (W1's shape: 8.4 million multiply-adds) Infer runs in two shares while a training
+    /// step's forward and backward stay on one thread; Infer's outputs are still Forward's bits. Below the inference
+    /// grain (32 sequences, 4.2 million) Infer stays on one thread too.
+    /// </summary>
+    [Fact]
+    public void Infer_SplitsAtAFinerGrainThanTraining_WithTheSameBits()
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 1, 32, 1, 1);
+        var network = RecurrentNetwork<double>.Create(shape, seed: 4).Convert<float>();
+        var batch = network.Pack(TestData.Sequences<float>(9, 1, [.. Enumerable.Repeat(30, 64)]));
+        long work = (long)batch.TotalSteps * shape.GateRows * (1 + 32 + 1);
+        Assert.InRange(work, 2 * RecurrentLayer<float>.InferenceShareGrain, 2 * RecurrentLayer<float>.ShareGrain - 1);
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = 2;
+        try
+        {
+            long jobs = SpinningWorker.Jobs;
+            var pass = network.Forward(batch);
+            network.Backward(pass, new float[batch.Count]);
+            Assert.Equal(jobs, SpinningWorker.Jobs);
+            var inferred = network.Infer(batch);
+            if (Environment.ProcessorCount >= 2)
+                Assert.Equal(jobs + 1, SpinningWorker.Jobs);
+            Assert.Equal(pass.Outputs.ToArray(), inferred);
+
+            var fewer = network.Pack(TestData.Sequences<float>(9, 1, [.. Enumerable.Repeat(30, 32)]));
+            jobs = SpinningWorker.Jobs;
+            network.Infer(fewer);
+            Assert.Equal(jobs, SpinningWorker.Jobs);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
     /// <summary>Many inputs and few units: the input half is the layer's work, and it is worth two shares.</summary>
     [Fact]
     public void Shares_WideInputFewUnits_TheInputsCountInTheWork()

@@ -125,7 +125,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var packedWhh = shared && !gru ? null : PackedFor(ref _packedForward, Transpose.Yes, gh, h, whh, batch.BatchSizes[0], products);
         T[] hiddenN0 = hiddenN, cell0 = cell;
         T[] joint = shared ? work.JointRows(batch.Count * packedJoint!.Rows) : [];
-        InShares(batch, shared, gh, inputs + h + 1, _forward, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint,
+        InShares(batch, shared, gh, inputs + h + 1, pass.KeepsGates ? ShareGrain : InferenceShareGrain, _forward, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint,
             shared ? StepGates<T>.ForThisThread((last - first) * gh) : gates, gates, hidden, cell0, hiddenN0, hiddenHalf, h0, c0,
             packedWhh, products, whh, bhh, simd));
     }
@@ -251,7 +251,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var products = ChooseProducts(batch);
         bool shared = products == StepProducts.Shares;
         var packedWhh = PackedFor(ref _packedBackward, Transpose.No, h, gh, whh, batch.BatchSizes[0], products);   // W_hh (GH × H)
-        InShares(batch, shared, gh, inputs + h + 1, _backward, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
+        InShares(batch, shared, gh, inputs + h + 1, ShareGrain, _backward, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
             hiddenN, h0, c0, dGates, dHiddenN, dHiddenHalf, dhPrevDirect, tanhC, carry, carryCell, dhStep, packedWhh, whh,
             products, truncateSteps, simd));
         // Weight gradients as products over all steps. A large LSTM whose tape is used up: all four in one product
@@ -427,12 +427,23 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>
     /// Multiply-adds of a layer's per-step products (N · GH · (I + H + 1): the joint product, or GRU's input and hidden
-    /// halves) worth one more share (thread): about 40 µs of one core. Below about twice this (W1, W5, W6 of the
-    /// benchmarks: 6 to 8.4 million) two shares measured no faster for inference, and training steps, which hand shares
-    /// over in the forward and again in the backward, took up to 1.6 times as long. The input width counts: a layer of
-    /// many inputs and few units has most of its work in the input half.
+    /// halves) worth one more share (thread) in a training step's forward and backward (W1's whole forward, 0.17 ms of one core). A
+    /// training step splits at this coarser grain than Infer because what one core writes to the tape the other reads
+    /// back: with W1's forward in two shares (8.4 million) it ran 0.172 → 0.155 ms, but the backward steps that read
+    /// its tape on one core went 0.134 → 0.147 and the weight-gradient products 0.117 → 0.122; with the backward in
+    /// two shares as well they were no faster (0.145), and W5's step took 0.378 → 0.497 ms. The input width counts: a
+    /// layer of many inputs and few units has most of its work in the input half.
     /// </summary>
     internal const long ShareGrain = 1L << 23;
+
+    /// <summary>
+    /// <see cref="ShareGrain"/> for a forward that keeps no tape (Infer), whose shares meet only at the end: two
+    /// shares from 5.2 million multiply-adds. Measured on one sequence batch of 30 steps, medians of four interleaved
+    /// runs: two shares were faster from 6.3 million (W5 gru 1→32: 0.154 → 0.140 ms; W6 rnn_tanh 1→64, 8.1 million:
+    /// 0.172 → 0.143; W1 lstm 1→32, 8.4 million: 0.166 → 0.129) and slower below 4.2 million (lstm 1→32 over 32
+    /// sequences: 0.086 → 0.093; lstm 1→16 over 64, 2.2 million: 0.075 → 0.082).
+    /// </summary>
+    internal const long InferenceShareGrain = 5L << 19;
 
     /// <summary>
     /// Whether a layer's steps take the joint products, in shares of sequences: when every step has at least two
@@ -453,11 +464,11 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// forward 5.5–5.8 ms against 5.6–7.5 in four interleaved runs) and split the steps as <paramref name="balance"/>
     /// measured their speed; more shares take about equal work.
     /// </summary>
-    private static void InShares(SequenceBatch<T> batch, bool shared, int gateRows, int columns, ShareBalance balance, Action<int, int> steps)
+    private static void InShares(SequenceBatch<T> batch, bool shared, int gateRows, int columns, long grain, ShareBalance balance, Action<int, int> steps)
     {
         int count = batch.Count;
         long work = (long)batch.TotalSteps * gateRows * columns;              // columns = I + H + 1
-        int shares = shared ? (int)Math.Min(Math.Min(Gemm.MaxThreads, batch.BatchSizes[batch.MaxLength - 1] / ShareRows), work / ShareGrain) : 1;   // 0 (little work) runs as 1
+        int shares = shared ? (int)Math.Min(Math.Min(Gemm.MaxThreads, batch.BatchSizes[batch.MaxLength - 1] / ShareRows), work / grain) : 1;   // 0 (little work) runs as 1
         if (shares <= 1)
         {
             steps(0, count);
