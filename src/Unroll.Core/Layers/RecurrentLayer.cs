@@ -427,18 +427,18 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>
     /// Multiply-adds of a layer's per-step products (N · GH · (I + H + 1): the joint product, or GRU's input and hidden
-    /// halves) worth one more share (thread) in a training step's forward and backward (W1's whole forward, 0.17 ms of one core). A
-    /// training step splits at this coarser grain than Infer because what one core writes to the tape the other reads
-    /// back: with W1's forward in two shares (8.4 million) it ran 0.172 → 0.155 ms, but the backward steps that read
-    /// its tape on one core went 0.134 → 0.147 and the weight-gradient products 0.117 → 0.122; with the backward in
-    /// two shares as well they were no faster (0.145), and W5's step took 0.378 → 0.497 ms. The input width counts: a
-    /// layer of many inputs and few units has most of its work in the input half.
+    /// halves) worth one more share (thread) in a training step's forward and backward: W1's whole forward, 0.17 ms of
+    /// one core. A training step splits at a coarser grain than Infer because what one core writes to the tape the
+    /// other reads back: with W1's forward in two shares (8.4 million) it ran 0.172 → 0.155 ms, but the backward steps
+    /// that read its tape on one core went 0.134 → 0.147 and the weight-gradient products 0.117 → 0.122; with the
+    /// backward in two shares as well they were no faster (0.145), and W5's step took 0.378 → 0.497 ms. The input width
+    /// counts: a layer of many inputs and few units has most of its work in the input half.
     /// </summary>
     internal const long ShareGrain = 1L << 23;
 
     /// <summary>
     /// <see cref="ShareGrain"/> for a forward that keeps no tape (Infer), whose shares meet only at the end: two
-    /// shares from 5.2 million multiply-adds. Measured on one sequence batch of 30 steps, medians of four interleaved
+    /// shares from 5.2 million multiply-adds. Measured on batches of 30-step sequences, medians of four interleaved
     /// runs: two shares were faster from 6.3 million (W5 gru 1→32: 0.154 → 0.140 ms; W6 rnn_tanh 1→64, 8.1 million:
     /// 0.172 → 0.143; W1 lstm 1→32, 8.4 million: 0.166 → 0.129) and slower below 4.2 million (lstm 1→32 over 32
     /// sequences: 0.086 → 0.093; lstm 1→16 over 64, 2.2 million: 0.075 → 0.082).
