@@ -430,9 +430,10 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// halves) worth one more share (thread) in a training step's forward and backward: W1's whole forward, 0.17 ms of
     /// one core. A training step splits at a coarser grain than Infer because what one core writes to the tape the
     /// other reads back: with W1's forward in two shares (8.4 million) it ran 0.172 → 0.155 ms, but the backward steps
-    /// that read its tape on one core went 0.134 → 0.147 and the weight-gradient products 0.117 → 0.122; with the
-    /// backward in two shares as well they were no faster (0.145), and W5's step took 0.378 → 0.497 ms. The input width
-    /// counts: a layer of many inputs and few units has most of its work in the input half.
+    /// that read its tape on one core went 0.134 → 0.147 and the weight-gradient products 0.117 → 0.122. With the
+    /// backward in two shares as well, W1's whole step was no faster (0.450 → 0.466 ms, eight interleaved rounds) and
+    /// W5's took 0.378 → 0.497. The input width counts: a layer of many inputs and few units has most of its work in
+    /// the input half.
     /// </summary>
     internal const long ShareGrain = 1L << 23;
 
