@@ -178,13 +178,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
                 // gates = [x | h' | 1]·[W_ih | W_hh | b]ᵀ for these rows (GRU: [x | 1]·[W_ih | b_ih]ᵀ)
                 int j = packedJoint.Rows;
                 var rows = joint.AsSpan(first * j, b * j);
-                for (int r = 0; r < b; r++)
-                {
-                    var to = rows.Slice(r * j, j);
-                    input.AsSpan((row + r) * inputs, inputs).CopyTo(to);
-                    if (!gru) hPrev.Slice(r * h, h).CopyTo(to[inputs..]);
-                    to[j - 1] = T.One;
-                }
+                JointRows(input.AsSpan(row * inputs, b * inputs), gru ? [] : hPrev, rows, b);
                 packedJoint.MultiplyOnThisThread(Transpose.No, b, rows, j, gatesStep, gh, accumulate: false);
             }
             if (gru)
@@ -301,13 +295,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         {
             int row = batch.Offsets[t], b = batch.BatchSizes[t];
             ReadOnlySpan<T> hPrev = t == 0 ? h0.AsSpan(0, b * h) : hidden.AsSpan(batch.Offsets[t - 1] * h, b * h);
-            for (int r = 0; r < b; r++)
-            {
-                var to = rows.AsSpan((row + r) * j, j);
-                input.Slice((row + r) * inputs, inputs).CopyTo(to);
-                hPrev.Slice(r * h, h).CopyTo(to[inputs..]);
-                to[j - 1] = T.One;
-            }
+            JointRows(input.Slice(row * inputs, b * inputs), hPrev, rows.AsSpan(row * j, b * j), b);
         }
         var sums = Workspace<T>.Grow(ref _joint, gh * j);     // the forward's joint matrix is packed already
         Gemm.Multiply<T>(Transpose.Yes, Transpose.No, gh, j, n, dGates, gh, rows, j, sums, j, accumulate: false);
@@ -319,6 +307,22 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             TensorPrimitives.Add(dWhh.AsSpan(g * h, h), from.Slice(inputs, h), dWhh.AsSpan(g * h, h));
             dbih[g] += from[j - 1];
             dbhh[g] += from[j - 1];
+        }
+    }
+
+    /// <summary>
+    /// The joint products' rows [x | h' | 1] (b × J, J = I + H + 1; without h', J = I + 1) for b sequences of one step:
+    /// x (b × I) and h' (b × H, or empty) side by side, then the constant 1 that multiplies the bias.
+    /// </summary>
+    private static void JointRows(ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev, Span<T> rows, int b)
+    {
+        int inputs = x.Length / b, h = hPrev.Length / b, j = inputs + h + 1;
+        for (int r = 0; r < b; r++)
+        {
+            var to = rows.Slice(r * j, j);
+            x.Slice(r * inputs, inputs).CopyTo(to);
+            hPrev.Slice(r * h, h).CopyTo(to[inputs..]);
+            to[j - 1] = T.One;
         }
     }
 
@@ -487,15 +491,16 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             for (; p < shares && sum >= total * (shares == 2 ? balance.FirstShare : (double)p / shares); p++)
                 bounds[p] = Math.Clamp((j + 1 + 4) / 8 * 8, bounds[p - 1], count);
         }
-        for (int j = 0; j < bounds[1]; j++) firstSteps += batch.Lengths[batch.SortedToInput[j]];
-        balance.LastSplit = bounds[1];
         if (shares > 2)
         {
             System.Threading.Tasks.Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares },
                 p => steps(bounds[p], bounds[p + 1]));
+            return;
         }
-        else if (SpinningWorker.TryRun(p => balance.Run(p, steps, bounds[p], bounds[p + 1])))
+        balance.LastSplit = bounds[1];
+        if (SpinningWorker.TryRun(p => balance.Run(p, steps, bounds[p], bounds[p + 1])))
         {
+            for (int j = 0; j < bounds[1]; j++) firstSteps += batch.Lengths[batch.SortedToInput[j]];
             balance.Record(firstSteps, total - firstSteps);
         }
         else
