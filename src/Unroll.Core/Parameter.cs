@@ -18,6 +18,13 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         Gradient = new T[count];
     }
 
+    /// <summary>A parameter that holds <paramref name="values"/>'s very array of values, with a gradient of its own.</summary>
+    internal Parameter(Parameter<T> values)
+    {
+        (Name, Shape, Value) = (values.Name, values.Shape, values.Value);
+        Gradient = new T[Value.Length];
+    }
+
     /// <summary>PyTorch's name, e.g. <c>rnn.weight_hh_l0</c>.</summary>
     public string Name { get; }
 

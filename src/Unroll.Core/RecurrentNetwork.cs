@@ -62,7 +62,11 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     private readonly Workspace<T> _work = new();
 
     /// <summary>Creates a network with all parameters zero; see <see cref="Create(NetworkShape, int)"/> for a random start.</summary>
-    public RecurrentNetwork(NetworkShape shape)
+    public RecurrentNetwork(NetworkShape shape) : this(shape, values: null)
+    {
+    }
+
+    private RecurrentNetwork(NetworkShape shape, RecurrentNetwork<T>? values)
     {
         ArgumentNullException.ThrowIfNull(shape);
         shape.Validate();
@@ -71,14 +75,21 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         var all = new List<Parameter<T>>();
         for (int l = 0; l < shape.Layers; l++)
         {
-            var layer = _layers[l] = new RecurrentLayer<T>(shape, l);
+            var layer = _layers[l] = new RecurrentLayer<T>(shape, l, values?._layers[l]);
             all.AddRange([layer.WeightIh, layer.WeightHh, layer.BiasIh, layer.BiasHh]);
         }
-        Parameter<T> headWeight = new("head.weight", shape.OutputSize, shape.HiddenSize), headBias = new("head.bias", shape.OutputSize);
+        Parameter<T> headWeight = values is null ? new("head.weight", shape.OutputSize, shape.HiddenSize) : new(values.Parameters[^2]),
+            headBias = values is null ? new("head.bias", shape.OutputSize) : new(values.Parameters[^1]);
         _head = new LinearHead<T>(headWeight, headBias);
         all.AddRange([headWeight, headBias]);
         Parameters = all;
     }
+
+    /// <summary>
+    /// A network that holds this one's parameter values (the same arrays: an update of either is the other's) with
+    /// gradients, layers and scratch arrays of its own, so that the two can run passes on two threads at once.
+    /// </summary>
+    internal RecurrentNetwork<T> Replica() => new(Shape, this) { CellSimd = CellSimd };
 
     /// <summary>Creates a network initialised as PyTorch does: every parameter uniform in ±1/√H.</summary>
     /// <param name="shape">The architecture.</param>
@@ -188,12 +199,32 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>
     /// The head's outputs (B × O, input order, a fresh array) for a batch: a forward pass whose tape arrays are kept
     /// (the largest seen) and reused by the next call, so repeated inference allocates only its outputs and final
-    /// state; layers whose steps run in shares keep no gates on it, only h and c. Not for concurrent use of one network.
+    /// state; layers whose steps run in shares keep no gates on it, only h and c. On two threads a batch of at least 64
+    /// sequences runs as two halves of its own (<see cref="BatchHalves{T}.InferenceSplit"/>), with Forward's bits. Not
+    /// for concurrent use of one network.
     /// </summary>
     public T[] Infer(SequenceBatch<T> batch)
-        => (_inference = ForwardCore(batch, null, _inference ?? new ForwardPass<T>(batch, Shape) { KeepsGates = false })).OutputArray;
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int split = batch.InputSize == Shape.InputSize ? BatchHalves<T>.InferenceSplit(Shape, batch) : 0;
+        if (split == 0)
+            return (_inference = ForwardCore(batch, null, _inference ?? new ForwardPass<T>(batch, Shape) { KeepsGates = false })).OutputArray;
+        // Two halves of the batch, each a batch of its own on one of two threads (BatchHalves): the same bits
+        var halves = _inferenceHalves ??= new BatchHalves<T>();
+        halves.Take(batch, split);
+        var replica = _inferenceReplica ??= Replica();
+        replica.CellSimd = CellSimd;
+        BatchHalves<T>.Run(p =>
+        {
+            if (p == 0) _inference = ForwardCore(halves.First, null, _inference ?? new ForwardPass<T>(halves.First, Shape) { KeepsGates = false });
+            else replica._inference = replica.ForwardCore(halves.Second, null, replica._inference ?? new ForwardPass<T>(halves.Second, Shape) { KeepsGates = false });
+        });
+        return halves.Merge(batch, _inference!.OutputArray, replica._inference!.OutputArray, Shape.OutputSize);
+    }
 
     private ForwardPass<T>? _inference;
+    private BatchHalves<T>? _inferenceHalves;
+    private RecurrentNetwork<T>? _inferenceReplica;
 
     /// <summary>Runs the network over a batch, keeping what the backward pass needs.</summary>
     /// <param name="batch">The packed sequences.</param>

@@ -157,6 +157,29 @@ public sealed class SequenceBatch<T> where T : unmanaged, IFloatingPointIeee754<
         return Pack(lengths, inputSize, (i, t, row) => sequences[i].AsSpan(t * inputSize, inputSize).CopyTo(row));
     }
 
+    /// <summary>
+    /// The sequences at sorted positions [<paramref name="first"/>, <paramref name="last"/>) as a batch of their own,
+    /// whose input order is their sorted order here (its sequence i is this batch's sorted position first + i).
+    /// </summary>
+    internal SequenceBatch<T> Slice(int first, int last)
+    {
+        var lengths = new int[last - first];
+        for (int j = first; j < last; j++) lengths[j - first] = _lengths[_sortedToInput[j]];
+        int width = InputSize;
+        return Pack(lengths, width, (i, t, row) => _packed.AsSpan((_offsets[t] + first + i) * width, width).CopyTo(row));
+    }
+
+    /// <summary>
+    /// Copies into this batch, a <see cref="Slice"/> of <paramref name="whole"/> from sorted position
+    /// <paramref name="first"/>, the current values of its sequences' steps (the whole's may have been written since).
+    /// </summary>
+    internal void CopyStepsFrom(SequenceBatch<T> whole, int first)
+    {
+        int width = InputSize;
+        for (int t = 0; t < MaxLength; t++)
+            whole._packed.AsSpan((whole._offsets[t] + first) * width, _batchSizes[t] * width).CopyTo(_packed.AsSpan(_offsets[t] * width));
+    }
+
     private delegate void StepWriter(int sequence, int step, Span<T> row);
 
     private static SequenceBatch<T> Pack(int[] lengths, int inputSize, StepWriter write)

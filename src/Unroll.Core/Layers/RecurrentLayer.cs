@@ -49,13 +49,15 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>The dA size above which the joint weight-gradient product runs (tests lower it).</summary>
     internal long JointGradientBytes { get; set; } = DefaultJointGradientBytes;
 
-    public RecurrentLayer(NetworkShape shape, int index)
+    /// <summary>Layer <paramref name="index"/> of <paramref name="shape"/>, with parameters of its own, or holding
+    /// <paramref name="values"/>'s values (a replica, <see cref="RecurrentNetwork{T}.Replica"/>).</summary>
+    public RecurrentLayer(NetworkShape shape, int index, RecurrentLayer<T>? values = null)
     {
         (_cell, _index, _inputs, _hidden, _gateRows) = (shape.Cell, index, shape.LayerInputSize(index), shape.HiddenSize, shape.GateRows);
-        WeightIh = new Parameter<T>($"rnn.weight_ih_l{index}", _gateRows, _inputs);
-        WeightHh = new Parameter<T>($"rnn.weight_hh_l{index}", _gateRows, _hidden);
-        BiasIh = new Parameter<T>($"rnn.bias_ih_l{index}", _gateRows);
-        BiasHh = new Parameter<T>($"rnn.bias_hh_l{index}", _gateRows);
+        WeightIh = values is null ? new Parameter<T>($"rnn.weight_ih_l{index}", _gateRows, _inputs) : new Parameter<T>(values.WeightIh);
+        WeightHh = values is null ? new Parameter<T>($"rnn.weight_hh_l{index}", _gateRows, _hidden) : new Parameter<T>(values.WeightHh);
+        BiasIh = values is null ? new Parameter<T>($"rnn.bias_ih_l{index}", _gateRows) : new Parameter<T>(values.BiasIh);
+        BiasHh = values is null ? new Parameter<T>($"rnn.bias_hh_l{index}", _gateRows) : new Parameter<T>(values.BiasHh);
     }
 
     /// <summary>Where two shares split the sequences in the forward.</summary>
@@ -437,7 +439,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// that read its tape on one core went 0.134 → 0.147 and the weight-gradient products 0.117 → 0.122. With the
     /// backward in two shares as well, W1's whole step was no faster (0.450 → 0.466 ms, eight interleaved rounds) and
     /// W5's took 0.378 → 0.497. The input width counts: a layer of many inputs and few units has most of its work in
-    /// the input half.
+    /// the input half. A trainer runs such batches of at least 64 sequences in two halves of their own instead
+    /// (<see cref="BatchHalves{T}"/>), which meet only in the loss and the gradients' sum: W1's step 0.455 → 0.286 ms.
     /// </summary>
     internal const long ShareGrain = 1L << 23;
 
@@ -446,7 +449,9 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// shares from 5.2 million multiply-adds. Measured on batches of 30-step sequences, medians of four interleaved
     /// runs: two shares were faster from 6.3 million (W5 gru 1→32: 0.154 → 0.140 ms; W6 rnn_tanh 1→64, 8.1 million:
     /// 0.172 → 0.143; W1 lstm 1→32, 8.4 million: 0.166 → 0.129) and slower below 4.2 million (lstm 1→32 over 32
-    /// sequences: 0.086 → 0.093; lstm 1→16 over 64, 2.2 million: 0.075 → 0.082).
+    /// sequences: 0.086 → 0.093; lstm 1→16 over 64, 2.2 million: 0.075 → 0.082). On two threads `Infer` first splits
+    /// a batch of at least 64 sequences into halves of their own (<see cref="BatchHalves{T}"/>), faster still (W1
+    /// 0.131 → 0.093 ms, W2 4.23 → 3.86); these shares serve where the halves do not.
     /// </summary>
     internal const long InferenceShareGrain = 5L << 19;
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Unroll.Core.Training;
 
@@ -54,6 +55,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _snapshot;
     private ForwardPass<T>? _pass;   // its tape arrays are reused step after step
+    // Steps in halves (BatchHalves.TrainingSplit): the last batch's halves, the second half's network (holding the
+    // same values) and its pass
+    private BatchHalves<T>? _halves;
+    private RecurrentNetwork<T>? _replica;
+    private ForwardPass<T>? _secondPass;
 
     /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
     public Trainer(RecurrentNetwork<T> network, IOptimizer<T> optimizer, TrainerOptions? options = null)
@@ -82,19 +88,25 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// One step on <paramref name="batch"/>: forward, loss against <paramref name="targets"/> (B × O), backward, clipping,
-    /// update at <paramref name="learningRate"/>.
+    /// update at <paramref name="learningRate"/>. A batch of at least 64 sequences over small layers runs as two halves
+    /// of its own on two threads (<see cref="BatchHalves{T}.TrainingSplit"/>), their gradients summed.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss, the gradient or the updated weights are not finite; the
     /// weights are left as they were before this step.</exception>
     public StepResult Step(SequenceBatch<T> batch, ReadOnlySpan<T> targets, double learningRate)
     {
-        var pass = _pass = Network.ForwardCore(batch, null, _pass);
-        var dOut = new T[pass.Outputs.Length];
-        double loss = double.CreateChecked(Losses.Compute(Options.Loss, pass.Outputs, targets, dOut, Options.HuberDelta));
+        int split = BatchHalves<T>.TrainingSplit(Network.Shape, batch);
+        var outputs = split > 0 ? ForwardInHalves(batch, split) : (_pass = Network.ForwardCore(batch, null, _pass)).OutputArray;
+        var dOut = new T[outputs.Length];
+        double loss = double.CreateChecked(Losses.Compute(Options.Loss, outputs, targets, dOut, Options.HuberDelta));
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException($"the loss became {loss} before the update; the weights were not changed. Try a lower learning rate or gradient clipping", DivergenceKind.Loss);
         Network.ZeroGradients();
-        Network.BackwardCore(pass, dOut, new BackwardOptions { TruncateSteps = Options.TruncateSteps }, consumeTape: true);
+        var backward = new BackwardOptions { TruncateSteps = Options.TruncateSteps };
+        if (split > 0)
+            BackwardInHalves(batch, dOut, backward);
+        else
+            Network.BackwardCore(_pass!, dOut, backward, consumeTape: true);
         double norm = Options.ClipNorm is double clip
             ? GradientClipping.ClipGlobalNorm(Network.Parameters, clip)
             : GradientClipping.GlobalNorm(Network.Parameters);
@@ -110,6 +122,39 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 throw new TrainingDivergedException($"the update made {p.Name} non-finite (loss {loss:G6}, gradient norm {norm:G6}); the weights were restored. Try a lower learning rate or gradient clipping", DivergenceKind.Weights, p.Name);
             }
         return new StepResult(loss, norm);
+    }
+
+    /// <summary>The forward of both halves (<see cref="BatchHalves{T}.TrainingSplit"/>); the outputs in the batch's input order.</summary>
+    private T[] ForwardInHalves(SequenceBatch<T> batch, int split)
+    {
+        var halves = _halves ??= new BatchHalves<T>();
+        halves.Take(batch, split);
+        var replica = _replica ??= Network.Replica();
+        replica.CellSimd = Network.CellSimd;
+        BatchHalves<T>.Run(p =>
+        {
+            if (p == 0) _pass = Network.ForwardCore(halves.First, null, _pass);
+            else _secondPass = replica.ForwardCore(halves.Second, null, _secondPass);
+        });
+        return halves.Merge(batch, _pass!.OutputArray, _secondPass!.OutputArray, Network.Shape.OutputSize);
+    }
+
+    /// <summary>The backward of both halves from dLoss/dOutputs (input order); their gradients summed into the network's, first half first.</summary>
+    private void BackwardInHalves(SequenceBatch<T> batch, T[] dOut, BackwardOptions options)
+    {
+        var (first, second) = _halves!.Cut(batch, dOut, Network.Shape.OutputSize);
+        var replica = _replica!;
+        replica.ZeroGradients();
+        BatchHalves<T>.Run(p =>
+        {
+            if (p == 0) Network.BackwardCore(_pass!, first, options, consumeTape: true);
+            else replica.BackwardCore(_secondPass!, second, options, consumeTape: true);
+        });
+        for (int k = 0; k < Network.Parameters.Count; k++)
+        {
+            var gradient = Network.Parameters[k].Gradient;
+            TensorPrimitives.Add(gradient, replica.Parameters[k].Gradient, gradient);
+        }
     }
 
     private static bool AllFinite(ReadOnlySpan<T> values)

@@ -1,0 +1,129 @@
+// Glossary: B sequences, T the longest length, N total steps, O outputs; sorted positions as in SequenceBatch.
+using System.Numerics;
+using Unroll.Core.Layers;
+using Unroll.Numerics;
+
+namespace Unroll.Core;
+
+/// <summary>
+/// A batch run as two halves of its own, one on each of two threads: the sequences at sorted positions [0, split)
+/// and [split, B), each packed as a batch (<see cref="SequenceBatch{T}.Slice"/>), so that each thread writes and
+/// reads back rows of its own from the first step to the last. One layer's shares, split step by step, keep their rows
+/// side by side in the same arrays: each core then reads what the other wrote, and for the small layers of W1, W5
+/// and W6 two shares ran no faster than one. A trainer (<see cref="Training.Trainer{T}"/>) and
+/// <see cref="RecurrentNetwork{T}.Infer"/> keep one of these, with the network's replica for the second half.
+/// </summary>
+internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private SequenceBatch<T>? _of;
+
+    /// <summary>The first half's sequences, packed.</summary>
+    public SequenceBatch<T> First { get; private set; } = null!;
+
+    /// <summary>The second half's sequences, packed.</summary>
+    public SequenceBatch<T> Second { get; private set; } = null!;
+
+    /// <summary>The sorted position where the second half begins.</summary>
+    public int Split { get; private set; }
+
+    /// <summary>
+    /// Takes the halves of <paramref name="batch"/> split at <paramref name="split"/>: packed once per batch object,
+    /// then refreshed from its current values on each call (a caller may have written its inputs in between).
+    /// </summary>
+    public void Take(SequenceBatch<T> batch, int split)
+    {
+        if (ReferenceEquals(_of, batch) && Split == split)
+        {
+            First.CopyStepsFrom(batch, 0);
+            Second.CopyStepsFrom(batch, split);
+            return;
+        }
+        (First, Second, Split, _of) = (batch.Slice(0, split), batch.Slice(split, batch.Count), split, batch);
+    }
+
+    /// <summary>The halves' outputs (each B_half × O, in its own order) in the whole batch's input order.</summary>
+    public T[] Merge(SequenceBatch<T> batch, ReadOnlySpan<T> first, ReadOnlySpan<T> second, int outputs)
+    {
+        var merged = new T[batch.Count * outputs];
+        for (int j = 0; j < batch.Count; j++)
+            (j < Split ? first.Slice(j * outputs, outputs) : second.Slice((j - Split) * outputs, outputs))
+                .CopyTo(merged.AsSpan(batch.SortedToInput[j] * outputs, outputs));
+        return merged;
+    }
+
+    /// <summary>Rows in the whole batch's input order (B × O) cut into the halves' own orders.</summary>
+    public (T[] First, T[] Second) Cut(SequenceBatch<T> batch, ReadOnlySpan<T> rows, int outputs)
+    {
+        T[] first = new T[Split * outputs], second = new T[(batch.Count - Split) * outputs];
+        for (int j = 0; j < batch.Count; j++)
+            rows.Slice(batch.SortedToInput[j] * outputs, outputs).CopyTo(j < Split ? first.AsSpan(j * outputs) : second.AsSpan((j - Split) * outputs));
+        return (first, second);
+    }
+
+    /// <summary>Runs <paramref name="half"/>(0) here and <paramref name="half"/>(1) on the helper thread, or both here when it is taken.</summary>
+    public static void Run(Action<int> half)
+    {
+        if (SpinningWorker.TryRun(half)) return;
+        half(0);
+        half(1);
+    }
+
+    /// <summary>
+    /// Where a training step splits the batch (0: it does not): a batch whose layers are each too small for shares of
+    /// their own (below twice <see cref="RecurrentLayer{T}.ShareGrain"/>, so a layer's training pass runs on one
+    /// thread) but together worth two threads (twice <see cref="RecurrentLayer{T}.InferenceShareGrain"/>): W1, W5 and
+    /// W6. The shape alone decides, and one thread runs the same halves one after the other: the halves' gradients
+    /// are summed, first half first, so the bits depend on the split but never on the threads.
+    /// </summary>
+    public static int TrainingSplit(NetworkShape shape, SequenceBatch<T> batch)
+    {
+        int split = Halfway(batch);
+        if (split == 0) return 0;
+        long total = 0;
+        for (int l = 0; l < shape.Layers; l++)
+        {
+            long work = Work(shape, batch, l);
+            if (work >= 2 * RecurrentLayer<T>.ShareGrain) return 0;
+            total += work;
+        }
+        return total >= 2 * RecurrentLayer<T>.InferenceShareGrain ? split : 0;
+    }
+
+    /// <summary>
+    /// Where <see cref="RecurrentNetwork{T}.Infer"/> splits the batch (0: it does not): whenever it may use two threads
+    /// and no more (<see cref="Gemm.MaxThreads"/>; with more, each layer's shares use them all) and the layers together
+    /// are worth two (twice <see cref="RecurrentLayer{T}.InferenceShareGrain"/>). Each row's outputs have the same
+    /// bits as in one batch (both halves run in shares, as the whole does), so the threads may decide.
+    /// </summary>
+    public static int InferenceSplit(NetworkShape shape, SequenceBatch<T> batch)
+    {
+        if (Gemm.MaxThreads != 2) return 0;
+        int split = Halfway(batch);
+        if (split == 0) return 0;
+        long total = 0;
+        for (int l = 0; l < shape.Layers; l++) total += Work(shape, batch, l);
+        return total >= 2 * RecurrentLayer<T>.InferenceShareGrain ? split : 0;
+    }
+
+    /// <summary>Multiply-adds of layer <paramref name="l"/>'s per-step products over the batch: N · GH · (I + H + 1).</summary>
+    private static long Work(NetworkShape shape, SequenceBatch<T> batch, int l)
+        => (long)batch.TotalSteps * shape.GateRows * (shape.LayerInputSize(l) + shape.HiddenSize + 1);
+
+    /// <summary>
+    /// The sorted position where half the steps are done, to a multiple of 8, if each half then has at least two
+    /// shares' worth of sequences at every step (so that each runs in shares, as the whole batch does); else 0.
+    /// </summary>
+    private static int Halfway(SequenceBatch<T> batch)
+    {
+        int count = batch.Count, least = 2 * RecurrentLayer<T>.ShareRows;
+        if (count < 2 * least) return 0;
+        long n = batch.TotalSteps, sum = 0;
+        int j = 0;
+        while (2 * (sum += batch.Lengths[batch.SortedToInput[j]]) < n) j++;
+        int split = Math.Clamp((j + 1 + 4) / 8 * 8, least, count - least);
+        int secondLength = batch.Lengths[batch.SortedToInput[split]];
+        bool firstInShares = Math.Min(split, batch.BatchSizes[batch.MaxLength - 1]) >= least;
+        bool secondInShares = batch.BatchSizes[secondLength - 1] - split >= least;
+        return firstInShares && secondInShares ? split : 0;
+    }
+}
