@@ -60,32 +60,36 @@ internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<
         return (first, second);
     }
 
-    /// <summary>Runs <paramref name="half"/>(0) here and <paramref name="half"/>(1) on the helper thread, or both here when it is taken.</summary>
+    /// <summary>
+    /// Runs <paramref name="half"/>(0) here and <paramref name="half"/>(1) on the helper thread, each half's products
+    /// and layer shares on half the threads (one, on two cores), or both halves here when the helper is taken.
+    /// </summary>
     public static void Run(Action<int> half)
     {
-        if (SpinningWorker.TryRun(half)) return;
+        int threads = Math.Max(1, Gemm.MaxThreads / 2);
+        bool ran = SpinningWorker.TryRun(p =>
+        {
+            Gemm.LimitThisThread(threads);
+            try { half(p); }
+            finally { Gemm.LimitThisThread(0); }
+        });
+        if (ran) return;
         half(0);
         half(1);
     }
 
     /// <summary>
-    /// Where a training step splits the batch (0: it does not): a batch whose layers are each too small for shares of
-    /// their own (below twice <see cref="RecurrentLayer{T}.ShareGrain"/>, so a layer's training pass runs on one
-    /// thread) but together worth two threads (twice <see cref="RecurrentLayer{T}.InferenceShareGrain"/>): W1, W5 and
-    /// W6. The shape alone decides, and one thread runs the same halves one after the other: the halves' gradients
-    /// are summed, first half first, so the bits depend on the split but never on the threads.
+    /// Where a training step splits the batch (0: it does not): a batch whose layers together are worth two threads
+    /// (twice <see cref="RecurrentLayer{T}.InferenceShareGrain"/>). The shape alone decides (never the threads), and one
+    /// thread runs the same halves one after the other: the halves' gradients are summed, first half first, so the
+    /// bits depend on the split but never on the threads.
     /// </summary>
     public static int TrainingSplit(NetworkShape shape, SequenceBatch<T> batch)
     {
         int split = Halfway(batch);
         if (split == 0) return 0;
         long total = 0;
-        for (int l = 0; l < shape.Layers; l++)
-        {
-            long work = Work(shape, batch, l);
-            if (work >= 2 * RecurrentLayer<T>.ShareGrain) return 0;
-            total += work;
-        }
+        for (int l = 0; l < shape.Layers; l++) total += Work(shape, batch, l);
         return total >= 2 * RecurrentLayer<T>.InferenceShareGrain ? split : 0;
     }
 

@@ -64,6 +64,16 @@ public static class Gemm
     internal const long DefaultParallelGrain = 1L << 24;
 
     private static int s_maxThreads = Environment.ProcessorCount;
+    [ThreadStatic] private static int t_threadsHere;   // 0: no limit on this thread
+
+    /// <summary>
+    /// The most threads a product started on this thread may use: <see cref="MaxThreads"/>, or fewer while this thread
+    /// runs one part of a job split over threads (<see cref="LimitThisThread"/>). The results do not depend on it.
+    /// </summary>
+    internal static int ThreadsHere => t_threadsHere > 0 ? Math.Min(t_threadsHere, MaxThreads) : MaxThreads;
+
+    /// <summary>Limits the products started on this thread to <paramref name="threads"/> (0 lifts the limit).</summary>
+    internal static void LimitThisThread(int threads) => t_threadsHere = threads;
 
     /// <summary>
     /// The most threads one large product may use; defaults to <see cref="Environment.ProcessorCount"/>.
@@ -115,7 +125,7 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmReference.CheckShapes(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        MultiplyUnchecked(BestSimdLevel, MaxThreads, DefaultParallelGrain, DefaultSmallPathLimit,
+        MultiplyUnchecked(BestSimdLevel, ThreadsHere, DefaultParallelGrain, DefaultSmallPathLimit,
             transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 

@@ -70,7 +70,7 @@ public sealed class PackedMatrix<T> where T : unmanaged, IFloatingPointIeee754<T
     /// products (bitwise the same whatever the split).
     /// </summary>
     public void Multiply(Transpose transA, int m, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool accumulate)
-        => MultiplyOn(Gemm.MaxThreads, transA, m, a, lda, c, ldc, accumulate);
+        => MultiplyOn(Gemm.ThreadsHere, transA, m, a, lda, c, ldc, accumulate);
 
     /// <summary><see cref="Multiply"/> on up to <paramref name="maxThreads"/> threads.</summary>
     private void MultiplyOn(int maxThreads, Transpose transA, int m, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool accumulate)

@@ -11,10 +11,13 @@ namespace Unroll.Core.Tests;
 [Collection(nameof(StepProductTests))]
 public class TrainingHalvesTests
 {
-    /// <summary>Mid-size layers (W1's 1→32 LSTM, W5's GRU, W6's tanh RNN) over ragged batches whose input order is not sorted.</summary>
+    /// <summary>W1's 1→32 LSTM, two small LSTM layers, W5's GRU, W6's tanh RNN and a ReLU one, and layers large enough
+    /// for shares of their own within each half where more than two threads may run (1→128 LSTM), over ragged batches
+    /// whose input order is not sorted.</summary>
     public static IEnumerable<object[]> Shapes() =>
     [
         [CellKind.Lstm, 32, 1], [CellKind.Lstm, 16, 2], [CellKind.Gru, 32, 1], [CellKind.RnnTanh, 64, 1], [CellKind.RnnRelu, 64, 1],
+        [CellKind.Lstm, 128, 1],
     ];
 
     /// <summary>
@@ -33,7 +36,7 @@ public class TrainingHalvesTests
         => TestData.Sequences<T>(seed, inputs, RaggedLengths());
 
     [Fact]
-    public void TrainingSplit_MidSizeLayersWithManySequences_AtHalfTheSteps()
+    public void TrainingSplit_ManySequencesAndEnoughWork_AtHalfTheSteps()
     {
         var w1 = new NetworkShape(CellKind.Lstm, 1, 32, 1, 1);
         var uniform = SequenceBatch<float>.FromFlat([.. Enumerable.Range(0, 64).Select(_ => new float[30])], 1);
@@ -42,14 +45,14 @@ public class TrainingHalvesTests
         var ragged = RecurrentNetwork<float>.Create(w1, seed: 1).Pack(Ragged<float>(2));
         Assert.Equal(40, BatchHalves<float>.TrainingSplit(w1, ragged));
         // too few sequences for 32 a side; too little work (64 sequences of 16 steps: 4.5 million multiply-adds); W2's
-        // layers, which run shares of their own
+        // large layers split too
         var few = SequenceBatch<float>.FromFlat([.. Enumerable.Range(0, 48).Select(_ => new float[60])], 1);
         Assert.Equal(0, BatchHalves<float>.TrainingSplit(w1, few));
         var short16 = SequenceBatch<float>.FromFlat([.. Enumerable.Range(0, 64).Select(_ => new float[16])], 1);
         Assert.Equal(0, BatchHalves<float>.TrainingSplit(w1, short16));
         var w2 = new NetworkShape(CellKind.Lstm, 8, 128, 2, 1);
         var w2Batch = SequenceBatch<float>.FromFlat([.. Enumerable.Range(0, 64).Select(_ => new float[50 * 8])], 8);
-        Assert.Equal(0, BatchHalves<float>.TrainingSplit(w2, w2Batch));
+        Assert.Equal(32, BatchHalves<float>.TrainingSplit(w2, w2Batch));
     }
 
     /// <summary>

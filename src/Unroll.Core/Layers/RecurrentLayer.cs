@@ -439,8 +439,9 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// that read its tape on one core went 0.134 → 0.147 and the weight-gradient products 0.117 → 0.122. With the
     /// backward in two shares as well, W1's whole step was no faster (0.450 → 0.466 ms, eight interleaved rounds) and
     /// W5's took 0.378 → 0.497. The input width counts: a layer of many inputs and few units has most of its work in
-    /// the input half. A trainer runs such batches of at least 64 sequences in two halves of their own instead
-    /// (<see cref="BatchHalves{T}"/>), which meet only in the loss and the gradients' sum: W1's step 0.455 → 0.286 ms.
+    /// the input half. A trainer runs batches of at least 64 sequences in two halves of their own instead
+    /// (<see cref="BatchHalves{T}"/>), which meet only in the loss and the gradients' sum: W1's step 0.455 → 0.286 ms,
+    /// W2's 15.7 → 13.2; these shares serve smaller batches, and each half where more than two threads may run.
     /// </summary>
     internal const long ShareGrain = 1L << 23;
 
@@ -478,7 +479,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     {
         int count = batch.Count;
         long work = (long)batch.TotalSteps * gateRows * columns;              // columns = I + H + 1
-        int shares = shared ? (int)Math.Min(Math.Min(Gemm.MaxThreads, batch.BatchSizes[batch.MaxLength - 1] / ShareRows), work / grain) : 1;   // 0 (little work) runs as 1
+        int shares = shared ? (int)Math.Min(Math.Min(Gemm.ThreadsHere, batch.BatchSizes[batch.MaxLength - 1] / ShareRows), work / grain) : 1;   // 0 (little work) runs as 1
         if (shares <= 1)
         {
             steps(0, count);
