@@ -79,19 +79,22 @@ internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<
     }
 
     /// <summary>
-    /// Where a training step splits the batch (0: it does not): a batch whose layers together are worth two threads
-    /// (twice <see cref="RecurrentLayer{T}.InferenceShareGrain"/>). The shape alone decides (never the threads), and one
-    /// thread runs the same halves one after the other: the halves' gradients are summed, first half first, so the
-    /// bits depend on the split but never on the threads.
+    /// The most bytes of one layer's weights [W_ih | W_hh | b] (GH × (I + H + 1)) for which a batch runs in halves:
+    /// 1 MiB, the second-level cache of one core here. W2 (0.5 MiB a layer) gained in halves, its training step
+    /// 15.7 → 13.2 ms and Infer 4.23 → 3.86; W3 (4.6 MiB), whose every step streams its weights from the shared cache
+    /// however it is split, did not: training 258 → 258 ms and Infer 80–86 → 92 in quiet rounds, 304 → 314 and
+    /// 95 → 107 in a slower spell, where its layer shares, split where the two threads' measured speeds say
+    /// (<see cref="ShareBalance"/>), kept up with the slower core and fixed halves could not.
     /// </summary>
-    public static int TrainingSplit(NetworkShape shape, SequenceBatch<T> batch)
-    {
-        int split = Halfway(batch);
-        if (split == 0) return 0;
-        long total = 0;
-        for (int l = 0; l < shape.Layers; l++) total += Work(shape, batch, l);
-        return total >= 2 * RecurrentLayer<T>.InferenceShareGrain ? split : 0;
-    }
+    internal const long WeightBytes = 1L << 20;
+
+    /// <summary>
+    /// Where a training step splits the batch (0: it does not): a batch whose layers together are worth two threads
+    /// (twice <see cref="RecurrentLayer{T}.InferenceShareGrain"/>), each with at most <see cref="WeightBytes"/> of
+    /// weights. The shape alone decides (never the threads), and one thread runs the same halves one after the other:
+    /// the halves' gradients are summed, first half first, so the bits depend on the split but never on the threads.
+    /// </summary>
+    public static int TrainingSplit(NetworkShape shape, SequenceBatch<T> batch) => Worth(shape, batch) ? Halfway(batch) : 0;
 
     /// <summary>
     /// Where <see cref="RecurrentNetwork{T}.Infer"/> splits the batch (0: it does not): whenever it may use two threads
@@ -100,18 +103,23 @@ internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<
     /// bits as in one batch (both halves run in shares, as the whole does), so the threads may decide.
     /// </summary>
     public static int InferenceSplit(NetworkShape shape, SequenceBatch<T> batch)
-    {
-        if (Gemm.MaxThreads != 2) return 0;
-        int split = Halfway(batch);
-        if (split == 0) return 0;
-        long total = 0;
-        for (int l = 0; l < shape.Layers; l++) total += Work(shape, batch, l);
-        return total >= 2 * RecurrentLayer<T>.InferenceShareGrain ? split : 0;
-    }
+        => Gemm.MaxThreads == 2 && Worth(shape, batch) ? Halfway(batch) : 0;
 
-    /// <summary>Multiply-adds of layer <paramref name="l"/>'s per-step products over the batch: N · GH · (I + H + 1).</summary>
-    private static long Work(NetworkShape shape, SequenceBatch<T> batch, int l)
-        => (long)batch.TotalSteps * shape.GateRows * (shape.LayerInputSize(l) + shape.HiddenSize + 1);
+    /// <summary>
+    /// Whether the layers' per-step products (N · GH · (I + H + 1) multiply-adds each) together come to twice
+    /// <see cref="RecurrentLayer{T}.InferenceShareGrain"/> and no layer's weights exceed <see cref="WeightBytes"/>.
+    /// </summary>
+    private static unsafe bool Worth(NetworkShape shape, SequenceBatch<T> batch)
+    {
+        long total = 0;
+        for (int l = 0; l < shape.Layers; l++)
+        {
+            long columns = shape.LayerInputSize(l) + shape.HiddenSize + 1;
+            if ((long)shape.GateRows * columns * sizeof(T) > WeightBytes) return false;
+            total += batch.TotalSteps * shape.GateRows * columns;
+        }
+        return total >= 2 * RecurrentLayer<T>.InferenceShareGrain;
+    }
 
     /// <summary>
     /// The sorted position where half the steps are done, to a multiple of 8, if each half then has at least two

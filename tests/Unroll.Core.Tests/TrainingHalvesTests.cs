@@ -53,6 +53,14 @@ public class TrainingHalvesTests
         var w2 = new NetworkShape(CellKind.Lstm, 8, 128, 2, 1);
         var w2Batch = SequenceBatch<float>.FromFlat([.. Enumerable.Range(0, 64).Select(_ => new float[50 * 8])], 8);
         Assert.Equal(32, BatchHalves<float>.TrainingSplit(w2, w2Batch));
+        // W3's weights (2048 × 577, 4.6 MiB) exceed a core's cache: its layer shares serve instead
+        var w3 = new NetworkShape(CellKind.Lstm, 64, 512, 1, 1);
+        var w3Batch = SequenceBatch<float>.FromFlat([.. Enumerable.Range(0, 128).Select(_ => new float[100 * 64])], 64);
+        Assert.Equal(0, BatchHalves<float>.TrainingSplit(w3, w3Batch));
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = 2;
+        try { Assert.Equal(0, BatchHalves<float>.InferenceSplit(w3, w3Batch)); }
+        finally { Gemm.MaxThreads = saved; }
     }
 
     /// <summary>

@@ -55,6 +55,41 @@ public class GemmThreadingTests
         }
     }
 
+    /// <summary>
+    /// A thread's limit (a half of a batch run on two threads) caps its products at that many threads, never more
+    /// than <see cref="Gemm.MaxThreads"/>, and leaves other threads and the result alone; 0 lifts it.
+    /// </summary>
+    [Fact]
+    public void LimitThisThread_CapsThisThreadsProducts_NotTheResult()
+    {
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 4;
+            Gemm.LimitThisThread(1);
+            Assert.Equal(1, Gemm.ThreadsHere);
+            int elsewhere = 0;
+            var other = new Thread(() => elsewhere = Gemm.ThreadsHere);
+            other.Start();
+            other.Join();
+            Assert.Equal(4, elsewhere);
+            Gemm.LimitThisThread(8);
+            Assert.Equal(4, Gemm.ThreadsHere);
+            var problem = new GemmCase<float>(Transpose.No, Transpose.Yes, 96, 640, 300, seed: 5);
+            Gemm.LimitThisThread(1);
+            float[] limited = problem.Run(accumulate: true, Gemm.Multiply);
+            Gemm.LimitThisThread(0);
+            Assert.Equal(4, Gemm.ThreadsHere);
+            float[] free = problem.Run(accumulate: true, Gemm.Multiply);
+            Assert.True(MemoryMarshal.AsBytes(limited.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(free.AsSpan())));
+        }
+        finally
+        {
+            Gemm.LimitThisThread(0);
+            Gemm.MaxThreads = saved;
+        }
+    }
+
     [Fact]
     public void MaxThreads_BelowOne_Throws()
     {
