@@ -57,9 +57,14 @@ public class TrainingHalvesTests
         var w3 = new NetworkShape(CellKind.Lstm, 64, 512, 1, 1);
         var w3Batch = SequenceBatch<float>.FromFlat([.. Enumerable.Range(0, 128).Select(_ => new float[100 * 64])], 64);
         Assert.Equal(0, BatchHalves<float>.TrainingSplit(w3, w3Batch));
+        Assert.Equal(0, InferenceSplitOnTwoThreads(w3, w3Batch));
+    }
+
+    private static int InferenceSplitOnTwoThreads(NetworkShape shape, SequenceBatch<float> batch)
+    {
         int saved = Gemm.MaxThreads;
         Gemm.MaxThreads = 2;
-        try { Assert.Equal(0, BatchHalves<float>.InferenceSplit(w3, w3Batch)); }
+        try { return BatchHalves<float>.InferenceSplit(shape, batch); }
         finally { Gemm.MaxThreads = saved; }
     }
 
@@ -154,16 +159,13 @@ public class TrainingHalvesTests
         var shape = new NetworkShape(CellKind.Lstm, 1, 32, 1, 1);
         var batch = SequenceBatch<float>.FromFlat([.. Enumerable.Range(0, 80).Select(i => new float[i < 40 ? 30 : 30 - (i - 40) * 29 / 39])], 1);
         Assert.Equal(0, BatchHalves<float>.TrainingSplit(shape, batch));
-        int saved = Gemm.MaxThreads;
-        Gemm.MaxThreads = 2;
-        try { Assert.Equal(0, BatchHalves<float>.InferenceSplit(shape, batch)); }
-        finally { Gemm.MaxThreads = saved; }
+        Assert.Equal(0, InferenceSplitOnTwoThreads(shape, batch));
     }
 
     /// <summary>
     /// Infer splits a batch of at least 64 sequences into halves on two threads when it may use two (and not on one,
-    /// nor for few sequences), and gives Forward's bits either way: W1's and W2's shapes over ragged batches, and a
-    /// large batch whose halves run layer shares of their own, one after the other.
+    /// nor for few sequences), and gives Forward's bits either way: W1's, W2's, W5's and W6's shapes over a ragged
+    /// batch, and W1's over 40 of its sequences, too few to split.
     /// </summary>
     [Theory]
     [InlineData(CellKind.Lstm, 1, 32, 1, 104)]
