@@ -69,9 +69,9 @@ internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<
         int threads = Math.Max(1, Gemm.MaxThreads / 2);
         bool ran = SpinningWorker.TryRun(p =>
         {
-            Gemm.LimitThisThread(threads);
+            int before = Gemm.LimitThisThread(threads);
             try { half(p); }
-            finally { Gemm.LimitThisThread(0); }
+            finally { Gemm.LimitThisThread(before); }
         });
         if (ran) return;
         half(0);
@@ -116,7 +116,7 @@ internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<
         {
             long columns = shape.LayerInputSize(l) + shape.HiddenSize + 1;
             if ((long)shape.GateRows * columns * sizeof(T) > WeightBytes) return false;
-            total += batch.TotalSteps * shape.GateRows * columns;
+            total += (long)batch.TotalSteps * shape.GateRows * columns;
         }
         return total >= 2 * RecurrentLayer<T>.InferenceShareGrain;
     }

@@ -89,7 +89,19 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
     /// A network that holds this one's parameter values (the same arrays: an update of either is the other's) with
     /// gradients, layers and scratch arrays of its own, so that the two can run passes on two threads at once.
     /// </summary>
-    internal RecurrentNetwork<T> Replica() => new(Shape, this) { CellSimd = CellSimd };
+    internal RecurrentNetwork<T> Replica()
+    {
+        var replica = new RecurrentNetwork<T>(Shape, this);
+        CopySettingsTo(replica);
+        return replica;
+    }
+
+    /// <summary>Gives a replica this network's settings that are not parameters: the cell kernels' width and each layer's joint-gradient rule.</summary>
+    internal void CopySettingsTo(RecurrentNetwork<T> replica)
+    {
+        replica.CellSimd = CellSimd;
+        for (int l = 0; l < _layers.Length; l++) replica._layers[l].JointGradientBytes = _layers[l].JointGradientBytes;
+    }
 
     /// <summary>Creates a network initialised as PyTorch does: every parameter uniform in ±1/√H.</summary>
     /// <param name="shape">The architecture.</param>
@@ -209,17 +221,21 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         int split = batch.InputSize == Shape.InputSize ? BatchHalves<T>.InferenceSplit(Shape, batch) : 0;
         if (split == 0)
             return (_inference = ForwardCore(batch, null, _inference ?? new ForwardPass<T>(batch, Shape) { KeepsGates = false })).OutputArray;
-        // Two halves of the batch, each a batch of its own on one of two threads (BatchHalves): the same bits
+        // Two halves of the batch, each a batch of its own on one of two threads (BatchHalves), then the head once
+        // over every sequence's last h, as Forward runs it (a product over fewer rows may sum in another order)
         var halves = _inferenceHalves ??= new BatchHalves<T>();
         halves.Take(batch, split);
         var replica = _inferenceReplica ??= Replica();
-        replica.CellSimd = CellSimd;
+        CopySettingsTo(replica);
         BatchHalves<T>.Run(p =>
         {
             if (p == 0) _inference = ForwardCore(halves.First, null, _inference ?? new ForwardPass<T>(halves.First, Shape) { KeepsGates = false });
             else replica._inference = replica.ForwardCore(halves.Second, null, replica._inference ?? new ForwardPass<T>(halves.Second, Shape) { KeepsGates = false });
         });
-        return halves.Merge(batch, _inference!.OutputArray, replica._inference!.OutputArray, Shape.OutputSize);
+        var lastHidden = halves.Merge(batch, _inference!.LastHidden, replica._inference!.LastHidden, Shape.HiddenSize);
+        var outputs = new T[batch.Count * Shape.OutputSize];
+        _head.Forward(lastHidden, batch.Count, outputs);
+        return outputs;
     }
 
     private ForwardPass<T>? _inference;

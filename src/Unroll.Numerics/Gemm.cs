@@ -72,8 +72,13 @@ public static class Gemm
     /// </summary>
     internal static int ThreadsHere => t_threadsHere > 0 ? Math.Min(t_threadsHere, MaxThreads) : MaxThreads;
 
-    /// <summary>Limits the products started on this thread to <paramref name="threads"/> (0 lifts the limit).</summary>
-    internal static void LimitThisThread(int threads) => t_threadsHere = threads;
+    /// <summary>Limits the products started on this thread to <paramref name="threads"/> (0 lifts the limit); returns the limit before, to restore.</summary>
+    internal static int LimitThisThread(int threads)
+    {
+        int before = t_threadsHere;
+        t_threadsHere = threads;
+        return before;
+    }
 
     /// <summary>
     /// The most threads one large product may use; defaults to <see cref="Environment.ProcessorCount"/>.

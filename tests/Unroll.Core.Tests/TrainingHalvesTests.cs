@@ -70,7 +70,8 @@ public class TrainingHalvesTests
 
     /// <summary>
     /// The step's loss and every gradient (read before the next step zeroes them; plain SGD at rate 0 leaves the
-    /// weights) match one batch's forward and backward in float64, with and without truncated BPTT.
+    /// weights) match one batch's forward and backward in float64, with and without truncated BPTT, at a trainer's
+    /// second step.
     /// </summary>
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -83,7 +84,9 @@ public class TrainingHalvesTests
         var targets = Enumerable.Range(0, batch.Count * 2).Select(i => Math.Sin(0.3 * i)).ToArray();
         foreach (int? truncate in new int?[] { null, 6 })
         {
+            // Two steps at rate 0: the second shows any gradient the first left in the second half's replica
             var trainer = new Trainer<double>(network, new Sgd<double>(momentum: 0), new TrainerOptions { TruncateSteps = truncate });
+            trainer.Step(batch, targets, learningRate: 0);
             double loss = trainer.Step(batch, targets, learningRate: 0).Loss;
 
             var whole = network.Clone();
@@ -147,6 +150,7 @@ public class TrainingHalvesTests
         for (int i = 0; i < packed.Length; i++) packed[i] = 0.5 - packed[i];
         double expected = trainer.Evaluate(batch, targets);
         Assert.Equal(expected, trainer.Step(batch, targets, 0.1).Loss, 14);
+        Assert.Throws<ArgumentNullException>(() => trainer.Step(null!, targets, 0.1));
     }
 
     /// <summary>
@@ -197,5 +201,24 @@ public class TrainingHalvesTests
         {
             Gemm.MaxThreads = saved;
         }
+    }
+
+    /// <summary>
+    /// Infer runs the head once over every sequence's last state, as Forward does: with 4 outputs and 16 units over 64
+    /// sequences, the whole batch's head product (64 × 4 × 16) is packed where each half's (32 rows) would not be, and
+    /// the two sum in different orders.
+    /// </summary>
+    [Fact]
+    public void Infer_InHalves_RunsTheHeadOverEveryRow_WithForwardsBits()
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 1, 16, 1, 4);
+        var network = RecurrentNetwork<double>.Create(shape, seed: 13).Convert<float>();
+        var batch = network.Pack(TestData.Sequences<float>(14, 1, [.. Enumerable.Repeat(72, 64)]));
+        Assert.Equal(32, InferenceSplitOnTwoThreads(shape, batch));
+        var expected = network.Forward(batch).Outputs.ToArray();
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = 2;
+        try { Assert.Equal(expected, network.Infer(batch)); }
+        finally { Gemm.MaxThreads = saved; }
     }
 }

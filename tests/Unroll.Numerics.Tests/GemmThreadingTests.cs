@@ -55,41 +55,6 @@ public class GemmThreadingTests
         }
     }
 
-    /// <summary>
-    /// A thread's limit (a half of a batch run on two threads) caps its products at that many threads, never more
-    /// than <see cref="Gemm.MaxThreads"/>, and leaves other threads and the result alone; 0 lifts it.
-    /// </summary>
-    [Fact]
-    public void LimitThisThread_CapsThisThreadsProducts_NotTheResult()
-    {
-        int saved = Gemm.MaxThreads;
-        try
-        {
-            Gemm.MaxThreads = 4;
-            Gemm.LimitThisThread(1);
-            Assert.Equal(1, Gemm.ThreadsHere);
-            int elsewhere = 0;
-            var other = new Thread(() => elsewhere = Gemm.ThreadsHere);
-            other.Start();
-            other.Join();
-            Assert.Equal(4, elsewhere);
-            Gemm.LimitThisThread(8);
-            Assert.Equal(4, Gemm.ThreadsHere);
-            var problem = new GemmCase<float>(Transpose.No, Transpose.Yes, 96, 640, 300, seed: 5);
-            Gemm.LimitThisThread(1);
-            float[] limited = problem.Run(accumulate: true, Gemm.Multiply);
-            Gemm.LimitThisThread(0);
-            Assert.Equal(4, Gemm.ThreadsHere);
-            float[] free = problem.Run(accumulate: true, Gemm.Multiply);
-            Assert.True(MemoryMarshal.AsBytes(limited.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(free.AsSpan())));
-        }
-        finally
-        {
-            Gemm.LimitThisThread(0);
-            Gemm.MaxThreads = saved;
-        }
-    }
-
     [Fact]
     public void MaxThreads_BelowOne_Throws()
     {
@@ -107,5 +72,55 @@ public class GemmThreadingTests
         Assert.True(MemoryMarshal.AsBytes(single.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(split.AsSpan())),
             $"{level} {transA}/{transB} {m}×{n}×{k} split in {parts} differs from one thread");
         problem.AssertMatchesReference(split, accumulate: true);
+    }
+}
+
+/// <summary>Alone (it sets the process-wide thread count and counts the helper's jobs).</summary>
+[CollectionDefinition(nameof(GemmThreadLimitTests), DisableParallelization = true)]
+public class GemmThreadLimitCollection;
+
+[Collection(nameof(GemmThreadLimitTests))]
+public class GemmThreadLimitTests
+{
+    /// <summary>
+    /// A thread's limit (a half of a batch run on two threads) caps its products at that many threads, never more
+    /// than <see cref="Gemm.MaxThreads"/>, and leaves other threads and the result alone; the value before comes back
+    /// to restore, and 0 lifts it. A product of three parallel grains runs on one thread under a limit of 1 (the
+    /// helper takes no job) and on two without it.
+    /// </summary>
+    [Fact]
+    public void LimitThisThread_CapsThisThreadsProducts_NotTheResult()
+    {
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 2;
+            Assert.Equal(0, Gemm.LimitThisThread(1));
+            Assert.Equal(1, Gemm.ThreadsHere);
+            int elsewhere = 0;
+            var other = new Thread(() => elsewhere = Gemm.ThreadsHere);
+            other.Start();
+            other.Join();
+            Assert.Equal(2, elsewhere);
+            Assert.Equal(1, Gemm.LimitThisThread(8));
+            Assert.Equal(2, Gemm.ThreadsHere);
+
+            var problem = new GemmCase<float>(Transpose.No, Transpose.Yes, 384, 512, 256, seed: 5);   // 50M multiply-adds
+            Gemm.LimitThisThread(1);
+            long jobs = SpinningWorker.Jobs;
+            float[] limited = problem.Run(accumulate: true, Gemm.Multiply);
+            Assert.Equal(jobs, SpinningWorker.Jobs);
+            Gemm.LimitThisThread(0);
+            Assert.Equal(2, Gemm.ThreadsHere);
+            float[] free = problem.Run(accumulate: true, Gemm.Multiply);
+            if (Environment.ProcessorCount >= 2)
+                Assert.True(SpinningWorker.Jobs > jobs, "without the limit the product ran on two threads");
+            Assert.True(MemoryMarshal.AsBytes(limited.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(free.AsSpan())));
+        }
+        finally
+        {
+            Gemm.LimitThisThread(0);
+            Gemm.MaxThreads = saved;
+        }
     }
 }

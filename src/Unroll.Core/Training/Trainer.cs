@@ -95,6 +95,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// weights are left as they were before this step.</exception>
     public StepResult Step(SequenceBatch<T> batch, ReadOnlySpan<T> targets, double learningRate)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         int split = BatchHalves<T>.TrainingSplit(Network.Shape, batch);
         var outputs = split > 0 ? ForwardInHalves(batch, split) : (_pass = Network.ForwardCore(batch, null, _pass)).OutputArray;
         var dOut = new T[outputs.Length];
@@ -130,7 +131,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var halves = _halves ??= new BatchHalves<T>();
         halves.Take(batch, split);
         var replica = _replica ??= Network.Replica();
-        replica.CellSimd = Network.CellSimd;
+        Network.CopySettingsTo(replica);
         BatchHalves<T>.Run(p =>
         {
             if (p == 0) _pass = Network.ForwardCore(halves.First, null, _pass);
