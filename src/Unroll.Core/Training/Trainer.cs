@@ -88,8 +88,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// One step on <paramref name="batch"/>: forward, loss against <paramref name="targets"/> (B × O), backward, clipping,
-    /// update at <paramref name="learningRate"/>. A batch of at least 64 sequences over small layers runs as two halves
-    /// of its own on two threads (<see cref="BatchHalves{T}.TrainingSplit"/>), their gradients summed.
+    /// update at <paramref name="learningRate"/>. A batch of at least 64 sequences whose layers are worth two threads
+    /// runs as two halves of its own on two threads (<see cref="BatchHalves{T}.TrainingSplit"/>), their gradients summed.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss, the gradient or the updated weights are not finite; the
     /// weights are left as they were before this step.</exception>
