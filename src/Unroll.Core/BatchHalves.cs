@@ -129,10 +129,7 @@ internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<
     {
         int count = batch.Count, least = 2 * RecurrentLayer<T>.ShareRows;
         if (count < 2 * least) return 0;
-        long n = batch.TotalSteps, sum = 0;
-        int j = 0;
-        while (2 * (sum += batch.Lengths[batch.SortedToInput[j]]) < n) j++;
-        int split = Math.Clamp((j + 1 + 4) / 8 * 8, least, count - least);
+        int split = Math.Clamp(batch.PositionOfSteps(0.5), least, count - least);
         int secondLength = batch.Lengths[batch.SortedToInput[split]];
         bool firstInShares = Math.Min(split, batch.BatchSizes[batch.MaxLength - 1]) >= least;
         bool secondInShares = batch.BatchSizes[secondLength - 1] - split >= least;

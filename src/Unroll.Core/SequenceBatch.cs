@@ -158,6 +158,19 @@ public sealed class SequenceBatch<T> where T : unmanaged, IFloatingPointIeee754<
     }
 
     /// <summary>
+    /// The sorted position where the running total of steps, sequences longest first, first reaches
+    /// <paramref name="part"/> (at most 1) of all steps, rounded to a multiple of 8: where a share of a layer's
+    /// sequences or a half of the batch ends, about that part of the work, however ragged the batch.
+    /// </summary>
+    internal int PositionOfSteps(double part)
+    {
+        long total = TotalSteps, sum = 0;
+        int j = 0;
+        while (j < Count - 1 && (sum += _lengths[_sortedToInput[j]]) < total * part) j++;
+        return (j + 1 + 4) / 8 * 8;
+    }
+
+    /// <summary>
     /// The sequences at sorted positions [<paramref name="first"/>, <paramref name="last"/>) as a batch of their own,
     /// whose input order is their sorted order here (its sequence i is this batch's sorted position first + i).
     /// </summary>

@@ -490,13 +490,9 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         // share, however ragged the batch.
         var bounds = new int[shares + 1];
         bounds[shares] = count;
-        long total = batch.TotalSteps, sum = 0, firstSteps = 0;
-        for (int j = 0, p = 1; j < count && p < shares; j++)
-        {
-            sum += batch.Lengths[batch.SortedToInput[j]];
-            for (; p < shares && sum >= total * (shares == 2 ? balance.FirstShare : (double)p / shares); p++)
-                bounds[p] = Math.Clamp((j + 1 + 4) / 8 * 8, bounds[p - 1], count);
-        }
+        for (int p = 1; p < shares; p++)
+            bounds[p] = Math.Clamp(batch.PositionOfSteps(shares == 2 ? balance.FirstShare : (double)p / shares), bounds[p - 1], count);
+        long total = batch.TotalSteps, firstSteps = 0;
         if (shares > 2)
         {
             System.Threading.Tasks.Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares },
