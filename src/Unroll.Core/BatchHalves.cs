@@ -11,11 +11,16 @@ namespace Unroll.Core;
 /// reads back rows of its own from the first step to the last. One layer's shares, split step by step, keep their rows
 /// side by side in the same arrays: each core then reads what the other wrote, and for the small layers of W1, W5
 /// and W6 two shares ran no faster than one. A trainer (<see cref="Training.Trainer{T}"/>) and
-/// <see cref="RecurrentNetwork{T}.Infer"/> keep one of these, with the network's replica for the second half.
+/// <see cref="RecurrentNetwork{T}.Infer"/> keep one of these for their network, which runs the first half while its
+/// replica (<see cref="Replica"/>) runs the second.
 /// </summary>
-internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class BatchHalves<T>(RecurrentNetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
 {
     private SequenceBatch<T>? _of;
+    private RecurrentNetwork<T>? _replica;
+
+    /// <summary>The network for the second half (<see cref="RecurrentNetwork{T}.Replica"/>), its settings as the network's at the last <see cref="Take"/>.</summary>
+    public RecurrentNetwork<T> Replica => _replica ?? throw new InvalidOperationException("no halves taken yet");
 
     /// <summary>The first half's sequences, packed.</summary>
     public SequenceBatch<T> First { get; private set; } = null!;
@@ -28,10 +33,13 @@ internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>
     /// Takes the halves of <paramref name="batch"/> split at <paramref name="split"/>: packed once per batch object,
-    /// then refreshed from its current values on each call (a caller may have written its inputs in between).
+    /// then refreshed from its current values on each call (a caller may have written its inputs in between); and the
+    /// replica, made once, given the network's current settings.
     /// </summary>
     public void Take(SequenceBatch<T> batch, int split)
     {
+        if (_replica is null) _replica = network.Replica();
+        else network.CopySettingsTo(_replica);
         if (ReferenceEquals(_of, batch) && Split == split)
         {
             First.CopyStepsFrom(batch, 0);
@@ -41,13 +49,13 @@ internal sealed class BatchHalves<T> where T : unmanaged, IFloatingPointIeee754<
         (First, Second, Split, _of) = (batch.Slice(0, split), batch.Slice(split, batch.Count), split, batch);
     }
 
-    /// <summary>The halves' outputs (each B_half × O, in its own order) in the whole batch's input order.</summary>
-    public T[] Merge(SequenceBatch<T> batch, ReadOnlySpan<T> first, ReadOnlySpan<T> second, int outputs)
+    /// <summary>The halves' rows (each B_half × width, in its own order: outputs, last states) in the whole batch's input order.</summary>
+    public T[] Merge(SequenceBatch<T> batch, ReadOnlySpan<T> first, ReadOnlySpan<T> second, int width)
     {
-        var merged = new T[batch.Count * outputs];
+        var merged = new T[batch.Count * width];
         for (int j = 0; j < batch.Count; j++)
-            (j < Split ? first.Slice(j * outputs, outputs) : second.Slice((j - Split) * outputs, outputs))
-                .CopyTo(merged.AsSpan(batch.SortedToInput[j] * outputs, outputs));
+            (j < Split ? first.Slice(j * width, width) : second.Slice((j - Split) * width, width))
+                .CopyTo(merged.AsSpan(batch.SortedToInput[j] * width, width));
         return merged;
     }
 

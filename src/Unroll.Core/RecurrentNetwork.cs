@@ -223,10 +223,9 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
             return (_inference = ForwardCore(batch, null, _inference ?? new ForwardPass<T>(batch, Shape) { KeepsGates = false })).OutputArray;
         // Two halves of the batch, each a batch of its own on one of two threads (BatchHalves), then the head once
         // over every sequence's last h, as Forward runs it (a product over fewer rows may sum in another order)
-        var halves = _inferenceHalves ??= new BatchHalves<T>();
+        var halves = _inferenceHalves ??= new BatchHalves<T>(this);
         halves.Take(batch, split);
-        var replica = _inferenceReplica ??= Replica();
-        CopySettingsTo(replica);
+        var replica = halves.Replica;
         BatchHalves<T>.Run(p =>
         {
             if (p == 0) _inference = ForwardCore(halves.First, null, _inference ?? new ForwardPass<T>(halves.First, Shape) { KeepsGates = false });
@@ -240,7 +239,6 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
 
     private ForwardPass<T>? _inference;
     private BatchHalves<T>? _inferenceHalves;
-    private RecurrentNetwork<T>? _inferenceReplica;
 
     /// <summary>Runs the network over a batch, keeping what the backward pass needs.</summary>
     /// <param name="batch">The packed sequences.</param>

@@ -55,10 +55,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _snapshot;
     private ForwardPass<T>? _pass;   // its tape arrays are reused step after step
-    // Steps in halves (BatchHalves.TrainingSplit): the last batch's halves, the second half's network (holding the
-    // same values) and its pass
+    // Steps in halves (BatchHalves.TrainingSplit): the last batch's halves with the second half's network, and its pass
     private BatchHalves<T>? _halves;
-    private RecurrentNetwork<T>? _replica;
     private ForwardPass<T>? _secondPass;
 
     /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
@@ -128,10 +126,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The forward of both halves (<see cref="BatchHalves{T}.TrainingSplit"/>); the outputs in the batch's input order.</summary>
     private T[] ForwardInHalves(SequenceBatch<T> batch, int split)
     {
-        var halves = _halves ??= new BatchHalves<T>();
+        var halves = _halves ??= new BatchHalves<T>(Network);
         halves.Take(batch, split);
-        var replica = _replica ??= Network.Replica();
-        Network.CopySettingsTo(replica);
+        var replica = halves.Replica;
         BatchHalves<T>.Run(p =>
         {
             if (p == 0) _pass = Network.ForwardCore(halves.First, null, _pass);
@@ -144,7 +141,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private void BackwardInHalves(SequenceBatch<T> batch, T[] dOut, BackwardOptions options)
     {
         var (first, second) = _halves!.Cut(batch, dOut, Network.Shape.OutputSize);
-        var replica = _replica!;
+        var replica = _halves.Replica;
         replica.ZeroGradients();
         BatchHalves<T>.Run(p =>
         {
