@@ -334,7 +334,7 @@ public sealed class RecurrentNetwork<T> where T : unmanaged, IFloatingPointIeee7
         for (int l = Shape.Layers - 1; l >= 0; l--)
         {
             bool top = l == Shape.Layers - 1;
-            ReadOnlySpan<T> input = l == 0 ? batch.Packed : pass.Hidden[l - 1];
+            T[] input = l == 0 ? batch.PackedArray : pass.Hidden[l - 1];
             T[] dAbove = dHidden;
             if (l > 0 && consumeTape) dHidden = pass.Hidden[l];     // this layer's outputs are used up: hold dX there
             Span<T> dInput = l > 0 ? dHidden

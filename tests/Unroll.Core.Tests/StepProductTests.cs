@@ -264,20 +264,39 @@ public class StepProductTests
 
     /// <summary>
     /// A large LSTM's training backward computes dW_ih, dW_hh and both bias gradients as one product over the rows
-    /// [x | h' | 1] gathered into its used-up cell tape. With the size rule lowered so that a small ragged batch takes
-    /// that path (shares and a single row, two layers: the second's x is the first's h), every gradient matches the
-    /// separate products' within float64 rounding; the tape shows the gathered rows, so the path did run. At the
-    /// default rule W1's shape keeps the separate products and a tape of c alone.
+    /// [x | h' | 1] gathered into its used-up cell tape (run as its transpose, then moved into the gradients 16 gate
+    /// rows at a time on two threads). With the size rule lowered so that a small ragged batch takes that path (shares
+    /// and a single row, two layers: the second's x is the first's h), every gradient matches the separate products'
+    /// within rounding: float64 with 16 units (64 gate rows, two whole tiles a thread), 5 (20: a partial tile) and 3
+    /// (12: all on the first thread), float32 with 13 (the 8 × 8 transposes and their scalar edges). The tape shows the
+    /// gathered rows, so the path did run. At the default rule W1's shape keeps the separate products and a tape of c
+    /// alone.
     /// </summary>
     [Theory]
-    [InlineData(48)]
-    [InlineData(1)]
-    public void JointWeightGradient_MatchesTheSeparateProducts(int count)
+    [InlineData(48, 16)]
+    [InlineData(1, 16)]
+    [InlineData(48, 5)]
+    [InlineData(48, 3)]
+    public void JointWeightGradient_MatchesTheSeparateProducts(int count, int hidden)
     {
-        var shape = new NetworkShape(CellKind.Lstm, 3, 16, 2, 2);
-        var network = RecurrentNetwork<double>.Create(shape, seed: 8);
-        var batch = network.Pack(SharedSequences<double>(3).Take(count).ToList());
-        var dOut = Enumerable.Range(0, count * 2).Select(i => Math.Sin(0.7 * i + 0.2)).ToArray();
+        JointMatchesSeparate<double>(count, hidden, 1e-12, 1e-13);
+
+        var w1 = RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Lstm, 1, 32, 1, 1), seed: 1);
+        var w1Batch = w1.Pack(TestData.Sequences<float>(4, 1, [.. Enumerable.Repeat(30, 64)]));
+        Assert.Equal(w1Batch.TotalSteps * 32, w1.Forward(w1Batch).Cell[0].Length);
+    }
+
+    /// <summary>The joint weight gradient in float32: see <see cref="JointWeightGradient_MatchesTheSeparateProducts"/>.</summary>
+    [Fact]
+    public void JointWeightGradient_Float32_MatchesTheSeparateProducts() => JointMatchesSeparate<float>(48, 13, 2e-5, 2e-6);
+
+    private static void JointMatchesSeparate<T>(int count, int hidden, double relative, double absolute)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 3, hidden, 2, 2);
+        var network = RecurrentNetwork<T>.Create(shape, seed: 8);
+        var batch = network.Pack(SharedSequences<T>(3).Take(count).ToList());
+        var dOut = Enumerable.Range(0, count * 2).Select(i => T.CreateChecked(Math.Sin(0.7 * i + 0.2))).ToArray();
         network.ZeroGradients();
         var back = network.Backward(network.Forward(batch), dOut, new BackwardOptions { InputGradient = true });
         var separate = network.Parameters.ToDictionary(p => p.Name, p => p.Gradient.ToArray());
@@ -285,25 +304,22 @@ public class StepProductTests
 
         for (int l = 0; l < shape.Layers; l++) network.Layer(l).JointGradientBytes = 0;
         var pass = network.Forward(batch);
-        int n = batch.TotalSteps, j0 = 3 + 16 + 1, j1 = 16 + 16 + 1;
+        int n = batch.TotalSteps, j0 = 3 + hidden + 1, j1 = hidden + hidden + 1;
         Assert.Equal(n * j0, pass.Cell[0].Length);
         Assert.Equal(n * j1, pass.Cell[1].Length);
         network.ZeroGradients();
         var backJoint = network.BackwardCore(pass, dOut, new BackwardOptions { InputGradient = true }, consumeTape: true);
         for (int row = 0; row < n; row++)
         {
-            Assert.Equal(1.0, pass.Cell[0][row * j0 + j0 - 1]);
-            Assert.Equal(1.0, pass.Cell[1][row * j1 + j1 - 1]);
+            Assert.Equal(T.One, pass.Cell[0][row * j0 + j0 - 1]);
+            Assert.Equal(T.One, pass.Cell[1][row * j1 + j1 - 1]);
         }
         foreach (var p in network.Parameters)
             for (int k = 0; k < p.Gradient.Length; k++)
-                TestData.Close(separate[p.Name][k], p.Gradient[k], 1e-12, 1e-13, $"{p.Name}[{k}]");
+                TestData.Close(double.CreateChecked(separate[p.Name][k]), double.CreateChecked(p.Gradient[k]), relative, absolute, $"{p.Name}[{k}]");
         var dxJoint = backJoint.InputGradientOf(0).ToArray();
-        for (int k = 0; k < dxSeparate.Length; k++) TestData.Close(dxSeparate[k], dxJoint[k], 1e-12, 1e-13, $"dx[{k}]");
-
-        var w1 = RecurrentNetwork<float>.Create(new NetworkShape(CellKind.Lstm, 1, 32, 1, 1), seed: 1);
-        var w1Batch = w1.Pack(TestData.Sequences<float>(4, 1, [.. Enumerable.Repeat(30, 64)]));
-        Assert.Equal(w1Batch.TotalSteps * 32, w1.Forward(w1Batch).Cell[0].Length);
+        for (int k = 0; k < dxSeparate.Length; k++)
+            TestData.Close(double.CreateChecked(dxSeparate[k]), double.CreateChecked(dxJoint[k]), relative, absolute, $"dx[{k}]");
     }
 
     /// <summary>Predictions and every gradient, float64 and float32, against the plain reference, sequence by sequence.</summary>
