@@ -426,6 +426,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
                 ElmanCell.Backward<T>(_cell, hidden.AsSpan(row * h, b * h), dh, dInputHalf, simd);
                 dHiddenHalfStep = dInputHalf;
             }
+            // The first step's dh' would flow into the initial state, whose gradient nothing reads: its product is skipped.
+            if (t == 0) break;
             // dh' = dA_hidden·W_hh   (b × H) = (b × GH)·(GH × H), plus GRU's direct path dh ⊙ z
             carryStep.Clear();
             MultiplyStep(packedWhh, products, t, Transpose.No, batch.BatchSizes[t], b, h, gh, dHiddenHalfStep, whh, carryStep);
