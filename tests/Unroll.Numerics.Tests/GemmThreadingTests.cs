@@ -76,10 +76,7 @@ public class GemmThreadingTests
 }
 
 /// <summary>Alone (it sets the process-wide thread count and counts the helper's jobs).</summary>
-[CollectionDefinition(nameof(GemmThreadLimitTests), DisableParallelization = true)]
-public class GemmThreadLimitCollection;
-
-[Collection(nameof(GemmThreadLimitTests))]
+[Collection(nameof(AloneCollection))]
 public class GemmThreadLimitTests
 {
     /// <summary>
