@@ -7,7 +7,8 @@ using Unroll.Benchmarks;
 //                                                    one sequence's row products and the packing of W_hh (with
 //                                                    DOTNET_TieredCompilation=0 as the CLI compiles them)
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*WorkloadBenchmarks*W4*' --job short
-//                                                    one training step and one forward pass of a workload (W0..W6)
+//                                                    one training step, one forward pass (with its tape) and one
+//                                                    inference of a workload (W0..W6), tiered as a library user's
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*EngineGemmBenchmarks*W1*'
 //                                                    the engine's products for a workload, reference as baseline
 // benchmarks/compare.sh                              the workloads against PyTorch, as a markdown table

@@ -1,5 +1,6 @@
-// Glossary: the issue's workloads W0..W6, timed end to end (one training step, one forward pass) and at the level of
-// the matrix products one step issues. C cell, I inputs, H hidden, L layers, T steps, B batch, G gates (LSTM 4, GRU 3).
+// Glossary: the issue's workloads W0..W6, timed end to end (one training step, one forward pass, one inference) and
+// at the level of the matrix products one step issues. C cell, I inputs, H hidden, L layers, T steps, B batch, G gates
+// (LSTM 4, GRU 3).
 //   dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*WorkloadBenchmarks*W4*' --job short
 //   dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*EngineGemmBenchmarks*W1*'
 // The same workloads against PyTorch: benchmarks/compare.sh.
@@ -78,6 +79,10 @@ public class WorkloadBenchmarks
     /// <summary>The forward pass alone (it keeps what a backward pass would need, as training does).</summary>
     [Benchmark]
     public ForwardPass<float> Forward() => _network.Forward(_batch);
+
+    /// <summary>Inference: the outputs alone, no tape (what `unroll bench` times as the forward).</summary>
+    [Benchmark]
+    public float[] Infer() => _network.Infer(_batch);
 }
 
 /// <summary>One product the engine issues for a workload: C (M × N) = or += op(A) · op(B).</summary>
