@@ -6,13 +6,14 @@ using Unroll.Benchmarks;
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --small               quick µs of the engine's small, skinny products,
 //                                                    one sequence's row products and the packing of W_hh (with
 //                                                    DOTNET_TieredCompilation=0 as the CLI compiles them)
-// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --share-floor
-//                                                    one thread's share of W2's inference: its products and gate
+// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --half-floor
+//                                                    one thread's half of W2's inference: its products and gate
 //                                                    math as measured, against products at the peak FMA rate and
-//                                                    the gate math's arithmetic with its operands in registers
+//                                                    the gate math's arithmetic with its operands in the L1 cache
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*WorkloadBenchmarks*W4*' --job short
 //                                                    one training step, one forward pass (with its tape) and one
-//                                                    inference of a workload (W0..W6), tiered as a library user's
+//                                                    inference of a workload (W0..W6), tiered, as a library
+//                                                    user's code runs
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*EngineGemmBenchmarks*W1*'
 //                                                    the engine's products for a workload, reference as baseline
 // benchmarks/compare.sh                              the workloads against PyTorch, as a markdown table
@@ -29,9 +30,9 @@ if (args.Length > 0 && args[0] == "--small")
     GemmSmallShapes.Run(Console.Out);
     return;
 }
-if (args.Length > 0 && args[0] == "--share-floor")
+if (args.Length > 0 && args[0] == "--half-floor")
 {
-    InferenceShareFloor.Run(Console.Out);
+    InferenceHalfFloor.Run(Console.Out);
     return;
 }
 if (args.Length > 1 && args[0] == "--read-csv")

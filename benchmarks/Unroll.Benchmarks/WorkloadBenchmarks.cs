@@ -80,7 +80,7 @@ public class WorkloadBenchmarks
     [Benchmark]
     public ForwardPass<float> Forward() => _network.Forward(_batch);
 
-    /// <summary>Inference: the outputs alone, no tape (what `unroll bench` times as the forward).</summary>
+    /// <summary>Inference: the outputs alone, without the gates' tape (what `unroll bench` times as the forward).</summary>
     [Benchmark]
     public float[] Infer() => _network.Infer(_batch);
 }

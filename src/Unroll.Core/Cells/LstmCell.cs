@@ -126,8 +126,8 @@ internal static class LstmCell
         /// a second loop over c, so that each loop's iterations are independent chains the core overlaps; tanh(c) in the
         /// first loop waited on the four gates of its own units (a third less time for the gate math at H = 64 to 128).
         /// Never inlined: with tiered compilation the JIT inlined the 16-lane instance into ForwardFloat, where its loops
-        /// ran 23 % slower (32 × 128 units: 5.2–5.4 µs against 4.0–4.1 as a call of its own; compiled straight to full
-        /// optimisation, as the CLI runs, 4.0–4.1 either way).
+        /// took about 30 % longer (32 × 128 units: 5.2–5.4 µs against 4.0–4.1 as a call of its own; compiled straight to
+        /// full optimisation, as the CLI runs, 4.0–4.1 either way).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static int Forward(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden, int from)
