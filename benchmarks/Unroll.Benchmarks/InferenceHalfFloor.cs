@@ -43,27 +43,25 @@ public static class InferenceHalfFloor
 
         // The cell's float kernel activates the gates in place; its cost does not depend on the values (no branches),
         // so calling it again on gates it has already activated times the same work as the engine's step.
-        float[] gateValues = GemmTimer.Fill(random, batch * gh), cPrev = GemmTimer.Fill(random, batch * hidden);
-        float[] c = new float[batch * hidden], h = new float[batch * hidden];
-        double cellSeconds = GemmTimer.BestSeconds(() => LstmCell.Forward<float>(gateValues, cPrev, c, h, hidden, CellSimds.Best),
-            rounds: 7, roundMilliseconds: 25);
-        double vectors = batch * hidden / 16.0;
-        double perVector = cellSeconds / vectors;
-        output.WriteLine($"gate math, {batch} × {hidden} units (LstmCell.Forward): {cellSeconds * 1e6,7:F2} µs a step, " +
+        double SecondsPerVector(int rows)
+        {
+            float[] gates = GemmTimer.Fill(random, rows * gh), cPrev = GemmTimer.Fill(random, rows * hidden);
+            float[] c = new float[rows * hidden], h = new float[rows * hidden];
+            return GemmTimer.BestSeconds(() => LstmCell.Forward<float>(gates, cPrev, c, h, hidden, CellSimds.Best),
+                rounds: 7, roundMilliseconds: 25) / (rows * hidden / 16.0);
+        }
+
+        double vectors = batch * hidden / 16.0, perVector = SecondsPerVector(batch);
+        output.WriteLine($"gate math, {batch} × {hidden} units (LstmCell.Forward): {perVector * vectors * 1e6,7:F2} µs a step, " +
                          $"{perVector * 1e9:F2} ns per 16 units");
         int layerSteps = layers * steps;
-        double cellMeasured = cellSeconds * layerSteps;
+        double cellMeasured = perVector * vectors * layerSteps;
         output.WriteLine($"half of {layerSteps} layer-steps: products {productsMeasured * 1e3:F3} ms measured, " +
                          $"{productsAtPeak * 1e3:F3} at the peak; gate math {cellMeasured * 1e3:F3} ms measured; the parts " +
                          $"{(productsMeasured + cellMeasured) * 1e3:F3} ms");
         // The same kernel on a block that stays in the L1 cache (8 rows: 28 KiB of gates, c', c and h against 48 KiB).
         const int rowsInL1 = 8;
-        float[] gatesL1 = GemmTimer.Fill(random, rowsInL1 * gh), cPrevL1 = GemmTimer.Fill(random, rowsInL1 * hidden);
-        float[] cL1 = new float[rowsInL1 * hidden], hL1 = new float[rowsInL1 * hidden];
-        double l1Seconds = GemmTimer.BestSeconds(() => LstmCell.Forward<float>(gatesL1, cPrevL1, cL1, hL1, hidden, CellSimds.Best),
-            rounds: 7, roundMilliseconds: 25);
-        double fromL1 = l1Seconds / (rowsInL1 * hidden / 16.0);
-        double cellFloor = fromL1 * vectors * layerSteps;
+        double fromL1 = SecondsPerVector(rowsInL1), cellFloor = fromL1 * vectors * layerSteps;
         output.WriteLine($"gate math on {rowsInL1} × {hidden} units, all in the L1 cache: {fromL1 * 1e9:F2} ns per 16 units, " +
                          $"{cellFloor * 1e3:F3} ms a half");
         output.WriteLine($"floor (products at the peak + gate math from the L1 cache): {(productsAtPeak + cellFloor) * 1e3:F3} ms");
