@@ -98,7 +98,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var products = ChooseProducts(batch);
         bool shared = products == StepProducts.Shares;
         // (N × GH), unless the pass keeps no gates. The joint products in shares compute each step's gates in a buffer
-        // of the share's thread (StepGates) and copy them into the tape, if kept, once the cell is done with them.
+        // of the share's thread (ShareBuffers.Gates) and copy them into the tape, if kept, once the cell is done with them.
         var gates = pass.KeepsGates || !shared ? Workspace<T>.Grow(ref pass.Gates[l], n * gh) : [];
         var hidden = Workspace<T>.Grow(ref pass.Hidden[l], n * h);             // (N × H)
         // (N × H); N × (I + H + 1) where a backward may gather the joint weight gradient's rows into it once it is used up
@@ -130,7 +130,7 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         T[] hiddenN0 = hiddenN, cell0 = cell;
         T[] joint = shared ? work.JointRows(batch.Count * packedJoint!.Rows) : [];
         InShares(batch, shared, gh, inputs + h + 1, pass.KeepsGates ? ShareGrain : InferenceShareGrain, _forward, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint,
-            shared ? StepGates<T>.ForThisThread((last - first) * gh) : gates, gates, hidden, cell0, hiddenN0, hiddenHalf, h0, c0,
+            shared ? ShareBuffers<T>.Gates((last - first) * gh) : gates, gates, hidden, cell0, hiddenN0, hiddenHalf, h0, c0,
             packedWhh, products, whh, bhh, simd));
     }
 
@@ -232,26 +232,17 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     public void Backward(SequenceBatch<T> batch, T[] input, ForwardPass<T> pass, T[]? dLast,
         T[]? dAbove, Span<T> dInput, bool consumeTape, int? truncateSteps, Workspace<T> work, CellSimd simd)
     {
-        int l = _index, count = batch.Count, n = batch.TotalSteps, h = _hidden, gh = _gateRows, inputs = _inputs;
+        int l = _index, n = batch.TotalSteps, h = _hidden, gh = _gateRows, inputs = _inputs;
         bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm;
         T[] gates = pass.Gates[l], hidden = pass.Hidden[l], cell = pass.Cell[l], hiddenN = pass.HiddenN[l];
         T[] h0 = pass.InitialHidden[l], c0 = pass.InitialCell[l], whh = WeightHh.Value;
         T[] dGates = consumeTape ? gates : work.DGates(n * gh);                // (N × GH) pre-activation gradients
         T[] dHiddenN = gru ? work.DHiddenN(n * h) : [];                        // (N × H) GRU: dA_n ⊙ r
-        T[] dHiddenHalf = gru ? work.DHiddenHalf(count * gh) : [];             // (B × 3H) GRU: this step's hidden half
-        T[] dhPrevDirect = gru ? work.DhPrevDirect(count * h) : [];            // (B × H) GRU: dh ⊙ z
-        T[] tanhC = lstm ? work.TanhC(count * h) : [];                         // (B × H) LSTM: tanh(c)
-        T[] carry = work.Carry(count * h);                                     // (B × H) dh to the previous step
-        T[] carryCell = lstm ? work.CarryCell(count * h) : [];                 // (B × H) dc to the previous step
-        T[] dhStep = work.Dh(count * h);                                       // (B × H) total dh at this step
-        Array.Clear(carry, 0, count * h);
-        if (lstm) Array.Clear(carryCell, 0, count * h);
         var products = ChooseProducts(batch);
         bool shared = products == StepProducts.Shares;
         var packedWhh = PackedFor(ref _packedBackward, Transpose.No, h, gh, whh, batch.BatchSizes[0], products);   // W_hh (GH × H)
         InShares(batch, shared, gh, inputs + h + 1, ShareGrain, _backward, (first, last) => BackwardSteps(batch, first, last, dLast, dAbove, gates, hidden, cell,
-            hiddenN, h0, c0, dGates, dHiddenN, dHiddenHalf, dhPrevDirect, tanhC, carry, carryCell, dhStep, packedWhh, whh,
-            products, truncateSteps, simd));
+            hiddenN, h0, c0, dGates, dHiddenN, packedWhh, whh, products, truncateSteps, simd));
         // Weight gradients as products over all steps. A large LSTM whose tape is used up: all four in one product
         // (AddJointWeightGradient). Otherwise dW_ih = Σ_t dA_tᵀ·x_t in one product; dW_hh = Σ_t dA_tᵀ·h_(t−1) in one
         // product per run of steps whose rows and previous rows are both contiguous (all of them but the first step
@@ -375,22 +366,34 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>
     /// Backpropagation through the steps of the sequences at sorted positions [<paramref name="first"/>,
     /// <paramref name="last"/>), last step first: the cell's backward, then dh' = dA_hidden·W_hh for those rows.
-    /// Each sequence's dh and dc flow only into its own rows, so shares run on different threads without meeting.
+    /// Each sequence's dh and dc flow only into its own rows, so shares run on different threads without meeting;
+    /// the state a share carries from step to step is in its thread's buffer (<see cref="ShareBuffers{T}.Backward"/>),
+    /// row j - first for the sequence at sorted position j.
     /// </summary>
     private void BackwardSteps(SequenceBatch<T> batch, int first, int last, T[]? dLast, T[]? dAbove, T[] gates, T[] hidden,
-        T[] cell, T[] hiddenN, T[] h0, T[] c0, T[] dGates, T[] dHiddenN, T[] dHiddenHalf, T[] dhPrevDirect, T[] tanhC,
-        T[] carry, T[] carryCell, T[] dhStep, PackedMatrix<T>? packedWhh, T[] whh, StepProducts products, int? truncateSteps, CellSimd simd)
+        T[] cell, T[] hiddenN, T[] h0, T[] c0, T[] dGates, T[] dHiddenN, PackedMatrix<T>? packedWhh, T[] whh, StepProducts products,
+        int? truncateSteps, CellSimd simd)
     {
-        int h = _hidden, gh = _gateRows;
+        int h = _hidden, gh = _gateRows, rows = last - first;
         bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm;
+        // This share's (rows × H) state, and GRU's (rows × 3H) hidden half, one after another in its thread's buffer.
+        var state = ShareBuffers<T>.Backward(rows * (lstm ? 4 * h : gru ? 3 * h + gh : 2 * h));
+        Span<T> carry = state[..(rows * h)];                                    // dh to the previous step
+        Span<T> dhStep = state.Slice(rows * h, rows * h);                       // the total dh at this step
+        Span<T> carryCell = lstm ? state.Slice(2 * rows * h, rows * h) : [];   // LSTM: dc to the previous step
+        Span<T> tanhC = lstm ? state.Slice(3 * rows * h, rows * h) : [];       // LSTM: tanh(c)
+        Span<T> dhPrevDirect = gru ? state.Slice(2 * rows * h, rows * h) : []; // GRU: dh ⊙ z
+        Span<T> dHiddenHalf = gru ? state.Slice(3 * rows * h, rows * gh) : []; // GRU: this step's hidden half
+        carry.Clear();
+        carryCell.Clear();
         for (int t = batch.MaxLength - 1; t >= 0; t--)
         {
             int b = Math.Min(batch.BatchSizes[t], last) - first;   // this share's sequences still running
             if (b <= 0) continue;
             int row = batch.Offsets[t] + first, previous = t == 0 ? first : batch.Offsets[t - 1] + first;
             ReadOnlySpan<T> hPrev = (t == 0 ? h0 : hidden).AsSpan(previous * h, b * h);
-            var dh = dhStep.AsSpan(first * h, b * h);
-            var carryStep = carry.AsSpan(first * h, b * h);
+            var dh = dhStep[..(b * h)];
+            var carryStep = carry[..(b * h)];
             if (dLast is not null)
             {
                 // Sequences at sorted positions [b_(t+1), b_t) end here: the head's gradient enters at their last step.
@@ -408,16 +411,16 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             if (lstm)
             {
                 ReadOnlySpan<T> cPrev = (t == 0 ? c0 : cell).AsSpan(previous * h, b * h);
-                var dc = carryCell.AsSpan(first * h, b * h);
+                var dc = carryCell[..(b * h)];
                 LstmCell.Backward<T>(gates.AsSpan(row * gh, b * gh), cPrev, cell.AsSpan(row * h, b * h), dh, dc, dInputHalf, dc,
-                    tanhC.AsSpan(first * h, b * h), h, simd);
+                    tanhC[..(b * h)], h, simd);
                 dHiddenHalfStep = dInputHalf;
             }
             else if (gru)
             {
-                dHiddenHalfStep = dHiddenHalf.AsSpan(first * gh, b * gh);
+                dHiddenHalfStep = dHiddenHalf[..(b * gh)];
                 GruCell.Backward<T>(gates.AsSpan(row * gh, b * gh), hiddenN.AsSpan(row * h, b * h), hPrev, dh, dInputHalf, dHiddenHalfStep,
-                    dhPrevDirect.AsSpan(first * h, b * h), h, simd);
+                    dhPrevDirect[..(b * h)], h, simd);
                 for (int j = 0; j < b; j++)
                     dHiddenHalfStep.Slice(j * gh + 2 * h, h).CopyTo(dHiddenN.AsSpan((row + j) * h, h));
             }
@@ -432,13 +435,13 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             carryStep.Clear();
             MultiplyStep(packedWhh, products, t, Transpose.No, batch.BatchSizes[t], b, h, gh, dHiddenHalfStep, whh, carryStep);
             if (gru)
-                TensorPrimitives.Add(carryStep, dhPrevDirect.AsSpan(first * h, b * h), carryStep);
+                TensorPrimitives.Add(carryStep, dhPrevDirect[..(b * h)], carryStep);
             if (truncateSteps is int window)
                 for (int j = first; j < first + b; j++)
                     if (t <= batch.Lengths[batch.SortedToInput[j]] - window)
                     {
-                        carry.AsSpan(j * h, h).Clear();
-                        if (lstm) carryCell.AsSpan(j * h, h).Clear();
+                        carry.Slice((j - first) * h, h).Clear();
+                        if (lstm) carryCell.Slice((j - first) * h, h).Clear();
                     }
         }
     }

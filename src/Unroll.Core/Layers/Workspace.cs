@@ -10,8 +10,7 @@ namespace Unroll.Core.Layers;
 /// </summary>
 internal sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _fusedBias = [], _jointRows = [], _hiddenHalf = [], _dLast = [], _dHidden = [], _dGates = [], _dHiddenN = [], _dHiddenHalf = [],
-        _carry = [], _carryCell = [], _dh = [], _dhPrevDirect = [], _tanhC = [], _biasGradient = [];
+    private T[] _fusedBias = [], _jointRows = [], _hiddenHalf = [], _dLast = [], _dHidden = [], _dGates = [], _dHiddenN = [], _biasGradient = [];
 
     /// <summary>The array in <paramref name="slot"/> if it holds at least <paramref name="length"/> values, else a new one there.</summary>
     public static T[] Grow(ref T[] slot, int length)
@@ -44,24 +43,6 @@ internal sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>(N × H) GRU: the n block of the hidden half's gradient, dA_n ⊙ r, for dW_hn and db_hn.</summary>
     public T[] DHiddenN(int length) => Grow(ref _dHiddenN, length);
-
-    /// <summary>(B × 3H) GRU: this step's gradient of the hidden half, [dA_r | dA_z | dA_n ⊙ r].</summary>
-    public T[] DHiddenHalf(int length) => Grow(ref _dHiddenHalf, length);
-
-    /// <summary>(B × H): dh flowing to the previous step.</summary>
-    public T[] Carry(int length) => Grow(ref _carry, length);
-
-    /// <summary>(B × H) LSTM: dc flowing to the previous step.</summary>
-    public T[] CarryCell(int length) => Grow(ref _carryCell, length);
-
-    /// <summary>(B × H): the total dh at this step, from above and from the next step.</summary>
-    public T[] Dh(int length) => Grow(ref _dh, length);
-
-    /// <summary>(B × H) GRU: the direct path to h', dh ⊙ z, added to dA_hidden·W_hh.</summary>
-    public T[] DhPrevDirect(int length) => Grow(ref _dhPrevDirect, length);
-
-    /// <summary>(B × H) LSTM: tanh(c) of this step, recomputed.</summary>
-    public T[] TanhC(int length) => Grow(ref _tanhC, length);
 
     /// <summary>(GH): the column sums of a gradient, a bias's share.</summary>
     public T[] BiasGradient(int length) => Grow(ref _biasGradient, length);

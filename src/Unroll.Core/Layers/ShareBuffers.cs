@@ -1,0 +1,57 @@
+// Glossary: B sequences, b a share's sequences, H hidden units, GH gate rows (G gates × H units).
+using System.Numerics;
+
+namespace Unroll.Core.Layers;
+
+/// <summary>
+/// Each thread's buffers for a layer's steps in shares, in memory no other share writes near: where one share's
+/// writes end and the next one's begin costs both cores far more than the rows' size, so each buffer has
+/// <see cref="Guard"/> bytes of its own on either side.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Gates"/>: one step's gates (b × GH). Every share computes its step's gates here, and a forward that
+/// keeps a tape copies them there once the cell has activated them. With the shares' gates side by side, in the tape
+/// (step after step, each step's rows share by share) or in one B-row buffer, W3's forward took 92.7–94.1 ms; with the
+/// second share's gates in an array of its own, 79.7–83.1 (three interleaved pairs each). With these buffers, `Infer`
+/// on W3 took 88.5 ms against 95.1 and on W2 4.36 against 5.09 (medians of ten and seven interleaved pairs); W3's
+/// training step, computing its gates here and copying each step's into the tape rather than writing them there,
+/// 259.1–266.2 ms against 272.2–273.0 (three interleaved runs).
+/// </para>
+/// <para>
+/// <see cref="Backward"/>: the backward's per-sequence state of one share (dh, the dh and dc carried to the previous
+/// step, tanh(c), GRU's direct path and hidden half; each b × H or b × GH), which the steps rewrite at every step and
+/// the recurrent product dh' = dA·W_hh accumulates into, seven times a step in W3 (once per K block). With both
+/// shares' rows side by side in one B-row array each, W3's dh' products took 68.4–71.6 ms a training step on each
+/// core (about 190 GFLOP/s, against 210 for the same products alone); with the second share's state in arrays of
+/// its own, 63.1–64.6 (three interleaved pairs). With these buffers the whole training step, paired against the
+/// workspace's shared arrays in four interleaved rounds (medians of the ratios): W3 244 → 233 ms (0.955), W1 0.855,
+/// W5 0.845, W6 0.92 and W2 0.987 (these train in halves, each on its own thread with a network of its own,
+/// <see cref="BatchHalves{T}"/>: each half's state is now in its thread's buffer rather than its network's
+/// workspace); W4, one sequence, 1.011.
+/// </para>
+/// </remarks>
+internal static class ShareBuffers<T> where T : unmanaged, INumberBase<T>
+{
+    /// <summary>Bytes kept free before and after each buffer: 64 KiB, eight rows of W3's gates.</summary>
+    internal const int Guard = 64 * 1024;
+
+    [ThreadStatic] private static T[]? t_gates;
+    [ThreadStatic] private static T[]? t_backward;
+
+    /// <summary>This thread's buffer for one step's gates, at least <paramref name="length"/> values.</summary>
+    public static Span<T> Gates(int length) => Get(ref t_gates, length);
+
+    /// <summary>This thread's buffer for one share's backward state, at least <paramref name="length"/> values.</summary>
+    public static Span<T> Backward(int length) => Get(ref t_backward, length);
+
+    /// <summary>The array in <paramref name="buffer"/> (grown if needed), <see cref="Guard"/> bytes from either end.</summary>
+    private static unsafe Span<T> Get(ref T[]? buffer, int length)
+    {
+        int guard = Guard / sizeof(T);
+        var array = buffer;
+        if (array is null || array.Length < length + 2 * guard)
+            buffer = array = GC.AllocateUninitializedArray<T>(length + 2 * guard, pinned: true);
+        return array.AsSpan(guard, length);
+    }
+}
