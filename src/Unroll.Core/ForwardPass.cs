@@ -31,7 +31,7 @@ public sealed class ForwardPass<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// False for <see cref="RecurrentNetwork{T}.Infer"/>'s own pass, which nothing reads but its outputs and final state:
     /// a layer whose steps run as joint products in shares then keeps each step's gates in its thread's own buffer
-    /// (<see cref="Layers.ShareBuffers{T}.Gates"/>), not in the tape.
+    /// (<see cref="Layers.ShareBuffers{T}.Forward"/>), not in the tape.
     /// </summary>
     internal bool KeepsGates { get; init; } = true;
 

@@ -177,7 +177,7 @@ public class StepProductTests
 
     /// <summary>
     /// Infer keeps no gates on its tape: in shares each thread writes a step's gates into its own buffer
-    /// (ShareBuffers.Gates). Its outputs are Forward's, bit for bit, on one thread and two, for every cell, called again,
+    /// (ShareBuffers.Forward). Its outputs are Forward's, bit for bit, on one thread and two, for every cell, called again,
     /// then on a ragged batch (whose second share runs out of sequences before the last step); Forward still keeps
     /// every step's gates.
     /// </summary>

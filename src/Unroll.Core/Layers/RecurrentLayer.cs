@@ -98,13 +98,12 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var products = ChooseProducts(batch);
         bool shared = products == StepProducts.Shares;
         // (N × GH), unless the pass keeps no gates. The joint products in shares compute each step's gates in a buffer
-        // of the share's thread (ShareBuffers.Gates) and copy them into the tape, if kept, once the cell is done with them.
+        // of the share's thread (ShareBuffers.Forward) and copy them into the tape, if kept, once the cell is done with them.
         var gates = pass.KeepsGates || !shared ? Workspace<T>.Grow(ref pass.Gates[l], n * gh) : [];
         var hidden = Workspace<T>.Grow(ref pass.Hidden[l], n * h);             // (N × H)
         // (N × H); N × (I + H + 1) where a backward may gather the joint weight gradient's rows into it once it is used up
         var cell = lstm ? Workspace<T>.Grow(ref pass.Cell[l], n * (pass.KeepsGates && JointGradient(n) ? inputs + h + 1 : h)) : [];
         var hiddenN = gru ? Workspace<T>.Grow(ref pass.HiddenN[l], n * h) : [];  // (N × H)
-        T[] hiddenHalf = gru ? work.HiddenHalf(batch.Count * gh) : [];         // (B × 3H)
         T[] wih = WeightIh.Value, whh = WeightHh.Value, bih = BiasIh.Value, bhh = BiasHh.Value;
 
         // The input projection, both biases folded in (GRU keeps b_hh for each step, since its reset multiplies
@@ -128,10 +127,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         // large enough to be packed.
         var packedWhh = shared && !gru ? null : PackedFor(ref _packedForward, Transpose.Yes, gh, h, whh, batch.BatchSizes[0], products);
         T[] hiddenN0 = hiddenN, cell0 = cell;
-        T[] joint = shared ? work.JointRows(batch.Count * packedJoint!.Rows) : [];
-        InShares(batch, shared, gh, inputs + h + 1, pass.KeepsGates ? ShareGrain : InferenceShareGrain, _forward, (first, last) => ForwardSteps(batch, first, last, input, packedJoint, joint,
-            shared ? ShareBuffers<T>.Gates((last - first) * gh) : gates, gates, hidden, cell0, hiddenN0, hiddenHalf, h0, c0,
-            packedWhh, products, whh, bhh, simd));
+        InShares(batch, shared, gh, inputs + h + 1, pass.KeepsGates ? ShareGrain : InferenceShareGrain, _forward, (first, last) => ForwardSteps(batch, first, last, input, packedJoint,
+            gates, hidden, cell0, hiddenN0, h0, c0, packedWhh, products, whh, bhh, simd));
     }
 
     /// <summary>
@@ -159,16 +156,23 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
     /// The steps of the sequences at sorted positions [<paramref name="first"/>, <paramref name="last"/>): each step's
     /// pre-activations for those rows (one product with the joint matrix when <paramref name="packedJoint"/> is given,
     /// else the recurrent product added to the projection already there), then the cell. Sequences never mix within a
-    /// step, so shares of them run on different threads without meeting. With the joint matrix, <paramref name="gates"/>
-    /// is this share's buffer for one step (b × GH), rewritten at every step and copied into <paramref name="tape"/>
-    /// (N × GH, or empty when the pass keeps no gates) once the cell has activated them; without it, the tape itself.
+    /// step, so shares of them run on different threads without meeting. What a share rewrites at every step is in its
+    /// thread's buffer (<see cref="ShareBuffers{T}.Forward"/>): with the joint matrix, the step's rows [x | h' | 1] and
+    /// its gates (b × GH), copied into <paramref name="tape"/> (N × GH, or empty when the pass keeps no gates) once the
+    /// cell has activated them (without it, the gates are computed in the tape itself); GRU's hidden half.
     /// </summary>
-    private void ForwardSteps(SequenceBatch<T> batch, int first, int last, T[] input, PackedMatrix<T>? packedJoint, T[] joint,
-        Span<T> gates, T[] tape, T[] hidden, T[] cell, T[] hiddenN, T[] hiddenHalf, T[] h0, T[] c0, PackedMatrix<T>? packedWhh,
+    private void ForwardSteps(SequenceBatch<T> batch, int first, int last, T[] input, PackedMatrix<T>? packedJoint,
+        T[] tape, T[] hidden, T[] cell, T[] hiddenN, T[] h0, T[] c0, PackedMatrix<T>? packedWhh,
         StepProducts products, T[] whh, T[] bhh, CellSimd simd)
     {
-        int h = _hidden, gh = _gateRows, inputs = _inputs;
+        int h = _hidden, gh = _gateRows, inputs = _inputs, rows = last - first, j = packedJoint?.Rows ?? 0;
         bool gru = _cell == CellKind.Gru, lstm = _cell == CellKind.Lstm, stepBuffer = packedJoint is not null;
+        // This share's step gates (rows × GH) and joint rows (rows × J) with the joint matrix, then GRU's hidden half
+        // (rows × 3H), one after another in its thread's buffer.
+        var state = ShareBuffers<T>.Forward(rows * ((stepBuffer ? gh + j : 0) + (gru ? gh : 0)));
+        Span<T> gates = stepBuffer ? state[..(rows * gh)] : tape;
+        Span<T> joint = stepBuffer ? state.Slice(rows * gh, rows * j) : [];
+        Span<T> hiddenHalf = gru ? state.Slice(stepBuffer ? rows * (gh + j) : 0, rows * gh) : [];
         for (int t = 0; t < batch.MaxLength; t++)
         {
             int b = Math.Min(batch.BatchSizes[t], last) - first;   // this share's sequences still running
@@ -180,15 +184,14 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
             if (packedJoint is not null)
             {
                 // gates = [x | h' | 1]·[W_ih | W_hh | b]ᵀ for these rows (GRU: [x | 1]·[W_ih | b_ih]ᵀ)
-                int j = packedJoint.Rows;
-                var rows = joint.AsSpan(first * j, b * j);
-                JointRows(input.AsSpan(row * inputs, b * inputs), gru ? [] : hPrev, rows, b);
-                packedJoint.MultiplyOnThisThread(Transpose.No, b, rows, j, gatesStep, gh, accumulate: false);
+                var rowsStep = joint[..(b * j)];
+                JointRows(input.AsSpan(row * inputs, b * inputs), gru ? [] : hPrev, rowsStep, b);
+                packedJoint.MultiplyOnThisThread(Transpose.No, b, rowsStep, j, gatesStep, gh, accumulate: false);
             }
             if (gru)
             {
                 // The hidden half W_hh·h' + b_hh (b × 3H) apart from the input half in the gates.
-                var hiddenHalfStep = hiddenHalf.AsSpan(first * gh, b * gh);
+                var hiddenHalfStep = hiddenHalf[..(b * gh)];
                 MatrixRows.Fill<T>(hiddenHalfStep, bhh, b);
                 MultiplyStep(packedWhh, products, t, Transpose.Yes, batch.BatchSizes[t], b, gh, h, hPrev, whh, hiddenHalfStep);
                 GruCell.Forward<T>(gatesStep, hiddenHalfStep, hPrev, hiddenN.AsSpan(row * h, b * h), hiddenStep, h, simd);

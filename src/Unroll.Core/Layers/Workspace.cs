@@ -10,7 +10,7 @@ namespace Unroll.Core.Layers;
 /// </summary>
 internal sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _fusedBias = [], _jointRows = [], _hiddenHalf = [], _dLast = [], _dHidden = [], _dGates = [], _dHiddenN = [], _biasGradient = [];
+    private T[] _fusedBias = [], _dLast = [], _dHidden = [], _dGates = [], _dHiddenN = [], _biasGradient = [];
 
     /// <summary>The array in <paramref name="slot"/> if it holds at least <paramref name="length"/> values, else a new one there.</summary>
     public static T[] Grow(ref T[] slot, int length)
@@ -23,12 +23,6 @@ internal sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>(GH) b_ih + b_hh, folded into the input projection (b_ih alone for GRU).</summary>
     public T[] FusedBias(int length) => Grow(ref _fusedBias, length);
-
-    /// <summary>(B × J) a step's joint input rows [x | h' | 1] (GRU: [x | 1]), for a layer that runs in shares.</summary>
-    public T[] JointRows(int length) => Grow(ref _jointRows, length);
-
-    /// <summary>(B × 3H) GRU: this step's hidden half W_hh·h' + b_hh, which the reset multiplies in part.</summary>
-    public T[] HiddenHalf(int length) => Grow(ref _hiddenHalf, length);
 
     // ---------------------------------------------------------------- backward
 
