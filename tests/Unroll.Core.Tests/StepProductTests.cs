@@ -214,6 +214,52 @@ public class StepProductTests
         Assert.True(network.Forward(large).Gates[0].Length >= large.TotalSteps * shape.GateRows, "Forward keeps every step's gates");
     }
 
+    /// <summary>
+    /// An LSTM whose tape of gates is larger than the cache (here: the threshold lowered to nothing) has its cell write
+    /// the activated gates straight into the tape rather than copy them there from the step buffer: the tape, h, the
+    /// outputs and Infer's outputs keep the bits of the copied tape, in float32 and float64, on one thread and two, on
+    /// a batch whose second share runs out of sequences early.
+    /// </summary>
+    [Fact]
+    public void DirectTape_KeepsTheBitsOfTheCopiedTape()
+    {
+        DirectTapeMatchesCopy<float>();
+        DirectTapeMatchesCopy<double>();
+    }
+
+    private static void DirectTapeMatchesCopy<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var shape = new NetworkShape(CellKind.Lstm, 3, 64, 2, 2);
+        var network = RecurrentNetwork<double>.Create(shape, seed: 4).Convert<T>();
+        var batch = network.Pack(SharedSequences<T>(3));
+        Assert.Equal(RecurrentLayer<T>.StepProducts.Shares, RecurrentLayer<T>.ChooseProducts(batch));
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Gemm.MaxThreads = threads;
+                for (int l = 0; l < shape.Layers; l++) network.Layer(l).JointGradientBytes = RecurrentLayer<T>.DefaultJointGradientBytes;
+                var copied = network.Forward(batch);
+                var (gates, hidden, outputs) = (copied.Gates.Select(g => g.ToArray()).ToList(), copied.Hidden.Select(h => h.ToArray()).ToList(), copied.Outputs.ToArray());
+                for (int l = 0; l < shape.Layers; l++) network.Layer(l).JointGradientBytes = 0;
+                var direct = network.Forward(batch);
+                for (int l = 0; l < shape.Layers; l++)
+                {
+                    int rows = batch.TotalSteps;
+                    Assert.Equal(gates[l].AsSpan(0, rows * shape.GateRows).ToArray(), direct.Gates[l].AsSpan(0, rows * shape.GateRows).ToArray());
+                    Assert.Equal(hidden[l].AsSpan(0, rows * shape.HiddenSize).ToArray(), direct.Hidden[l].AsSpan(0, rows * shape.HiddenSize).ToArray());
+                }
+                Assert.Equal(outputs, direct.Outputs.ToArray());
+                Assert.Equal(outputs, network.Infer(batch));
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
     /// <summary>Two runs' outputs, input gradients and every parameter's gradient agree bit for bit.</summary>
     private static void AssertSameBits(
         (float[] Outputs, Dictionary<string, float[]> Gradients, float[] InputGradient) expected,

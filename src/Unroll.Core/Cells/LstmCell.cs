@@ -32,18 +32,27 @@ internal static class LstmCell
     /// <summary>Activates <paramref name="gates"/> (b × 4H) in place and computes c and h (b × H).</summary>
     public static void Forward<T>(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden, CellSimd simd)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Forward(gates, gates, cPrev, c, h, hidden, simd);
+
+    /// <summary>
+    /// Writes the activations of the pre-activations <paramref name="gates"/> (b × 4H) into <paramref name="activated"/>
+    /// (b × 4H: the same span, or one that does not overlap it) and computes c and h (b × H).
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> gates, Span<T> activated, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden, CellSimd simd)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = h.Length / hidden;
-        Debug.Assert(gates.Length == rows * 4 * hidden && cPrev.Length == c.Length && c.Length == h.Length);
+        Debug.Assert(gates.Length == rows * 4 * hidden && activated.Length == gates.Length && cPrev.Length == c.Length && c.Length == h.Length);
         if (typeof(T) == typeof(float))
         {
-            ForwardFloat(MemoryMarshal.Cast<T, float>(gates), MemoryMarshal.Cast<T, float>(cPrev),
+            ForwardFloat(MemoryMarshal.Cast<T, float>(gates), MemoryMarshal.Cast<T, float>(activated), MemoryMarshal.Cast<T, float>(cPrev),
                 MemoryMarshal.Cast<T, float>(c), MemoryMarshal.Cast<T, float>(h), hidden, simd);
             return;
         }
         for (int r = 0; r < rows; r++)
         {
-            var row = gates.Slice(r * 4 * hidden, 4 * hidden);
+            gates.Slice(r * 4 * hidden, 4 * hidden).CopyTo(activated.Slice(r * 4 * hidden, 4 * hidden));
+            var row = activated.Slice(r * 4 * hidden, 4 * hidden);
             var ifGates = row[..(2 * hidden)];
             var g = row.Slice(2 * hidden, hidden);
             var o = row.Slice(3 * hidden, hidden);
@@ -60,14 +69,14 @@ internal static class LstmCell
     }
 
     /// <summary>The float path: every gate, c and h in one pass, widest vectors first (each row's units split alike).</summary>
-    private static void ForwardFloat(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden, CellSimd simd)
+    private static void ForwardFloat(ReadOnlySpan<float> gates, Span<float> activated, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden, CellSimd simd)
     {
         int u = 0;
         if (simd >= CellSimd.Vector512)
-            u = Units<float, Vector512<float>, Simd512<float>>.Forward(gates, cPrev, c, h, hidden, u);
+            u = Units<float, Vector512<float>, Simd512<float>>.Forward(gates, activated, cPrev, c, h, hidden, u);
         if (simd >= CellSimd.Vector)
-            u = Units<float, Vector<float>, SimdVector<float>>.Forward(gates, cPrev, c, h, hidden, u);
-        Units<float, float, SimdScalar<float>>.Forward(gates, cPrev, c, h, hidden, u);
+            u = Units<float, Vector<float>, SimdVector<float>>.Forward(gates, activated, cPrev, c, h, hidden, u);
+        Units<float, float, SimdScalar<float>>.Forward(gates, activated, cPrev, c, h, hidden, u);
     }
 
     /// <summary>
@@ -130,7 +139,7 @@ internal static class LstmCell
         /// full optimisation, as the CLI runs, 4.0–4.1 either way).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        public static int Forward(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden, int from)
+        public static int Forward(ReadOnlySpan<T> gates, Span<T> activated, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden, int from)
         {
             int w = TOps.Count, to = Lanes<T, TV, TOps>.WholeVectorsEnd(hidden, from), rows = h.Length / hidden;
             for (int row = 0; row < rows && from < to; row++)
@@ -142,11 +151,11 @@ internal static class LstmCell
                     var f = FastMath.Sigmoid(At(gates, f0 + u));
                     var g = FastMath.Tanh(At(gates, g0 + u));
                     var o = FastMath.Sigmoid(At(gates, o0 + u));
-                    i.Store(gates, i0 + u); f.Store(gates, f0 + u); g.Store(gates, g0 + u); o.Store(gates, o0 + u);
+                    i.Store(activated, i0 + u); f.Store(activated, f0 + u); g.Store(activated, g0 + u); o.Store(activated, o0 + u);
                     (f * At(cPrev, k + u) + i * g).Store(c, k + u);
                 }
                 for (int u = from; u < to; u += w)
-                    (At(gates, o0 + u) * FastMath.Tanh(At(c, k + u))).Store(h, k + u);
+                    (At(activated, o0 + u) * FastMath.Tanh(At(c, k + u))).Store(h, k + u);
             }
             return to;
         }
