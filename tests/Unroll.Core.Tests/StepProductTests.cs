@@ -218,7 +218,8 @@ public class StepProductTests
     /// An LSTM whose tape of gates is larger than the cache (here: the threshold lowered to nothing) has its cell write
     /// the activated gates straight into the tape rather than copy them there from the step buffer: the tape, h, the
     /// outputs and Infer's outputs keep the bits of the copied tape, in float32 and float64, on one thread and two, on
-    /// a batch whose second share runs out of sequences early.
+    /// a batch whose second share runs out of sequences early; 70 units take the widest vectors and a narrower tail.
+    /// The cell tape's room for the joint gradient's rows shows the threshold was crossed.
     /// </summary>
     [Fact]
     public void DirectTape_KeepsTheBitsOfTheCopiedTape()
@@ -229,7 +230,7 @@ public class StepProductTests
 
     private static void DirectTapeMatchesCopy<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var shape = new NetworkShape(CellKind.Lstm, 3, 64, 2, 2);
+        var shape = new NetworkShape(CellKind.Lstm, 3, 70, 2, 2);
         var network = RecurrentNetwork<double>.Create(shape, seed: 4).Convert<T>();
         var batch = network.Pack(SharedSequences<T>(3));
         Assert.Equal(RecurrentLayer<T>.StepProducts.Shares, RecurrentLayer<T>.ChooseProducts(batch));
@@ -247,6 +248,7 @@ public class StepProductTests
                 for (int l = 0; l < shape.Layers; l++)
                 {
                     int rows = batch.TotalSteps;
+                    Assert.Equal(rows * (shape.LayerInputSize(l) + shape.HiddenSize + 1), direct.Cell[l].Length);
                     Assert.Equal(gates[l].AsSpan(0, rows * shape.GateRows).ToArray(), direct.Gates[l].AsSpan(0, rows * shape.GateRows).ToArray());
                     Assert.Equal(hidden[l].AsSpan(0, rows * shape.HiddenSize).ToArray(), direct.Hidden[l].AsSpan(0, rows * shape.HiddenSize).ToArray());
                 }
@@ -258,6 +260,26 @@ public class StepProductTests
         {
             Gemm.MaxThreads = saved;
         }
+    }
+
+    /// <summary>
+    /// A thread keeps its share buffers, 64-byte aligned, up to <see cref="ShareBuffers{T}.KeptBytes"/>: the same memory
+    /// on the next call; a larger request gets an array of its own each time, which the thread does not keep.
+    /// </summary>
+    [Fact]
+    public unsafe void ShareBuffers_KeepUpToTheCap_AndAlignTheirStart()
+    {
+        int kept = (int)(ShareBuffers<float>.KeptBytes / sizeof(float));
+        var first = ShareBuffers<float>.Backward(1000);
+        var again = ShareBuffers<float>.Backward(1000);
+        Assert.True(System.Runtime.CompilerServices.Unsafe.AreSame(ref first[0], ref again[0]));
+        fixed (float* p = first) Assert.Equal(0, (long)p % 64);
+        var large = ShareBuffers<float>.Forward(kept + 1);
+        var largeAgain = ShareBuffers<float>.Forward(kept + 1);
+        Assert.Equal(kept + 1, large.Length);
+        Assert.False(System.Runtime.CompilerServices.Unsafe.AreSame(ref large[0], ref largeAgain[0]));
+        var small = ShareBuffers<float>.Forward(16);
+        Assert.True(System.Runtime.CompilerServices.Unsafe.AreSame(ref small[0], ref ShareBuffers<float>.Forward(16)[0]));
     }
 
     /// <summary>Two runs' outputs, input gradients and every parameter's gradient agree bit for bit.</summary>

@@ -98,7 +98,8 @@ internal sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee7
         var products = ChooseProducts(batch);
         bool shared = products == StepProducts.Shares;
         // (N × GH), unless the pass keeps no gates. The joint products in shares compute each step's gates in a buffer
-        // of the share's thread (ShareBuffers.Forward) and copy them into the tape, if kept, once the cell is done with them.
+        // of the share's thread (ShareBuffers.Forward) and copy them into the tape, if kept, once the cell is done with
+        // them (a large LSTM's cell writes them straight into the tape: ForwardSteps).
         var gates = pass.KeepsGates || !shared ? Workspace<T>.Grow(ref pass.Gates[l], n * gh) : [];
         var hidden = Workspace<T>.Grow(ref pass.Hidden[l], n * h);             // (N × H)
         // (N × H); N × (I + H + 1) where a backward may gather the joint weight gradient's rows into it once it is used up

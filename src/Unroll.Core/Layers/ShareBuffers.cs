@@ -5,15 +5,19 @@ using Unroll.Numerics;
 namespace Unroll.Core.Layers;
 
 /// <summary>
-/// Each thread's buffers for a layer's steps in shares, in memory no other share writes near: where one share's
-/// writes end and the next one's begin costs both cores far more than the rows' size, so each buffer has
-/// <see cref="Guard"/> bytes of its own on either side.
+/// Each thread's buffers for what a layer's steps rewrite at every step (a share's, when the steps run in shares; all
+/// of them on the thread that runs them otherwise), in memory no other share writes near: where one share's writes
+/// end and the next one's begin costs both cores far more than the rows' size, so each buffer has
+/// <see cref="Guard"/> bytes of its own on either side. A thread keeps its buffers (pinned) up to
+/// <see cref="KeptBytes"/>; a larger request gets an array of its own for that pass, at a size where one boundary
+/// costs nothing that counts.
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="Forward"/>: one step's gates (b × GH), the joint product's rows [x | h' | 1] (b × J) and GRU's hidden
-/// half (b × 3H). Every share computes its step's gates here, and a forward that keeps a tape copies them there once
-/// the cell has activated them. With the shares' gates side by side, in the tape
+/// <see cref="Forward"/>: one step's gates (b × GH), the joint product's rows [x | h' | 1] (b × J; GRU's [x | 1]) and
+/// GRU's hidden half (b × 3H). Every share computes its step's gates here, and a forward that keeps a tape copies
+/// them there once the cell has activated them (except an LSTM's whose tape outgrows the cache, whose cell writes the
+/// activated gates straight into the tape). With the shares' gates side by side, in the tape
 /// (step after step, each step's rows share by share) or in one B-row buffer, W3's forward took 92.7–94.1 ms; with the
 /// second share's gates in an array of its own, 79.7–83.1 (three interleaved pairs each). With these buffers, `Infer`
 /// on W3 took 88.5 ms against 95.1 and on W2 4.36 against 5.09 (medians of ten and seven interleaved pairs); W3's
@@ -44,6 +48,12 @@ internal static class ShareBuffers<T> where T : unmanaged, INumberBase<T>
     /// <summary>Bytes kept free before and after each buffer: 64 KiB, eight rows of W3's gates.</summary>
     internal const int Guard = 64 * 1024;
 
+    /// <summary>
+    /// The largest buffer a thread keeps: 8 MiB, twelve times W3's largest (0.64 MiB). A larger request (thousands of
+    /// sequences in one share) gets an ordinary array for that call, which the collector takes back with the pass.
+    /// </summary>
+    internal const long KeptBytes = 8L << 20;
+
     [ThreadStatic] private static T[]? t_forward;
     [ThreadStatic] private static int t_forwardOffset;
     [ThreadStatic] private static T[]? t_backward;
@@ -61,6 +71,7 @@ internal static class ShareBuffers<T> where T : unmanaged, INumberBase<T>
     /// </summary>
     private static unsafe Span<T> Get(ref T[]? array, ref int offset, int length)
     {
+        if ((long)length * sizeof(T) > KeptBytes) return new T[length];
         int guard = Guard / sizeof(T);
         if (array is null || array.Length - offset - guard < length)
         {
