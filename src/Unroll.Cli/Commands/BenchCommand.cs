@@ -29,9 +29,10 @@ internal static class BenchCommand
             var kind = CellKinds.Parse(cellName);
             var workload = new Workload(kind, parse.GetValue(input), parse.GetValue(hidden), parse.GetValue(layers), parse.GetValue(seq), parse.GetValue(batch));
             // More threads than cores would time the threads taking turns, and the peak beside it is the cores' own.
-            if (parse.GetValue(threads) is int wanted && wanted > Environment.ProcessorCount)
+            int? wanted = parse.GetValue(threads);
+            if (wanted > Environment.ProcessorCount)
                 throw new UserError($"--threads {wanted} is more than the {Environment.ProcessorCount} core(s) of this machine: give at most {Environment.ProcessorCount}, or leave it out to use them all");
-            var result = StepBenchmark.Run(workload, parse.GetValue(repeats), parse.GetValue(threads));
+            var result = StepBenchmark.Run(workload, parse.GetValue(repeats), wanted);
             var peak = PeakFlops.Measure(TimeSpan.FromMilliseconds(200));
             double peakGflops = result.Threads > 1 ? peak.AllCoresGflops : peak.SingleCoreGflops;
             if (parse.GetValue(json))

@@ -49,10 +49,11 @@ internal static class LstmCell
                 MemoryMarshal.Cast<T, float>(c), MemoryMarshal.Cast<T, float>(h), hidden, simd);
             return;
         }
+        bool inPlace = Unsafe.AreSame(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(activated));
         for (int r = 0; r < rows; r++)
         {
-            gates.Slice(r * 4 * hidden, 4 * hidden).CopyTo(activated.Slice(r * 4 * hidden, 4 * hidden));
             var row = activated.Slice(r * 4 * hidden, 4 * hidden);
+            if (!inPlace) gates.Slice(r * 4 * hidden, 4 * hidden).CopyTo(row);   // activated in place below
             var ifGates = row[..(2 * hidden)];
             var g = row.Slice(2 * hidden, hidden);
             var o = row.Slice(3 * hidden, hidden);
