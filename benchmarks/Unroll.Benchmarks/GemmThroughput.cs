@@ -15,14 +15,18 @@ public static class GemmThroughput
         new("dWhh H=512 TB=6400", Transpose.Yes, Transpose.No, 2048, 512, 6400),
         new("dWhh H=512 TB=12800 (W3)", Transpose.Yes, Transpose.No, 2048, 512, 12800),
         new("dWih I=64 TB=12800 (W3)", Transpose.Yes, Transpose.No, 2048, 64, 12800),
+        new("joint dW J=577 TB=12800 (W3)", Transpose.Yes, Transpose.No, 577, 2048, 12800),
         new("inputs TB=12800 I=64", Transpose.No, Transpose.Yes, 12800, 2048, 64),
         new("gates B=64 H=32", Transpose.No, Transpose.Yes, 64, 128, 32),
         new("gates B=1 H=512", Transpose.No, Transpose.Yes, 1, 2048, 512),
         new("tiny", Transpose.No, Transpose.Yes, 4, 1, 1),
     ];
 
-    /// <summary>Measures the peak, then each shape on one thread and on <see cref="Environment.ProcessorCount"/>.</summary>
-    public static void Run(TextWriter output)
+    /// <summary>
+    /// Measures the peak, then each shape whose name contains <paramref name="filter"/> (all of them when it is empty)
+    /// on one thread and on <see cref="Environment.ProcessorCount"/>.
+    /// </summary>
+    public static void Run(TextWriter output, string filter = "")
     {
         PeakFlopsResult peak = PeakFlops.Measure();
         output.WriteLine($"peak float32 FMA rate ({peak.VectorBits}-bit vectors): one thread {peak.SingleCoreGflops:F1} GFLOP/s, " +
@@ -30,7 +34,7 @@ public static class GemmThroughput
         int saved = Gemm.MaxThreads;
         try
         {
-            foreach (GemmShape shape in Shapes)
+            foreach (GemmShape shape in Shapes.Where(s => s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
             {
                 foreach (int threads in new[] { 1, Environment.ProcessorCount })
                 {

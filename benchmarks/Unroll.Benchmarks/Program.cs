@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Unroll.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --filter '*Gemm*'   BenchmarkDotNet, reference as baseline
-// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --gflops              quick GFLOP/s against the measured peak
+// dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --gflops [NAME]      quick GFLOP/s against the measured peak (shapes whose name contains NAME)
 // dotnet run -c Release --project benchmarks/Unroll.Benchmarks -- --small               quick µs of the engine's small, skinny products,
 //                                                    one sequence's row products and the packing of W_hh (with
 //                                                    DOTNET_TieredCompilation=0 as the CLI compiles them)
@@ -22,7 +22,7 @@ using Unroll.Benchmarks;
 //                                                    memory (benchmarks/memory/run.sh)
 if (args.Length > 0 && args[0] == "--gflops")
 {
-    GemmThroughput.Run(Console.Out);
+    GemmThroughput.Run(Console.Out, args.Length > 1 ? args[1] : "");
     return;
 }
 if (args.Length > 0 && args[0] == "--small")
