@@ -31,6 +31,13 @@ internal interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>C (MR × NR, row stride <paramref name="ldc"/>) = or += aPanel (kc, MR)ᵀ · bPanel (kc, NR).</summary>
     static abstract void Run(nint kc, ref T aPanel, ref T bPanel, ref T c, nint ldc, bool add);
+
+    /// <summary>
+    /// <see cref="Run"/>'s first row alone, C (1 × NR) = or += column 0 of aPanel (kc, MR)ᵀ · bPanel (kc, NR), in the same
+    /// operations, so the same bits: the last tile of a product whose M is one past a multiple of MR (a joint weight
+    /// gradient's J = I + H + 1) costs one row's FMAs instead of MR rows'.
+    /// </summary>
+    static abstract void RunOneRow(nint kc, ref T aPanel, ref T bPanel, ref T c, bool add);
 }
 
 /// <summary>
@@ -78,6 +85,22 @@ internal readonly struct KernelVector<T, TV, TOps> : IGemmKernel<T>
             Sse.Prefetch0(row);
             Sse.Prefetch0(row + 64);
         }
+    }
+
+    public static void RunOneRow(nint kc, ref T aPanel, ref T bPanel, ref T c, bool add)
+    {
+        TV c00 = default, c01 = default;
+        ref T a = ref aPanel;
+        ref T b = ref bPanel;
+        for (nint p = 0; p < kc; p++)
+        {
+            TV a0 = TOps.Broadcast(a);
+            c00 = TOps.Fma(a0, TOps.Load(ref b), c00);
+            c01 = TOps.Fma(a0, TOps.Load(ref Unsafe.Add(ref b, TOps.Count)), c01);
+            a = ref Unsafe.Add(ref a, MR);
+            b = ref Unsafe.Add(ref b, 2 * TOps.Count);
+        }
+        Store(ref c, c00, c01, add);
     }
 
     public static void Run(nint kc, ref T aPanel, ref T bPanel, ref T c, nint ldc, bool add)
@@ -164,6 +187,21 @@ internal readonly struct KernelScalar<T> : IGemmKernel<T> where T : unmanaged, I
         StoreRow(ref Unsafe.Add(ref c, ldc), c10, c11, c12, c13, add);
         StoreRow(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, c22, c23, add);
         StoreRow(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, c32, c33, add);
+    }
+
+    public static void RunOneRow(nint kc, ref T aPanel, ref T bPanel, ref T c, bool add)
+    {
+        T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
+        ref T a = ref aPanel;
+        ref T b = ref bPanel;
+        for (nint p = 0; p < kc; p++)
+        {
+            T a0 = a;
+            c00 += a0 * b; c01 += a0 * Unsafe.Add(ref b, 1); c02 += a0 * Unsafe.Add(ref b, 2); c03 += a0 * Unsafe.Add(ref b, 3);
+            a = ref Unsafe.Add(ref a, 4);
+            b = ref Unsafe.Add(ref b, 4);
+        }
+        StoreRow(ref c, c00, c01, c02, c03, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

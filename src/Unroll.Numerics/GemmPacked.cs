@@ -99,6 +99,10 @@ internal static class GemmPacked<T, TKernel>
                 {
                     TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, ldc, add);
                 }
+                else if (mrHere == 1 && nrHere == nr)
+                {
+                    TKernel.RunOneRow(kc, ref aPanel, ref bPanel, ref cTile, add);
+                }
                 else
                 {
                     TKernel.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(edge), nr, add: false);

@@ -43,6 +43,41 @@ public class GemmEdgeTests
         Gemm.Multiply<float>(Transpose.No, Transpose.No, 0, 0, 3, [], 3, [], 0, [], 0, accumulate: false);
     }
 
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Multiply_LastTileOfOneRow_GivesTheBitsOfThatRowInAFullTile(string level)
+    {
+        // M one past a multiple of MR (a joint weight gradient's J = I + H + 1) runs its last tile through the one-row
+        // kernel; a product with MR − 1 more rows computes the same row inside a full tile. Both must agree to the bit,
+        // over several K blocks (KC 296), with whole and partial column tiles, both transpositions and both modes.
+        var simd = Enum.Parse<SimdLevel>(level);
+        CheckOneRowTile<float>(simd, simd switch { SimdLevel.Vector512 => 8, SimdLevel.Vector256 => 6, _ => 4 });
+        CheckOneRowTile<double>(simd, simd switch { SimdLevel.Vector512 => 8, SimdLevel.Vector256 => 6, _ => 4 });
+    }
+
+    private static void CheckOneRowTile<T>(SimdLevel level, int mr) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(5);
+        T Next() => T.CreateTruncating(random.NextDouble() * 2 - 1);
+        int m = 2 * mr + 1, mFull = 3 * mr, k = 600;
+        foreach (int n in new[] { 64, 77 })
+            foreach (var ta in new[] { Transpose.No, Transpose.Yes })
+                foreach (var tb in new[] { Transpose.No, Transpose.Yes })
+                    foreach (bool accumulate in new[] { false, true })
+                    {
+                        int lda = ta == Transpose.No ? k : mFull, ldb = tb == Transpose.No ? n : k;
+                        var a = Enumerable.Range(0, (ta == Transpose.No ? mFull : k) * lda).Select(_ => Next()).ToArray();
+                        var b = Enumerable.Range(0, (tb == Transpose.No ? k : n) * ldb).Select(_ => Next()).ToArray();
+                        var start = Enumerable.Range(0, mFull * n).Select(_ => Next()).ToArray();
+                        var full = (T[])start.Clone();
+                        var partial = (T[])start.Clone();
+                        Gemm.MultiplyWith<T>(level, 1, Gemm.DefaultParallelGrain, -1, ta, tb, mFull, n, k, a, lda, b, ldb, full, n, accumulate);
+                        Gemm.MultiplyWith<T>(level, 1, Gemm.DefaultParallelGrain, -1, ta, tb, m, n, k, a, lda, b, ldb, partial, n, accumulate);
+                        Assert.Equal(full.AsSpan(0, m * n).ToArray(), partial.AsSpan(0, m * n).ToArray());
+                        Assert.Equal(start.AsSpan(m * n).ToArray(), partial.AsSpan(m * n).ToArray());
+                    }
+    }
+
     [Fact]
     public void Multiply_OneByOneByOne_MultipliesTheScalars()
     {
