@@ -76,8 +76,8 @@ internal static class GemmPacked<T, TKernel>
 
     /// <summary>
     /// C[row0 .. row0 + mc, col0 .. col0 + nc) = or += Ã (mc × kc, packed) · B̃ (kc × nc, packed panels from
-    /// <paramref name="bPanels"/>, the panel of column col0 first): every register tile, partial tiles through the
-    /// scratch tile.
+    /// <paramref name="bPanels"/>, the panel of column col0 first): every register tile, a tile of one row with all
+    /// its columns through the one-row kernel, other partial tiles through the scratch tile.
     /// </summary>
     private static void MacroKernel(ref T aRef, int mc, int kc, ref T bPanels, int nc, int row0, int col0,
         Span<T> c, int ldc, bool add, Span<T> edge)
