@@ -51,6 +51,7 @@ public class WorkloadBenchmarks
     private SequenceBatch<float> _batch = null!;
     private float[] _targets = [];
     private Trainer<float> _trainer = null!;
+    private ForwardPass<float>? _pass;
 
     public static IEnumerable<NamedWorkload> Workloads => NamedWorkload.All;
 
@@ -76,9 +77,13 @@ public class WorkloadBenchmarks
     [Benchmark]
     public StepResult TrainStep() => _trainer.Step(_batch, _targets, 1e-3);
 
-    /// <summary>The forward pass alone (it keeps what a backward pass would need, as training does).</summary>
+    /// <summary>
+    /// The forward pass alone (it keeps what a backward pass would need, as training does), writing into the same tape
+    /// each call as the trainer does: the public Forward allocates a new tape, which would time the allocation (W3's
+    /// tape is 160 MB) and the garbage collector along with the pass.
+    /// </summary>
     [Benchmark]
-    public ForwardPass<float> Forward() => _network.Forward(_batch);
+    public ForwardPass<float> Forward() => _pass = _network.ForwardCore(_batch, null, _pass);
 
     /// <summary>Inference: the outputs alone, without the gates' tape (what `unroll bench` times as the forward).</summary>
     [Benchmark]
