@@ -24,17 +24,23 @@ public static class GemmThroughput
 
     /// <summary>
     /// Measures the peak, then each shape whose name contains <paramref name="filter"/> (all of them when it is empty)
-    /// on one thread and on <see cref="Environment.ProcessorCount"/>.
+    /// on one thread and on <see cref="Environment.ProcessorCount"/>; false, after naming the shapes, when none matches.
     /// </summary>
-    public static void Run(TextWriter output, string filter = "")
+    public static bool Run(TextWriter output, string filter = "")
     {
+        GemmShape[] chosen = Shapes.Where(s => s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (chosen.Length == 0)
+        {
+            output.WriteLine($"no shape's name contains \"{filter}\"; the shapes: {string.Join(", ", Shapes.Select(s => s.Name))}");
+            return false;
+        }
         PeakFlopsResult peak = PeakFlops.Measure();
         output.WriteLine($"peak float32 FMA rate ({peak.VectorBits}-bit vectors): one thread {peak.SingleCoreGflops:F1} GFLOP/s, " +
                          $"{peak.Threads} threads {peak.AllCoresGflops:F1} GFLOP/s");
         int saved = Gemm.MaxThreads;
         try
         {
-            foreach (GemmShape shape in Shapes.Where(s => s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
+            foreach (GemmShape shape in chosen)
             {
                 foreach (int threads in new[] { 1, Environment.ProcessorCount })
                 {
@@ -50,5 +56,6 @@ public static class GemmThroughput
         {
             Gemm.MaxThreads = saved;
         }
+        return true;
     }
 }

@@ -22,7 +22,7 @@ using Unroll.Benchmarks;
 //                                                    memory (benchmarks/memory/run.sh)
 if (args.Length > 0 && args[0] == "--gflops")
 {
-    GemmThroughput.Run(Console.Out, args.Length > 1 ? args[1] : "");
+    if (!GemmThroughput.Run(Console.Out, args.Length > 1 ? args[1] : "")) Environment.ExitCode = 2;
     return;
 }
 if (args.Length > 0 && args[0] == "--small")
