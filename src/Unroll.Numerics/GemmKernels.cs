@@ -35,7 +35,8 @@ internal interface IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>
     /// <see cref="Run"/>'s first row alone, C (1 × NR) = or += column 0 of aPanel (kc, MR)ᵀ · bPanel (kc, NR), in the same
     /// operations, so the same bits: the last tile of a product whose M is one past a multiple of MR (a joint weight
-    /// gradient's J = I + H + 1) costs one row's FMAs instead of MR rows'.
+    /// gradient's J = I + H + 1) does one row's FMAs instead of MR rows'. Its two accumulator chains wait on the FMA
+    /// latency, so it takes about half a full tile's time, not an MR-th.
     /// </summary>
     static abstract void RunOneRow(nint kc, ref T aPanel, ref T bPanel, ref T c, bool add);
 }
