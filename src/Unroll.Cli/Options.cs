@@ -14,6 +14,14 @@ internal static class Options
     /// <summary>--quiet (-q), for the commands that train: results, warnings and errors only.</summary>
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Print only results, warnings and errors: no training progress and no notes" };
 
+    /// <summary>
+    /// --threads, for the commands that compute: the most threads the matrix products and a layer's shares use (every
+    /// core when not given). <see cref="UnrollCli"/> checks it against the cores and applies it around the command;
+    /// the results are the same bits for any count.
+    /// </summary>
+    public static Option<int?> Threads() => OptionalCount("--threads",
+        "Most threads to compute with (default: every core); the results are the same for any number", max: 1024);
+
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int> Count(string name, string description, int defaultValue, int min = 1, int max = 1_000_000)
         => new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParseInt(r, name, min, max) };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Unroll.Cli.Commands;
 using Unroll.Core.Io;
+using Unroll.Numerics;
 
 namespace Unroll.Cli;
 
@@ -42,8 +43,15 @@ public static class UnrollCli
             error.WriteLine(message.EndsWith('?') ? $"error: {message}" : $"error: {message} (see '{name} --help')");
             return BadInput;
         }
+        int? threads = ThreadsGiven(parsed);
+        if (threads > Environment.ProcessorCount)
+        {
+            error.WriteLine($"error: --threads {threads} is more than the {Environment.ProcessorCount} core(s) of this machine: give at most {Environment.ProcessorCount}, or leave it out to use them all");
+            return BadInput;
+        }
         context.Activity = parsed.CommandResult.Command == root ? "starting" : $"running 'unroll {parsed.CommandResult.Command.Name}'";
         using var interrupts = context.Interrupts = Interrupts.For(context);
+        using var limit = new ThreadLimit(threads);
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -63,6 +71,32 @@ public static class UnrollCli
         {
             error.WriteLine($"error: internal error while {context.Activity}: this is a bug in Unroll, not a problem with your input; {InternalErrorLog.Write(e, args, context.Activity)}");
             return Failed;
+        }
+    }
+
+    /// <summary>The command's --threads (<see cref="Options.Threads"/>) when it has one and it was given; else null.</summary>
+    private static int? ThreadsGiven(ParseResult parsed)
+        => parsed.CommandResult.Command.Options.OfType<Option<int?>>().FirstOrDefault(o => o.Name == "--threads") is { } option
+            ? parsed.GetValue(option) : null;
+
+    /// <summary>
+    /// <see cref="Gemm.MaxThreads"/> set to a --threads value for one command and put back after it (nothing when not
+    /// given): the process's setting, so a server's jobs on other threads keep to it too.
+    /// </summary>
+    private sealed class ThreadLimit : IDisposable
+    {
+        private readonly int? _before;
+
+        public ThreadLimit(int? threads)
+        {
+            if (threads is not int count) return;
+            _before = Gemm.MaxThreads;
+            Gemm.MaxThreads = count;
+        }
+
+        public void Dispose()
+        {
+            if (_before is int before) Gemm.MaxThreads = before;
         }
     }
 

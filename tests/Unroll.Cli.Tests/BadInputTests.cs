@@ -49,6 +49,8 @@ public sealed class BadInputTests : IDisposable
         [new[] { "--decimal", ";" }, "--decimal ';' is not one of . or ,"],
         [new[] { "--checkpoint-every", "0" }, "--checkpoint-every expects a whole number"],
         [new[] { "--checkpoint-every", "2" }, "--checkpoint-every needs --checkpoint FILE"],
+        [new[] { "--threads", "0" }, "--threads expects a whole number from 1 to 1,024, got 0"],
+        [new[] { "--threads", $"{Environment.ProcessorCount + 1}" }, $"--threads {Environment.ProcessorCount + 1} is more than the {Environment.ProcessorCount} core(s) of this machine: give at most"],
     ];
 
     [Theory]
@@ -73,6 +75,12 @@ public sealed class BadInputTests : IDisposable
         [new[] { "gradients", "--w2", "Infinity", "--steps", "5" }, "--w2 must be a finite number"],
         [new[] { "bench", "--threads", "0" }, "--threads expects a whole number from 1 to 1,024"],
         [new[] { "bench", "--threads", $"{Environment.ProcessorCount + 1}" }, $"--threads {Environment.ProcessorCount + 1} is more than the "],
+        [new[] { "predict", "--model", "m", "--data", "d.csv", "--threads", $"{Environment.ProcessorCount + 1}" }, $"--threads {Environment.ProcessorCount + 1} is more than the "],
+        [new[] { "backtest", "--data", "d.csv", "--threads", "two" }, "--threads expects a whole number from 1 to 1,024, got 'two'"],
+        [new[] { "demo", "--threads", $"{Environment.ProcessorCount + 1}" }, $"--threads {Environment.ProcessorCount + 1} is more than the "],
+        [new[] { "run", "--model", "statquest", "--input", "-", "--threads", "0" }, "--threads expects a whole number from 1 to 1,024, got 0"],
+        [new[] { "serve", "--threads", $"{Environment.ProcessorCount + 1}" }, $"--threads {Environment.ProcessorCount + 1} is more than the "],
+        [new[] { "explain", "--model", "statquest", "--sequence", "0,1", "--threads", "1" }, "unknown option '--threads' for 'unroll explain'"],
         [new[] { "gradients", "--compare", "--svg", "x.svg" }, "--steps"],
         [new[] { "bench", "--cell", "elman" }, "--cell 'elman' is not one of rnn_relu, rnn_tanh, lstm or gru"],
     ];

@@ -36,6 +36,7 @@ internal static class BacktestCommand
         command.Add(forecasts);
         var quiet = Options.Quiet();
         command.Add(quiet);
+        command.Add(Options.Threads());
         command.SetAction(parse =>
         {
             context.Quiet = parse.GetValue(quiet);

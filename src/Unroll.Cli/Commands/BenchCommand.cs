@@ -18,7 +18,7 @@ internal static class BenchCommand
         var layers = Options.Count("--layers", "Layers", 1, max: 64);
         var seq = Options.Count("--seq", "Steps per sequence", 30, max: 100_000);
         var batch = Options.Count("--batch", "Sequences per batch", 64, max: 100_000);
-        var threads = Options.OptionalCount("--threads", "Threads for the large matrix products (default: all cores)", max: 1024);
+        var threads = Options.Threads();
         var repeats = Options.Count("--repeats", "Timed runs per figure (after at least 0.4 s of warm-up)", 20, max: 100_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var command = new Command("bench", "Time one training step (forward, BPTT, Adam) and one forward pass; report GFLOP/s against the machine's peak")
@@ -28,11 +28,8 @@ internal static class BenchCommand
             var cellName = parse.GetValue(cell)!;
             var kind = CellKinds.Parse(cellName);
             var workload = new Workload(kind, parse.GetValue(input), parse.GetValue(hidden), parse.GetValue(layers), parse.GetValue(seq), parse.GetValue(batch));
-            // More threads than cores would time the threads taking turns, and the peak beside it is the cores' own.
-            int? wanted = parse.GetValue(threads);
-            if (wanted > Environment.ProcessorCount)
-                throw new UserError($"--threads {wanted} is more than the {Environment.ProcessorCount} core(s) of this machine: give at most {Environment.ProcessorCount}, or leave it out to use them all");
-            var result = StepBenchmark.Run(workload, parse.GetValue(repeats), wanted);
+            // --threads (at most the cores: more would time the threads taking turns) is applied around every command.
+            var result = StepBenchmark.Run(workload, parse.GetValue(repeats), parse.GetValue(threads));
             var peak = PeakFlops.Measure(TimeSpan.FromMilliseconds(200));
             double peakGflops = result.Threads > 1 ? peak.AllCoresGflops : peak.SingleCoreGflops;
             if (parse.GetValue(json))

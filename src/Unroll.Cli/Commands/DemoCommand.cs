@@ -20,7 +20,7 @@ internal static class DemoCommand
         var missing = ReadOptions.MissingOption();
         var name = ReadOptions.NameOption();
         var quiet = Options.Quiet();
-        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, name, report, epochs, seed, missing, quiet };
+        var command = new Command("demo", "Train a small LSTM on the bundled stock prices, forecast next month beside the naive guess, backtest against baselines and write a report") { data, name, report, epochs, seed, missing, quiet, Options.Threads() };
         command.SetAction(parse =>
         {
             context.Quiet = parse.GetValue(quiet);

@@ -23,7 +23,7 @@ internal static class PredictCommand
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
         var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data };
         foreach (var option in reading.All) command.Add(option);
-        foreach (var option in new Option[] { horizon, levels, json, csv }) command.Add(option);
+        foreach (var option in new Option[] { horizon, levels, json, csv, Options.Threads() }) command.Add(option);
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");

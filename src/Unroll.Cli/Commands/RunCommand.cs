@@ -17,7 +17,7 @@ internal static class RunCommand
         var gradients = new Option<bool>("--gradients") { Description = "Add \"gradients\": the gradient of the loss for every parameter (needs --targets)" };
         var cell = new Option<string?>("--cell") { Description = "Cell for a model file without 'cell' metadata: rnn_relu, rnn_tanh, lstm or gru" };
         var map = Arguments.MapOption();
-        var command = new Command("run", "Run a model on sequences of any lengths and print each sequence's prediction as JSON") { model, input, targets, gradients, cell, map };
+        var command = new Command("run", "Run a model on sequences of any lengths and print each sequence's prediction as JSON") { model, input, targets, gradients, cell, map, Options.Threads() };
         command.SetAction(parse =>
         {
             var modelName = parse.GetValue(model)!;

@@ -21,7 +21,7 @@ internal static class TrainCommand
         var quiet = Options.Quiet();
         var command = new Command("train", "Train one recurrent network on all series of a CSV (ragged lengths welcome) and save it");
         foreach (var o in options.DataOptions.Concat(options.TrainingOptions)) command.Add(o);
-        foreach (var o in new Option[] { output, json, checkpoint, checkpointEvery, resume, debugNumerics, quiet }) command.Add(o);
+        foreach (var o in new Option[] { output, json, checkpoint, checkpointEvery, resume, debugNumerics, quiet, Options.Threads() }) command.Add(o);
         command.SetAction(parse =>
         {
             context.Quiet = parse.GetValue(quiet);

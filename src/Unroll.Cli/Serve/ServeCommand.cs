@@ -21,7 +21,7 @@ internal static class ServeCommand
         };
         var open = new Option<bool>("--open") { Description = "Open the pages in the default browser" };
         var command = new Command("serve", "Serve the worked example, vanishing gradients, LSTM and GRU gates and forecasting as pages in your browser, computed by the real engine")
-            { port, host, open };
+            { port, host, open, Options.Threads() };
         command.SetAction(parse =>
         {
             string address = parse.GetValue(host)!.Trim();
