@@ -19,8 +19,8 @@ internal static class Options
     /// core when not given). <see cref="UnrollCli"/> checks it against the cores and applies it around the command;
     /// the results are the same bits for any count.
     /// </summary>
-    public static Option<int?> Threads() => OptionalCount("--threads",
-        "Most threads to compute with (default: every core); the results are the same for any number", max: 1024);
+    public static Option<int?> Threads(string description = "Most threads to compute with (default: every core); the results are the same for any number")
+        => OptionalCount("--threads", description, max: 1024);
 
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int> Count(string name, string description, int defaultValue, int min = 1, int max = 1_000_000)

@@ -43,7 +43,8 @@ public static class UnrollCli
             error.WriteLine(message.EndsWith('?') ? $"error: {message}" : $"error: {message} (see '{name} --help')");
             return BadInput;
         }
-        int? threads = ThreadsGiven(parsed);
+        // Help, asked for, wins over a --threads the machine cannot give, as it does over every other bad value.
+        int? threads = parsed.Action is System.CommandLine.Help.HelpAction ? null : ThreadsGiven(parsed);
         if (threads > Environment.ProcessorCount)
         {
             error.WriteLine($"error: --threads {threads} is more than the {Environment.ProcessorCount} core(s) of this machine: give at most {Environment.ProcessorCount}, or leave it out to use them all");
@@ -81,7 +82,8 @@ public static class UnrollCli
 
     /// <summary>
     /// <see cref="Gemm.MaxThreads"/> set to a --threads value for one command and put back after it (nothing when not
-    /// given): the process's setting, so a server's jobs on other threads keep to it too.
+    /// given): the process's setting, so a server's jobs on other threads keep to it too, and so two commands with
+    /// different --threads run at once in one process would each see the other's.
     /// </summary>
     private sealed class ThreadLimit : IDisposable
     {

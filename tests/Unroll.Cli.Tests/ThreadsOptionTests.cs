@@ -34,6 +34,31 @@ public sealed class ThreadsOptionTests : IDisposable
     }
 
     [Fact]
+    public void Threads_IsPutBackAfterACommandThatFails()
+    {
+        int before = Gemm.MaxThreads;
+        var seen = new List<int>();
+        var r = CliRunner.RunWith("", _ =>
+        {
+            var command = new Command("refuse", "records Gemm.MaxThreads, then refuses its input") { Options.Threads() };
+            command.SetAction((Func<ParseResult, int>)(_ => { seen.Add(Gemm.MaxThreads); throw new UserError("a bad value"); }));
+            return command;
+        }, "refuse", "--threads", "1");
+        r.AssertOneLineError("a bad value");
+        Assert.Equal([1], seen);
+        Assert.Equal(before, Gemm.MaxThreads);
+    }
+
+    [Fact]
+    public void Threads_MoreThanTheCores_WithHelp_ShowsTheHelp()
+    {
+        var r = CliRunner.Run("train", "--threads", $"{Environment.ProcessorCount + 1}", "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("--threads", r.Out);
+        Assert.Equal("", r.Error);
+    }
+
+    [Fact]
     public void Threads_MoreThanTheCores_IsRefusedBeforeTheCommandRuns()
     {
         var seen = new List<int>();

@@ -18,7 +18,7 @@ internal static class BenchCommand
         var layers = Options.Count("--layers", "Layers", 1, max: 64);
         var seq = Options.Count("--seq", "Steps per sequence", 30, max: 100_000);
         var batch = Options.Count("--batch", "Sequences per batch", 64, max: 100_000);
-        var threads = Options.Threads();
+        var threads = Options.Threads("Threads to time (default: every core), beside the peak of that many cores");
         var repeats = Options.Count("--repeats", "Timed runs per figure (after at least 0.4 s of warm-up)", 20, max: 100_000);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var command = new Command("bench", "Time one training step (forward, BPTT, Adam) and one forward pass; report GFLOP/s against the machine's peak")
