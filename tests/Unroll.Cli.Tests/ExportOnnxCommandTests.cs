@@ -166,7 +166,44 @@ public sealed class ExportOnnxCommandTests : IDisposable
     {
         var bad = PathOf("bad.onnx");
         File.WriteAllText(bad, "not a model at all");
-        CliRunner.Run("import-onnx", bad, "--out", PathOf("m.safetensors")).AssertOneLineError("bad.onnx");
+        CliRunner.Run("import-onnx", bad, "--out", PathOf("m.safetensors")).AssertOneLineError("bad.onnx is not an ONNX model (its first bytes are text: 'not a model at all')");
         Assert.Single(Directory.EnumerateFileSystemEntries(_folder));
+    }
+
+    [Fact]
+    public void Import_BinaryThatIsNotOnnx_SaysSoWithoutTheParsersWords()
+    {
+        var bad = PathOf("bad.onnx");
+        File.WriteAllBytes(bad, [0x0A, 0xFF, 0xFF, 0xFF, 0x0F, 1, 2, 3, 4, 5, 6, 7, 8]);   // a field claiming far more bytes than there are
+        var r = CliRunner.Run("import-onnx", bad, "--out", PathOf("m.safetensors"));
+        r.AssertOneLineError("bad.onnx is not an ONNX model: its bytes do not read as ONNX's protobuf format");
+        Assert.DoesNotContain("stream", r.Error);
+        Assert.Single(Directory.EnumerateFileSystemEntries(_folder));
+    }
+
+    [Fact]
+    public void Import_OutIsTheOnnxFile_IsRefusedNamingIt()
+    {
+        var onnx = PathOf("m.onnx");
+        Assert.Equal(0, CliRunner.Run("export-onnx", "--model", "statquest", "--out", onnx).ExitCode);
+        var before = File.ReadAllBytes(onnx);
+        CliRunner.Run("import-onnx", onnx, "--out", onnx).AssertOneLineError($"--out {onnx} is the same file as the ONNX file {onnx}");
+        Assert.Equal(before, File.ReadAllBytes(onnx));
+    }
+
+    [Theory]
+    [InlineData("predict")]
+    [InlineData("backtest")]
+    [InlineData("explain")]
+    public void OnnxModel_WhereSafetensorsIsRead_IsNamedWithTheCommandsThatTakeIt(string command)
+    {
+        var onnx = PathOf("m.onnx");
+        Assert.Equal(0, CliRunner.Run("export-onnx", "--model", "statquest", "--out", onnx).ExitCode);
+        string[] args = command switch
+        {
+            "explain" => ["explain", "--model", onnx, "--sequence", "0,1"],
+            _ => [command, "--model", onnx, "--data", CliRunner.RepoFile("data", "stocks.csv")],
+        };
+        CliRunner.Run(args).AssertOneLineError($"{onnx} is an ONNX model, not a safetensors model file: 'unroll run --model {onnx}' reads ONNX, 'unroll import-onnx");
     }
 }

@@ -26,8 +26,28 @@ public static class OnnxImport
         if (!File.Exists(path)) throw new ModelFileException($"{path} does not exist");
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)); }
-        catch (InvalidProtocolBufferException e) { throw new ModelFileException($"{path} is not an ONNX model ({e.Message})"); }
+        catch (InvalidProtocolBufferException)
+        {
+            var bytes = File.ReadAllBytes(path);
+            throw new ModelFileException(SafeTensors.TextPreview(bytes.Length >= 8 ? bytes : [.. bytes, .. new byte[8 - bytes.Length]]) is { } text && bytes.Length > 0
+                ? $"{path} is not an ONNX model (its first bytes are text: {SafeTensors.Quote(text)}); give the .onnx file an exporter wrote"
+                : $"{path} is not an ONNX model: its bytes do not read as ONNX's protobuf format (a damaged or truncated file, or another kind of file?)");
+        }
         return FromModel(model, path);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="bytes"/> read as an ONNX model: a protobuf ModelProto with an IR version and a graph of
+    /// at least one node (so that a file of another kind that happens to parse is not taken for one).
+    /// </summary>
+    internal static bool IsOnnx(byte[] bytes)
+    {
+        try
+        {
+            var model = ModelProto.Parser.ParseFrom(bytes);
+            return model.IrVersion > 0 && model.Graph is { Node.Count: > 0 };
+        }
+        catch (InvalidProtocolBufferException) { return false; }
     }
 
     internal static RecurrentNetwork<float> FromModel(ModelProto model, string source)

@@ -159,7 +159,7 @@ public static class SafeTensors
 
     /// <summary>The start of the first line when the file begins with text (its 8 length bytes all printable or
     /// white space, as no real header length is), at most 24 characters and "..." when cut; null for binary bytes.</summary>
-    private static string? TextPreview(byte[] bytes)
+    internal static string? TextPreview(byte[] bytes)
     {
         static bool IsText(byte b) => b is (>= 0x20 and < 0x7F) or (byte)'\t' or (byte)'\r' or (byte)'\n' or >= 0x80;
         if (!bytes.AsSpan(0, 8).ToArray().All(IsText)) return null;
@@ -184,6 +184,9 @@ public static class SafeTensors
             // A CSV, JSON or notes file read as a length claims exabytes: name it for what it is, not as a damaged model.
             if (TextPreview(bytes) is { } text)
                 throw new ModelFileException($"{source}: not a safetensors model file (its first bytes are text: {Quote(text)}); give a .safetensors file that 'unroll train' or PyTorch's safetensors wrote");
+            // An exported or downloaded ONNX model given where a safetensors one is read: say so and name the commands that take it.
+            if (OnnxImport.IsOnnx(bytes))
+                throw new ModelFileException($"{source} is an ONNX model, not a safetensors model file: 'unroll run --model {source}' reads ONNX, 'unroll import-onnx {source} --out FILE.safetensors' converts it for explain and export-onnx, and predict and backtest need the .safetensors model that 'unroll train' wrote");
             Fail($"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length (truncated or not safetensors)");
         }
         int dataStart = 8 + (int)headerLength;
