@@ -389,11 +389,21 @@ public sealed class Frequency
     /// <param name="last">The series' last date or time.</param>
     /// <param name="count">How many dates, at least 0.</param>
     /// <exception cref="InvalidOperationException">The dates are irregular, so later steps have no dates.</exception>
+    /// <exception cref="DataException">The steps would pass 9999-12-31, the last date a <see cref="DateTime"/> holds.</exception>
     public DateTime[] NextDates(DateTime last, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (!IsRegular)
             throw new InvalidOperationException($"the dates are irregular ({Reason}), so the steps after {Text.Date(last)} have no dates; check Frequency.IsRegular first and label the forecasts by step (+1, +2, ...).");
+        try { return Next(last, count); }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new DataException($"the {count} step(s) after {Text.Date(last)} would pass 9999-12-31, the last date there is; check the dates in the data");
+        }
+    }
+
+    private DateTime[] Next(DateTime last, int count)
+    {
         var next = new DateTime[count];
         if (Spacing == Spacing.Intraday)
         {

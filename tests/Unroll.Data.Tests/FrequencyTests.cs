@@ -30,6 +30,15 @@ public sealed class FrequencyTests
     }
 
     [Fact]
+    public void NextDates_PastTheLastDateThereIs_IsADataErrorNamingIt()
+    {
+        var monthly = Frequency.Infer(Enumerable.Range(0, 24).Select(i => new DateOnly(9998, 1, 1).AddMonths(i)).ToArray());
+        Assert.Equal([D("9999-12-01")], monthly.NextDates(D("9999-11-01"), 1));
+        var e = Assert.Throws<DataException>(() => monthly.NextDates(D("9999-11-01"), 3));
+        Assert.Contains("the 3 step(s) after 9999-11-01 would pass 9999-12-31", e.Message);
+    }
+
+    [Fact]
     public void Infer_RealSeries_NextDatesContinueTheSeries()
     {
         Assert.Equal([D("1995-09-01"), D("1995-10-01")], Frequency.Infer(RealDates("gas")).NextDates(D("1995-08-01"), 2));
