@@ -86,6 +86,9 @@ internal sealed class OutputGuard
     // An existing path that a write would replace must be a regular file.
     private static void RequireReplaceable(string option, string path, string example)
     {
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(Path.TrimEndingDirectorySeparator(path)));
+        if (bytes > 255)
+            throw new UserError($"{option}: the file name is {bytes} bytes long and a file name may have at most 255; give a shorter one");
         var identity = FileIdentity.Of(path);
         if (identity is { Kind: FileKind.Folder })
             throw new UserError($"{option} {path} is a folder; give a file name such as {Path.Combine(path, example)}");

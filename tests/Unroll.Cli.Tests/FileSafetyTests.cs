@@ -57,6 +57,24 @@ public sealed class FileSafetyTests : IDisposable
     }
 
     [Fact]
+    public void Explain_SvgIsASymbolicLink_WritesItsTargetAndKeepsTheLink()
+    {
+        var target = PathOf("drawing.svg");
+        File.WriteAllText(target, "an older drawing");
+        var link = PathOf("latest.svg");
+        File.CreateSymbolicLink(link, target);
+        var r = CliRunner.Run("explain", "--model", "statquest", "--sequence", "0,0.5", "--svg", link);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.StartsWith("<svg", File.ReadAllText(target).TrimStart());
+    }
+
+    [Fact]
+    public void Train_OutNameLongerThanAFileNameMayBe_IsRefusedBeforeTraining()
+        => AssertRefusedUntouched("--out: the file name is 259 bytes long and a file name may have at most 255", "train", "--data", Data(),
+            "--out", PathOf(new string('m', 247) + ".safetensors"), "--epochs", "1");
+
+    [Fact]
     public void Train_OutIsAHardLinkToTheData_IsRefused()
     {
         var link = PathOf("hard.csv");

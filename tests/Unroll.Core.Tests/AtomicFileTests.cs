@@ -104,10 +104,47 @@ public sealed class AtomicFileTests : IDisposable
     [InlineData(".n.safetensors.123.0123456789abcdef0123456789abcdef.tmp", "m.safetensors", false, 0)]
     [InlineData("m.safetensors.123.0123456789abcdef0123456789abcdef.tmp", "m.safetensors", false, 0)]
     [InlineData(".a.b.7.0123456789abcdef0123456789abcdef.tmp", "a.b", true, 7)]
+    [InlineData(".a.7.0123456789abcdef0123456789abcdef.tmp", "a.b", false, 0)]   // a shorter name, but one that needed no cutting
     public void IsTemporaryOf_RecognisesOnlyItsOwnPattern(string file, string target, bool expected, int expectedPid)
     {
         Assert.Equal(expected, AtomicFile.IsTemporaryOf(file, target, out int pid));
         Assert.Equal(expectedPid, pid);
+    }
+
+    [Fact]
+    public void Write_LongestName_CutsTheTemporarysNameAndStillKnowsIt()
+    {
+        string target = new string('c', 252) + ".st";                    // 255 bytes, the most a name may have
+        string? seen = null;
+        AtomicFile.Write(PathIn(target), stream => { seen = Path.GetFileName(((FileStream)stream).Name); stream.Write("new"u8); });
+        Assert.Equal("new", File.ReadAllText(PathIn(target)));
+        Assert.True(Encoding.UTF8.GetByteCount(seen!) <= 255, seen);
+        Assert.True(AtomicFile.IsTemporaryOf(seen!, target, out int pid), seen);
+        Assert.Equal(Environment.ProcessId, pid);
+        Assert.False(AtomicFile.IsTemporaryOf(seen!, new string('c', 40) + ".st", out _));
+    }
+
+    [Fact]
+    public void Write_ThroughASymbolicLink_WritesItsTargetAndKeepsTheLink()
+    {
+        var target = PathIn("model.safetensors");
+        AtomicFile.WriteText(target, "old");
+        var link = PathIn("latest.safetensors");
+        File.CreateSymbolicLink(link, "model.safetensors");
+        AtomicFile.WriteText(link, "new");
+        Assert.Equal("model.safetensors", new FileInfo(link).LinkTarget);
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.Equal(["latest.safetensors", "model.safetensors"], Names());
+    }
+
+    [Fact]
+    public void Write_ThroughADanglingLink_CreatesItsTarget()
+    {
+        var link = PathIn("out.csv");
+        File.CreateSymbolicLink(link, PathIn("made.csv"));
+        AtomicFile.WriteText(link, "a,b");
+        Assert.Equal("a,b", File.ReadAllText(PathIn("made.csv")));
+        Assert.NotNull(new FileInfo(link).LinkTarget);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Unroll.Core.Io;
 /// </summary>
 /// <remarks>
 /// The temporary file is named <c>.NAME.PID.GUID.tmp</c> beside the target <c>NAME</c>: PID is the writing process,
-/// GUID 32 hex digits. A failed write removes its temporary file. A process killed mid-write cannot, so each write
+/// GUID 32 hex digits; NAME is cut short where the whole would pass the 255 bytes a file name may have. A symbolic
+/// link is written through: its final target gets the new content and the link stays. A failed write removes its temporary file. A process killed mid-write cannot, so each write
 /// first removes the temporary files of the same target left by processes that no longer run (or by an earlier
 /// process that had the same PID). <see cref="AbandonInFlight"/> removes this process's own unfinished ones before
 /// a forced exit.
@@ -34,13 +35,13 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
+        var full = Through(Path.GetFullPath(path));
         var folder = Path.GetDirectoryName(full)!;
         var name = Path.GetFileName(full);
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"cannot write {path}: the folder {folder} does not exist");
         RemoveStaleTemporaries(folder, name);
-        var temporary = Path.Combine(folder, $".{name}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}{Suffix}");
+        var temporary = Path.Combine(folder, TemporaryName(name));
         InFlight[temporary] = 0;   // registered before it exists, so AbandonInFlight never misses it
         try
         {
@@ -67,6 +68,38 @@ public static class AtomicFile
             InFlight.TryRemove(temporary, out _);
         }
     }
+
+    /// <summary>
+    /// The file a write to <paramref name="full"/> replaces: the path itself, or, for a symbolic link, the file it
+    /// finally points to (existing or not), so that the link stays a link and its target gets the new content.
+    /// </summary>
+    private static string Through(string full)
+    {
+        try
+        {
+            var info = new FileInfo(full);
+            return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+        }
+        catch (IOException)
+        {
+            return full;   // a loop of links: the write reports the problem
+        }
+    }
+
+    /// <summary>
+    /// <c>.NAME.PID.GUID.tmp</c>, with NAME cut to leave room for the rest within the 255 bytes a file name may have,
+    /// so any name that may be written may be written atomically (a cut name is still recognised by its start).
+    /// </summary>
+    private static string TemporaryName(string name)
+    {
+        string rest = $".{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}{Suffix}";
+        int room = MaxNameBytes - 1 - rest.Length;
+        while (System.Text.Encoding.UTF8.GetByteCount(name) > room || name.Length > 0 && char.IsHighSurrogate(name[^1]))
+            name = name[..^1];
+        return "." + name + rest;
+    }
+
+    private const int MaxNameBytes = 255;
 
     /// <summary>Writes text atomically (UTF-8, no byte-order mark).</summary>
     /// <param name="path">The target file.</param>
@@ -104,17 +137,23 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(targetName);
         processId = 0;
-        // .NAME.PID.GUID.tmp
+        // .NAME.PID.GUID.tmp, NAME cut short where the whole would pass 255 bytes (TemporaryName)
         const int GuidLength = 32;
         if (!fileName.StartsWith('.') || !fileName.EndsWith(Suffix, StringComparison.Ordinal)) return false;
-        var rest = fileName.AsSpan(1, fileName.Length - 1 - Suffix.Length);
-        if (!rest.StartsWith(targetName, StringComparison.Ordinal) || rest.Length < targetName.Length + 3 + GuidLength) return false;
-        rest = rest[targetName.Length..];                        // .PID.GUID
-        if (rest[0] != '.') return false;
+        var rest = fileName.AsSpan(1, fileName.Length - 1 - Suffix.Length);    // NAME.PID.GUID
+        if (rest.Length < 3 + GuidLength) return false;
         var guid = rest[^GuidLength..];
         if (rest[^(GuidLength + 1)] != '.' || !IsLowerHex(guid)) return false;
-        var pid = rest[1..^(GuidLength + 1)];
-        return pid.Length is > 0 and <= 10 && !pid.ContainsAnyExceptInRange('0', '9')
+        rest = rest[..^(GuidLength + 1)];                                       // NAME.PID
+        int dot = rest.LastIndexOf('.');
+        if (dot < 0) return false;
+        var pid = rest[(dot + 1)..];
+        var name = rest[..dot];
+        int tail = fileName.Length - 1 - name.Length;                           // .PID.GUID.tmp
+        bool whole = name.SequenceEqual(targetName);
+        bool cut = name.Length < targetName.Length && targetName.AsSpan().StartsWith(name, StringComparison.Ordinal)
+            && System.Text.Encoding.UTF8.GetByteCount("." + targetName) + tail > MaxNameBytes;
+        return (whole || cut) && pid.Length is > 0 and <= 10 && !pid.ContainsAnyExceptInRange('0', '9')
             && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out processId);
     }
 
