@@ -40,7 +40,7 @@ public static class UnrollCli
         {
             var name = parsed.CommandResult.Command == root ? "unroll" : $"unroll {parsed.CommandResult.Command.Name}";
             var message = Unrecognized(parsed, root, name) ?? parsed.Errors[0].Message;
-            error.WriteLine(message.EndsWith('?') ? $"error: {message}" : $"error: {message} (see '{name} --help')");
+            error.WriteLine(OneLine(message.EndsWith('?') ? $"error: {message}" : $"error: {message} (see '{name} --help')"));
             return BadInput;
         }
         // Help, asked for, wins over a --threads the machine cannot give, as it does over every other bad value.
@@ -59,20 +59,41 @@ public static class UnrollCli
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
-            error.WriteLine($"error: {message}");
+            error.WriteLine(OneLine($"error: {message}"));
             return BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Inputs are read and outputs checked before any work, so this is the system failing a write (disk full).
-            error.WriteLine($"error: while {context.Activity}: {e.Message}");
+            error.WriteLine(OneLine($"error: while {context.Activity}: {e.Message}"));
             return Failed;
         }
         catch (Exception e)
         {
-            error.WriteLine($"error: internal error while {context.Activity}: this is a bug in Unroll, not a problem with your input; {InternalErrorLog.Write(e, args, context.Activity)}");
+            error.WriteLine(OneLine($"error: internal error while {context.Activity}: this is a bug in Unroll, not a problem with your input; {InternalErrorLog.Write(e, args, context.Activity)}"));
             return Failed;
         }
+    }
+
+    /// <summary>
+    /// An error as the one line it must be: a line break or other control character that came in with a path or a
+    /// name (a file called "a\nb", a symbol holding a terminal escape) is shown as its C escape (\n, \r, \x1b), so it
+    /// can neither split the line nor drive the terminal.
+    /// </summary>
+    internal static string OneLine(string text)
+    {
+        if (!text.Any(c => char.IsControl(c) && c != '\t')) return text;
+        var line = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+            line.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\t",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        return line.ToString();
     }
 
     /// <summary>The command's --threads (<see cref="Options.Threads"/>) when it has one and it was given; else null.</summary>

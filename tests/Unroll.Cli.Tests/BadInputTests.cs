@@ -213,6 +213,22 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void PathWithALineBreak_IsNamedOnOneLine()
+    {
+        var r = CliRunner.Run("train", "--data", PathOf("no\nsuch.csv"), "--out", PathOf("m.safetensors"));
+        r.AssertOneLineError("no\\nsuch.csv does not exist");
+        Assert.False(File.Exists(PathOf("m.safetensors")));
+    }
+
+    [Theory]
+    [InlineData("plain words", "plain words")]
+    [InlineData("a\nb\r\nc", "a\\nb\\r\\nc")]
+    [InlineData("sym\u001b[31mRED", "sym\\x1b[31mRED")]
+    [InlineData("tab\tkept", "tab\tkept")]
+    public void OneLine_ShowsControlCharactersAsEscapes(string text, string expected)
+        => Assert.Equal(expected, UnrollCli.OneLine(text));
+
+    [Fact]
     public void InternalError_IsOneLinePointingToALogWithTheDetails()
     {
         var r = CliRunner.RunWith("", _ =>
