@@ -23,10 +23,10 @@ internal sealed class ForecastOptions
     public ReadOptions Reading { get; } = new("Use only these series (long format); repeat or separate with commas");
 
     public Option<CellKind> Cell { get; } = Options.Choice("--cell", "rnn_relu, rnn_tanh, lstm or gru", Defaults.Cell, SettingNames.Cells);
-    public Option<int> Hidden { get; } = Options.Count("--hidden", "Hidden units per layer", Defaults.HiddenSize, max: 16_384);
-    public Option<int> Layers { get; } = Options.Count("--layers", "Stacked recurrent layers", Defaults.Layers, max: 64);
+    public Option<int> Hidden { get; } = Options.Count("--hidden", "Hidden units per layer", Defaults.HiddenSize, max: ForecastSettings.MaxHiddenSize);
+    public Option<int> Layers { get; } = Options.Count("--layers", "Stacked recurrent layers", Defaults.Layers, max: ForecastSettings.MaxLayers);
     public Option<string> Lookback { get; } = Options.Lookback("--lookback", "Input steps per window, or 'all' for each series' whole history (ragged batches)", Defaults.Lookback.ToString());
-    public Option<int> Horizon { get; } = Options.Count("--horizon", "Steps to forecast", Defaults.Horizon, max: 10_000);
+    public Option<int> Horizon { get; } = Options.Count("--horizon", "Steps to forecast", Defaults.Horizon, max: ForecastSettings.MaxHorizon);
     public Option<ForecastStrategy> Strategy { get; } = Options.Choice("--strategy", "Multi-step forecasts: recursive (predictions fed back) or direct (the head outputs every step)", Defaults.Strategy, SettingNames.Strategies);
     public Option<TargetKind> Target { get; } = Options.Choice("--target", "What the network learns: price, return or logreturn", Defaults.Target, SettingNames.Targets);
     public Option<TargetScaling?> Scaling { get; } = Options.OptionalChoice("--scaling", "How each series is scaled, fitted on its training part: relative (each window relative to its last value, so forecasts can leave the trained range; the default for prices), minmax (the default for returns) or zscore", SettingNames.Scalings);
@@ -42,7 +42,7 @@ internal sealed class ForecastOptions
         "on (default): take out each series' seasonal pattern, where it is real, before the network sees it and put it back into the forecasts; off: the network sees the values as they are", "on", ["on", "off"]);
     public Option<string> Combine { get; } = Options.Choice("--combine",
         "on (default): forecast the mean of the network's, ETS's and Theta's forecasts (fitted before the test part), with intervals calibrated on that mean's validation errors; off: the network alone", "on", ["on", "off"]);
-    public Option<int?> Season { get; } = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: 10_000);
+    public Option<int?> Season { get; } = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: ForecastSettings.MaxSeason);
 
     public IEnumerable<Option> DataOptions => [Data, Reading.Name, Reading.Symbol, Column, Features, Reading.Sort, Reading.Decimal,
         Reading.Missing, Reading.DateColumn, Reading.Resample, Reading.Sum];

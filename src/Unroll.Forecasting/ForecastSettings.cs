@@ -188,6 +188,18 @@ public sealed record ForecastSettings
         return new ResolvedSettings(settings, notes, excluded);
     }
 
+    /// <summary>The most steps a forecast may run ahead (the command line's --horizon caps there too).</summary>
+    public const int MaxHorizon = 10_000;
+
+    /// <summary>The most hidden units a layer may have.</summary>
+    public const int MaxHiddenSize = 16_384;
+
+    /// <summary>The most stacked layers.</summary>
+    public const int MaxLayers = 64;
+
+    /// <summary>The longest seasonal period.</summary>
+    public const int MaxSeason = 10_000;
+
     /// <summary>Throws <see cref="SettingsException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -196,9 +208,11 @@ public sealed record ForecastSettings
             var setting = ForecastFixes.Of(property);
             return new SettingsException($"{setting} {problem}", setting);
         }
-        if (HiddenSize < 1) throw Bad(nameof(HiddenSize), $"must be at least 1, got {HiddenSize}");
-        if (Layers < 1) throw Bad(nameof(Layers), $"must be at least 1, got {Layers}");
-        if (Horizon < 1) throw Bad(nameof(Horizon), $"must be at least 1, got {Horizon}");
+        // Upper bounds too: a model file's settings pass here, and a damaged or edited one must not ask for a forecast
+        // that runs for hours (a horizon of 10^8) or a network that cannot be allocated.
+        if (HiddenSize is < 1 or > MaxHiddenSize) throw Bad(nameof(HiddenSize), $"must be from 1 to {MaxHiddenSize:N0}, got {HiddenSize}");
+        if (Layers is < 1 or > MaxLayers) throw Bad(nameof(Layers), $"must be from 1 to {MaxLayers}, got {Layers}");
+        if (Horizon is < 1 or > MaxHorizon) throw Bad(nameof(Horizon), $"must be from 1 to {MaxHorizon:N0}, got {Horizon}");
         if (Epochs < 1) throw Bad(nameof(Epochs), $"must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw Bad(nameof(BatchSize), $"must be at least 1, got {BatchSize}");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw Bad(nameof(LearningRate), $"must be a positive number, got {LearningRate}");
@@ -211,7 +225,7 @@ public sealed record ForecastSettings
             throw new SettingsException($"{validation} {ValidationFraction} + {test} {TestFraction} leave too little to train on; keep their sum below 0.9", validation, test);
         }
         if (Patience < 1) throw Bad(nameof(Patience), $"must be at least 1 epoch, got {Patience}");
-        if (Season is int season && season < 1) throw Bad(nameof(Season), $"must be at least 1 (1 for none), got {season}");
+        if (Season is int season && season is < 1 or > MaxSeason) throw Bad(nameof(Season), $"must be from 1 (1 for none) to {MaxSeason:N0}, got {season}");
         if (Scaling == TargetScaling.Relative && Target != TargetKind.Price)
         {
             Setting scaling = ForecastFixes.Of(nameof(Scaling), "TargetScaling.Relative"), target = ForecastFixes.Of(nameof(Target), "TargetKind.Price");

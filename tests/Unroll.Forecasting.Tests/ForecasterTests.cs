@@ -155,6 +155,25 @@ public class RelativeScalingTests
         Assert.True(relative < 1.0, $"relative MASE {relative:F3}");
     }
 
+    [Theory]
+    [InlineData(nameof(ForecastSettings.Horizon), 100_000_000, "must be from 1 to 10,000, got 100000000")]
+    [InlineData(nameof(ForecastSettings.Horizon), 0, "must be from 1 to 10,000, got 0")]
+    [InlineData(nameof(ForecastSettings.HiddenSize), 16_385, "must be from 1 to 16,384")]
+    [InlineData(nameof(ForecastSettings.Layers), 65, "must be from 1 to 64")]
+    [InlineData(nameof(ForecastSettings.Season), 10_001, "to 10,000, got 10001")]
+    public void Validate_SizesBeyondTheirLimits_AreRejected(string property, int value, string expected)
+    {
+        var settings = property switch
+        {
+            nameof(ForecastSettings.Horizon) => new ForecastSettings { Horizon = value },
+            nameof(ForecastSettings.HiddenSize) => new ForecastSettings { HiddenSize = value },
+            nameof(ForecastSettings.Layers) => new ForecastSettings { Layers = value },
+            _ => new ForecastSettings { Season = value },
+        };
+        Assert.Contains(expected, Assert.Throws<SettingsException>(settings.Validate).Message);
+        new ForecastSettings { Horizon = ForecastSettings.MaxHorizon, HiddenSize = ForecastSettings.MaxHiddenSize, Layers = ForecastSettings.MaxLayers, Season = ForecastSettings.MaxSeason }.Validate();
+    }
+
     [Fact]
     public void Relative_WithReturnTarget_IsRejected()
     {

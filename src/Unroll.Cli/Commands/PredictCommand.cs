@@ -17,7 +17,7 @@ internal static class PredictCommand
         var model = new Option<string>("--model") { Description = "Model file written by 'unroll train'", Required = true };
         var data = new Option<string>("--data") { Description = "CSV with the series' history (the same columns the model was trained on)", Required = true };
         var reading = new ReadOptions("Only these series");
-        var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: 10_000);
+        var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: ForecastSettings.MaxHorizon);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive,cold_start" };
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
