@@ -33,7 +33,8 @@ internal sealed class ReadOptions(string symbolDescription)
     {
         ForecastOptions.RequireDataFile(path);
         var set = DataReading.Read(context, path, CsvOptions(parse, column, features));
-        foreach (var note in Notes(set, parse.GetValue(Missing))) context.Error.WriteLine(note);
+        if (!context.Quiet)   // --quiet: no notes (warnings and errors still print)
+            foreach (var note in Notes(set, parse.GetValue(Missing))) context.Error.WriteLine(note);
         return set;
     }
 

@@ -61,6 +61,15 @@ public sealed class MissingValuesCommandTests : IDisposable
     }
 
     [Fact]
+    public void Backtest_Quiet_LeavesTheNoteOut()
+    {
+        var r = CliRunner.Run("backtest", "--data", Yahoo("prices.csv"), "--epochs", "3", "--hidden", "8", "--json", "-q");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.DoesNotContain("note:", r.Error);
+    }
+
+    [Fact]
     public void Train_MissingValueMidRow_IsOneLineNamingMissing()
     {
         var model = PathOf("m.safetensors");

@@ -60,7 +60,8 @@ internal static class BacktestCommand
                 PredictCommand.RequireHorizon(saved, horizon);
                 context.Activity = "estimating the parts of series new to the model";
                 var forecaster = saved.Serving(data, testFraction);
-                foreach (var note in PredictCommand.SeriesNotes(saved, forecaster, data)) context.Error.WriteLine($"note: {note}");
+                if (!context.Quiet)
+                    foreach (var note in PredictCommand.SeriesNotes(saved, forecaster, data)) context.Error.WriteLine($"note: {note}");
                 context.Activity = "walking the model forward over the test period";
                 result = Backtester.Run(forecaster, data, testFraction, horizon, backtest);
                 used = forecaster.Settings with { TestFraction = testFraction };

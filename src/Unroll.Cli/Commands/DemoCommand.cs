@@ -34,7 +34,7 @@ internal static class DemoCommand
             settings.Validate();
             context.Activity = "reading the data";
             var set = DataReading.Read(context, path, new CsvReadOptions { Missing = parse.GetValue(missing), Name = parse.GetValue(name) });
-            ReadOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
+            if (!context.Quiet) ReadOptions.NoteMissing(set, parse.GetValue(missing), context.Error);
             var o = context.Out;
             // The data and the model described: notes, which --quiet leaves out.
             if (!context.Quiet)
