@@ -32,7 +32,7 @@ public sealed class InterruptTests : IDisposable
         return path;
     }
 
-    private string[] Training(string model) => ["train", "--data", Data(), "--out", model, "--epochs", "12", "--hidden", "24", "--lookback", "20", "--batch", "16", "--patience", "50", "--seed", "3"];
+    private string[] Training(string model) => ["train", "--data", Data(), "--out", model, "--epochs", "60", "--hidden", "24", "--lookback", "20", "--batch", "16", "--patience", "100", "--seed", "3"];   // about 2 s: a signal 150 ms after the first checkpoint lands inside it, even on a loaded machine (12 epochs, 0.4 s, did not always)
 
     private static Process Start(params string[] args)
     {
