@@ -11,7 +11,7 @@ namespace Unroll.Cli;
 internal sealed class OutputGuard
 {
     private readonly List<(string Option, string Path)> _inputs = [];
-    private readonly List<(string Option, string Path, string Example)> _files = [];
+    private readonly List<(string Option, string Path, string Example, OutputKind Kind)> _files = [];
     private readonly List<(string Option, string Folder, string[] Files)> _reports = [];
 
     /// <summary>A file the command reads; null, "-" (standard input) and built-in names are skipped.</summary>
@@ -21,10 +21,14 @@ internal sealed class OutputGuard
         return this;
     }
 
-    /// <summary>A file the command writes; <paramref name="example"/> is a file name to suggest when a folder is given.</summary>
-    public OutputGuard File(string option, string? path, string example)
+    /// <summary>
+    /// A file the command writes, of <paramref name="kind"/>; <paramref name="example"/> is a file name to suggest when
+    /// a folder is given. An existing file there is replaced only when it is empty or of that kind (an earlier run's
+    /// output), never a user's notes, data or drawings of another kind.
+    /// </summary>
+    public OutputGuard File(string option, string? path, string example, OutputKind kind)
     {
-        if (path is not null) _files.Add((option, path, example));
+        if (path is not null) _files.Add((option, path, example, kind));
         return this;
     }
 
@@ -63,7 +67,7 @@ internal sealed class OutputGuard
                 written.Add((option, path));
             }
         }
-        foreach (var (option, path, example) in _files)
+        foreach (var (option, path, example, kind) in _files)
         {
             if (path.Length == 0) throw new UserError($"{option} needs a file name, such as {example}");
             RequireReplaceable(option, path, example);
@@ -81,6 +85,8 @@ internal sealed class OutputGuard
             for (int j = 0; j < i; j++)
                 if (Same(written[i].Path, written[j].Path))
                     throw new UserError($"{written[j].Option} and {written[i].Option} both write {written[i].Path}; give each its own file");
+        foreach (var (option, path, _, kind) in _files)
+            RequireOwnKind(option, path, kind);
     }
 
     // An existing path that a write would replace must be a regular file.
@@ -95,6 +101,61 @@ internal sealed class OutputGuard
         if (identity is { Kind: not (null or FileKind.Regular) })
             throw new UserError($"{option} {path} is {Describe(identity.Value.Kind)}, not a regular file; Unroll writes a new file and renames it into place, which would replace it: give a file path");
     }
+
+    // An existing non-empty file is replaced only when it holds what this option writes: a rerun replaces its own
+    // output, and a mistyped name never turns a CSV, notes or another program's file into a model.
+    private static void RequireOwnKind(string option, string path, OutputKind kind)
+    {
+        byte[] start;
+        try
+        {
+            if (FileIdentity.Of(path) is not { Kind: FileKind.Regular }) return;
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (stream.Length == 0) return;
+            if (kind == OutputKind.Onnx)
+            {
+                if (stream.Length <= 256L << 20 && Unroll.Core.Io.OnnxImport.IsOnnx(System.IO.File.ReadAllBytes(path))) return;
+                start = [];
+            }
+            else
+            {
+                start = new byte[Math.Min(stream.Length, 512)];
+                stream.ReadExactly(start);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;   // unreadable: the write reports whatever stops it
+        }
+        if (kind != OutputKind.Onnx && IsOfKind(start, kind)) return;
+        throw new UserError($"{option} {path} already exists and is not {Describe(kind)}; Unroll replaces only its own kind of file there: give another name, or move that file away first");
+    }
+
+    private static bool IsOfKind(byte[] start, OutputKind kind)
+    {
+        switch (kind)
+        {
+            case OutputKind.Model:
+                // safetensors: an 8-byte little-endian header length, then the JSON header's '{'
+                return start.Length >= 9 && BitConverter.ToUInt64(start, 0) is > 1 and < (100UL << 20) && start[8] == (byte)'{';
+            case OutputKind.Svg:
+                var text = System.Text.Encoding.UTF8.GetString(start).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+                return text.StartsWith("<svg", StringComparison.Ordinal) || text.StartsWith("<?xml", StringComparison.Ordinal);
+            case OutputKind.Forecasts:
+                var line = System.Text.Encoding.UTF8.GetString(start).TrimStart('\uFEFF');
+                return line.StartsWith("symbol,origin,step,date,actual,method,forecast", StringComparison.Ordinal);
+            default:
+                return false;
+        }
+    }
+
+    private static string Describe(OutputKind kind) => kind switch
+    {
+        OutputKind.Model => "a safetensors model or checkpoint",
+        OutputKind.Onnx => "an ONNX model",
+        OutputKind.Svg => "an SVG drawing",
+        _ => "a forecasts CSV that 'unroll backtest --forecasts' wrote",
+    };
 
     // Creating and removing a file is the only sure test: permissions, read-only mounts and quotas all show there.
     private static void RequireWritableFolder(string option, string path, string folder)
@@ -147,4 +208,17 @@ internal sealed class OutputGuard
         FileKind.Regular or null => "a file",
         _ => "not a regular file",
     };
+}
+
+/// <summary>What an output file holds, for <see cref="OutputGuard.File"/>: the only kind of existing file it may replace.</summary>
+internal enum OutputKind
+{
+    /// <summary>A safetensors file: a model or a training checkpoint.</summary>
+    Model,
+    /// <summary>An ONNX model.</summary>
+    Onnx,
+    /// <summary>An SVG drawing.</summary>
+    Svg,
+    /// <summary>backtest's forecasts CSV.</summary>
+    Forecasts,
 }

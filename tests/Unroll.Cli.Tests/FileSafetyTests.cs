@@ -60,13 +60,46 @@ public sealed class FileSafetyTests : IDisposable
     public void Explain_SvgIsASymbolicLink_WritesItsTargetAndKeepsTheLink()
     {
         var target = PathOf("drawing.svg");
-        File.WriteAllText(target, "an older drawing");
+        File.WriteAllText(target, "<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- an older drawing --></svg>");
         var link = PathOf("latest.svg");
         File.CreateSymbolicLink(link, target);
         var r = CliRunner.Run("explain", "--model", "statquest", "--sequence", "0,0.5", "--svg", link);
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Equal(target, new FileInfo(link).LinkTarget);
         Assert.StartsWith("<svg", File.ReadAllText(target).TrimStart());
+    }
+
+    [Fact]
+    public void Train_OutIsSomeoneElsesFile_IsRefusedAndKept()
+    {
+        File.WriteAllText(PathOf("notes.txt"), "my notes");
+        AssertRefusedUntouched($"--out {PathOf("notes.txt")} already exists and is not a safetensors model or checkpoint; Unroll replaces only its own kind of file there",
+            "train", "--data", Data(), "--out", PathOf("notes.txt"), "--epochs", "1");
+    }
+
+    [Fact]
+    public void OutputsOverFilesOfAnotherKind_AreRefusedAndKept()
+    {
+        File.Copy(Data(), PathOf("other.csv"));
+        AssertRefusedUntouched("--svg", "gradients", "--cell", "lstm", "--steps", "3", "--svg", PathOf("other.csv"));
+        AssertRefusedUntouched("is not a forecasts CSV that 'unroll backtest --forecasts' wrote", "backtest", "--data", Data(), "--forecasts", PathOf("other.csv"), "--epochs", "1");
+        AssertRefusedUntouched("is not an ONNX model", "export-onnx", "--model", "statquest", "--out", Model());
+        AssertRefusedUntouched("is not a safetensors model or checkpoint", "import-onnx", CliRunner.CoreFixture("torch_lstm.safetensors"), "--out", PathOf("other.csv"));
+    }
+
+    [Fact]
+    public void OutputsOverTheirOwnKindOrAnEmptyFile_AreReplaced()
+    {
+        File.WriteAllText(PathOf("a.svg"), "");
+        Assert.Equal(0, CliRunner.Run("gradients", "--cell", "lstm", "--steps", "3", "--svg", PathOf("a.svg")).ExitCode);
+        var first = File.ReadAllText(PathOf("a.svg"));
+        Assert.StartsWith("<svg", first.TrimStart());
+        var r = CliRunner.Run("gradients", "--cell", "gru", "--steps", "3", "--svg", PathOf("a.svg"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.NotEqual(first, File.ReadAllText(PathOf("a.svg")));
+        Assert.Equal(0, CliRunner.Run("export-onnx", "--model", "statquest", "--out", PathOf("m.onnx")).ExitCode);
+        r = CliRunner.Run("export-onnx", "--model", Model(), "--out", PathOf("m.onnx"));
+        Assert.True(r.ExitCode == 0, r.Error);
     }
 
     [Fact]

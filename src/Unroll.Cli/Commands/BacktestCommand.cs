@@ -46,7 +46,7 @@ internal static class BacktestCommand
             var modelPath = parse.GetValue(model);
             var forecastsPath = parse.GetValue(forecasts);
             new OutputGuard().Input("--data", parse.GetValue(options.Data)).Input("--model", modelPath).Report("--report", reportDir)
-                .File("--forecasts", forecastsPath, "forecasts.csv").Check();
+                .File("--forecasts", forecastsPath, "forecasts.csv", OutputKind.Forecasts).Check();
             BacktestResult result;
             ForecastSettings used;
             if (modelPath is not null)

@@ -32,7 +32,7 @@ internal static class ExplainCommand
                     ? "explain needs a sequence: give --sequence 0,0.5 (one number per step) or --input FILE (JSON as for 'unroll run')"
                     : "give either --sequence or --input, not both");
             new OutputGuard().Input("--model", parse.GetValue(model) is { } m && m != "statquest" ? m : null).Input("--input", inputPath)
-                .File("--svg", svgPath, "unrolled.svg").Check();
+                .File("--svg", svgPath, "unrolled.svg", OutputKind.Svg).Check();
             var network = LoadModel(context, parse.GetValue(model)!, parse.GetValue(cell), parse.GetValue(map));
 
             List<IReadOnlyList<double[]>> sequences = sequenceText is not null

@@ -65,7 +65,7 @@ internal static class GradientsCommand
                 throw new UserError("say what to measure: --cell rnn_relu|rnn_tanh|lstm|gru (a random network), --w2 X (the one-unit example) or --compare (every cell)");
             else if (keepBias is not null && kind is not (CellKind.Lstm or CellKind.Gru))
                 throw new UserError($"--forget-bias sets an LSTM or GRU gate's bias; a {kind.Value.ToName()} has no gates: use --cell lstm or --cell gru, or drop --forget-bias");
-            new OutputGuard().File("--svg", svgPath, "gradients.svg").Check();
+            new OutputGuard().File("--svg", svgPath, "gradients.svg", OutputKind.Svg).Check();
 
             int h = hiddenSize ?? 16;
             string description;

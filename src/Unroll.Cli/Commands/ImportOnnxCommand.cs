@@ -15,7 +15,7 @@ internal static class ImportOnnxCommand
         command.SetAction(parse =>
         {
             string inPath = parse.GetValue(file)!, outPath = parse.GetValue(output)!;
-            new OutputGuard().Input("the ONNX file", inPath).File("--out", outPath, "model.safetensors").Check();
+            new OutputGuard().Input("the ONNX file", inPath).File("--out", outPath, "model.safetensors", OutputKind.Model).Check();
             var network = OnnxImport.Load(inPath);
             ModelFile.Save(network, outPath);
             var s = network.Shape;

@@ -34,7 +34,7 @@ internal static class TrainCommand
                 throw new UserError(Directory.Exists(resumePath) ? $"--resume {resumePath} is a folder; give the checkpoint file written by --checkpoint"
                     : $"--resume {resumePath} does not exist; give the checkpoint file an earlier 'unroll train --checkpoint' wrote");
             new OutputGuard().Input("--data", dataPath).Input("--resume", resumePath)
-                .File("--out", path, "model.safetensors").File("--checkpoint", checkpointPath, "run.ckpt").Check();
+                .File("--out", path, "model.safetensors", OutputKind.Model).File("--checkpoint", checkpointPath, "run.ckpt", OutputKind.Model).Check();
 
             context.Activity = "reading the data";
             var data = options.ReadData(parse, context);

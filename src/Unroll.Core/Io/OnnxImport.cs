@@ -40,7 +40,7 @@ public static class OnnxImport
     /// Whether <paramref name="bytes"/> read as an ONNX model: a protobuf ModelProto with an IR version and a graph of
     /// at least one node (so that a file of another kind that happens to parse is not taken for one).
     /// </summary>
-    internal static bool IsOnnx(byte[] bytes)
+    public static bool IsOnnx(byte[] bytes)
     {
         try
         {
