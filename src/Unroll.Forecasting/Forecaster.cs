@@ -514,7 +514,7 @@ public sealed class Forecaster
         var transformed = TargetTransform.Forward(Settings.Target, history);
         int needed = Settings.Lookback.Steps ?? 1;
         if (transformed.Length < needed)
-            throw new DataException($"series '{series.Symbol}' has {history.Length} point{(history.Length == 1 ? "" : "s")} up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}");
+            throw new DataException($"series '{series.Symbol}' has {history.Length} point{(history.Length == 1 ? "" : "s")} up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}: give it a longer history, or leave it out ({Unroll.Data.Csv.CsvSettings.Symbols} names the series to use)", Unroll.Data.Csv.CsvSettings.Symbols);
         if (Settings.IsAnchored)
             return Forecast(new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed),
                 new Anchor(Settings.IsRelative, scalers.Target.Inverse(1) - scalers.Target.Inverse(0)), horizon);

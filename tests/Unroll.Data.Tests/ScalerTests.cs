@@ -72,6 +72,8 @@ public sealed class ScalerFitTests
 
         Assert.Contains("series 'GOOG' is constant", e.Message);
         Assert.Contains("divide by zero", e.Message);
+        Assert.Contains("leave it out", e.Message);
+        Assert.DoesNotContain("turn scaling off", e.Message);   // there is no such setting
     }
 
     [Fact]

@@ -158,7 +158,7 @@ public abstract class Scaler
     /// <summary>The error for a series whose fitted span is constant.</summary>
     private protected static DataException Constant(string seriesName, double value, int count, string kind) => new(
         $"series '{seriesName}' is constant (all {Text.Count(count, "value")} fitted are {Text.Number(value)}), so " +
-        $"{kind} scaling would divide by zero. A flat series cannot be scaled: leave it out ({Csv.CsvSettings.Symbols}) or turn scaling off.",
+        $"{kind} scaling would divide by zero. A flat series cannot be scaled: leave it out ({Csv.CsvSettings.Symbols} names the series to use).",
         Csv.CsvSettings.Symbols);
 }
 
