@@ -72,7 +72,17 @@ internal sealed class ForecastOptions
     internal static void RequireDataFile(string path)
     {
         if (Directory.Exists(path)) throw new UserError($"data file {path} is a folder; give the CSV file inside it");
-        if (!File.Exists(path)) throw new UserError($"data file {path} does not exist");
+        if (!File.Exists(path))
+        {
+            // File.Exists says false too when a folder on the way may not be entered: name that, not a missing file.
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null && Directory.Exists(folder))
+            {
+                try { using var _ = Directory.EnumerateFileSystemEntries(folder).GetEnumerator(); }
+                catch (UnauthorizedAccessException) { throw new UserError($"data file {path} cannot be read: the folder {folder} may not be opened (permission denied)"); }
+            }
+            throw new UserError($"data file {path} does not exist");
+        }
     }
 
     public ForecastSettings Settings(ParseResult parse, double testFraction)

@@ -194,7 +194,7 @@ internal sealed class OutputGuard
     {
         var full = Path.GetFullPath(path);
         try { return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full; }
-        catch (IOException) { return full; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return full; }   // a folder on the way may not be entered: the read says so
     }
 
     private static string ParentOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) ?? Path.GetPathRoot(Path.GetFullPath(path))!;

@@ -80,9 +80,9 @@ public static class AtomicFile
             var info = new FileInfo(full);
             return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return full;   // a loop of links: the write reports the problem
+            return full;   // a loop of links, or a folder that may not be entered: the write reports the problem
         }
     }
 
