@@ -57,6 +57,23 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
+    public void Predict_FileWithoutTheModelsColumn_NamesTheModelNotAFlag()
+    {
+        var data = Write("wave.csv", "symbol,date,price\n" + Months("A", 40, i => 10 + Math.Sin(i)));
+        var model = Path.Combine(_folder, "m.safetensors");
+        var r = CliRunner.Run("train", "--data", data, "--out", model, "--epochs", "30", "--hidden", "8");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var other = Write("close.csv", "date,close\n" + string.Concat(Months("A", 40, i => 10 + Math.Sin(i)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line[(line.IndexOf(',') + 1)..] + "\n")));
+        foreach (var command in new[] { "predict", "backtest" })
+        {
+            var refused = CliRunner.Run(command, "--model", model, "--data", other);
+            refused.AssertOneLineError("there is no column 'price' (asked for as the column to forecast in the model, which was trained on that column; rename the file's column to match)");
+            Assert.DoesNotContain("--column", refused.Error);
+        }
+    }
+
+    [Fact]
     public void Train_BadData_LeavesAnExistingModelUnchanged()
     {
         var model = Write("keep.safetensors", "precious");

@@ -55,7 +55,7 @@ internal static class BacktestCommand
                     throw new UserError("--debug-numerics diagnoses training, and with --model nothing is trained: drop one of them");
                 var saved = ModelBundle.Load(modelPath);
                 context.Activity = "reading the data";
-                var data = options.ReadData(parse, context, saved);
+                var data = PredictCommand.ReadWithTheModelsColumns(() => options.ReadData(parse, context, saved));
                 int? horizon = parse.GetResult(options.Horizon) is { Implicit: false } ? parse.GetValue(options.Horizon) : null;
                 PredictCommand.RequireHorizon(saved, horizon);
                 context.Activity = "estimating the parts of series new to the model";

@@ -28,7 +28,7 @@ internal static class PredictCommand
         {
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
             var trained = ModelBundle.Load(parse.GetValue(model)!);
-            var set = reading.Read(parse, context, parse.GetValue(data)!, trained.TargetColumn, trained.FeatureNames);
+            var set = ReadWithTheModelsColumns(() => reading.Read(parse, context, parse.GetValue(data)!, trained.TargetColumn, trained.FeatureNames));
             RequireHorizon(trained, parse.GetValue(horizon));
             var forecaster = trained.Serving(set);
             var notes = SeriesNotes(trained, forecaster, set);
@@ -105,6 +105,22 @@ internal static class PredictCommand
                 csv.WriteField(coldStart(f.Symbol) ? "true" : "false");
                 csv.EndRecord();
             }
+    }
+
+    /// <summary>
+    /// Reads data whose target and feature columns come from a model rather than from --column and --features (which
+    /// predict does not take): a column the file lacks is named as the model's, not as a flag's.
+    /// </summary>
+    internal static Unroll.Data.SeriesSet ReadWithTheModelsColumns(Func<Unroll.Data.SeriesSet> read)
+    {
+        try { return read(); }
+        catch (Unroll.Data.DataException e) when (e.Settings.Contains(Unroll.Data.Csv.CsvSettings.Column) || e.Settings.Contains(Unroll.Data.Csv.CsvSettings.Features))
+        {
+            throw new UserError(e.MessageWith(s =>
+                s == Unroll.Data.Csv.CsvSettings.Column ? "the model, which was trained on that column; rename the file's column to match" :
+                s == Unroll.Data.Csv.CsvSettings.Features ? "the model, which was trained with that feature; the file needs it too" :
+                Flags.Of(s)));
+        }
     }
 
     /// <summary>
