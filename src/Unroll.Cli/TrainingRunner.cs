@@ -40,12 +40,19 @@ internal static class TrainingRunner
         return result;
     }
 
-    /// <summary>Says what training changed to fit the data (a shorter lookback, the scaling chosen) and which series it left out.</summary>
-    public static void WriteNotes(CliContext context, FitResult fit)
+    /// <summary>
+    /// Says what training changed to fit the data (a shorter lookback, the scaling chosen) and which series it left
+    /// out: in a backtest the classical methods alone forecast those; a saved model (<paramref name="saved"/>) does not
+    /// hold them, so predict refuses them until they are long enough.
+    /// </summary>
+    public static void WriteNotes(CliContext context, FitResult fit, bool saved = false)
     {
         if (context.Quiet) return;
         foreach (var note in fit.Notes) context.Out.WriteLine($"Note: {note}.");
-        foreach (var (_, why) in fit.Excluded) context.Out.WriteLine($"Note: {why}; the classical methods forecast it.");
+        foreach (var (symbol, why) in fit.Excluded)
+            context.Out.WriteLine(saved
+                ? $"Note: {why}; the model leaves it out, so predict forecasts it only once it is long enough (leave it out with --symbol until then; backtest forecasts it with the classical methods alone)."
+                : $"Note: {why}; the classical methods forecast it.");
     }
 
     private static string Remaining(TrainingProgress p) => $"{(int)p.Remaining.TotalMinutes}:{p.Remaining.Seconds:00} left";

@@ -57,6 +57,22 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_SeriesTooShortForTheNetwork_SaysPredictLeavesItOut_BacktestForecastsItClassically()
+    {
+        var data = Write("plus.csv", "symbol,date,price\n" + Months("A", 40, i => 10 + Math.Sin(i)) + Months("B", 40, i => 20 + Math.Cos(i)) + Months("TINY", 3, i => 5 + i));
+        var model = Path.Combine(_folder, "m.safetensors");
+        var r = CliRunner.Run("train", "--data", data, "--out", model, "--epochs", "30", "--hidden", "8");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("series 'TINY' has 3 points, too few for the network", r.Out);
+        Assert.Contains("the model leaves it out, so predict forecasts it only once it is long enough", r.Out);
+        CliRunner.Run("predict", "--model", model, "--data", data).AssertOneLineError("'TINY'");
+        var backtest = CliRunner.Run("backtest", "--data", data, "--epochs", "3", "--hidden", "8");
+        Assert.True(backtest.ExitCode == 0, backtest.Error);
+        Assert.Contains("series 'TINY' has 3 points, too few for the network", backtest.Out);
+        Assert.Contains("; the classical methods forecast it.", backtest.Out);
+    }
+
+    [Fact]
     public void Predict_FileWithoutTheModelsColumn_NamesTheModelNotAFlag()
     {
         var data = Write("wave.csv", "symbol,date,price\n" + Months("A", 40, i => 10 + Math.Sin(i)));

@@ -80,7 +80,7 @@ internal static class TrainCommand
                 return code;
             }
             var o = context.Out;
-            TrainingRunner.WriteNotes(context, fit);
+            TrainingRunner.WriteNotes(context, fit, saved: true);
             o.WriteLine($"Trained one {settings.Cell.ToName()} model on {data.Series.Count} series ({string.Join(", ", data.Series.Select(s => $"{s.Symbol} {s.Length}"))} points): {fit.TrainWindows} training and {fit.ValidationWindows} validation windows." +
                 (settings.CombineClassical ? " It forecasts half the network's and half ETS's and Theta's (--combine off: the network alone)." : ""));
             o.WriteLine(fit.Stop switch
