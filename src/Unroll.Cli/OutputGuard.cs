@@ -1,3 +1,4 @@
+using Unroll.Core.Io;
 using Unroll.Forecasting.Reports;
 
 namespace Unroll.Cli;
@@ -93,8 +94,8 @@ internal sealed class OutputGuard
     private static void RequireReplaceable(string option, string path, string example)
     {
         int bytes = System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(Path.TrimEndingDirectorySeparator(path)));
-        if (bytes > 255)
-            throw new UserError($"{option}: the file name is {bytes} bytes long and a file name may have at most 255; give a shorter one");
+        if (bytes > AtomicFile.MaxNameBytes)
+            throw new UserError($"{option}: the file name is {bytes} bytes long and a file name may have at most {AtomicFile.MaxNameBytes}; give a shorter one");
         var identity = FileIdentity.Of(path);
         if (identity is { Kind: FileKind.Folder })
             throw new UserError($"{option} {path} is a folder; give a file name such as {Path.Combine(path, example)}");
@@ -106,28 +107,25 @@ internal sealed class OutputGuard
     // output, and a mistyped name never turns a CSV, notes or another program's file into a model.
     private static void RequireOwnKind(string option, string path, OutputKind kind)
     {
-        byte[] start;
         try
         {
             if (FileIdentity.Of(path) is not { Kind: FileKind.Regular }) return;
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             if (stream.Length == 0) return;
-            if (kind == OutputKind.Onnx)
+            // ONNX is told only by parsing the whole file (up to 256 MiB; a larger one counts as another kind), the others
+            // by their first 512 bytes.
+            bool parsable = kind != OutputKind.Onnx || stream.Length <= 256L << 20;
+            if (parsable)
             {
-                if (stream.Length <= 256L << 20 && Unroll.Core.Io.OnnxImport.IsOnnx(System.IO.File.ReadAllBytes(path))) return;
-                start = [];
-            }
-            else
-            {
-                start = new byte[Math.Min(stream.Length, 512)];
-                stream.ReadExactly(start);
+                var bytes = new byte[kind == OutputKind.Onnx ? stream.Length : Math.Min(stream.Length, 512)];
+                stream.ReadExactly(bytes);
+                if (kind == OutputKind.Onnx ? OnnxImport.IsOnnx(bytes) : IsOfKind(bytes, kind)) return;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return;   // unreadable: the write reports whatever stops it
         }
-        if (kind != OutputKind.Onnx && IsOfKind(start, kind)) return;
         throw new UserError($"{option} {path} already exists and is not {Describe(kind)}; Unroll replaces only its own kind of file there: give another name, or move that file away first");
     }
 
@@ -143,7 +141,7 @@ internal sealed class OutputGuard
                 return text.StartsWith("<svg", StringComparison.Ordinal) || text.StartsWith("<?xml", StringComparison.Ordinal);
             case OutputKind.Forecasts:
                 var line = System.Text.Encoding.UTF8.GetString(start).TrimStart('\uFEFF');
-                return line.StartsWith("symbol,origin,step,date,actual,method,forecast", StringComparison.Ordinal);
+                return line.StartsWith(string.Join(',', Commands.BacktestCommand.ForecastsColumns), StringComparison.Ordinal);
             default:
                 return false;
         }
@@ -186,15 +184,7 @@ internal sealed class OutputGuard
     {
         var (ia, ib) = (FileIdentity.Of(a), FileIdentity.Of(b));
         if (ia is { } x && ib is { } y && x.Inode != 0 && y.Inode != 0) return x.SameFileAs(y);
-        return string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
-    }
-
-    // The full path with symbolic links followed, as far as they exist.
-    private static string Resolve(string path)
-    {
-        var full = Path.GetFullPath(path);
-        try { return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return full; }   // a folder on the way may not be entered: the read says so
+        return string.Equals(AtomicFile.TargetOf(a), AtomicFile.TargetOf(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
     }
 
     private static string ParentOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) ?? Path.GetPathRoot(Path.GetFullPath(path))!;

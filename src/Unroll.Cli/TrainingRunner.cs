@@ -49,7 +49,7 @@ internal static class TrainingRunner
     {
         if (context.Quiet) return;
         foreach (var note in fit.Notes) context.Out.WriteLine($"Note: {note}.");
-        foreach (var (symbol, why) in fit.Excluded)
+        foreach (var (_, why) in fit.Excluded)
             context.Out.WriteLine(saved
                 ? $"Note: {why}; the model leaves it out, so predict forecasts it only once it is long enough (leave it out with --symbol until then; backtest forecasts it with the classical methods alone)."
                 : $"Note: {why}; the classical methods forecast it.");

@@ -22,7 +22,7 @@ internal static class BacktestCommand
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON" };
         var debugNumerics = new Option<bool>("--debug-numerics") { Description = "When a batch's loss or gradient is not finite, name the layer, time step and tensor where it first appears" };
         var levels = Options.Levels("--levels", "Prediction-interval levels scored, in percent", [0.8, 0.95]);
-        var forecasts = new Option<string?>("--forecasts") { Description = "Also write every test-period forecast as CSV: symbol,origin,step,date,actual,method,forecast and lower_/upper_ columns per level" };
+        var forecasts = new Option<string?>("--forecasts") { Description = $"Also write every test-period forecast as CSV: {string.Join(',', ForecastsColumns)} and lower_/upper_ columns per level" };
         var refitEvery = Options.OptionalCount("--refit-every", "Refit every classical method every K origins on all data before the origin (default: fit once, before the test period)");
         var command = new Command("backtest", "Walk-forward backtest of the model against naive, seasonal naive, drift, moving average, Theta and ETS: MAE, RMSE, MAPE, MASE, direction, interval coverage and MSIS");
         foreach (var o in options.DataOptions.Concat(options.TrainingOptions)) command.Add(o);
@@ -122,6 +122,9 @@ internal static class BacktestCommand
     /// known when forecasting, <c>date</c> the date forecast; then the value that came, the forecast and its bounds
     /// (empty where a method gave none). Methods that do not apply to a series have no rows.
     /// </summary>
+    /// <summary>The first columns of the --forecasts CSV, before a lower_ and upper_ column per level.</summary>
+    internal static readonly string[] ForecastsColumns = ["symbol", "origin", "step", "date", "actual", "method", "forecast"];
+
     internal static string ForecastsCsv(BacktestResult result)
     {
         var text = new StringWriter(CultureInfo.InvariantCulture);
@@ -133,7 +136,7 @@ internal static class BacktestCommand
                 if (double.IsFinite(v)) csv.WriteField(v);
                 else csv.WriteField("");
             }
-            csv.WriteHeader(["symbol", "origin", "step", "date", "actual", "method", "forecast",
+            csv.WriteHeader([.. ForecastsColumns,
                 .. result.Levels.SelectMany(l => new[] { $"lower_{Percent(l)}", $"upper_{Percent(l)}" })]);
             foreach (var s in result.Series)
                 foreach (var o in s.Origins)

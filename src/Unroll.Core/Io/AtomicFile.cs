@@ -12,9 +12,10 @@ namespace Unroll.Core.Io;
 /// <remarks>
 /// The temporary file is named <c>.NAME.PID.GUID.tmp</c> beside the target <c>NAME</c>: PID is the writing process,
 /// GUID 32 hex digits; NAME is cut short where the whole would pass the 255 bytes a file name may have. A symbolic
-/// link is written through: its final target gets the new content and the link stays. A failed write removes its temporary file. A process killed mid-write cannot, so each write
-/// first removes the temporary files of the same target left by processes that no longer run (or by an earlier
-/// process that had the same PID). <see cref="AbandonInFlight"/> removes this process's own unfinished ones before
+/// link is written through: its final target gets the new content and the link stays (<see cref="TargetOf"/>). A
+/// failed write removes its temporary file. A process killed mid-write cannot, so each write first removes the
+/// temporary files of the same target left by processes that no longer run (or by an earlier process that had the
+/// same PID). <see cref="AbandonInFlight"/> removes this process's own unfinished ones before
 /// a forced exit.
 /// </remarks>
 public static class AtomicFile
@@ -35,7 +36,7 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
-        var full = Through(Path.GetFullPath(path));
+        var full = TargetOf(path);
         var folder = Path.GetDirectoryName(full)!;
         var name = Path.GetFileName(full);
         if (!Directory.Exists(folder))
@@ -70,19 +71,22 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// The file a write to <paramref name="full"/> replaces: the path itself, or, for a symbolic link, the file it
-    /// finally points to (existing or not), so that the link stays a link and its target gets the new content.
+    /// The full path of the file a write to <paramref name="path"/> replaces: the path itself, or, for a symbolic link,
+    /// the file it finally points to (existing or not), so that the link stays a link and its target gets the new
+    /// content. Where the links cannot be followed (a loop, a folder that may not be entered), the path itself.
     /// </summary>
-    private static string Through(string full)
+    /// <param name="path">A file path, relative or full.</param>
+    public static string TargetOf(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.GetFullPath(path);
         try
         {
-            var info = new FileInfo(full);
-            return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+            return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return full;   // a loop of links, or a folder that may not be entered: the write reports the problem
+            return full;   // the write, or the read, reports the problem
         }
     }
 
@@ -99,7 +103,8 @@ public static class AtomicFile
         return "." + name + rest;
     }
 
-    private const int MaxNameBytes = 255;
+    /// <summary>The most bytes (UTF-8) a file name may have on the file systems Unroll writes to.</summary>
+    public const int MaxNameBytes = 255;
 
     /// <summary>Writes text atomically (UTF-8, no byte-order mark).</summary>
     /// <param name="path">The target file.</param>

@@ -24,12 +24,12 @@ public static class OnnxImport
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw new ModelFileException($"{path} is a folder; give the .onnx file");
         if (!File.Exists(path)) throw new ModelFileException($"{path} does not exist");
+        var bytes = File.ReadAllBytes(path);
         ModelProto model;
-        try { model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)); }
+        try { model = ModelProto.Parser.ParseFrom(bytes); }
         catch (InvalidProtocolBufferException)
         {
-            var bytes = File.ReadAllBytes(path);
-            throw new ModelFileException(SafeTensors.TextPreview(bytes.Length >= 8 ? bytes : [.. bytes, .. new byte[8 - bytes.Length]]) is { } text && bytes.Length > 0
+            throw new ModelFileException(bytes.Length >= 8 && SafeTensors.TextPreview(bytes) is { } text
                 ? $"{path} is not an ONNX model (its first bytes are text: {SafeTensors.Quote(text)}); give the .onnx file an exporter wrote"
                 : $"{path} is not an ONNX model: its bytes do not read as ONNX's protobuf format (a damaged or truncated file, or another kind of file?)");
         }
