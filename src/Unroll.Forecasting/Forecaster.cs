@@ -263,7 +263,7 @@ public sealed class Forecaster
         if (testFraction is double test)        // a backtest's test part: kept out, with room left for a training part
             settings = settings with { TestFraction = test, ValidationFraction = Math.Clamp(Math.Min(Settings.ValidationFraction, 0.9 - test), 0, 1) };
         int offset = Settings.Target == TargetKind.Price ? 0 : 1;
-        var prepared = unknown.Select(s => Prepare(s, settings, coldStart: true)).ToList();
+        var prepared = unknown.Select(s => Prepare(s, settings, coldStart: true, source: data)).ToList();
         foreach (var p in prepared)
         {
             string symbol = p.Original.Symbol;
@@ -640,6 +640,8 @@ public sealed class Forecaster
         }
     }
 
+    private static string Points(int n) => n == 1 ? "1 point" : $"{n} points";
+
     // Relative scaling divides by the last value: a value at or below 0 needs another scaling.
     private static DataException NotPositive(string what)
     {
@@ -659,7 +661,9 @@ public sealed class Forecaster
     /// <param name="series">The series as read.</param>
     /// <param name="settings">The split fractions, transform, scaling and seasonal settings.</param>
     /// <param name="coldStart">Whether the series is new to a trained model (<see cref="Serving"/>): only a message differs.</param>
-    internal static PreparedSeries Prepare(TimeSeries series, ForecastSettings settings, bool coldStart = false)
+    /// <param name="source">The set the series came from, for messages: its file, and whether leaving the series out
+    /// is a fix (not for the one series of a file read without a symbol column).</param>
+    internal static PreparedSeries Prepare(TimeSeries series, ForecastSettings settings, bool coldStart = false, SeriesSet? source = null)
     {
         double trainFraction = 1 - settings.ValidationFraction - settings.TestFraction;
         int offset = settings.Target == TargetKind.Price ? 0 : 1;
@@ -670,24 +674,29 @@ public sealed class Forecaster
             int trainEnd = TimeSplit.ByFractions(series.Length - offset, trainFraction, settings.ValidationFraction).TrainEnd + offset;
             adjustment = SeasonalAdjustment.Fit(series.Values.AsSpan(0, Math.Min(trainEnd, series.Length)), season, out _);
         }
-        return Prepare(series, adjustment is null ? series : Deseasonalized(series, adjustment), settings, coldStart) with { Adjustment = adjustment };
+        return Prepare(series, adjustment is null ? series : Deseasonalized(series, adjustment), settings, coldStart, source) with { Adjustment = adjustment };
     }
 
-    private static PreparedSeries Prepare(TimeSeries original, TimeSeries series, ForecastSettings settings, bool coldStart)
+    private static PreparedSeries Prepare(TimeSeries original, TimeSeries series, ForecastSettings settings, bool coldStart, SeriesSet? source)
     {
         var transformed = TargetTransform.Forward(settings.Target, series);
         double trainFraction = 1 - settings.ValidationFraction - settings.TestFraction;
         var split = TimeSplit.ByFractions(transformed.Length, trainFraction, settings.ValidationFraction);
         int needed = settings.Lookback.MinimumSeriesLength(settings.OutputSize);
+        // The one series of a file without a symbol column cannot be left out: the only fix there is the history or the settings.
+        bool canLeaveOut = source is not { SourceFile: not null, SymbolColumn: null };
         if (split.TrainEnd < needed && coldStart)
             throw new DataException($"series '{series.Symbol}' is new to the model, so its scaling is estimated from its history as training estimates a series', " +
-                $"from its training part: {split.TrainEnd} of its {series.Length} points, fewer than lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. " +
-                $"Give it a longer history, or leave it out with {CsvSettings.Symbols}", CsvSettings.Symbols);
+                $"from its training part: {split.TrainEnd} of its {Points(series.Length)}, fewer than lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. " +
+                (canLeaveOut ? $"Give it a longer history, or leave it out with {CsvSettings.Symbols}" : "Give it a longer history"),
+                source?.SourceFile, settings: canLeaveOut ? [CsvSettings.Symbols] : []);
         if (split.TrainEnd < needed)
         {
             Setting lookback = ForecastFixes.Of(nameof(ForecastSettings.Lookback)), steps = ForecastFixes.Of(nameof(ForecastSettings.Horizon));
-            throw new DataException($"series '{series.Symbol}' has {series.Length} points; its training part ({split.TrainEnd} of them) is shorter than " +
-                $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter {lookback} or {steps}, or leave this series out with {CsvSettings.Symbols}", lookback, steps, CsvSettings.Symbols);
+            throw new DataException($"series '{series.Symbol}' has {Points(series.Length)}; its training part ({Points(split.TrainEnd)}) is shorter than " +
+                $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter {lookback} or {steps}" +
+                (canLeaveOut ? $", or leave this series out with {CsvSettings.Symbols}" : ", or give it a longer history"),
+                source?.SourceFile, settings: canLeaveOut ? [lookback, steps, CsvSettings.Symbols] : [lookback, steps]);
         }
         var scalers = SeriesScalers.Fit(settings.ScalerKind, transformed, split.TrainEnd);
         if (!settings.IsAnchored)

@@ -80,7 +80,7 @@ public sealed class TrainingSession
         _data = data;
         _settings = settings;
         _resolved = resolved;
-        _prepared = data.Series.Select(s => Forecaster.Prepare(s, settings)).ToList();
+        _prepared = data.Series.Select(s => Forecaster.Prepare(s, settings, source: data)).ToList();
         (_train, _validation, _) = WindowSet.CreateSplit(_prepared.Select(p => p.Scaled).ToList(), _prepared.Select(p => p.Split).ToList(),
             settings.Lookback, settings.OutputSize);
         _anchors = _prepared.Select(p => settings.IsAnchored ? Forecaster.AnchorOf(p.Scalers, settings) : (Forecaster.Anchor?)null).ToArray();

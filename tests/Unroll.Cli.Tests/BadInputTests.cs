@@ -214,6 +214,31 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void OneSeriesFileWithoutValues_OrWithOnePoint_IsNamedWithAFixThatApplies()
+    {
+        // Neither a shorter lookback nor --symbol can help a one-series file whose every value is missing; only its
+        // history can help one with a single point.
+        var empty = PathOf("empty.csv");
+        File.WriteAllText(empty, "date,price\n2020-01-01,\n2020-01-02,NA\n");
+        var one = PathOf("one.csv");
+        File.WriteAllText(one, "date,price\n2020-01-01,5\n");
+        var model = PathOf("m.safetensors");
+
+        var r = CliRunner.Run("train", "--data", empty, "--out", model);
+        r.AssertOneLineError("empty.csv, column 'price': no value in any of its 2 rows (each empty, null or NA): nothing to read");
+        foreach (var (command, data) in new[] { ("train", one), ("backtest", one) })
+        {
+            var args = command == "train" ? new[] { command, "--data", data, "--out", model } : new[] { command, "--data", data };
+            var e = CliRunner.Run(args);
+            e.AssertOneLineError("one.csv: series 'one' has 1 point; its training part (0 points) is shorter than lookback 12 + horizon 1 = 13. " +
+                                 "Use a shorter --lookback or --horizon, or give it a longer history");
+            Assert.DoesNotContain("--symbol", e.Error);
+        }
+        Assert.DoesNotContain("--symbol", r.Error);
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
     public void PathWithALineBreak_IsNamedOnOneLine()
     {
         var r = CliRunner.Run("train", "--data", PathOf("no\nsuch.csv"), "--out", PathOf("m.safetensors"));

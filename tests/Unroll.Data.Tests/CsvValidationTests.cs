@@ -366,6 +366,38 @@ public sealed class SeriesErrorTests : IDisposable
     }
 
     [Fact]
+    public void OneSeriesFileWithoutAnyValue_SaysSoInsteadOfAskingForAShorterLookback()
+    {
+        // Every row lacks the price, so each is dropped as blank and the series ends with no points; a one-series file
+        // has no series to leave out and no lookback is involved.
+        var e = _files.ReadFails("empty.csv", "date,price\n2020-01-01,\n2020-01-02,NA\n2020-01-03,null\n");
+
+        Assert.EndsWith("empty.csv, column 'price': no value in any of its 3 rows (each empty, null or NA): nothing to read. " +
+                     "Fill the column in, or read another column", e.Message);
+        Assert.Empty(e.Settings);
+    }
+
+    [Fact]
+    public void SeriesWithoutAnyValueInALongFile_IsNamedWithLeavingItOutAsTheFix()
+    {
+        var e = _files.ReadFails("long.csv", "symbol,date,price\nA,2020-01-01,1\nA,2020-01-02,2\nB,2020-01-01,\n");
+
+        Assert.EndsWith("long.csv, column 'price': series 'B' has no value in its one row (empty, null or NA). Fill them in, " +
+                     "or leave the series out (CsvReadOptions.Symbols)", e.Message);
+        Assert.Contains(CsvSettings.Symbols, e.Settings);
+    }
+
+    [Fact]
+    public void SeriesWhoseRowsAllDropAsMissing_CountsEveryRowItHad()
+    {
+        // --missing drop takes the rows whose price is missing but whose volume is not; the blank ones go regardless.
+        var e = _files.ReadFails("drop.csv", "date,price,volume\n2020-01-01,,5\n2020-01-02,,\n",
+            new CsvReadOptions { Features = ["volume"], Missing = MissingValues.Drop });
+
+        Assert.Contains("drop.csv, column 'price': no value in any of its 2 rows", e.Message);
+    }
+
+    [Fact]
     public void RequireMinLength_NamesTheShortSeriesAndTheReason()
     {
         var set = CsvSeriesReader.Read(TestFiles.Fixture("stocks.csv"));

@@ -1,5 +1,6 @@
 using Unroll.Data;
 using Unroll.Data.Scaling;
+using Unroll.Data.Csv;
 
 namespace Unroll.Forecasting.Tests;
 
@@ -117,8 +118,35 @@ public sealed class ColdStartTests
 
         var e = Assert.Throws<DataException>(() => model.Serving(Long(Make("NEW", 8, 0))));
 
-        Assert.Equal("series 'NEW' is new to the model, so its scaling is estimated from its history as training estimates a series', from its training part: " +
+        Assert.Equal("long.csv: series 'NEW' is new to the model, so its scaling is estimated from its history as training estimates a series', from its training part: " +
                      "6 of its 8 points, fewer than lookback 6 + horizon 1 = 7. Give it a longer history, or leave it out with CsvReadOptions.Symbols", e.Message);
+        Assert.Equal([CsvSettings.Symbols], e.Settings);
+    }
+
+    [Fact]
+    public void Serving_OneSeriesFileTooShortToEstimateFrom_DoesNotOfferToLeaveItOut()
+    {
+        // A file without a symbol column holds one series: leaving it out would leave nothing, so the fix is its history.
+        var model = Forecaster.Fit(Long(Make("A", 60, 0), Make("B", 50, 1)), Small).Forecaster;
+
+        var e = Assert.Throws<DataException>(() => model.Serving(OneFile(Make("NEW", 8, 0))));
+
+        Assert.Equal("NEW.csv: series 'NEW' is new to the model, so its scaling is estimated from its history as training estimates a series', from its training part: " +
+                     "6 of its 8 points, fewer than lookback 6 + horizon 1 = 7. Give it a longer history", e.Message);
+        Assert.Empty(e.Settings);
+    }
+
+    [Fact]
+    public void Fit_SeriesTooShortForTheLookback_OffersLeavingItOutOnlyWhereTheFileHasOthers()
+    {
+        var alone = Assert.Throws<DataException>(() => Forecaster.Fit(OneFile(Make("ONE", 1, 0)), Small));
+        var among = Assert.Throws<DataException>(() => Forecaster.Fit(Long(Make("ONE", 1, 0)), Small));
+
+        Assert.Equal("ONE.csv: series 'ONE' has 1 point; its training part (0 points) is shorter than lookback 6 + horizon 1 = 7. " +
+                     "Use a shorter ForecastSettings.Lookback or ForecastSettings.Horizon, or give it a longer history", alone.Message);
+        Assert.DoesNotContain(CsvSettings.Symbols, alone.Settings);
+        Assert.EndsWith(", or leave this series out with CsvReadOptions.Symbols", among.Message);
+        Assert.Contains(CsvSettings.Symbols, among.Settings);
     }
 
     [Fact]

@@ -532,6 +532,7 @@ public static partial class CsvSeriesReader
                 foreach (string symbol in symbols) Series(symbol).SortAndCheckDuplicates(this, _header[_dateCol]);
             }
             string[] valueColumns = [_header[_targetCol], .. featureNames];
+            var rowsRead = symbols.ToDictionary(sym => sym, sym => Series(sym).Count + Series(sym).BlankRows, StringComparer.Ordinal);
             var (rowsDropped, valuesFilled) = ResolveMissing(symbols, valueColumns);
             int rowsBeforeResampling = symbols.Sum(sym => Series(sym).Count);
             Resample(symbols, valueColumns);
@@ -542,6 +543,7 @@ public static partial class CsvSeriesReader
                 var series = Series(symbol);
                 blankRows += series.BlankRows;
                 var ts = series.Build(featureNames);
+                if (ts.Length == 0 && options.MinLength > 0) throw NothingRead(symbol, rowsRead[symbol]);
                 Validation.RequireMinLength(ts, options.MinLength, reason: null, file);
                 result.Add(ts);
             }
@@ -552,6 +554,17 @@ public static partial class CsvSeriesReader
                 Resampled = options.Resample == ResamplePeriod.None ? null
                     : new ResampleSummary(options.Resample, rowsBeforeResampling, result.Sum(r => r.Length), _summed),
             };
+        }
+
+        /// <summary>A series left with no points: every one of its rows lacked the target's value (the rows without any
+        /// value are dropped as blank, and --missing drop drops the rest).</summary>
+        private DataException NothingRead(string symbol, int rows)
+        {
+            string found = rows == 1 ? "no value in its one row (empty, null or NA)" : $"no value in any of its {rows} rows (each empty, null or NA)";
+            if (_symbolCol is null)
+                return new DataException($"{found}: nothing to read. Fill the column in, or read another column", file, column: _header[_targetCol]);
+            return new DataException($"series '{symbol}' has {found}. Fill them in, or leave the series out ({CsvSettings.Symbols})",
+                file, column: _header[_targetCol], settings: [CsvSettings.Symbols]);
         }
 
         /// <summary>
