@@ -54,6 +54,7 @@ internal static partial class Flags
             "CsvReadOptions.DateColumn" => "--date-column",
             "CsvReadOptions.Resample" => "--resample",
             "CsvReadOptions.Sum" => "--sum",
+            "CsvReadOptions.DateOrder" => "--date-order",
             "TrainingRunOptions.CheckpointPath" => "--checkpoint",
             ModelFile.ResumeSetting => "'unroll train … --resume FILE'",
             var name when name.StartsWith("ForecastSettings.", StringComparison.Ordinal)
@@ -87,6 +88,7 @@ internal static partial class Flags
                 nameof(ForecastStrategy) => SettingNames.Strategies.TryParse(member, out var st) ? SettingNames.Strategies.Name(st) : member,
                 nameof(Unroll.Data.TargetKind) => SettingNames.Targets.TryParse(member, out var t) ? SettingNames.Targets.Name(t) : member,
                 nameof(Unroll.Data.Csv.MissingValues) => SettingNames.Missing.TryParse(member, out var mv) ? SettingNames.Missing.Name(mv) : member,
+                nameof(Unroll.Data.Csv.DateOrder) => SettingNames.DateOrders.TryParse(member, out var o) ? SettingNames.DateOrders.Name(o) : member,
                 nameof(CellKind) => SettingNames.Cells.TryParse(member, out var c) ? SettingNames.Cells.Name(c) : member,
                 _ => member.ToLowerInvariant(),
             };

@@ -6,7 +6,7 @@ using Unroll.Forecasting;
 namespace Unroll.Cli;
 
 /// <summary>
-/// How a command reads its --data file: --name, --symbol, --sort, --decimal, --missing, --date-column, --resample and
+/// How a command reads its --data file: --name, --symbol, --sort, --decimal, --missing, --date-column, --date-order, --resample and
 /// --sum, turned into <see cref="CsvReadOptions"/>, the read itself (with a progress bar for a large file), the notes
 /// on what it dropped, filled or aggregated, and the flags given, for a suggested next command. train, backtest and
 /// predict share it, so all read a file alike.
@@ -20,11 +20,12 @@ internal sealed class ReadOptions(string symbolDescription)
     public Option<string> Decimal { get; } = DecimalOption();
     public Option<MissingValues> Missing { get; } = MissingOption();
     public Option<string?> DateColumn { get; } = DateColumnOption();
+    public Option<DateOrder> DateOrder { get; } = DateOrderOption();
     public Option<ResamplePeriod> Resample { get; } = ResampleOption();
     public Option<string?> Sum { get; } = SumOption();
 
     /// <summary>The options, in the order a command lists them.</summary>
-    public IEnumerable<Option> All => [Name, Symbol, Sort, Decimal, Missing, DateColumn, Resample, Sum];
+    public IEnumerable<Option> All => [Name, Symbol, Sort, Decimal, Missing, DateColumn, DateOrder, Resample, Sum];
 
     /// <summary>Reads <paramref name="path"/> as the options say, with <paramref name="column"/> and
     /// <paramref name="features"/> as the target and feature columns, noting on standard error what it did with
@@ -50,6 +51,7 @@ internal sealed class ReadOptions(string symbolDescription)
         DecimalSeparator = parse.GetValue(Decimal)![0],
         Missing = parse.GetValue(Missing),
         DateColumn = parse.GetValue(DateColumn),
+        DateOrder = parse.GetValue(DateOrder),
         Resample = parse.GetValue(Resample),
         Sum = parse.GetValue(Sum) is { } sums ? ForecastOptions.SplitList(sums) : [],
     };
@@ -75,6 +77,7 @@ internal sealed class ReadOptions(string symbolDescription)
         if (parse.GetResult(Decimal) is { Implicit: false }) text.Append(" --decimal ").Append(Quote(parse.GetValue(Decimal)!));
         if (parse.GetResult(Missing) is { Implicit: false }) text.Append(" --missing ").Append(SettingNames.Missing.Name(parse.GetValue(Missing)));
         if (parse.GetValue(DateColumn) is { } d) text.Append(" --date-column ").Append(Quote(d));
+        if (parse.GetValue(DateOrder) is var o and not Unroll.Data.Csv.DateOrder.YearFirst) text.Append(" --date-order ").Append(SettingNames.DateOrders.Name(o));
         if (parse.GetValue(Resample) is var r and not ResamplePeriod.None) text.Append(" --resample ").Append(SettingNames.Resample.Name(r));
         if (parse.GetValue(Sum) is { } su) text.Append(" --sum ").Append(Quote(su));
         return text.ToString();
@@ -85,6 +88,11 @@ internal sealed class ReadOptions(string symbolDescription)
     {
         Description = "The column of dates (default: date, datetime, timestamp, time, day or observation_date, else an unnamed first column of dates such as a pandas index)",
     };
+
+    /// <summary>--date-order: how a date such as 01/02/2020 reads.</summary>
+    internal static Option<DateOrder> DateOrderOption() => Options.Choice("--date-order",
+        "How a date of three numbers with the year last reads: ymd (default: such dates are refused as ambiguous), mdy (month first, as American spreadsheets write 1/31/2020) or dmy (day first: 31/01/2020, 31.01.2020). ISO dates and month names read in every order",
+        Unroll.Data.Csv.DateOrder.YearFirst, SettingNames.DateOrders);
 
     /// <summary>--resample: aggregate each series to days, weeks or months.</summary>
     internal static Option<ResamplePeriod> ResampleOption() => Options.Choice("--resample",

@@ -50,4 +50,10 @@ public static class SettingNames
         (Unroll.Data.Csv.ResamplePeriod.Day, "day", ["daily", "d"]),
         (Unroll.Data.Csv.ResamplePeriod.Week, "week", ["weekly", "w"]),
         (Unroll.Data.Csv.ResamplePeriod.Month, "month", ["monthly", "m"]));
+
+    /// <summary>ymd (read also as iso), mdy (us, month-first), dmy (day-first).</summary>
+    public static NameTable<Unroll.Data.Csv.DateOrder> DateOrders { get; } = new(
+        (Unroll.Data.Csv.DateOrder.YearFirst, "ymd", ["iso"]),
+        (Unroll.Data.Csv.DateOrder.MonthFirst, "mdy", ["us", "month-first"]),
+        (Unroll.Data.Csv.DateOrder.DayFirst, "dmy", ["day-first"]));
 }

@@ -91,6 +91,34 @@ public sealed class RealFilesCommandTests : IDisposable
     }
 
     [Fact]
+    public void AmericanSpreadsheetDates_AreRefusedNamingDateOrder_ThenReadWithIt()
+    {
+        // Month-first dates as a US-locale spreadsheet saves them: 1/5/2015 is read only once the order is named, and
+        // train's suggested predict command carries the flag.
+        var csv = new StringBuilder("Date,Close\n");
+        for (var (day, i) = (new DateTime(2015, 1, 5), 0); i < 80; day = day.AddDays(7), i++)
+            csv.Append(CultureInfo.InvariantCulture, $"{day.Month}/{day.Day}/{day.Year},{Price(i):F2}\n");
+        var data = Write("us.csv", csv.ToString());
+        var model = Path.Combine(_folder, "m.safetensors");
+
+        CliRunner.Run("train", "--data", data, "--out", model)
+            .AssertOneLineError("'1/5/2015' could be Jan 5 2015 (month first) or May 1 2015 (day first), so Unroll reads such dates only " +
+                                "when told which. Use --date-order mdy (as American spreadsheets write dates) or --date-order dmy");
+        Assert.False(File.Exists(model));
+
+        var train = CliRunner.Run("train", "--data", data, "--out", model, "--date-order", "mdy", "--epochs", "2", "--hidden", "8");
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains($"Next: unroll predict --model {model} --data {data} --date-order mdy", train.Out);
+        var predict = CliRunner.Run("predict", "--model", model, "--data", data, "--date-order", "us", "--csv");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        Assert.Contains(",1,2016-07-18,2016-07-11,", predict.Out);   // a week after the last date, 7/11/2016
+        var backtest = CliRunner.Run("backtest", "--data", data, "--date-order", "dmy");
+        backtest.AssertOneLineError("'1/19/2015' is not a date read day first (there is no such month and day), though it reads the other way. " +
+                                    "If the file writes its dates that way, use --date-order mdy");
+        CliRunner.Run("backtest", "--data", data, "--date-order", "yd").AssertOneLineError("--date-order 'yd' is not one of");
+    }
+
+    [Fact]
     public void IntradayBars_ForecastTheNextBarsOfTheSession()
     {
         var data = Bars("spy_30m.csv", 12);

@@ -59,4 +59,9 @@ public sealed record CsvReadOptions
     /// listing them (the default), drop the row, carry the last value forward, or interpolate. Rows whose values
     /// are all missing, such as holidays in a Yahoo Finance download, are dropped in every case.</summary>
     public MissingValues Missing { get; init; } = MissingValues.Error;
+
+    /// <summary>How a date of three numbers with the year last (<c>01/02/2020</c>) reads: refused as ambiguous (the
+    /// default, <see cref="DateOrder.YearFirst"/>), month first or day first. ISO dates and dates with a month name
+    /// read in every order.</summary>
+    public DateOrder DateOrder { get; init; } = DateOrder.YearFirst;
 }

@@ -279,8 +279,8 @@ public static partial class CsvSeriesReader
                 return;
             }
 
-            if (!FieldParsing.TryParseDate(row.Text(_dateCol), out var date, out string? dateProblem))
-                throw new DataException(dateProblem!, file, row.Line, _header[_dateCol]);
+            if (!FieldParsing.TryParseDate(row.Text(_dateCol), options.DateOrder, out var date, out string? dateProblem))
+                throw new DataException(dateProblem!, file, row.Line, _header[_dateCol], settings: CsvSettings.In(dateProblem!));
             double value = ParseNumber(row, _targetCol, series, 0);
             Span<double> features = _featureCols.Length <= 16 ? stackalloc double[_featureCols.Length] : new double[_featureCols.Length];
             for (int j = 0; j < _featureCols.Length; j++) features[j] = ParseNumber(row, _featureCols[j], series, j + 1);
@@ -308,12 +308,12 @@ public static partial class CsvSeriesReader
             if (!IsUnnamed(_header[0])) return IndexKind.None;
             string shown = _header[0].Length == 0 ? "has no name" : $"is named '{_header[0]}'";
             _header[0] = IndexName;
-            if (rows.All(r => FieldParsing.TryParseDate(r.Fields[0], out _, out _))) return IndexKind.Dates;
+            if (rows.All(r => FieldParsing.TryParseDate(r.Fields[0], options.DateOrder, out _, out _))) return IndexKind.Dates;
             var seen = new HashSet<long>();
             if (rows.All(r => long.TryParse(r.Fields[0], System.Globalization.NumberStyles.None,
                     System.Globalization.CultureInfo.InvariantCulture, out long n) && seen.Add(n)))
                 return IndexKind.RowNumbers;
-            var odd = rows.First(r => !FieldParsing.TryParseDate(r.Fields[0], out _, out _));
+            var odd = rows.First(r => !FieldParsing.TryParseDate(r.Fields[0], options.DateOrder, out _, out _));
             throw new DataException(
                 $"the first column {shown} and holds {Text.Quote(odd.Fields[0])}, neither dates nor row numbers " +
                 "0, 1, 2, …, so Unroll cannot tell what it is. Name it in the header; if the file comes from pandas, " +

@@ -33,7 +33,12 @@ public static class CsvSettings
     /// <summary><see cref="CsvReadOptions.Missing"/> = <see cref="MissingValues.Interpolate"/>.</summary>
     public static Setting MissingInterpolate { get; } = new("CsvReadOptions.Missing", "MissingValues.Interpolate");
 
-    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols, Name, DateColumn, Resample, Sum, MissingDrop, MissingForwardFill, MissingInterpolate];
+    /// <summary><see cref="CsvReadOptions.DateOrder"/> = <see cref="DateOrder.MonthFirst"/>.</summary>
+    public static Setting MonthFirst { get; } = new("CsvReadOptions.DateOrder", "DateOrder.MonthFirst");
+    /// <summary><see cref="CsvReadOptions.DateOrder"/> = <see cref="DateOrder.DayFirst"/>.</summary>
+    public static Setting DayFirst { get; } = new("CsvReadOptions.DateOrder", "DateOrder.DayFirst");
+
+    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols, Name, DateColumn, Resample, Sum, MissingDrop, MissingForwardFill, MissingInterpolate, MonthFirst, DayFirst];
 
     /// <summary>The settings <paramref name="message"/> names.</summary>
     internal static Setting[] In(string message) => All.Where(s => message.Contains(s.ToString(), StringComparison.Ordinal)).ToArray();

@@ -203,6 +203,11 @@ internal static partial class FieldParsing
     /// <c>2024-01-02 09:30:00-05:00</c>); on failure returns the reason, worded for a message. A time zone is read and
     /// dropped: the clock time is kept as written (see <see cref="Timestamps"/>).</summary>
     public static bool TryParseDate(string field, out DateTime date, out string? problem)
+        => TryParseDate(field, DateOrder.YearFirst, out date, out problem);
+
+    /// <summary>As <see cref="TryParseDate(string, out DateTime, out string?)"/>, reading a date of three numbers with
+    /// the year last (<c>01/02/2020</c>, with an optional time) in <paramref name="order"/>.</summary>
+    public static bool TryParseDate(string field, DateOrder order, out DateTime date, out string? problem)
     {
         string s = field.Trim();
         problem = null;
@@ -211,6 +216,9 @@ internal static partial class FieldParsing
             date = day.ToDateTime(TimeOnly.MinValue);
             return true;
         }
+        var numeric = NumericDate().Match(s);
+        if (numeric.Success)
+            return TryParseNumericDate(s, numeric, order, out date, out problem);
 
         var m = IsoDateTime().Match(s);
         if (m.Success && DateOnly.TryParseExact(m.Groups["date"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture,
@@ -240,9 +248,75 @@ internal static partial class FieldParsing
         problem = s.Length == 0
             ? $"the date is empty; expected {DateExamples}. Fill it in or delete the row."
             : $"{Text.Quote(s)} is not a date Unroll can read; expected {DateExamples}. " +
-              "Rewrite the dates as yyyy-MM-dd (day-first and month-first forms like 01/02/2020 are ambiguous).";
+              $"Rewrite the dates as yyyy-MM-dd; dates such as 1/31/2020 (a four-digit year last) read with {CsvSettings.MonthFirst} or {CsvSettings.DayFirst}.";
         return false;
     }
+
+    // The formats of a date written as three numbers, year last, by order; then the times that may follow.
+    private static readonly string[] MonthFirstDates = ["M/d/yyyy", "M-d-yyyy", "M.d.yyyy"];
+    private static readonly string[] DayFirstDates = ["d/M/yyyy", "d-M-yyyy", "d.M.yyyy"];
+    private static readonly string[] Times = ["", " H:mm", " H:mm:ss", " h:mm tt", " h:mm:ss tt", " htt", " h tt"];
+
+    private static readonly string[] MonthFirstFormats = MonthFirstDates.SelectMany(d => Times.Select(t => d + t)).ToArray();
+    private static readonly string[] DayFirstFormats = DayFirstDates.SelectMany(d => Times.Select(t => d + t)).ToArray();
+
+    /// <summary>A date of three numbers, year last, as <paramref name="order"/> says to read it; refused, naming the
+    /// orders that would read it, when the order is not given or does not fit.</summary>
+    private static bool TryParseNumericDate(string s, Match numeric, DateOrder order, out DateTime date, out string? problem)
+    {
+        problem = null;
+        string[]? formats = order switch { DateOrder.MonthFirst => MonthFirstFormats, DateOrder.DayFirst => DayFirstFormats, _ => null };
+        if (formats is not null && DateTime.TryParseExact(s, formats, CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out date))
+            return true;
+        date = default;
+        int first = int.Parse(numeric.Groups["a"].Value, CultureInfo.InvariantCulture);
+        int second = int.Parse(numeric.Groups["b"].Value, CultureInfo.InvariantCulture);
+        int year = int.Parse(numeric.Groups["y"].Value, CultureInfo.InvariantCulture);
+        bool monthFirst = IsDate(year, first, second), dayFirst = IsDate(year, second, first);
+        string rewrite = "or rewrite the dates as yyyy-MM-dd.";
+        if (order == DateOrder.YearFirst)
+        {
+            problem = (monthFirst, dayFirst) switch
+            {
+                (true, true) when first != second =>
+                    $"{Text.Quote(s)} could be {Spelled(year, first, second)} (month first) or {Spelled(year, second, first)} (day first), so Unroll " +
+                    $"reads such dates only when told which. Use {CsvSettings.MonthFirst} (as American spreadsheets write dates) or " +
+                    $"{CsvSettings.DayFirst}, {rewrite}",
+                (true, true) =>
+                    $"{Text.Quote(s)} is {Spelled(year, first, second)} either way, but the file's other dates may not be, so Unroll reads " +
+                    $"such dates only when told the order. Use {CsvSettings.MonthFirst} (as American spreadsheets write dates) or " +
+                    $"{CsvSettings.DayFirst}, {rewrite}",
+                (true, false) => $"{Text.Quote(s)} reads only month first ({Spelled(year, first, second)}). Use {CsvSettings.MonthFirst}, {rewrite}",
+                (false, true) => $"{Text.Quote(s)} reads only day first ({Spelled(year, second, first)}). Use {CsvSettings.DayFirst}, {rewrite}",
+                _ => $"{Text.Quote(s)} is no date in either order (no month {first} or {second} with such a day). Correct it, {rewrite}",
+            };
+            return false;
+        }
+        bool fits = order == DateOrder.MonthFirst ? monthFirst : dayFirst;
+        string name = order == DateOrder.MonthFirst ? "month first" : "day first";
+        if (!fits)
+        {
+            bool otherFits = order == DateOrder.MonthFirst ? dayFirst : monthFirst;
+            var other = order == DateOrder.MonthFirst ? CsvSettings.DayFirst : CsvSettings.MonthFirst;
+            problem = otherFits
+                ? $"{Text.Quote(s)} is not a date read {name} (there is no such month and day), though it reads the other way. If the file " +
+                  $"writes its dates that way, use {other}; otherwise correct it."
+                : $"{Text.Quote(s)} is not a date read {name} (there is no such month and day). Correct it, {rewrite}";
+            return false;
+        }
+        problem = $"{Text.Quote(s)} has a time of day Unroll cannot read; expected a date such as 1/31/2020 " +
+                  "followed by a time such as 9:30, 09:30:15, 9:30 PM or 9:30:15 PM.";
+        return false;
+    }
+
+    private static bool IsDate(int year, int month, int day)
+        => year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
+
+    private static string Spelled(int year, int month, int day)
+        => new DateTime(year, month, day).ToString("MMM d yyyy", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(?<a>\d{1,2})(?<sep>[/.-])(?<b>\d{1,2})\k<sep>(?<y>\d{4})(\s.*)?$")]
+    private static partial Regex NumericDate();
 
     [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})[T ](?<h>\d{1,2}):(?<m>\d{2})(:(?<s>\d{2})(?<f>\.\d+)?)?\s?(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)?$", RegexOptions.IgnoreCase)]
     private static partial Regex IsoDateTime();
