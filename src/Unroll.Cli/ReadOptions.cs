@@ -111,6 +111,17 @@ internal sealed class ReadOptions(string symbolDescription)
         if (set.Resampled is not { } r) return;
         string how = r.Summed.Count == 0 ? "the last value of each" : $"the last value of each, {string.Join(", ", r.Summed)} summed";
         error.WriteLine($"note: resampled {Count(r.RowsRead, "row")} of {Path.GetFileName(set.SourceFile)} to {Count(r.Points, "point")}, one per {SettingNames.Resample.Name(r.Period)} ({how})");
+        if (r.PartialLast.Count == 0) return;
+        string period = SettingNames.Resample.Name(r.Period);
+        const int Shown = 5;
+        var stops = r.PartialLast.Take(Shown).Select(p => $"{p.Symbol} on {Timestamps.Format(p.LastRow)}").ToList();
+        if (r.PartialLast.Count > Shown) stops.Add($"{r.PartialLast.Count - Shown} more");
+        string what = r.PartialLast.Count == 1 && set.Series.Count == 1
+            ? $"the last {period} stops short: the rows end on {Timestamps.Format(r.PartialLast[0].LastRow)}, well before the {period} does, so its " +
+              $"point (dated {Timestamps.Format(r.PartialLast[0].Period)}) holds that day's values"
+            : $"the last {period} of {(r.PartialLast.Count == 1 ? "1 series" : $"{r.PartialLast.Count} series")} stops short ({string.Join(", ", stops)}), " +
+              $"so its point holds that day's values";
+        error.WriteLine($"note: {what}, not the {period}'s close; end the rows at the last whole {period} to forecast from whole {period}s");
     }
 
     /// <summary>--name: the name of a one-series file's series.</summary>

@@ -135,6 +135,42 @@ public sealed class RealFilesCommandTests : IDisposable
         Assert.Equal(["2024-01-19 09:30", "2024-01-19 10:00"], f.GetProperty("dates").EnumerateArray().Select(d => d.GetString()));
     }
 
+    /// <summary>Weekday closes from Monday 2020-01-06 to <paramref name="end"/>, as a daily download.</summary>
+    private static string Closes(string header, DateTime end, string? symbol = null)
+    {
+        var csv = new StringBuilder(header + "\n");
+        int i = 0;
+        for (var day = new DateTime(2020, 1, 6); day <= end; day = day.AddDays(1))
+            if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+                csv.Append(CultureInfo.InvariantCulture, $"{(symbol is null ? "" : symbol + ",")}{day:yyyy-MM-dd},{Price(i++):F2}\n");
+        return csv.ToString();
+    }
+
+    [Fact]
+    public void ResampleMonth_OfADownloadTakenMidMonth_NotesThatTheLastMonthStopsShort()
+    {
+        var data = Write("daily.csv", Closes("date,close", new DateTime(2024, 3, 15)));
+        var model = Path.Combine(_folder, "m.safetensors");
+
+        var train = CliRunner.Run("train", "--data", data, "--out", model, "--resample", "month", "--epochs", "2", "--hidden", "8");
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("note: the last month stops short: the rows end on 2024-03-15, well before the month does, so its point " +
+                        "(dated 2024-03-31) holds that day's values, not the month's close; end the rows at the last whole month " +
+                        "to forecast from whole months", train.Error);
+        var quiet = CliRunner.Run("train", "--data", data, "--out", model, "--resample", "month", "--epochs", "2", "--hidden", "8", "--quiet");
+        Assert.DoesNotContain("stops short", quiet.Error);
+
+        // A month that ends on a weekend after its last trading day is whole; in a long file only the short series is named.
+        var whole = Unroll.Data.Csv.CsvSeriesReader.Parse(Closes("date,close", new DateTime(2024, 3, 29)), "whole.csv",
+            new Unroll.Data.Csv.CsvReadOptions { Resample = Unroll.Data.Csv.ResamplePeriod.Month });
+        Assert.DoesNotContain(ReadOptions.Notes(whole, Unroll.Data.Csv.MissingValues.Error), n => n.Contains("stops short", StringComparison.Ordinal));
+        var both = Unroll.Data.Csv.CsvSeriesReader.Parse(Closes("symbol,date,close", new DateTime(2024, 3, 29), "A") +
+            Closes("", new DateTime(2024, 3, 14), "B").TrimStart('\n'), "long.csv", new Unroll.Data.Csv.CsvReadOptions { Resample = Unroll.Data.Csv.ResamplePeriod.Month });
+        Assert.Contains("note: the last month of 1 series stops short (B on 2024-03-14), so its point holds that day's values, not the month's close",
+            ReadOptions.Notes(both, Unroll.Data.Csv.MissingValues.Error).Last());
+    }
+
     [Fact]
     public void Resample_AggregatesBarsToDays_SumsVolume_AndNotesIt()
     {

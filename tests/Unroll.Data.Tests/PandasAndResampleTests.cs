@@ -136,6 +136,46 @@ public sealed class PandasAndResampleTests : IDisposable
         Assert.Equal(Spacing.BusinessDays, Frequency.Infer(week).Spacing);
     }
 
+    private static DateTime[] Days(DateTime from, DateTime to, bool weekdays)
+        => Enumerable.Range(0, (to - from).Days + 1).Select(i => from.AddDays(i))
+            .Where(d => !weekdays || d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToArray();
+
+    [Fact]
+    public void StopsShort_OnlyWhenTheRowsEndWellBeforeThePeriodDoes()
+    {
+        // Trading days: March 2024 ends on a Sunday, its last row on Friday the 29th, a gap no longer than a weekend.
+        Assert.False(Resampling.StopsShort(Days(new(2024, 1, 1), new(2024, 3, 29), weekdays: true), ResamplePeriod.Month));
+        Assert.True(Resampling.StopsShort(Days(new(2024, 1, 1), new(2024, 3, 15), weekdays: true), ResamplePeriod.Month));
+        // Every calendar day: one missing day at the end is short of the month; a Wednesday is short of its week.
+        Assert.True(Resampling.StopsShort(Days(new(2024, 1, 1), new(2024, 3, 30), weekdays: false), ResamplePeriod.Month));
+        Assert.False(Resampling.StopsShort(Days(new(2024, 1, 1), new(2024, 3, 31), weekdays: false), ResamplePeriod.Month));
+        Assert.True(Resampling.StopsShort(Days(new(2024, 1, 1), new(2024, 3, 13), weekdays: true), ResamplePeriod.Week));
+        Assert.False(Resampling.StopsShort(Days(new(2024, 1, 1), new(2024, 3, 15), weekdays: true), ResamplePeriod.Week));
+        // Monthly rows dated on the 1st, weekly rows on Mondays: each row is its whole period.
+        var months = Enumerable.Range(0, 24).Select(i => new DateTime(2022, 1, 1).AddMonths(i)).ToArray();
+        Assert.False(Resampling.StopsShort(months, ResamplePeriod.Month));
+        var mondays = Enumerable.Range(0, 20).Select(i => new DateTime(2024, 1, 1).AddDays(7 * i)).ToArray();
+        Assert.False(Resampling.StopsShort(mondays, ResamplePeriod.Week));
+        // Bars to days: a session that ends at noon is not told apart from a short one (a night is a longer gap).
+        Assert.False(Resampling.StopsShort([new(2024, 1, 2, 9, 30, 0), new(2024, 1, 2, 16, 0, 0), new(2024, 1, 3, 9, 30, 0), new(2024, 1, 3, 12, 0, 0)], ResamplePeriod.Day));
+        Assert.False(Resampling.StopsShort([new(2024, 3, 1)], ResamplePeriod.Month));
+        Assert.False(Resampling.StopsShort(Days(new(2024, 1, 1), new(2024, 3, 15), weekdays: true), ResamplePeriod.None));
+    }
+
+    [Fact]
+    public void ResampleMonth_NamesTheSeriesWhoseLastMonthStopsShort()
+    {
+        var csv = new StringBuilder("symbol,date,price\n");
+        foreach (var (symbol, end) in new[] { ("WHOLE", new DateTime(2024, 3, 29)), ("SHORT", new DateTime(2024, 3, 15)) })
+            foreach (var d in Days(new(2024, 1, 1), end, weekdays: true))
+                csv.Append(CultureInfo.InvariantCulture, $"{symbol},{d:yyyy-MM-dd},{d.Day}\n");
+
+        var r = Parse(csv.ToString(), new CsvReadOptions { Resample = ResamplePeriod.Month }).Resampled!;
+
+        Assert.Equal([new PartialPeriod("SHORT", new DateTime(2024, 3, 31), new DateTime(2024, 3, 15))], r.PartialLast);
+        Assert.Empty(Parse(csv.ToString(), new CsvReadOptions { Resample = ResamplePeriod.Month, Symbols = ["WHOLE"] }).Resampled!.PartialLast);
+    }
+
     [Fact]
     public void ResampleDay_WithoutSum_TakesTheLastValueOfEveryColumn()
     {

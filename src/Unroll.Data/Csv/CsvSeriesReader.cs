@@ -330,11 +330,19 @@ public static partial class CsvSeriesReader
         /// Aggregates each series to one point per <see cref="CsvReadOptions.Resample"/> period, dated at the period's
         /// end: the last row's values, or the sum over the period for the columns of <see cref="CsvReadOptions.Sum"/>.
         /// </summary>
-        private void Resample(List<string> symbols, string[] valueColumns)
+        private List<PartialPeriod> Resample(List<string> symbols, string[] valueColumns)
         {
             int[] sums = SumColumns(valueColumns);
-            if (options.Resample == ResamplePeriod.None) return;
-            foreach (string symbol in symbols) Series(symbol).Resample(options.Resample, sums);
+            var partial = new List<PartialPeriod>();
+            if (options.Resample == ResamplePeriod.None) return partial;
+            foreach (string symbol in symbols)
+            {
+                var series = Series(symbol);
+                if (series.Count > 0 && series.StopsShort(options.Resample))
+                    partial.Add(new PartialPeriod(symbol, Resampling.PeriodOf(series.LastDate, options.Resample), series.LastDate));
+                series.Resample(options.Resample, sums);
+            }
+            return partial;
         }
 
         /// <summary>The value columns (0 the target, j + 1 feature j) that <see cref="CsvReadOptions.Sum"/> names,
@@ -535,7 +543,7 @@ public static partial class CsvSeriesReader
             var rowsRead = symbols.ToDictionary(sym => sym, sym => Series(sym).Count + Series(sym).BlankRows, StringComparer.Ordinal);
             var (rowsDropped, valuesFilled) = ResolveMissing(symbols, valueColumns);
             int rowsBeforeResampling = symbols.Sum(sym => Series(sym).Count);
-            Resample(symbols, valueColumns);
+            var partialLast = Resample(symbols, valueColumns);
             var result = new List<TimeSeries>(symbols.Count);
             int blankRows = 0;
             foreach (string symbol in symbols)
@@ -552,7 +560,7 @@ public static partial class CsvSeriesReader
                 Missing = new MissingSummary(blankRows, rowsDropped, valuesFilled),
                 SymbolColumn = _symbolCol is int sc ? _header[sc] : null,
                 Resampled = options.Resample == ResamplePeriod.None ? null
-                    : new ResampleSummary(options.Resample, rowsBeforeResampling, result.Sum(r => r.Length), _summed),
+                    : new ResampleSummary(options.Resample, rowsBeforeResampling, result.Sum(r => r.Length), _summed) { PartialLast = partialLast },
             };
         }
 
@@ -916,6 +924,9 @@ public static partial class CsvSeriesReader
             foreach (double v in values) if (double.IsNaN(v)) return true;
             return false;
         }
+
+        /// <summary>Whether the rows stop short of the last period (<see cref="Resampling.StopsShort"/>).</summary>
+        public bool StopsShort(ResamplePeriod period) => Resampling.StopsShort(_dates.AsSpan(0, Count), period);
 
         /// <summary>Aggregates the points to one per <paramref name="period"/> (they are in date order), dated at the
         /// period's end: the last point's values, or the sum over the period for value columns
