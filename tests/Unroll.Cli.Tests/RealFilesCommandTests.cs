@@ -102,8 +102,8 @@ public sealed class RealFilesCommandTests : IDisposable
         var model = Path.Combine(_folder, "m.safetensors");
 
         CliRunner.Run("train", "--data", data, "--out", model)
-            .AssertOneLineError("'1/5/2015' could be Jan 5 2015 (month first) or May 1 2015 (day first), so Unroll reads such dates only " +
-                                "when told which. Use --date-order mdy (as American spreadsheets write dates) or --date-order dmy");
+            .AssertOneLineError("line 2, column 'Date': '1/5/2015' reads either way, and line 4's '1/19/2015' only month first, so the " +
+                                "file writes its dates month first. Use --date-order mdy");
         Assert.False(File.Exists(model));
 
         var train = CliRunner.Run("train", "--data", data, "--out", model, "--date-order", "mdy", "--epochs", "2", "--hidden", "8");

@@ -388,6 +388,19 @@ public sealed class SeriesErrorTests : IDisposable
     }
 
     [Fact]
+    public void ColumnWithoutAnyValue_IsSaidBeforeTheMissingValuesFixesThatCannotHelp()
+    {
+        // The volume is there, the close never: dropping or filling the missing closes cannot help.
+        var one = _files.ReadFails("vol.csv", "date,close,volume\n2020-01-01,,5\n2020-01-02,,6\n", new CsvReadOptions { Features = ["volume"] });
+        var every = _files.ReadFails("all.csv", "symbol,date,price\nA,2020-01-01,\nA,2020-01-02,\nB,2020-01-01,\n");
+
+        Assert.EndsWith("vol.csv, column 'close': no value in any of its 2 rows (each empty, null or NA): nothing to read. " +
+                        "Fill the column in, or read another column", one.Message);
+        Assert.EndsWith("all.csv, column 'price': no value in any of its 3 rows (each empty, null or NA): nothing to read. " +
+                        "Fill the column in, or read another column", every.Message);
+    }
+
+    [Fact]
     public void SeriesWhoseRowsAllDropAsMissing_CountsEveryRowItHad()
     {
         // --missing drop takes the rows whose price is missing but whose volume is not; the blank ones go regardless.

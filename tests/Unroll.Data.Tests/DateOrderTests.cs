@@ -126,6 +126,51 @@ public sealed class DateOrderTests : IDisposable
     }
 
     [Fact]
+    public void Reader_WithoutAnOrder_ALaterDateThatReadsOneWayNamesThatOrder()
+    {
+        var dayFirst = _files.ReadFails("dmy.csv", "date,price\n01/01/2020,1\n02/01/2020,2\n13/01/2020,3\n");
+        var mixed = _files.ReadFails("mixed.csv", "date,price\n01/02/2020,1\n13/02/2020,2\n02/14/2020,3\n");
+        var alone = _files.ReadFails("alone.csv", "date,price\n12/30/2019,1\n12/31/2019,2\n");
+
+        Assert.Equal(2, dayFirst.Line);
+        Assert.EndsWith("'01/01/2020' reads either way, and line 4's '13/01/2020' only day first, so the file writes its dates day " +
+                        "first. Use CsvReadOptions.DateOrder = DateOrder.DayFirst, or rewrite the dates as yyyy-MM-dd.", dayFirst.Message);
+        Assert.Equal([CsvSettings.DayFirst], dayFirst.Settings);
+        Assert.Contains("do not keep one order: line 3's '13/02/2020' reads only day first and line 4's '02/14/2020' only month first", mixed.Message);
+        Assert.Empty(mixed.Settings);
+        Assert.Contains("'12/30/2019' reads only month first (Dec 30 2019)", alone.Message);
+    }
+
+    [Fact]
+    public void Reader_InTheWrongOrder_DatesThatFitTheOtherOrderAreRefused_EvenWhenSorting()
+    {
+        // Month-first dates whose days are all 12 or less read day first as dates too, out of order: sorting them would
+        // scramble the series without a word.
+        const string Csv = "date,price\n01/10/2020,1\n01/11/2020,2\n01/12/2020,3\n02/01/2020,4\n";
+        foreach (bool sort in new[] { false, true })
+        {
+            var e = _files.ReadFails($"us{sort}.csv", Csv, new CsvReadOptions { DateOrder = DateOrder.DayFirst, Sort = sort });
+            Assert.Contains("the dates of series", e.Message);
+            Assert.Contains("are out of order read day first, and in order read month first, so the file writes them that way. " +
+                            "Use CsvReadOptions.DateOrder = DateOrder.MonthFirst", e.Message);
+            Assert.Equal([CsvSettings.MonthFirst], e.Settings);
+        }
+        Assert.Equal(4, CsvSeriesReader.Read(_files.Write("us.csv", Csv), new CsvReadOptions { DateOrder = DateOrder.MonthFirst }).Series[0].Length);
+        // Out of order either way: the plain message, with --sort as its fix.
+        var e2 = _files.ReadFails("both.csv", "date,price\n01/10/2020,1\n01/09/2020,2\n", new CsvReadOptions { DateOrder = DateOrder.DayFirst });
+        Assert.Contains("comes after", e2.Message);
+    }
+
+    [Fact]
+    public void Reader_AnUnnamedIndexOfNumericDatesWithoutAnOrder_NamesTheOrder()
+    {
+        var e = _files.ReadFails("index2.csv", ",price\n31.12.2019,1\n01.01.2020,2\n");
+
+        Assert.Contains("'31.12.2019' reads only day first", e.Message);
+        Assert.Equal([CsvSettings.DayFirst], e.Settings);
+    }
+
+    [Fact]
     public void Reader_AnUnnamedIndexOfDayFirstDates_IsTheDateColumn()
     {
         var set = CsvSeriesReader.Read(_files.Write("index.csv", ",price\n31.12.2019,1\n01.01.2020,2\n"),

@@ -249,6 +249,11 @@ public static partial class CsvSeriesReader
         /// <summary>Takes one data row: its symbol, then (for a series asked for) its date and numbers.</summary>
         private void Take(RowFields row)
         {
+            if (_dateScan is not null)
+            {
+                _dateScan.See(row.Text(_dateCol), row.Line);
+                return;
+            }
             SeriesBuilder? series;
             if (_symbolCol is int sc)
             {
@@ -279,14 +284,27 @@ public static partial class CsvSeriesReader
                 return;
             }
 
-            if (!FieldParsing.TryParseDate(row.Text(_dateCol), options.DateOrder, out var date, out string? dateProblem))
+            string dateField = row.Text(_dateCol);
+            if (!FieldParsing.TryParseDate(dateField, options.DateOrder, out var date, out string? dateProblem))
+            {
+                if (options.DateOrder == DateOrder.YearFirst && FieldParsing.IsNumericDate(dateField))
+                {
+                    // Which order the file writes may show further down (a 13th): read on for the dates alone.
+                    _dateScan = new DateOrderScan(dateField, row.Line, dateProblem!);
+                    _dateScan.See(dateField, row.Line);
+                    return;
+                }
                 throw new DataException(dateProblem!, file, row.Line, _header[_dateCol], settings: CsvSettings.In(dateProblem!));
+            }
             double value = ParseNumber(row, _targetCol, series, 0);
             Span<double> features = _featureCols.Length <= 16 ? stackalloc double[_featureCols.Length] : new double[_featureCols.Length];
             for (int j = 0; j < _featureCols.Length; j++) features[j] = ParseNumber(row, _featureCols[j], series, j + 1);
 
+            if (options.DateOrder != DateOrder.YearFirst)
+                series.NoteOtherOrder(date, FieldParsing.IsNumericDate(dateField) && FieldParsing.TryParseDate(dateField,
+                    options.DateOrder == DateOrder.MonthFirst ? DateOrder.DayFirst : DateOrder.MonthFirst, out var other, out _) ? other : null);
             if (!options.Sort && series.Count > 0)
-                CheckOrder(series.Symbol, series.LastDate, series.LastLine, date, row.Line, _header[_dateCol]);
+                CheckOrder(series, date, row.Line, _header[_dateCol]);
             series.Add(date, value, features, row.Line);
             _rowsTaken++;
         }
@@ -314,11 +332,17 @@ public static partial class CsvSeriesReader
                     System.Globalization.CultureInfo.InvariantCulture, out long n) && seen.Add(n)))
                 return IndexKind.RowNumbers;
             var odd = rows.First(r => !FieldParsing.TryParseDate(r.Fields[0], options.DateOrder, out _, out _));
+            // Dates of three numbers that this order does not read (01/02/2020 without --date-order): say so.
+            if (FieldParsing.IsNumericDate(odd.Fields[0]) && !FieldParsing.TryParseDate(odd.Fields[0], options.DateOrder, out _, out string? problem))
+                throw new DataException(problem!, file, odd.Line, IndexName, settings: CsvSettings.In(problem!));
             throw new DataException(
                 $"the first column {shown} and holds {Text.Quote(odd.Fields[0])}, neither dates nor row numbers " +
                 "0, 1, 2, …, so Unroll cannot tell what it is. Name it in the header; if the file comes from pandas, " +
                 "write it with df.to_csv(path, index=False), or name the index (df.index.name = 'date').", file, odd.Line);
         }
+
+        /// <summary>Set at the first date of three numbers that no order was given for: the dates read from then on.</summary>
+        private DateOrderScan? _dateScan;
 
         /// <summary>What messages call an unnamed first column.</summary>
         private const string IndexName = "(index)";
@@ -532,15 +556,28 @@ public static partial class CsvSeriesReader
         /// <summary>After the last row: the checks that need every row, then the series.</summary>
         private SeriesSet Finish()
         {
+            if (_dateScan is not null)
+            {
+                string problem = _dateScan.Problem();
+                throw new DataException(problem, file, _dateScan.Line, _header[_dateCol], settings: CsvSettings.In(problem));
+            }
             if (_ambiguous is not null && !_markSettled) throw AmbiguousError();
             List<string> symbols = SelectSymbols();
             string[] featureNames = _featureCols.Select(c => _header[c]).ToArray();
             if (options.Sort)
             {
+                foreach (string symbol in symbols) CheckSortable(Series(symbol), _header[_dateCol]);
                 foreach (string symbol in symbols) Series(symbol).SortAndCheckDuplicates(this, _header[_dateCol]);
             }
             string[] valueColumns = [_header[_targetCol], .. featureNames];
             var rowsRead = symbols.ToDictionary(sym => sym, sym => Series(sym).Count + Series(sym).BlankRows, StringComparer.Ordinal);
+            if (options.MinLength > 0)
+            {
+                // Before the missing values' own error, whose fixes (drop, fill) cannot help a column with no value.
+                var empty = symbols.Where(sym => Series(sym).TargetMissingEverywhere).ToList();
+                if (empty.Count > 1 && empty.Count == symbols.Count) throw NothingRead(null, rowsRead.Values.Sum());
+                if (empty.Count > 0) throw NothingRead(_symbolCol is null ? null : empty[0], rowsRead[empty[0]]);
+            }
             var (rowsDropped, valuesFilled) = ResolveMissing(symbols, valueColumns);
             int rowsBeforeResampling = symbols.Sum(sym => Series(sym).Count);
             var partialLast = Resample(symbols, valueColumns);
@@ -551,7 +588,7 @@ public static partial class CsvSeriesReader
                 var series = Series(symbol);
                 blankRows += series.BlankRows;
                 var ts = series.Build(featureNames);
-                if (ts.Length == 0 && options.MinLength > 0) throw NothingRead(symbol, rowsRead[symbol]);
+                if (ts.Length == 0 && options.MinLength > 0) throw NothingRead(_symbolCol is null ? null : symbol, rowsRead[symbol]);
                 Validation.RequireMinLength(ts, options.MinLength, reason: null, file);
                 result.Add(ts);
             }
@@ -566,10 +603,12 @@ public static partial class CsvSeriesReader
 
         /// <summary>A series left with no points: every one of its rows lacked the target's value (the rows without any
         /// value are dropped as blank, and --missing drop drops the rest).</summary>
-        private DataException NothingRead(string symbol, int rows)
+        /// <param name="symbol">The series, or null for the whole column (a one-series file, or every series).</param>
+        /// <param name="rows">The rows it had.</param>
+        private DataException NothingRead(string? symbol, int rows)
         {
             string found = rows == 1 ? "no value in its one row (empty, null or NA)" : $"no value in any of its {rows} rows (each empty, null or NA)";
-            if (_symbolCol is null)
+            if (symbol is null)
                 return new DataException($"{found}: nothing to read. Fill the column in, or read another column", file, column: _header[_targetCol]);
             return new DataException($"series '{symbol}' has {found}. Fill them in, or leave the series out ({CsvSettings.Symbols})",
                 file, column: _header[_targetCol], settings: [CsvSettings.Symbols]);
@@ -805,17 +844,37 @@ public static partial class CsvSeriesReader
             }
         }
 
-        private void CheckOrder(string symbol, DateTime previousDate, int previousLine, DateTime date, int line, string dateColumn)
+        private void CheckOrder(SeriesBuilder series, DateTime date, int line, string dateColumn)
         {
-            if (date == previousDate)
-                throw Duplicate(symbol, date, previousLine, line, dateColumn);
-            if (date < previousDate)
+            DateTime previousDate = series.LastDate;
+            if (date == previousDate && !series.OtherOrderFits)
+                throw Duplicate(series.Symbol, date, series.LastLine, line, dateColumn);
+            if (date <= previousDate)
             {
+                if (series.OtherOrderFits) throw WrongOrder(series.Symbol, line, dateColumn);
                 throw new DataException(
-                    $"date {Text.Date(date)} of series '{symbol}' comes after {Text.Date(previousDate)} on line " +
-                    $"{previousLine}; the rows of a series must be in ascending date order. Sort the file by date, " +
+                    $"date {Text.Date(date)} of series '{series.Symbol}' comes after {Text.Date(previousDate)} on line " +
+                    $"{series.LastLine}; the rows of a series must be in ascending date order. Sort the file by date, " +
                     $"or use {CsvSettings.Sort} to have the rows sorted.", file, line, dateColumn, settings: [CsvSettings.Sort]);
             }
+        }
+
+        /// <summary>Dates out of order as read in the order given, and in order every one read the other way: the order
+        /// given is the wrong one (sorting would scramble the series).</summary>
+        private DataException WrongOrder(string symbol, int line, string dateColumn)
+        {
+            bool monthFirst = options.DateOrder == DateOrder.MonthFirst;
+            var other = monthFirst ? CsvSettings.DayFirst : CsvSettings.MonthFirst;
+            return new DataException(
+                $"the dates of series '{symbol}' are out of order read {(monthFirst ? "month" : "day")} first, and in order read " +
+                $"{(monthFirst ? "day" : "month")} first, so the file writes them that way. Use {other}", file, line, dateColumn, settings: [other]);
+        }
+
+        /// <summary>With <see cref="CsvReadOptions.Sort"/>: refuses to sort a series whose dates are in order only in the
+        /// other date order (see <see cref="WrongOrder"/>).</summary>
+        private void CheckSortable(SeriesBuilder series, string dateColumn)
+        {
+            if (series.OutOfOrder && series.OtherOrderFits) throw WrongOrder(series.Symbol, series.LastLine, dateColumn);
         }
 
         public DataException Duplicate(string symbol, DateTime date, int firstLine, int secondLine, string dateColumn) => new(
@@ -844,6 +903,28 @@ public static partial class CsvSeriesReader
         /// <summary>The line of the first point (in date order once sorted).</summary>
         public int FirstLine => _lines is not null ? _lines[0] : _firstLine;
         private int _firstLine;
+
+        private DateTime? _otherLast;
+        private bool _otherInOrder = true;
+
+        /// <summary>Whether a row's date came before the one above it (with <see cref="CsvReadOptions.Sort"/>).</summary>
+        public bool OutOfOrder { get; private set; }
+
+        /// <summary>Whether every date so far, read in the other <see cref="DateOrder"/>, is a date and later than the
+        /// one above it.</summary>
+        public bool OtherOrderFits => _otherInOrder && _otherLast is not null;
+
+        /// <summary>Notes a row's date as read (<paramref name="date"/>) and in the other date order (null where it
+        /// is no date that way), before the row is added.</summary>
+        public void NoteOtherOrder(DateTime date, DateTime? other)
+        {
+            if (Count > 0 && date < LastDate) OutOfOrder = true;
+            if (other is not DateTime o || (_otherLast is DateTime last && o <= last)) _otherInOrder = false;
+            _otherLast = other;
+        }
+
+        /// <summary>Whether no row has the target's value: every row blank, or its target missing.</summary>
+        public bool TargetMissingEverywhere => Count == 0 || (_missing is not null && _missing.Count(m => m.Column == 0) == Count);
 
         /// <summary>Each missing value's line and value column (0 the target, j + 1 feature j).</summary>
         public IReadOnlyList<(int Line, int Column)> Missing => (IReadOnlyList<(int, int)>?)_missing ?? [];

@@ -309,6 +309,10 @@ internal static partial class FieldParsing
         return false;
     }
 
+    /// <summary>Whether a field is a date of three numbers with the year last (01/02/2020), which reads only in a
+    /// <see cref="DateOrder"/>.</summary>
+    public static bool IsNumericDate(string field) => NumericDate().IsMatch(field.Trim());
+
     private static bool IsDate(int year, int month, int day)
         => year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
 
