@@ -70,6 +70,25 @@ public sealed class MissingValuesCommandTests : IDisposable
     }
 
     [Fact]
+    public void Predict_Quiet_LeavesTheReadNoteAndTheSeriesNotesOut()
+    {
+        var model = PathOf("m.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", Yahoo("prices.csv"), "--out", model, "--epochs", "3", "--hidden", "8", "-q").ExitCode);
+        var other = Yahoo("other.csv");   // a one-series file of another name: forecast as the model's series, with a note
+
+        var loud = CliRunner.Run("predict", "--model", model, "--data", other);
+        var quiet = CliRunner.Run("predict", "--model", model, "--data", other, "--quiet");
+        var quietCsv = CliRunner.Run("predict", "--model", model, "--data", other, "--csv", "-q");
+
+        Assert.True(quiet.ExitCode == 0, quiet.Error);
+        Assert.Contains("note: dropped 6 rows of other.csv", loud.Error);
+        Assert.Contains("Series: other.csv holds one series", loud.Out);
+        Assert.DoesNotContain("note:", quiet.Error + quietCsv.Error);
+        Assert.DoesNotContain("Series: other.csv", quiet.Out);
+        Assert.Contains("naive", quiet.Out);                     // the forecast table itself stays
+    }
+
+    [Fact]
     public void Train_MissingValueMidRow_IsOneLineNamingMissing()
     {
         var model = PathOf("m.safetensors");

@@ -23,9 +23,11 @@ internal static class PredictCommand
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
         var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data };
         foreach (var option in reading.All) command.Add(option);
-        foreach (var option in new Option[] { horizon, levels, json, csv, Options.Threads() }) command.Add(option);
+        var quiet = Options.Quiet();
+        foreach (var option in new Option[] { horizon, levels, json, csv, quiet, Options.Threads() }) command.Add(option);
         command.SetAction(parse =>
         {
+            context.Quiet = parse.GetValue(quiet);
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
             var trained = ModelBundle.Load(parse.GetValue(model)!);
             var set = ReadWithTheModelsColumns(() => reading.Read(parse, context, parse.GetValue(data)!, trained.TargetColumn, trained.FeatureNames));
@@ -66,12 +68,12 @@ internal static class PredictCommand
             }
             if (parse.GetValue(csv))
             {
-                foreach (var note in notes) context.Error.WriteLine($"note: {note}");
+                if (!context.Quiet) foreach (var note in notes) context.Error.WriteLine($"note: {note}");
                 WriteCsv(context.Out, forecasts, forecaster.ColdStart.Contains);
                 return UnrollCli.Ok;
             }
             Render(context, forecaster, forecasts);
-            foreach (var note in notes) context.Out.WriteLine(note);
+            if (!context.Quiet) foreach (var note in notes) context.Out.WriteLine(note);
             return UnrollCli.Ok;
         });
         return command;
