@@ -692,11 +692,16 @@ public sealed class Forecaster
                 source?.SourceFile, settings: canLeaveOut ? [CsvSettings.Symbols] : []);
         if (split.TrainEnd < needed)
         {
-            Setting lookback = ForecastFixes.Of(nameof(ForecastSettings.Lookback)), steps = ForecastFixes.Of(nameof(ForecastSettings.Horizon));
+            // Only the fixes that can shorten what is needed: a lookback of 1 and one output step are as short as they go.
+            var shorter = new List<Setting>();
+            if (settings.Lookback.Steps is > 1) shorter.Add(ForecastFixes.Of(nameof(ForecastSettings.Lookback)));
+            if (settings.OutputSize > 1) shorter.Add(ForecastFixes.Of(nameof(ForecastSettings.Horizon)));
+            var fixes = shorter.Count == 0 ? new List<string>() : [$"use a shorter {string.Join(" or ", shorter)}"];
+            fixes.Add(canLeaveOut ? $"leave this series out with {CsvSettings.Symbols}" : "give it a longer history");
+            string fix = string.Join(", or ", fixes);
             throw new DataException($"series '{series.Symbol}' has {Points(series.Length)}; its training part ({Points(split.TrainEnd)}) is shorter than " +
-                $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. Use a shorter {lookback} or {steps}" +
-                (canLeaveOut ? $", or leave this series out with {CsvSettings.Symbols}" : ", or give it a longer history"),
-                source?.SourceFile, settings: canLeaveOut ? [lookback, steps, CsvSettings.Symbols] : [lookback, steps]);
+                $"lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. {char.ToUpperInvariant(fix[0])}{fix[1..]}",
+                source?.SourceFile, settings: canLeaveOut ? [.. shorter, CsvSettings.Symbols] : [.. shorter]);
         }
         var scalers = SeriesScalers.Fit(settings.ScalerKind, transformed, split.TrainEnd);
         if (!settings.IsAnchored)

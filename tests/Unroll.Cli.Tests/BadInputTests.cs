@@ -231,7 +231,7 @@ public sealed class BadInputTests : IDisposable
             var args = command == "train" ? new[] { command, "--data", data, "--out", model } : new[] { command, "--data", data };
             var e = CliRunner.Run(args);
             e.AssertOneLineError("one.csv: series 'one' has 1 point; its training part (0 points) is shorter than lookback 12 + horizon 1 = 13. " +
-                                 "Use a shorter --lookback or --horizon, or give it a longer history");
+                                 "Use a shorter --lookback, or give it a longer history");
             Assert.DoesNotContain("--symbol", e.Error);
         }
         Assert.DoesNotContain("--symbol", r.Error);

@@ -143,10 +143,17 @@ public sealed class ColdStartTests
         var among = Assert.Throws<DataException>(() => Forecaster.Fit(Long(Make("ONE", 1, 0)), Small));
 
         Assert.Equal("ONE.csv: series 'ONE' has 1 point; its training part (0 points) is shorter than lookback 6 + horizon 1 = 7. " +
-                     "Use a shorter ForecastSettings.Lookback or ForecastSettings.Horizon, or give it a longer history", alone.Message);
+                     "Use a shorter ForecastSettings.Lookback, or give it a longer history", alone.Message);
         Assert.DoesNotContain(CsvSettings.Symbols, alone.Settings);
         Assert.EndsWith(", or leave this series out with CsvReadOptions.Symbols", among.Message);
         Assert.Contains(CsvSettings.Symbols, among.Settings);
+        // A lookback of 1 and one output step cannot be shortened: only the history, or the horizon of a direct model.
+        var shortest = Assert.Throws<DataException>(() => Forecaster.Fit(OneFile(Make("ONE", 2, 0)), Small with { Lookback = Lookback.Of(1) }));
+        Assert.EndsWith("lookback 1 + horizon 1 = 2. Give it a longer history", shortest.Message);
+        Assert.Empty(shortest.Settings);
+        var direct = Assert.Throws<DataException>(() => Forecaster.Fit(OneFile(Make("ONE", 2, 0)),
+            Small with { Lookback = Lookback.Of(1), Strategy = ForecastStrategy.Direct, Horizon = 3 }));
+        Assert.EndsWith("lookback 1 + horizon 3 = 4. Use a shorter ForecastSettings.Horizon, or give it a longer history", direct.Message);
     }
 
     [Fact]
