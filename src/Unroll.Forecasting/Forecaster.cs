@@ -481,6 +481,10 @@ public sealed class Forecaster
         return fits;
     }
 
+    /// <summary>The fewest values a series' history needs for the network to forecast from it: the lookback's steps
+    /// (one for a lookback over all history), and one more when the network learns returns.</summary>
+    public int HistoryNeeded => (Settings.Lookback.Steps ?? 1) + (Settings.Target == TargetKind.Price ? 0 : 1);
+
     /// <summary>The network's own forecast (no classical partners): <paramref name="horizon"/> steps after step
     /// <paramref name="end"/> − 1 from the series' first <paramref name="end"/> values.</summary>
     public double[] NetworkFrom(TimeSeries series, int end, int horizon)
@@ -512,9 +516,8 @@ public sealed class Forecaster
     {
         var history = series.Slice(0, end);
         var transformed = TargetTransform.Forward(Settings.Target, history);
-        int needed = Settings.Lookback.Steps ?? 1;
-        if (transformed.Length < needed)
-            throw new DataException($"series '{series.Symbol}' has {history.Length} point{(history.Length == 1 ? "" : "s")} up to here; the model's lookback needs {needed + (Settings.Target == TargetKind.Price ? 0 : 1)}: give it a longer history, or leave it out ({Unroll.Data.Csv.CsvSettings.Symbols} names the series to use)", Unroll.Data.Csv.CsvSettings.Symbols);
+        if (history.Length < HistoryNeeded)
+            throw new DataException($"series '{series.Symbol}' has {Points(history.Length)} up to here; the model's lookback needs {HistoryNeeded}: give it a longer history, or leave it out ({Unroll.Data.Csv.CsvSettings.Symbols} names the series to use)", Unroll.Data.Csv.CsvSettings.Symbols);
         if (Settings.IsAnchored)
             return Forecast(new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed),
                 new Anchor(Settings.IsRelative, scalers.Target.Inverse(1) - scalers.Target.Inverse(0)), horizon);

@@ -239,6 +239,28 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Predict_SeriesShorterThanTheLookback_NamesTheFileAndOffersLeavingItOutOnlyBesideOthers()
+    {
+        var model = PathOf("m.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", Stocks, "--out", model, "--epochs", "2", "--hidden", "8", "-q").ExitCode);
+        var lines = File.ReadAllLines(Stocks);
+        var longFile = PathOf("short.csv");
+        File.WriteAllLines(longFile, [lines[0], .. lines.Where(l => l.StartsWith("MSFT,", StringComparison.Ordinal)).Take(8),
+            .. lines.Where(l => l.StartsWith("IBM,", StringComparison.Ordinal))]);
+        var oneFile = PathOf("one.csv");
+        File.WriteAllLines(oneFile, ["date,price", .. lines.Where(l => l.StartsWith("MSFT,", StringComparison.Ordinal)).Take(3).Select(l => l[5..])]);
+
+        CliRunner.Run("predict", "--model", model, "--data", longFile)
+            .AssertOneLineError("short.csv: series 'MSFT' has 8 points; the model's lookback needs 12: give it a longer history, or leave it out (--symbol names the series to use)");
+        var single = PathOf("msft.safetensors");   // a one-series model forecasts a one-series file as its own series
+        var trained = CliRunner.Run("train", "--data", WriteSine(), "--out", single, "--epochs", "20", "--hidden", "8", "-q");
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        var alone = CliRunner.Run("predict", "--model", single, "--data", oneFile);
+        alone.AssertOneLineError("one.csv: series 'one' has 3 points; the model's lookback needs 12: give it a longer history");
+        Assert.DoesNotContain("--symbol", alone.Error);
+    }
+
+    [Fact]
     public void PathWithALineBreak_IsNamedOnOneLine()
     {
         var r = CliRunner.Run("train", "--data", PathOf("no\nsuch.csv"), "--out", PathOf("m.safetensors"));
