@@ -401,6 +401,21 @@ public sealed class SeriesErrorTests : IDisposable
     }
 
     [Fact]
+    public void FeatureMissingInEveryRow_UnderDrop_NamesTheFeatureNotTheTarget()
+    {
+        // The price is there in every row; the volume never is, so dropping rows with a missing value leaves none.
+        var e = _files.ReadFails("novolume.csv", "date,price,volume\n2020-01-01,1,\n2020-01-02,2,NA\n",
+            new CsvReadOptions { Features = ["volume"], Missing = MissingValues.Drop });
+        var inLong = _files.ReadFails("novolume2.csv", "symbol,date,price,volume\nA,2020-01-01,1,5\nB,2020-01-01,1,\n",
+            new CsvReadOptions { Features = ["volume"], Missing = MissingValues.Drop });
+
+        Assert.EndsWith("novolume.csv: every one of the 2 rows misses a value in 'volume', so CsvReadOptions.Missing = MissingValues.Drop " +
+                        "left none. Fill them in, or read fewer columns (CsvReadOptions.Features)", e.Message);
+        Assert.Contains("the only row of series 'B' misses a value in 'volume'", inLong.Message);
+        Assert.DoesNotContain("column 'price'", e.Message);
+    }
+
+    [Fact]
     public void SeriesWhoseRowsAllDropAsMissing_CountsEveryRowItHad()
     {
         // --missing drop takes the rows whose price is missing but whose volume is not; the blank ones go regardless.

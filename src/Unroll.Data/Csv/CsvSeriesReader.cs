@@ -588,7 +588,7 @@ public static partial class CsvSeriesReader
                 var series = Series(symbol);
                 blankRows += series.BlankRows;
                 var ts = series.Build(featureNames);
-                if (ts.Length == 0 && options.MinLength > 0) throw NothingRead(_symbolCol is null ? null : symbol, rowsRead[symbol]);
+                if (ts.Length == 0 && options.MinLength > 0) throw AllDropped(_symbolCol is null ? null : symbol, rowsRead[symbol], series, valueColumns);
                 Validation.RequireMinLength(ts, options.MinLength, reason: null, file);
                 result.Add(ts);
             }
@@ -612,6 +612,16 @@ public static partial class CsvSeriesReader
                 return new DataException($"{found}: nothing to read. Fill the column in, or read another column", file, column: _header[_targetCol]);
             return new DataException($"series '{symbol}' has {found}. Fill them in, or leave the series out ({CsvSettings.Symbols})",
                 file, column: _header[_targetCol], settings: [CsvSettings.Symbols]);
+        }
+
+        /// <summary>A series that had target values but lost every row to <see cref="MissingValues.Drop"/>, each row
+        /// lacking a value somewhere (a feature empty throughout, say): names the columns the values were missing from.</summary>
+        private DataException AllDropped(string? symbol, int rows, SeriesBuilder series, string[] valueColumns)
+        {
+            string columns = string.Join(", ", series.Missing.Select(m => m.Column).Distinct().Order().Select(c => Text.Quote(valueColumns[c])));
+            string whose = (rows == 1 ? "the only row" : $"every one of the {rows} rows") + (symbol is null ? "" : $" of series '{symbol}'");
+            return new DataException($"{whose} misses a value in {columns}, so {CsvSettings.MissingDrop} left none. " +
+                $"Fill them in, or read fewer columns ({CsvSettings.Features})", file, settings: [CsvSettings.MissingDrop, CsvSettings.Features]);
         }
 
         /// <summary>
