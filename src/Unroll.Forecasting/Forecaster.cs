@@ -485,6 +485,27 @@ public sealed class Forecaster
     /// (one for a lookback over all history), and one more when the network learns returns.</summary>
     public int HistoryNeeded => (Settings.Lookback.Steps ?? 1) + (Settings.Target == TargetKind.Price ? 0 : 1);
 
+    /// <summary>Throws a <see cref="DataException"/> naming the first series of <paramref name="data"/> shorter than
+    /// <see cref="HistoryNeeded"/>, and <paramref name="data"/>'s file: a check before forecasting a file's series.</summary>
+    public void RequireHistory(SeriesSet data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Series.FirstOrDefault(s => s.Length < HistoryNeeded) is { } series)
+            throw TooShortToForecast(series.Symbol, series.Length, "", data);
+    }
+
+    private DataException TooShortToForecast(string symbol, int length, string where, SeriesSet? source)
+    {
+        bool canLeaveOut = CanLeaveOut(source);
+        return new DataException($"series '{symbol}' has {Points(length)}{where}; the model's lookback needs {HistoryNeeded}: give it a longer history" +
+            (canLeaveOut ? $", or leave it out ({CsvSettings.Symbols} names the series to use)" : ""),
+            source?.SourceFile, settings: canLeaveOut ? [CsvSettings.Symbols] : []);
+    }
+
+    /// <summary>Whether leaving a series of <paramref name="source"/> out is a fix: not for the one series of a file
+    /// read without a symbol column.</summary>
+    private static bool CanLeaveOut(SeriesSet? source) => source is not { SourceFile: not null, SymbolColumn: null };
+
     /// <summary>The network's own forecast (no classical partners): <paramref name="horizon"/> steps after step
     /// <paramref name="end"/> − 1 from the series' first <paramref name="end"/> values.</summary>
     public double[] NetworkFrom(TimeSeries series, int end, int horizon)
@@ -516,8 +537,7 @@ public sealed class Forecaster
     {
         var history = series.Slice(0, end);
         var transformed = TargetTransform.Forward(Settings.Target, history);
-        if (history.Length < HistoryNeeded)
-            throw new DataException($"series '{series.Symbol}' has {Points(history.Length)} up to here; the model's lookback needs {HistoryNeeded}: give it a longer history, or leave it out ({Unroll.Data.Csv.CsvSettings.Symbols} names the series to use)", Unroll.Data.Csv.CsvSettings.Symbols);
+        if (history.Length < HistoryNeeded) throw TooShortToForecast(series.Symbol, history.Length, " up to here", source: null);
         if (Settings.IsAnchored)
             return Forecast(new SeriesScalers(IdentityScaler.Instance, scalers.Features).Transform(transformed),
                 new Anchor(Settings.IsRelative, scalers.Target.Inverse(1) - scalers.Target.Inverse(0)), horizon);
@@ -686,8 +706,7 @@ public sealed class Forecaster
         double trainFraction = 1 - settings.ValidationFraction - settings.TestFraction;
         var split = TimeSplit.ByFractions(transformed.Length, trainFraction, settings.ValidationFraction);
         int needed = settings.Lookback.MinimumSeriesLength(settings.OutputSize);
-        // The one series of a file without a symbol column cannot be left out: the only fix there is the history or the settings.
-        bool canLeaveOut = source is not { SourceFile: not null, SymbolColumn: null };
+        bool canLeaveOut = CanLeaveOut(source);
         if (split.TrainEnd < needed && coldStart)
             throw new DataException($"series '{series.Symbol}' is new to the model, so its scaling is estimated from its history as training estimates a series', " +
                 $"from its training part: {split.TrainEnd} of its {Points(series.Length)}, fewer than lookback {settings.Lookback} + horizon {settings.OutputSize} = {needed}. " +

@@ -33,7 +33,7 @@ internal static class PredictCommand
             var set = ReadWithTheModelsColumns(() => reading.Read(parse, context, parse.GetValue(data)!, trained.TargetColumn, trained.FeatureNames));
             RequireHorizon(trained, parse.GetValue(horizon));
             var forecaster = trained.Serving(set);          // a new series too short to estimate from is refused here
-            RequireHistory(trained, set);
+            trained.RequireHistory(set);
             var notes = SeriesNotes(trained, forecaster, set);
             int steps = parse.GetValue(horizon) ?? forecaster.Settings.Horizon;
             var wanted = parse.GetValue(levels)!;
@@ -78,22 +78,6 @@ internal static class PredictCommand
             return UnrollCli.Ok;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Refuses, naming the file, a series shorter than the model's lookback needs; leaving it out is a fix only in a
-    /// file of several series (a one-series file has nothing else to forecast).
-    /// </summary>
-    private static void RequireHistory(Forecaster model, SeriesSet set)
-    {
-        foreach (var series in set.Series.Where(s => s.Length < model.HistoryNeeded))
-        {
-            string points = series.Length == 1 ? "1 point" : $"{series.Length} points";
-            bool alone = set.SymbolColumn is null;
-            throw new Unroll.Data.DataException($"series '{series.Symbol}' has {points}; the model's lookback needs {model.HistoryNeeded}: " +
-                (alone ? "give it a longer history" : $"give it a longer history, or leave it out ({Unroll.Data.Csv.CsvSettings.Symbols} names the series to use)"),
-                set.SourceFile, settings: alone ? [] : [Unroll.Data.Csv.CsvSettings.Symbols]);
-        }
     }
 
     /// <summary>
