@@ -35,18 +35,16 @@ internal sealed class DateOrderScan(string first, int line, string problem)
         bool firstEitherWay = FieldParsing.TryParseDate(first, DateOrder.MonthFirst, out _, out _)
                               && FieldParsing.TryParseDate(first, DateOrder.DayFirst, out _, out _);
         if (!firstEitherWay && (_dayFirst is null || _monthFirst is null)) return problem;   // its own says which
+        string either = $"{shown} reads either way";
         return (_dayFirst, _monthFirst) switch
         {
-            ({ } d, { } m) when !firstEitherWay =>
-                $"the file's dates do not keep one order: line {d.Line}'s {Text.Quote(d.Field)} reads only day first and line " +
-                $"{m.Line}'s {Text.Quote(m.Field)} only month first. Correct them, " + rewrite,
-            ({ } d, null) => $"{shown} reads either way, and line {d.Line}'s {Text.Quote(d.Field)} only day first, so the file writes its " +
-                             $"dates day first. Use {CsvSettings.DayFirst}, {rewrite}",
-            (null, { } m) => $"{shown} reads either way, and line {m.Line}'s {Text.Quote(m.Field)} only month first, so the file writes " +
-                             $"its dates month first. Use {CsvSettings.MonthFirst}, {rewrite}",
-            ({ } d, { } m) => $"{shown} reads either way, but the file's dates do not keep one order: line {d.Line}'s " +
+            ({ } d, { } m) => (firstEitherWay ? either + ", but the" : "the") + $" file's dates do not keep one order: line {d.Line}'s " +
                               $"{Text.Quote(d.Field)} reads only day first and line {m.Line}'s {Text.Quote(m.Field)} only month first. " +
                               "Correct them, " + rewrite,
+            ({ } d, null) => $"{either}, and line {d.Line}'s {Text.Quote(d.Field)} only day first, so the file writes its " +
+                             $"dates day first. Use {CsvSettings.DayFirst}, {rewrite}",
+            (null, { } m) => $"{either}, and line {m.Line}'s {Text.Quote(m.Field)} only month first, so the file writes " +
+                             $"its dates month first. Use {CsvSettings.MonthFirst}, {rewrite}",
             _ => problem,
         };
     }
