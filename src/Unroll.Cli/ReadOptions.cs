@@ -119,8 +119,9 @@ internal sealed class ReadOptions(string symbolDescription)
         string what = r.PartialLast.Count == 1 && set.Series.Count == 1
             ? $"the last {period} stops short: the rows end on {Timestamps.Format(r.PartialLast[0].LastRow)}, well before the {period} does, so its " +
               $"point (dated {Timestamps.Format(r.PartialLast[0].Period)}) holds that day's values"
-            : $"the last {period} of {(r.PartialLast.Count == 1 ? "1 series" : $"{r.PartialLast.Count} series")} stops short ({string.Join(", ", stops)}), " +
-              $"so its point holds that day's values";
+            : r.PartialLast.Count == 1
+                ? $"the last {period} of 1 series stops short ({stops[0]}), so its point holds that day's values"
+                : $"the last {period} of {r.PartialLast.Count} series stops short ({string.Join(", ", stops)}), so each one's point holds that day's values";
         error.WriteLine($"note: {what}, not the {period}'s close; end the rows at the last whole {period} to forecast from whole {period}s");
     }
 

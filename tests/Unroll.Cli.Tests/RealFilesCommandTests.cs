@@ -169,6 +169,10 @@ public sealed class RealFilesCommandTests : IDisposable
             Closes("", new DateTime(2024, 3, 14), "B").TrimStart('\n'), "long.csv", new Unroll.Data.Csv.CsvReadOptions { Resample = Unroll.Data.Csv.ResamplePeriod.Month });
         Assert.Contains("note: the last month of 1 series stops short (B on 2024-03-14), so its point holds that day's values, not the month's close",
             ReadOptions.Notes(both, Unroll.Data.Csv.MissingValues.Error).Last());
+        var two = Unroll.Data.Csv.CsvSeriesReader.Parse(Closes("symbol,date,close", new DateTime(2024, 3, 15), "A") +
+            Closes("", new DateTime(2024, 3, 14), "B").TrimStart('\n'), "two.csv", new Unroll.Data.Csv.CsvReadOptions { Resample = Unroll.Data.Csv.ResamplePeriod.Month });
+        Assert.Contains("note: the last month of 2 series stops short (A on 2024-03-15, B on 2024-03-14), so each one's point holds that day's values",
+            ReadOptions.Notes(two, Unroll.Data.Csv.MissingValues.Error).Last());
     }
 
     [Fact]
