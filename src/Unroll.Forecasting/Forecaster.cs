@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Unroll.Core;
 using Unroll.Core.Training;
 using Unroll.Data;
@@ -76,15 +77,15 @@ public sealed class Forecaster
     }
 
     /// <summary>The network's prediction intervals; null for a model saved before they existed (no intervals then).</summary>
-    public IntervalCalibration? Calibration { get; private init; }
+    public IntervalCalibration? Calibration { get; private set; }
 
     /// <summary>Each series' mean absolute one-step change over its training part, in its own units: the unit of the
     /// calibrated intervals of a model that is not relatively scaled.</summary>
-    public IReadOnlyDictionary<string, double> NaiveScales { get; private init; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> NaiveScales { get; private set; } = new Dictionary<string, double>();
 
     /// <summary>Each deseasonalized series' pattern (see <see cref="ForecastSettings.Deseasonalize"/>); series without
     /// one are not in it.</summary>
-    public IReadOnlyDictionary<string, SeasonalAdjustment> Adjustments { get; private init; } = new Dictionary<string, SeasonalAdjustment>();
+    public IReadOnlyDictionary<string, SeasonalAdjustment> Adjustments { get; private set; } = new Dictionary<string, SeasonalAdjustment>();
 
     /// <summary>
     /// Each series' number of values (from its first) that ETS and Theta are fitted on when
@@ -92,14 +93,14 @@ public sealed class Forecaster
     /// when trained. Their parameters are then fixed, as the network's weights are. A series not listed is forecast by
     /// the network alone.
     /// </summary>
-    public IReadOnlyDictionary<string, int> ClassicalFitLengths { get; private init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> ClassicalFitLengths { get; private set; } = new Dictionary<string, int>();
 
     /// <summary>
     /// The parts each series' combination leaves out (<see cref="ForecastMethod.Model"/> for the network,
     /// <see cref="ForecastMethod.Ets"/>, <see cref="ForecastMethod.Theta"/>): those whose forecasts on the series'
     /// validation part erred more than the naive forecast's. A series not listed keeps every part.
     /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlySet<ForecastMethod>> LeftOut { get; private init; } =
+    public IReadOnlyDictionary<string, IReadOnlySet<ForecastMethod>> LeftOut { get; private set; } =
         new Dictionary<string, IReadOnlySet<ForecastMethod>>();
 
     /// <summary>The series whose combination leaves the network out (see <see cref="LeftOut"/>).</summary>
@@ -132,20 +133,38 @@ public sealed class Forecaster
 
     /// <summary>This forecaster with intervals calibrated as <paramref name="calibration"/> says, in units of <paramref name="naiveScales"/>.</summary>
     internal Forecaster WithIntervals(IntervalCalibration? calibration, IReadOnlyDictionary<string, double> naiveScales)
-        => new(Network, Settings, TargetColumn, FeatureNames, Scalers)
-        {
-            Calibration = calibration, NaiveScales = naiveScales, Adjustments = Adjustments, ClassicalFitLengths = ClassicalFitLengths,
-            LeftOut = LeftOut, ColdStart = ColdStart, StandsFor = StandsFor,
-        };
+    {
+        var copy = Copy();
+        copy.Calibration = calibration;
+        copy.NaiveScales = naiveScales;
+        return copy;
+    }
 
     /// <summary>This forecaster with the series' seasonal patterns and the lengths its classical partners are fitted on.</summary>
     internal Forecaster WithParts(IReadOnlyDictionary<string, SeasonalAdjustment> adjustments, IReadOnlyDictionary<string, int> classicalFitLengths,
         IReadOnlyDictionary<string, IReadOnlySet<ForecastMethod>>? leftOut = null)
-        => new(Network, Settings, TargetColumn, FeatureNames, Scalers)
-        {
-            Calibration = Calibration, NaiveScales = NaiveScales, Adjustments = adjustments, ClassicalFitLengths = classicalFitLengths,
-            LeftOut = leftOut ?? LeftOut, ColdStart = ColdStart, StandsFor = StandsFor,
-        };
+    {
+        var copy = Copy();
+        copy.Adjustments = adjustments;
+        copy.ClassicalFitLengths = classicalFitLengths;
+        copy.LeftOut = leftOut ?? LeftOut;
+        return copy;
+    }
+
+    /// <summary>This forecaster, trained on series whose step is <paramref name="step"/> (null: not known).</summary>
+    internal Forecaster WithStep(DataStep? step)
+    {
+        var copy = Copy();
+        copy.TrainedStep = step;
+        return copy;
+    }
+
+    // A forecaster with every part of this one (and other scalers, when given), for the methods above to change one.
+    private Forecaster Copy(IReadOnlyDictionary<string, SeriesScalers>? scalers = null) => new(Network, Settings, TargetColumn, FeatureNames, scalers ?? Scalers)
+    {
+        Calibration = Calibration, NaiveScales = NaiveScales, Adjustments = Adjustments, ClassicalFitLengths = ClassicalFitLengths,
+        LeftOut = LeftOut, ColdStart = ColdStart, StandsFor = StandsFor, TrainedStep = TrainedStep,
+    };
 
     /// <summary>
     /// The parts of each series' combination whose validation forecasts err more than the naive forecast's: every
@@ -200,13 +219,70 @@ public sealed class Forecaster
     /// ETS and Theta fits, naive scale and the check of which parts beat naive) were estimated from its own history.
     /// Empty for a forecaster as trained or loaded.
     /// </summary>
-    public IReadOnlySet<string> ColdStart { get; private init; } = new HashSet<string>(StringComparer.Ordinal);
+    public IReadOnlySet<string> ColdStart { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
     /// A data series forecast as the model's one series (see <see cref="Serving"/>): the data's name, then the name of
     /// the model's series whose parts it uses. Empty for a forecaster as trained or loaded.
     /// </summary>
-    public IReadOnlyDictionary<string, string> StandsFor { get; private init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> StandsFor { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The step of the series it was trained on (a day, a month, 30 minutes), which the series it forecasts must share
+    /// (<see cref="RequireStep"/>); null when their dates were irregular or of different steps, and for a model file
+    /// saved before models stored it.
+    /// </summary>
+    public DataStep? TrainedStep { get; private set; }
+
+    /// <summary>
+    /// How far a series' dates may be apart on average, against <see cref="TrainedStep"/>'s usual gap, when they fit no
+    /// spacing: between 1/2.5 and 2.5 times. Steps of a day, a week, a month, a quarter and a year are 3 to 7 times apart.
+    /// </summary>
+    private const double IrregularSlack = 2.5;
+
+    /// <summary>
+    /// Throws a <see cref="DataException"/> naming the first series of <paramref name="data"/> whose step is not the
+    /// model's (<see cref="TrainedStep"/>): daily data for a monthly model, say. A series with regular dates is compared
+    /// by its spacing (<see cref="DataStep.Matches"/>); one without, by the median gap between its dates; a series of
+    /// one date, or a model whose step is not known, passes. <see cref="Serving"/> checks this first.
+    /// </summary>
+    public void RequireStep(SeriesSet data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (TrainedStep is not { } model) return;
+        foreach (var series in data.Series)
+        {
+            if (series.Length < 2) continue;
+            if (DataStep.Of(Frequency.Infer(series)) is { } step)
+            {
+                if (!step.Matches(model))
+                    throw WrongStep(series.Symbol, $"has {step.Adjective} dates", $"{step.Adjective} data", step.Typical < model.Typical, model, data);
+                continue;
+            }
+            var gaps = new double[series.Length - 1];
+            for (int t = 1; t < series.Length; t++) gaps[t - 1] = (series.Dates[t] - series.Dates[t - 1]).TotalDays;
+            Array.Sort(gaps);
+            double median = gaps.Length % 2 == 1 ? gaps[gaps.Length / 2] : (gaps[gaps.Length / 2 - 1] + gaps[gaps.Length / 2]) / 2;
+            double ratio = median / model.Typical.TotalDays;
+            if (ratio >= IrregularSlack || ratio <= 1 / IrregularSlack)
+                throw WrongStep(series.Symbol, $"has irregular dates, a median {Gap(median)} apart", "data like it", ratio < 1, model, data);
+        }
+    }
+
+    private static DataException WrongStep(string symbol, string seen, string like, bool finer, DataStep model, SeriesSet data)
+    {
+        var resample = finer && model.Resample is { } period ? CsvSettings.ResampleTo(period) : null;
+        string fix = resample is not null ? $"read it as {model.Adjective} points with {resample}"
+            : finer ? $"give it {model.Adjective} data"
+            : $"give it {model.Adjective} data (a model cannot forecast steps longer than its own)";
+        return new DataException($"series '{symbol}' {seen}, but the model was trained on {model.Adjective} data and forecasts a step of {model.Unit}: " +
+            $"{fix}, or train a model on {like}", data.SourceFile, settings: resample is null ? [] : [resample]);
+    }
+
+    // A gap in days, in words: "1 day", "2.5 days", "6 hours".
+    private static string Gap(double days) => days >= 1
+        ? (days == 1 ? "1 day" : $"{days.ToString("0.#", CultureInfo.InvariantCulture)} days")
+        : $"{(days * 24).ToString("0.#", CultureInfo.InvariantCulture)} hours";
 
     /// <summary>
     /// This forecaster, able to forecast every series of <paramref name="data"/> (itself when it already can).
@@ -230,11 +306,12 @@ public sealed class Forecaster
     /// estimates; null for the model's own (<see cref="ForecastSettings.TestFraction"/>), as when forecasting ahead.</param>
     /// <returns>A forecaster for <paramref name="data"/>'s series. It cannot be saved (<see cref="ModelBundle.Save"/>):
     /// it was not trained on the new series.</returns>
-    /// <exception cref="DataException">A new series is too short to estimate its parts from, constant, or (with relative
+    /// <exception cref="DataException">A series' step is not the model's (<see cref="RequireStep"/>); a new series is too short to estimate its parts from, constant, or (with relative
     /// scaling) not above 0; or its features are not the model's.</exception>
     public Forecaster Serving(SeriesSet data, double? testFraction = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        RequireStep(data);
         var unknown = data.Series.Where(s => !Scalers.ContainsKey(s.Symbol)).ToList();
         if (unknown.Count == 0) return this;
         foreach (var series in unknown) CheckFeatures(series);
@@ -251,12 +328,13 @@ public sealed class Forecaster
             if (Adjustments.TryGetValue(model, out var adjustment)) adjustments[name] = adjustment;
             if (ClassicalFitLengths.TryGetValue(model, out var length)) classical[name] = length;
             if (LeftOut.TryGetValue(model, out var parts)) leftOut[name] = parts;
-            return new Forecaster(Network, Settings, TargetColumn, FeatureNames, scalers)
-            {
-                Calibration = Calibration, NaiveScales = naiveScales, Adjustments = adjustments, ClassicalFitLengths = classical,
-                LeftOut = leftOut, ColdStart = ColdStart,
-                StandsFor = new Dictionary<string, string>(StandsFor, StringComparer.Ordinal) { [name] = model },
-            };
+            var standing = Copy(scalers);
+            standing.NaiveScales = naiveScales;
+            standing.Adjustments = adjustments;
+            standing.ClassicalFitLengths = classical;
+            standing.LeftOut = leftOut;
+            standing.StandsFor = new Dictionary<string, string>(StandsFor, StringComparer.Ordinal) { [name] = model };
+            return standing;
         }
 
         var settings = Settings;
@@ -274,11 +352,12 @@ public sealed class Forecaster
         }
         var cold = new HashSet<string>(ColdStart, StringComparer.Ordinal);
         cold.UnionWith(prepared.Select(p => p.Original.Symbol));
-        var extended = new Forecaster(Network, Settings, TargetColumn, FeatureNames, scalers)
-        {
-            Calibration = Calibration, NaiveScales = naiveScales, Adjustments = adjustments, ClassicalFitLengths = classical,
-            LeftOut = leftOut, ColdStart = cold, StandsFor = StandsFor,
-        };
+        var extended = Copy(scalers);
+        extended.NaiveScales = naiveScales;
+        extended.Adjustments = adjustments;
+        extended.ClassicalFitLengths = classical;
+        extended.LeftOut = leftOut;
+        extended.ColdStart = cold;
         foreach (var (symbol, parts) in extended.PartsWorseThanNaive(prepared)) leftOut[symbol] = parts;
         return extended.WithParts(adjustments, classical, leftOut);
     }

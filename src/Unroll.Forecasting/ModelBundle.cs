@@ -58,6 +58,7 @@ public static class ModelBundle
             [Prefix + "seasonal"] = JsonSerializer.Serialize(forecaster.Adjustments.ToDictionary(kv => kv.Key, kv => kv.Value.ToJson())),
         };
         if (forecaster.Calibration is { } calibration) metadata[Prefix + "intervals"] = calibration.ToJson();
+        if (forecaster.TrainedStep is { } step) metadata[Prefix + "step"] = step.ToString();
         ModelFile.Save(forecaster.Network, path, metadata);
     }
 
@@ -190,7 +191,11 @@ public static class ModelBundle
                         _ => throw Bad("left_out", leftOutText, "parts named network, ets or theta"),
                     }).ToHashSet();
                 }
-            return new Forecaster(network, settings, target, features, scalers).WithParts(adjustments, classicalFit, leftOut).WithIntervals(calibration, naiveScales);
+            // Files written before the step was stored: none is checked.
+            DataStep? step = null;
+            if (metadata.TryGetValue(Prefix + "step", out var stepText))
+                step = DataStep.TryParse(stepText, out var parsed) ? parsed : throw Bad("step", stepText, "a step (business_days, days, weeks, months, quarters, years or intraday:SECONDS)");
+            return new Forecaster(network, settings, target, features, scalers).WithParts(adjustments, classicalFit, leftOut).WithIntervals(calibration, naiveScales).WithStep(step);
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException or DataException)
         {

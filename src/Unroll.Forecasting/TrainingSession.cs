@@ -264,7 +264,7 @@ public sealed class TrainingSession
     private FitResult Result(StopReason stop)
     {
         var scalers = _prepared.ToDictionary(p => p.Original.Symbol, p => p.Scalers, StringComparer.Ordinal);
-        var untrained = new Forecaster(_best.Clone(), _settings, _data.TargetColumn, _data.FeatureNames, scalers);
+        var untrained = new Forecaster(_best.Clone(), _settings, _data.TargetColumn, _data.FeatureNames, scalers).WithStep(DataStep.Common(_data));
         int offset = _settings.Target == TargetKind.Price ? 0 : 1;
         var naiveScales = _prepared.ToDictionary(p => p.Original.Symbol,
             p => MetricsCalculator.NaiveScale(p.Original.Values.AsSpan(0, p.Split.TrainEnd + offset)), StringComparer.Ordinal);

@@ -176,6 +176,40 @@ public sealed class RealFilesCommandTests : IDisposable
     }
 
     [Fact]
+    public void ModelTrainedOnMonths_RefusesDailyRows_UntilTheyAreReadAsMonths()
+    {
+        var data = Write("daily.csv", Closes("date,close", new DateTime(2024, 12, 31)));
+        var model = Path.Combine(_folder, "m.safetensors");
+        var train = CliRunner.Run("train", "--data", data, "--out", model, "--resample", "month", "--epochs", "2", "--hidden", "8", "-q");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var saved = File.ReadAllBytes(model);
+
+        const string Refusal = "daily.csv: series 'daily' has daily dates, but the model was trained on monthly data and forecasts a step of " +
+                               "a month: read it as monthly points with --resample month, or train a model on daily data";
+        CliRunner.Run("predict", "--model", model, "--data", data).AssertOneLineError(Refusal);
+        CliRunner.Run("predict", "--model", model, "--data", data, "--json").AssertOneLineError(Refusal);
+        CliRunner.Run("backtest", "--model", model, "--data", data).AssertOneLineError(Refusal);
+        CliRunner.Run("predict", "--model", model, "--data", data, "--resample", "week", "-q").AssertOneLineError(
+            "series 'daily' has weekly dates, but the model was trained on monthly data and forecasts a step of a month: read it as monthly points with --resample month");
+
+        var predict = CliRunner.Run("predict", "--model", model, "--data", data, "--resample", "month", "--json");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        var f = JsonDocument.Parse(predict.Out).RootElement.GetProperty("series")[0];
+        Assert.Equal("2024-12-31", f.GetProperty("last_date").GetString());
+        Assert.Equal("2025-01-31", f.GetProperty("dates")[0].GetString());
+        Assert.Equal(saved, File.ReadAllBytes(model));
+
+        // The other way round: a daily model given the months it cannot forecast.
+        var months = Write("months.csv", string.Join("\n", new[] { "date,close" }.Concat(
+            Enumerable.Range(0, 36).Select(i => $"{new DateTime(2021, 1, 1).AddMonths(i):yyyy-MM-dd},{Price(i):F2}"))) + "\n");
+        var daily = Path.Combine(_folder, "daily.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", data, "--out", daily, "--epochs", "1", "--hidden", "4", "-q").ExitCode);
+        CliRunner.Run("predict", "--model", daily, "--data", months).AssertOneLineError(
+            "months.csv: series 'months' has monthly dates, but the model was trained on daily data and forecasts a step of a day: give it daily " +
+            "data (a model cannot forecast steps longer than its own), or train a model on monthly data");
+    }
+
+    [Fact]
     public void Resample_AggregatesBarsToDays_SumsVolume_AndNotesIt()
     {
         var data = Bars("spy_30m.csv", 60);

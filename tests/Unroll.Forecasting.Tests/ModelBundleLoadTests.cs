@@ -68,6 +68,21 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
         var loaded = ModelBundle.Load(path);
         Assert.Equal(Small.Value.Forecaster.Settings with { Scaling = Small.Value.Forecaster.Settings.EffectiveScaling }, loaded.Settings);
         Assert.Equal(["volume"], loaded.FeatureNames);
+        Assert.Equal("weeks", loaded.TrainedStep?.ToString());
+    }
+
+    [Fact]
+    public void Load_AFileWrittenBeforeTheStep_ChecksNoStep()
+    {
+        var path = WithMetadata(m => Assert.True(m.Remove("forecast.step")));
+        var loaded = ModelBundle.Load(path);
+        Assert.Null(loaded.TrainedStep);
+        var daily = new TimeSeries("AAA", Enumerable.Range(0, 30).Select(i => new DateTime(2001, 1, 1).AddDays(i)).ToArray(),
+            Enumerable.Range(0, 30).Select(i => 50.0 + i % 7).ToArray(), ["volume"], Enumerable.Repeat(1000.0, 30).ToArray());
+        loaded.RequireStep(new SeriesSet([daily], "close", ["volume"], "daily.csv"));
+        var error = Assert.Throws<DataException>(() => Small.Value.Forecaster.RequireStep(new SeriesSet([daily], "close", ["volume"], "daily.csv")));
+        Assert.Equal("daily.csv: series 'AAA' has daily dates, but the model was trained on weekly data and forecasts a step of a week: read it as weekly points " +
+                     "with CsvReadOptions.Resample = ResamplePeriod.Week, or train a model on daily data", error.Message);
     }
 
     [Theory]
@@ -76,6 +91,11 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
     [InlineData("forecast.strategy", "Recursive, Direct", "is not one of recursive, direct")]
     [InlineData("forecast.target", "price!", "metadata forecast.target = 'price!' is not one of price, return, logreturn")]
     [InlineData("forecast.scaling", "2", "metadata forecast.scaling = '2' is not one of relative, minmax, zscore")]
+    [InlineData("forecast.step", "fortnights", "metadata forecast.step = 'fortnights' is not a step (business_days, days, weeks, months, quarters, years or intraday:SECONDS)")]
+    [InlineData("forecast.step", "intraday:0", "metadata forecast.step = 'intraday:0' is not a step")]
+    [InlineData("forecast.step", "intraday:86400", "metadata forecast.step = 'intraday:86400' is not a step")]
+    [InlineData("forecast.step", "intraday:-60", "metadata forecast.step = 'intraday:-60' is not a step")]
+    [InlineData("forecast.step", "Weeks", "metadata forecast.step = 'Weeks' is not a step")]
     [InlineData("forecast.horizon", "abc", "metadata forecast.horizon = 'abc' is not a whole number")]
     [InlineData("forecast.horizon", "99999999999", "metadata forecast.horizon = '99999999999' is not a whole number")]
     [InlineData("forecast.horizon", "-3", "the forecasting settings are out of range (horizon must be from 1 to 10,000, got -3)")]

@@ -23,6 +23,8 @@ public static class CsvSettings
     public static Setting DateColumn { get; } = new("CsvReadOptions.DateColumn");
     /// <summary><see cref="CsvReadOptions.Resample"/>.</summary>
     public static Setting Resample { get; } = new("CsvReadOptions.Resample");
+    /// <summary><see cref="CsvReadOptions.Resample"/> = <paramref name="period"/>.</summary>
+    public static Setting ResampleTo(ResamplePeriod period) => new("CsvReadOptions.Resample", $"ResamplePeriod.{period}");
     /// <summary><see cref="CsvReadOptions.Sum"/>.</summary>
     public static Setting Sum { get; } = new("CsvReadOptions.Sum");
 

@@ -1,0 +1,155 @@
+using System.Globalization;
+using Unroll.Data;
+using Unroll.Data.Csv;
+
+namespace Unroll.Forecasting;
+
+/// <summary>
+/// What one step of a model's series is: a day (trading or calendar), a week, a month, a quarter, a year, or an intraday
+/// step of a fixed length. A network learns how its series move from one step to the next, so it forecasts series of
+/// its own step only: trained on monthly closes and given daily ones, it would read each day's move as a month's and
+/// forecast months where the dates say days. Business days and calendar days are one step (a day) here.
+/// </summary>
+public sealed record DataStep
+{
+    private DataStep(Spacing spacing, TimeSpan intraday)
+    {
+        Spacing = spacing;
+        Intraday = intraday;
+    }
+
+    /// <summary>The spacing, never <see cref="Spacing.Irregular"/>.</summary>
+    public Spacing Spacing { get; }
+
+    /// <summary>For <see cref="Spacing.Intraday"/>, the length of a step; zero otherwise.</summary>
+    public TimeSpan Intraday { get; }
+
+    /// <summary>The step of regular dates; null for irregular ones.</summary>
+    public static DataStep? Of(Frequency frequency)
+    {
+        ArgumentNullException.ThrowIfNull(frequency);
+        return frequency.IsRegular ? new DataStep(frequency.Spacing, frequency.Step) : null;
+    }
+
+    /// <summary>
+    /// The step the series of <paramref name="data"/> share: that of each series whose dates are regular, when they all
+    /// agree (<see cref="Matches"/>); null when none is regular or two disagree (then no step is checked later).
+    /// </summary>
+    public static DataStep? Common(SeriesSet data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        DataStep? common = null;
+        foreach (var series in data.Series)
+        {
+            if (Of(Frequency.Infer(series)) is not { } step) continue;
+            if (common is null) common = step;
+            else if (!common.Matches(step)) return null;
+        }
+        return common;
+    }
+
+    /// <summary>Whether a series of step <paramref name="other"/> moves by the same step: the same spacing, with business
+    /// days and calendar days alike, and intraday steps of the same length.</summary>
+    public bool Matches(DataStep other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Spacing == Spacing.Intraday || other.Spacing == Spacing.Intraday
+            ? Spacing == other.Spacing && Intraday == other.Intraday
+            : Group(Spacing) == Group(other.Spacing);
+    }
+
+    /// <summary>The usual gap between two dates one step apart (a trading day's is one day: most of them are).</summary>
+    public TimeSpan Typical => Spacing switch
+    {
+        Spacing.BusinessDays or Spacing.Days => TimeSpan.FromDays(1),
+        Spacing.Weeks => TimeSpan.FromDays(7),
+        Spacing.Months => TimeSpan.FromDays(365.25 / 12),
+        Spacing.Quarters => TimeSpan.FromDays(365.25 / 4),
+        Spacing.Years => TimeSpan.FromDays(365.25),
+        _ => Intraday,
+    };
+
+    /// <summary>The resampling that makes finer dates this step (a day, a week or a month); null for the others.</summary>
+    public ResamplePeriod? Resample => Spacing switch
+    {
+        Spacing.BusinessDays or Spacing.Days => ResamplePeriod.Day,
+        Spacing.Weeks => ResamplePeriod.Week,
+        Spacing.Months => ResamplePeriod.Month,
+        _ => null,
+    };
+
+    /// <summary>In words, as an adjective: daily, weekly, monthly, quarterly, yearly, hourly, or "30-minute".</summary>
+    public string Adjective => Spacing switch
+    {
+        Spacing.BusinessDays or Spacing.Days => "daily",
+        Spacing.Weeks => "weekly",
+        Spacing.Months => "monthly",
+        Spacing.Quarters => "quarterly",
+        Spacing.Years => "yearly",
+        _ => Intraday == TimeSpan.FromHours(1) ? "hourly" : Duration(Intraday).Replace(' ', '-').TrimEnd('s'),
+    };
+
+    /// <summary>One step in words: a day, a week, a month, a quarter, a year, 30 minutes.</summary>
+    public string Unit => Spacing switch
+    {
+        Spacing.BusinessDays or Spacing.Days => "a day",
+        Spacing.Weeks => "a week",
+        Spacing.Months => "a month",
+        Spacing.Quarters => "a quarter",
+        Spacing.Years => "a year",
+        _ => Duration(Intraday),
+    };
+
+    /// <summary>As a model file stores it (<c>forecast.step</c>): <c>business_days</c>, <c>days</c>, <c>weeks</c>,
+    /// <c>months</c>, <c>quarters</c>, <c>years</c>, or <c>intraday:SECONDS</c> (<c>intraday:1800</c>).</summary>
+    public override string ToString() => Spacing switch
+    {
+        Spacing.BusinessDays => "business_days",
+        Spacing.Days => "days",
+        Spacing.Weeks => "weeks",
+        Spacing.Months => "months",
+        Spacing.Quarters => "quarters",
+        Spacing.Years => "years",
+        _ => "intraday:" + ((long)Intraday.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Reads what <see cref="ToString"/> wrote.</summary>
+    public static bool TryParse(string? text, out DataStep step)
+    {
+        step = null!;
+        Spacing? spacing = text switch
+        {
+            "business_days" => Spacing.BusinessDays,
+            "days" => Spacing.Days,
+            "weeks" => Spacing.Weeks,
+            "months" => Spacing.Months,
+            "quarters" => Spacing.Quarters,
+            "years" => Spacing.Years,
+            _ => null,
+        };
+        if (spacing is { } s)
+        {
+            step = new DataStep(s, TimeSpan.Zero);
+            return true;
+        }
+        const string Prefix = "intraday:";
+        if (text is null || !text.StartsWith(Prefix, StringComparison.Ordinal)
+            || !long.TryParse(text.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            || seconds < 1 || seconds >= 86_400)
+            return false;
+        step = new DataStep(Spacing.Intraday, TimeSpan.FromSeconds(seconds));
+        return true;
+    }
+
+    // Business days and calendar days are both a day's step.
+    private static Spacing Group(Spacing spacing) => spacing == Spacing.BusinessDays ? Spacing.Days : spacing;
+
+    // 30 minutes, 1 hour, 4 hours, 90 seconds.
+    private static string Duration(TimeSpan length)
+    {
+        static string Of(double n, string unit) => n == 1 ? $"1 {unit}" : $"{n.ToString(CultureInfo.InvariantCulture)} {unit}s";
+        if (length.TotalHours is var h && h == Math.Floor(h)) return Of(h, "hour");
+        if (length.TotalMinutes is var m && m == Math.Floor(m)) return Of(m, "minute");
+        return Of(Math.Round(length.TotalSeconds), "second");
+    }
+}
