@@ -29,7 +29,7 @@ internal sealed class ForecastOptions
     public Option<int> Horizon { get; } = Options.Count("--horizon", "Steps to forecast", Defaults.Horizon, max: ForecastSettings.MaxHorizon);
     public Option<ForecastStrategy> Strategy { get; } = Options.Choice("--strategy", "Multi-step forecasts: recursive (predictions fed back) or direct (the head outputs every step)", Defaults.Strategy, SettingNames.Strategies);
     public Option<TargetKind> Target { get; } = Options.Choice("--target", "What the network learns: price, return or logreturn", Defaults.Target, SettingNames.Targets);
-    public Option<TargetScaling?> Scaling { get; } = Options.OptionalChoice("--scaling", "How each series is scaled, fitted on its training part: relative (each window relative to its last value, so forecasts can leave the trained range; the default for prices), minmax (the default for returns) or zscore", SettingNames.Scalings);
+    public Option<TargetScaling?> Scaling { get; } = Options.OptionalChoice("--scaling", "How each series is scaled, fitted on its training part: relative (each window relative to its last value, in typical relative moves, so forecasts can leave the trained range; the default for prices above 0), difference (each window less its last value, in typical moves; the default for a series with zeros or negative values), minmax (the default for returns) or zscore", SettingNames.Scalings);
     public Option<int> Epochs { get; } = Options.Count("--epochs", "Most passes over the training windows", Defaults.Epochs);
     public Option<int> Batch { get; } = Options.Count("--batch", "Windows per gradient step", Defaults.BatchSize);
     public Option<double> LearningRate { get; } = Options.Positive("--lr", "Learning rate", Defaults.LearningRate);

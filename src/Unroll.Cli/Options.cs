@@ -9,7 +9,7 @@ namespace Unroll.Cli;
 /// Typed options whose values are checked as they are parsed: a bad value is one line naming the option, the range
 /// and what was given (never a .NET type name), before any work starts.
 /// </summary>
-internal static class Options
+internal static partial class Options
 {
     /// <summary>--quiet (-q), for the commands that train: results, warnings and errors only.</summary>
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Print only results, warnings and errors: no training progress and no notes" };
@@ -67,22 +67,72 @@ internal static class Options
 
     /// <summary>One of the names in <paramref name="names"/> (or another spelling it accepts).</summary>
     public static Option<T> Choice<T>(string name, string description, T defaultValue, NameTable<T> names) where T : struct, Enum
-        => new(name)
+        => ShownAs(new Option<T>(name)
         {
             Description = description,
+            HelpName = string.Join('|', names.Names),
             DefaultValueFactory = _ => defaultValue,
             CustomParser = r => ParseChoice(r, name, names) ?? defaultValue,
-        };
+        }, names.Name(defaultValue));
 
     /// <summary>One of the names in <paramref name="names"/>; null when not given.</summary>
     public static Option<T?> OptionalChoice<T>(string name, string description, NameTable<T> names) where T : struct, Enum
-        => new(name) { Description = description, CustomParser = r => ParseChoice(r, name, names) };
+        => new(name) { Description = description, HelpName = string.Join('|', names.Names), CustomParser = r => ParseChoice(r, name, names) };
+
+    // The defaults help shows as the command line spells them (mdy, ffill, 80,95) rather than as .NET writes the value
+    // (MonthFirst, ForwardFill, 0.8|0.95): SpellDefaults puts them into the help text.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Option, string> DefaultsShown = [];
+
+    private static TOption ShownAs<TOption>(TOption option, string defaultText) where TOption : Option
+    {
+        DefaultsShown.AddOrUpdate(option, defaultText);
+        return option;
+    }
+
+    /// <summary>
+    /// <paramref name="help"/>, the help System.CommandLine wrote for <paramref name="command"/>, with each option's
+    /// <c>[default: …]</c> spelled as the option takes it, for the options made here with words of their own for their
+    /// default (its formatter, which writes an enum's .NET name, is not public). An option's row runs from the line
+    /// that starts with its name to the next row; a default wrapped onto the next line is found too.
+    /// </summary>
+    public static string SpellDefaults(string help, Command command)
+    {
+        var shown = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
+            foreach (var option in c.Options)
+                if (DefaultsShown.TryGetValue(option, out var text))
+                    foreach (var name in option.Aliases.Prepend(option.Name)) shown.TryAdd(name, text);
+        if (shown.Count == 0) return help;
+        var lines = help.Split('\n');
+        var result = new System.Text.StringBuilder(help.Length);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            int end = i + 1;
+            if (lines[i].StartsWith("  -", StringComparison.Ordinal))
+            {
+                while (end < lines.Length && lines[end].StartsWith("   ", StringComparison.Ordinal) && !lines[end].TrimStart().StartsWith('-')) end++;
+                string row = string.Join('\n', lines[i..end]);
+                var names = row.TrimStart().Split("  ")[0].Split(' ')[0..].TakeWhile(w => !w.StartsWith('<')).Select(w => w.TrimEnd(','));
+                if (names.Select(n => shown.GetValueOrDefault(n)).FirstOrDefault(t => t is not null) is { } text)
+                    row = DefaultText().Replace(row, m => $"[default:{m.Groups["space"].Value}{text}]", 1);
+                result.Append(row);
+            }
+            else result.Append(lines[i]);
+            if (end < lines.Length) result.Append('\n');
+            i = end - 1;
+        }
+        return result.ToString();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[default:(?<space>\s+)[^\]\s]+\]")]
+    private static partial System.Text.RegularExpressions.Regex DefaultText();
 
     /// <summary>One of <paramref name="choices"/> (ignoring case), given back in lower case.</summary>
     public static Option<string> Choice(string name, string description, string defaultValue, string[] choices)
         => new(name)
         {
             Description = description,
+            HelpName = string.Join('|', choices),
             DefaultValueFactory = _ => defaultValue,
             CustomParser = r =>
             {
@@ -103,7 +153,7 @@ internal static class Options
 
     /// <summary>Interval levels: percentages or fractions separated by commas (80,95 or 0.8,0.95), each strictly between 0 and 100%.</summary>
     public static Option<double[]> Levels(string name, string description, double[] defaultValue)
-        => new(name)
+        => ShownAs(new Option<double[]>(name)
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
@@ -128,7 +178,7 @@ internal static class Options
                 }
                 return [.. levels.Order()];
             },
-        };
+        }, string.Join(',', defaultValue.Select(l => (l * 100).ToString("0.##", CultureInfo.InvariantCulture))));
 
     /// <summary>A lookback: a whole number of steps from 1 to <paramref name="max"/>, or 'all'.</summary>
     public static Option<string> Lookback(string name, string description, string defaultValue, int max = 100_000)

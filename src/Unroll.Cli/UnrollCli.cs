@@ -50,6 +50,13 @@ public static class UnrollCli
             error.WriteLine($"error: --threads {threads} is more than the {Environment.ProcessorCount} core(s) of this machine: give at most {Environment.ProcessorCount}, or leave it out to use them all");
             return BadInput;
         }
+        if (parsed.Action is System.CommandLine.Help.HelpAction)
+        {
+            var help = new StringWriter();
+            int code = parsed.Invoke(new InvocationConfiguration { Output = help, Error = error, EnableDefaultExceptionHandler = false });
+            output.Write(Options.SpellDefaults(help.ToString(), parsed.CommandResult.Command));
+            return code;
+        }
         context.Activity = parsed.CommandResult.Command == root ? "starting" : $"running 'unroll {parsed.CommandResult.Command.Name}'";
         using var interrupts = context.Interrupts = Interrupts.For(context);
         using var limit = new ThreadLimit(threads);

@@ -25,6 +25,47 @@ public class ConventionsTests
         Assert.Matches(@"^\d+\.\d+\.\d+", r.Out);
     }
 
+    [Fact]
+    public void Help_ShowsChoicesAndDefaultsAsTheCommandLineSpellsThem()
+    {
+        var commands = CliRunner.Run("--help").Out.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && char.IsLower(l[0]))
+            .Select(l => l.Split(' ')[0]).ToList();
+        Assert.Contains("predict", commands);
+        int rows = 0;
+        foreach (var command in commands)
+        {
+            var help = CliRunner.Run(command, "--help");
+            Assert.Equal(0, help.ExitCode);
+            // .NET's names of the values (ForwardFill, YearFirst, 0.8|0.95) are not what the options take: a row's
+            // default is one of the choices it lists.
+            Assert.DoesNotMatch(@"<[A-Z][a-z]+[A-Za-z]*\|", help.Out);
+            Assert.DoesNotMatch(@"\[default: 0\.\d+\|", help.Out);
+            foreach (System.Text.RegularExpressions.Match row in System.Text.RegularExpressions.Regex.Matches(help.Out, @"(?m)^  (?<name>--[a-z-]+) <(?<choices>[^>]*\|[^>]*)>.*?\[default: (?<default>[^\]]*)\]"))
+                Assert.True(row.Groups["choices"].Value.Split('|').Contains(row.Groups["default"].Value),
+                    $"unroll {command} --help: {row.Groups["name"].Value}'s default '{row.Groups["default"].Value}' is not one of {row.Groups["choices"].Value}");
+            rows += System.Text.RegularExpressions.Regex.Matches(help.Out, @"(?m)^  --[a-z-]+ <[^>]*\|[^>]*>.*?\[default: ").Count;
+        }
+        Assert.True(rows >= 20, $"{rows} rows of choices with a default checked");
+        var predict = CliRunner.Run("predict", "--help").Out;
+        Assert.Contains("--date-order <ymd|mdy|dmy>", predict);
+        Assert.Contains("[default: ymd]", predict);
+        Assert.Contains("--missing <error|drop|ffill|interpolate>", predict);
+        Assert.Contains("--resample <none|day|week|month>", predict);
+        Assert.Contains("[default: 80,95]", predict);
+    }
+
+    [Fact]
+    public void SpellDefaults_FindsADefaultWrappedOntoTheNextLine_AndLeavesOtherRows()
+    {
+        var order = ReadOptions.DateOrderOption();
+        var command = new System.CommandLine.Command("x") { order, new System.CommandLine.Option<string>("--other") { DefaultValueFactory = _ => "YearFirst" } };
+        const string Help = "Options:\n  --date-order <ymd|mdy|dmy>  How a date reads [default:\n                              YearFirst]\n" +
+                            "  --other <other>             Not ours [default: YearFirst]\n";
+
+        Assert.Equal("Options:\n  --date-order <ymd|mdy|dmy>  How a date reads [default:\n                              ymd]\n" +
+                     "  --other <other>             Not ours [default: YearFirst]\n", Options.SpellDefaults(Help, command));
+    }
+
     [Theory]
     [InlineData(new[] { "predcit" }, "error: unknown command 'predcit'; did you mean 'predict'?")]
     [InlineData(new[] { "bakctest" }, "error: unknown command 'bakctest'; did you mean 'backtest'?")]
