@@ -90,6 +90,29 @@ public sealed class ForecastPageTests(BrowserFixture fixture)
         Assert.Empty(fixture.Errors);
     }
 
+    [Fact]
+    public async Task AmericanSpreadsheetDates_AreRefusedNamingTheDateOrder_ThenReadOnceItIsChosen()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/forecast");
+        await Assertions.Expect(page.Locator("#train")).ToBeEnabledAsync();
+        var csv = new System.Text.StringBuilder("Date,Close\n");
+        for (var day = new DateTime(2020, 1, 1); day < new DateTime(2020, 3, 1); day = day.AddDays(1))
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{day.Month}/{day.Day}/{day.Year},{100 + day.DayOfYear % 9}\n");
+        var file = new FilePayload { Name = "us.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv.ToString()) };
+
+        await page.Locator("#file").SetInputFilesAsync(file);
+        await Assertions.Expect(page.Locator("#data-error")).ToContainTextAsync("--date-order mdy");
+
+        await page.Locator("#date-order").SelectOptionAsync("mdy");
+        await page.Locator("#resample").SelectOptionAsync("week");
+        await page.Locator("#file").SetInputFilesAsync(file);
+        await Assertions.Expect(page.Locator("#dataset")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^upload:"));
+        await Assertions.Expect(page.Locator("#data-info")).ToContainTextAsync("2020-01-05");   // the first week's Sunday
+        await Assertions.Expect(page.Locator("#data-info")).ToContainTextAsync("2020-03-01");
+        Assert.Empty(fixture.Errors);
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

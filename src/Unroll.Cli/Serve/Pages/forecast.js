@@ -61,6 +61,9 @@ async function uploadFile() {
   const form = new FormData();
   form.append("file", input.files[0]);
   form.append("missing", byId("missing").value);
+  form.append("date_order", byId("date-order").value);
+  form.append("decimal", byId("decimal").value);
+  form.append("resample", byId("resample").value);
   if (byId("sort").checked) form.append("sort", "true");
   try {
     const info = await upload("forecast/upload", form);
