@@ -32,8 +32,35 @@ public sealed record DataStep
     }
 
     /// <summary>
+    /// How far the median gap between the dates of a series that fits no spacing may be from <see cref="Typical"/>:
+    /// less than 1.5 times, either way. Data every other month (twice the step) is not monthly; a month missing here and
+    /// there leaves the median at a month.
+    /// </summary>
+    public const double IrregularSlack = 1.5;
+
+    /// <summary>
+    /// How <paramref name="series"/> departs from this step; null when it moves by it or has fewer than two dates. A
+    /// series with regular dates is compared by its spacing (<see cref="Matches"/>); one without, by the median gap
+    /// between its dates (<see cref="IrregularSlack"/>).
+    /// </summary>
+    public StepMismatch? MismatchOf(TimeSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Length < 2) return null;
+        var gaps = new double[series.Length - 1];
+        for (int t = 1; t < series.Length; t++) gaps[t - 1] = (series.Dates[t] - series.Dates[t - 1]).TotalDays;
+        Array.Sort(gaps);
+        double median = gaps.Length % 2 == 1 ? gaps[gaps.Length / 2] : (gaps[gaps.Length / 2 - 1] + gaps[gaps.Length / 2]) / 2;
+        if (Of(Frequency.Infer(series)) is { } step)
+            return step.Matches(this) ? null : new StepMismatch(step, median, step.Typical < Typical);
+        double ratio = median / Typical.TotalDays;
+        return ratio < IrregularSlack && ratio > 1 / IrregularSlack ? null : new StepMismatch(null, median, ratio < 1);
+    }
+
+    /// <summary>
     /// The step the series of <paramref name="data"/> share: that of each series whose dates are regular, when they all
-    /// agree (<see cref="Matches"/>); null when none is regular or two disagree (then no step is checked later).
+    /// agree (<see cref="Matches"/>) and no other series departs from it (<see cref="MismatchOf"/>); null otherwise (then
+    /// no step is checked later).
     /// </summary>
     public static DataStep? Common(SeriesSet data)
     {
@@ -45,7 +72,8 @@ public sealed record DataStep
             if (common is null) common = step;
             else if (!common.Matches(step)) return null;
         }
-        return common;
+        // A model must take the data it was trained on: an irregular series off the step leaves it unknown.
+        return common is not null && data.Series.Any(s => common.MismatchOf(s) is not null) ? null : common;
     }
 
     /// <summary>Whether a series of step <paramref name="other"/> moves by the same step: the same spacing, with business
@@ -97,7 +125,18 @@ public sealed record DataStep
         Spacing.Months => "a month",
         Spacing.Quarters => "a quarter",
         Spacing.Years => "a year",
-        _ => Duration(Intraday),
+        _ => Intraday == TimeSpan.FromHours(1) ? "an hour" : Duration(Intraday),
+    };
+
+    /// <summary>Steps of it in words, plural: days, weeks, months, quarters, years, "30-minute bars".</summary>
+    public string Plural => Spacing switch
+    {
+        Spacing.BusinessDays or Spacing.Days => "days",
+        Spacing.Weeks => "weeks",
+        Spacing.Months => "months",
+        Spacing.Quarters => "quarters",
+        Spacing.Years => "years",
+        _ => Adjective + " bars",
     };
 
     /// <summary>As a model file stores it (<c>forecast.step</c>): <c>business_days</c>, <c>days</c>, <c>weeks</c>,
@@ -153,3 +192,9 @@ public sealed record DataStep
         return Of(Math.Round(length.TotalSeconds), "second");
     }
 }
+
+/// <summary>How a series departs from a model's step (<see cref="DataStep.MismatchOf"/>).</summary>
+/// <param name="Seen">The series' own step; null when its dates fit no spacing.</param>
+/// <param name="MedianGapDays">The median gap between its dates, in days.</param>
+/// <param name="Finer">Its steps are shorter than the model's (daily data for a monthly model).</param>
+public sealed record StepMismatch(DataStep? Seen, double MedianGapDays, bool Finer);

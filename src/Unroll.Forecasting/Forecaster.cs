@@ -235,54 +235,65 @@ public sealed class Forecaster
     public DataStep? TrainedStep { get; private set; }
 
     /// <summary>
-    /// How far a series' dates may be apart on average, against <see cref="TrainedStep"/>'s usual gap, when they fit no
-    /// spacing: between 1/2.5 and 2.5 times. Steps of a day, a week, a month, a quarter and a year are 3 to 7 times apart.
-    /// </summary>
-    private const double IrregularSlack = 2.5;
-
-    /// <summary>
     /// Throws a <see cref="DataException"/> naming the first series of <paramref name="data"/> whose step is not the
-    /// model's (<see cref="TrainedStep"/>): daily data for a monthly model, say. A series with regular dates is compared
-    /// by its spacing (<see cref="DataStep.Matches"/>); one without, by the median gap between its dates; a series of
-    /// one date, or a model whose step is not known, passes. <see cref="Serving"/> checks this first.
+    /// model's (<see cref="TrainedStep"/>, <see cref="DataStep.MismatchOf"/>): daily data for a monthly model, say; a
+    /// series of one date, or a model whose step is not known, passes. <see cref="Serving"/> checks this first. The
+    /// fix named is the resampling that gives the model's step where there is one (instead of the one the data was
+    /// read with), or leaving the series out of a file of several.
     /// </summary>
     public void RequireStep(SeriesSet data)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (TrainedStep is not { } model) return;
         foreach (var series in data.Series)
-        {
-            if (series.Length < 2) continue;
-            if (DataStep.Of(Frequency.Infer(series)) is { } step)
-            {
-                if (!step.Matches(model))
-                    throw WrongStep(series.Symbol, $"has {step.Adjective} dates", $"{step.Adjective} data", step.Typical < model.Typical, model, data);
-                continue;
-            }
-            var gaps = new double[series.Length - 1];
-            for (int t = 1; t < series.Length; t++) gaps[t - 1] = (series.Dates[t] - series.Dates[t - 1]).TotalDays;
-            Array.Sort(gaps);
-            double median = gaps.Length % 2 == 1 ? gaps[gaps.Length / 2] : (gaps[gaps.Length / 2 - 1] + gaps[gaps.Length / 2]) / 2;
-            double ratio = median / model.Typical.TotalDays;
-            if (ratio >= IrregularSlack || ratio <= 1 / IrregularSlack)
-                throw WrongStep(series.Symbol, $"has irregular dates, a median {Gap(median)} apart", "data like it", ratio < 1, model, data);
-        }
+            if (model.MismatchOf(series) is { } mismatch)
+                throw WrongStep(series.Symbol, mismatch, model, data);
     }
 
-    private static DataException WrongStep(string symbol, string seen, string like, bool finer, DataStep model, SeriesSet data)
+    private static DataException WrongStep(string symbol, StepMismatch mismatch, DataStep model, SeriesSet data)
     {
-        var resample = finer && model.Resample is { } period ? CsvSettings.ResampleTo(period) : null;
-        string fix = resample is not null ? $"read it as {model.Adjective} points with {resample}"
-            : finer ? $"give it {model.Adjective} data"
-            : $"give it {model.Adjective} data (a model cannot forecast steps longer than its own)";
-        return new DataException($"series '{symbol}' {seen}, but the model was trained on {model.Adjective} data and forecasts a step of {model.Unit}: " +
-            $"{fix}, or train a model on {like}", data.SourceFile, settings: resample is null ? [] : [resample]);
+        var settings = new List<Setting>();
+        Setting Named(Setting setting)
+        {
+            settings.Add(setting);
+            return setting;
+        }
+        string adjective = model.Adjective;
+        string seen = mismatch.Seen is { } step
+            ? $"has {step.Adjective} {(step.Spacing == Spacing.Intraday ? "bars" : "dates")}"
+            : $"has irregular dates, a median {Gap(mismatch.MedianGapDays)} apart";
+        var resampled = data.Resampled?.Period is { } r && r != ResamplePeriod.None && r != model.Resample ? r : (ResamplePeriod?)null;
+        string fix;
+        if (model.Resample is { } period && (mismatch.Finer || resampled is not null))
+            fix = resampled is { } given
+                ? $"read it with {Named(CsvSettings.ResampleTo(period))} instead of {Named(CsvSettings.ResampleTo(given))}"
+                : $"read it as {adjective} points with {Named(CsvSettings.ResampleTo(period))}";
+        else if (mismatch.Finer)
+            fix = $"aggregate it to {model.Plural} first ({Named(CsvSettings.Resample)} makes days, weeks and months only)";
+        else if (resampled is { } given)
+            fix = $"read it without {Named(CsvSettings.ResampleTo(given))} if the file itself is {adjective}; otherwise give it {adjective} data (coarser data cannot be made finer)";
+        else
+            fix = $"give it {adjective} data (coarser data cannot be made finer)";
+        if (data.Series.Count > 1 && CanLeaveOut(data))
+            fix += $", leave it out ({Named(CsvSettings.Symbols)} names the series to use)";
+        string like = mismatch.Seen is { } s ? $"{s.Adjective} data" : "it";
+        return new DataException($"series '{symbol}' {seen}, but the model was trained on {adjective} data: {fix}, or train a model on {like}",
+            data.SourceFile, settings: settings);
     }
 
-    // A gap in days, in words: "1 day", "2.5 days", "6 hours".
-    private static string Gap(double days) => days >= 1
-        ? (days == 1 ? "1 day" : $"{days.ToString("0.#", CultureInfo.InvariantCulture)} days")
-        : $"{(days * 24).ToString("0.#", CultureInfo.InvariantCulture)} hours";
+    // A gap in days, in words: "about 5 years", "about 2 months", "1 day", "2.5 days", "6 hours", "5 minutes".
+    private static string Gap(double days)
+    {
+        static string Of(double n, string unit) => n == 1 ? $"1 {unit}" : $"{n.ToString("0.#", CultureInfo.InvariantCulture)} {unit}s";
+        return days switch
+        {
+            >= 300 => "about " + Of(Math.Round(days / 365.25), "year"),
+            >= 25 => "about " + Of(Math.Round(days / (365.25 / 12)), "month"),
+            >= 1 => Of(days, "day"),
+            >= 1.0 / 24 => Of(days * 24, "hour"),
+            _ => Of(days * 24 * 60, "minute"),
+        };
+    }
 
     /// <summary>
     /// This forecaster, able to forecast every series of <paramref name="data"/> (itself when it already can).

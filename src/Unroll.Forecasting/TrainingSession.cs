@@ -279,7 +279,7 @@ public sealed class TrainingSession
             BestLoss = _bestLoss,
             Incident = _incident,
             CheckpointProblem = _checkpointProblem,
-            Notes = [.. _resolved.Notes, .. SeasonalNote(adjustments), .. LeftOutNote(forecaster)],
+            Notes = [.. _resolved.Notes, .. SeasonalNote(adjustments), .. LeftOutNote(forecaster), .. StepNote(forecaster)],
             Excluded = _resolved.Excluded,
         };
     }
@@ -301,6 +301,13 @@ public sealed class TrainingSession
         var named = leftOut.Take(5).Select(kv => $"{kv.Key}: {forecaster.DescribeFor(kv.Key)}");
         string more = leftOut.Count > 5 ? $"; and {leftOut.Count - 5} more" : "";
         yield return $"on {leftOut.Count} of {_prepared.Count} series a part of the combination erred more than the naive forecast on the validation part and was left out ({string.Join("; ", named)}{more})";
+    }
+
+    // A model that records no step cannot refuse data of another step later: say so.
+    private IEnumerable<string> StepNote(Forecaster forecaster)
+    {
+        if (forecaster.TrainedStep is null && _data.Series.Any(s => s.Length >= 2))
+            yield return "the series' dates keep no one step (a day, a week, a month…), so the model records none and cannot check that the data it forecasts later moves by the same step";
     }
 
     private static string Number(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);

@@ -184,13 +184,13 @@ public sealed class RealFilesCommandTests : IDisposable
         Assert.True(train.ExitCode == 0, train.Error);
         var saved = File.ReadAllBytes(model);
 
-        const string Refusal = "daily.csv: series 'daily' has daily dates, but the model was trained on monthly data and forecasts a step of " +
-                               "a month: read it as monthly points with --resample month, or train a model on daily data";
+        const string Refusal = "daily.csv: series 'daily' has daily dates, but the model was trained on monthly data: read it as monthly " +
+                               "points with --resample month, or train a model on daily data";
         CliRunner.Run("predict", "--model", model, "--data", data).AssertOneLineError(Refusal);
         CliRunner.Run("predict", "--model", model, "--data", data, "--json").AssertOneLineError(Refusal);
         CliRunner.Run("backtest", "--model", model, "--data", data).AssertOneLineError(Refusal);
         CliRunner.Run("predict", "--model", model, "--data", data, "--resample", "week", "-q").AssertOneLineError(
-            "series 'daily' has weekly dates, but the model was trained on monthly data and forecasts a step of a month: read it as monthly points with --resample month");
+            "series 'daily' has weekly dates, but the model was trained on monthly data: read it with --resample month instead of --resample week, or train a model on weekly data");
 
         var predict = CliRunner.Run("predict", "--model", model, "--data", data, "--resample", "month", "--json");
         Assert.True(predict.ExitCode == 0, predict.Error);
@@ -205,8 +205,11 @@ public sealed class RealFilesCommandTests : IDisposable
         var daily = Path.Combine(_folder, "daily.safetensors");
         Assert.Equal(0, CliRunner.Run("train", "--data", data, "--out", daily, "--epochs", "1", "--hidden", "4", "-q").ExitCode);
         CliRunner.Run("predict", "--model", daily, "--data", months).AssertOneLineError(
-            "months.csv: series 'months' has monthly dates, but the model was trained on daily data and forecasts a step of a day: give it daily " +
-            "data (a model cannot forecast steps longer than its own), or train a model on monthly data");
+            "months.csv: series 'months' has monthly dates, but the model was trained on daily data: give it daily " +
+            "data (coarser data cannot be made finer), or train a model on monthly data");
+        // A resampling of the user's own that made the data coarser is named, with the one that reads it as the model's.
+        CliRunner.Run("predict", "--model", daily, "--data", data, "--resample", "week", "-q").AssertOneLineError(
+            "series 'daily' has weekly dates, but the model was trained on daily data: read it with --resample day instead of --resample week");
     }
 
     [Fact]

@@ -38,12 +38,14 @@ public sealed class DataStepTests
     }
 
     [Fact]
-    public void Common_OfSeriesOfDifferentSteps_IsNone_AndIrregularSeriesDoNotCount()
+    public void Common_OfSeriesOfDifferentSteps_IsNone_AndAnIrregularSeriesCountsByItsMedianGap()
     {
         Assert.Null(DataStep.Common(File("mixed.csv", Dated("A", MonthEnds(30)), Dated("B", Weekdays(30)))));
         var gappy = new[] { 0, 1, 5, 6, 20, 21, 40, 41, 42, 70 }.Select(d => new DateTime(2020, 1, 1).AddDays(d)).ToArray();
         Assert.False(Frequency.Infer(gappy).IsRegular);
-        Assert.Equal("months", DataStep.Common(File("m.csv", Dated("A", MonthEnds(30)), Dated("B", gappy)))?.ToString());
+        Assert.Null(DataStep.Common(File("m.csv", Dated("A", MonthEnds(30)), Dated("B", gappy))));
+        var missingOne = MonthEnds(30).Where((_, i) => i != 11).ToArray();
+        Assert.Equal("months", DataStep.Common(File("m.csv", Dated("A", MonthEnds(30)), Dated("B", missingOne)))?.ToString());
         Assert.Null(DataStep.Common(File("g.csv", Dated("B", gappy))));
         // Trading days and calendar days are one step: the stocks and a coin's every-day prices.
         Assert.Equal("business_days", DataStep.Common(File("d.csv", Dated("A", Weekdays(30)), Dated("B", Every(30, d => d.AddDays(1)))))?.ToString());
@@ -54,7 +56,7 @@ public sealed class DataStepTests
     {
         var error = Assert.Throws<DataException>(() => Monthly.Value.Serving(File("daily.csv", Dated("A", Weekdays(400)))));
 
-        Assert.Equal("daily.csv: series 'A' has daily dates, but the model was trained on monthly data and forecasts a step of a month: read it as " +
+        Assert.Equal("daily.csv: series 'A' has daily dates, but the model was trained on monthly data: read it as " +
                      "monthly points with CsvReadOptions.Resample = ResamplePeriod.Month, or train a model on daily data", error.Message);
         Assert.Equal([CsvSettings.ResampleTo(ResamplePeriod.Month)], error.Settings);
         // A cold start is refused alike, and so is a predict or backtest that checks before anything else.
@@ -76,12 +78,13 @@ public sealed class DataStepTests
         var quarters = Every(20, d => d.AddMonths(3), new DateTime(2019, 3, 31));
 
         var error = Assert.Throws<DataException>(() => daily.RequireStep(File("q.csv", Dated("Q", quarters))));
-        Assert.Equal("q.csv: series 'Q' has quarterly dates, but the model was trained on daily data and forecasts a step of a day: give it daily data " +
-                     "(a model cannot forecast steps longer than its own), or train a model on quarterly data", error.Message);
+        Assert.Equal("q.csv: series 'Q' has quarterly dates, but the model was trained on daily data: give it daily data " +
+                     "(coarser data cannot be made finer), or train a model on quarterly data", error.Message);
         Assert.Empty(error.Settings);
         var yearly = Forecaster.Fit(File("y.csv", Dated("A", Every(30, d => d.AddYears(1), new DateTime(1990, 12, 31)))), Small).Forecaster;
         var fromQuarters = Assert.Throws<DataException>(() => yearly.RequireStep(File("q.csv", Dated("Q", quarters))));
-        Assert.EndsWith("forecasts a step of a year: give it yearly data, or train a model on quarterly data", fromQuarters.Message);
+        Assert.EndsWith("trained on yearly data: aggregate it to years first (CsvReadOptions.Resample makes days, weeks and months only), " +
+                        "or train a model on quarterly data", fromQuarters.Message);
     }
 
     [Fact]
@@ -92,8 +95,8 @@ public sealed class DataStepTests
         Assert.False(Frequency.Infer(days).IsRegular);
 
         var error = Assert.Throws<DataException>(() => Monthly.Value.RequireStep(File("gappy.csv", Dated("G", days))));
-        Assert.Equal("gappy.csv: series 'G' has irregular dates, a median 1 day apart, but the model was trained on monthly data and forecasts a " +
-                     "step of a month: read it as monthly points with CsvReadOptions.Resample = ResamplePeriod.Month, or train a model on data like it", error.Message);
+        Assert.Equal("gappy.csv: series 'G' has irregular dates, a median 1 day apart, but the model was trained on monthly data: read it as " +
+                     "monthly points with CsvReadOptions.Resample = ResamplePeriod.Month, or train a model on it", error.Message);
         // Months with a missing one are irregular but a month apart: forecast as the model's.
         var missing = MonthEnds(30).Where((_, i) => i != 11).ToArray();
         Assert.False(Frequency.Infer(missing).IsRegular);
@@ -118,8 +121,40 @@ public sealed class DataStepTests
         Assert.Null(halfHours.Resample);
         var model = Forecaster.Fit(File("bars.csv", Dated("A", Bars(30))), Small).Forecaster;
         var error = Assert.Throws<DataException>(() => model.RequireStep(File("days.csv", Dated("A", Weekdays(60)))));
-        Assert.Equal("days.csv: series 'A' has daily dates, but the model was trained on 30-minute data and forecasts a step of 30 minutes: give it " +
-                     "30-minute data (a model cannot forecast steps longer than its own), or train a model on daily data", error.Message);
+        Assert.Equal("days.csv: series 'A' has daily dates, but the model was trained on 30-minute data: give it " +
+                     "30-minute data (coarser data cannot be made finer), or train a model on daily data", error.Message);
+        var fives = Assert.Throws<DataException>(() => model.RequireStep(File("fives.csv", Dated("A", Bars(5)))));
+        Assert.Equal("fives.csv: series 'A' has 5-minute bars, but the model was trained on 30-minute data: aggregate it to 30-minute bars first " +
+                     "(CsvReadOptions.Resample makes days, weeks and months only), or train a model on 5-minute data", fives.Message);
+        Assert.Equal("an hour", hours.Unit);
+    }
+
+    [Fact]
+    public void AModelTakesTheFileItWasTrainedOn_EvenWithASeriesOffItsStep()
+    {
+        // Business days beside months with one missing (irregular, a month apart): no one step, so none is stored.
+        var months = MonthEnds(40).Where((_, i) => i != 7).ToArray();
+        var data = new SeriesSet([Dated("D", Weekdays(120)), Dated("M", months)], "close", [], "long.csv") { SymbolColumn = "symbol" };
+
+        Assert.Null(DataStep.Common(data));
+        var result = Forecaster.Fit(data, Small);
+        Assert.Null(result.Forecaster.TrainedStep);
+        result.Forecaster.RequireStep(data);
+        Assert.Contains(result.Notes, n => n.StartsWith("the series' dates keep no one step", StringComparison.Ordinal));
+        Assert.DoesNotContain(Forecaster.Fit(File("d.csv", Dated("A", Weekdays(60))), Small).Notes, n => n.Contains("no one step", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RequireStep_EveryOtherMonth_IsNotMonthly_AndALongFileOffersLeavingTheSeriesOut()
+    {
+        var everyOther = Every(24, d => d.AddMonths(2), new DateTime(2019, 1, 15));
+        Assert.False(Frequency.Infer(everyOther).IsRegular);
+        var data = new SeriesSet([Dated("A", MonthEnds(36)), Dated("B", everyOther)], "close", [], "long.csv") { SymbolColumn = "symbol" };
+
+        var error = Assert.Throws<DataException>(() => Monthly.Value.RequireStep(data));
+        Assert.Equal("long.csv: series 'B' has irregular dates, a median about 2 months apart, but the model was trained on monthly data: give it " +
+                     "monthly data (coarser data cannot be made finer), leave it out (CsvReadOptions.Symbols names the series to use), or train a model on it", error.Message);
+        Assert.Equal([CsvSettings.Symbols], error.Settings);
     }
 
     [Theory]

@@ -81,7 +81,7 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
             Enumerable.Range(0, 30).Select(i => 50.0 + i % 7).ToArray(), ["volume"], Enumerable.Repeat(1000.0, 30).ToArray());
         loaded.RequireStep(new SeriesSet([daily], "close", ["volume"], "daily.csv"));
         var error = Assert.Throws<DataException>(() => Small.Value.Forecaster.RequireStep(new SeriesSet([daily], "close", ["volume"], "daily.csv")));
-        Assert.Equal("daily.csv: series 'AAA' has daily dates, but the model was trained on weekly data and forecasts a step of a week: read it as weekly points " +
+        Assert.Equal("daily.csv: series 'AAA' has daily dates, but the model was trained on weekly data: read it as weekly points " +
                      "with CsvReadOptions.Resample = ResamplePeriod.Week, or train a model on daily data", error.Message);
     }
 
