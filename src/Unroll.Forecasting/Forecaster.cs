@@ -247,11 +247,12 @@ public sealed class Forecaster
         if (TrainedStep is not { } model) return;
         foreach (var series in data.Series)
             if (model.MismatchOf(series) is { } mismatch)
-                throw WrongStep(series.Symbol, mismatch, model, data);
+                throw WrongStep(series, mismatch, model, data);
     }
 
-    private static DataException WrongStep(string symbol, StepMismatch mismatch, DataStep model, SeriesSet data)
+    private DataException WrongStep(TimeSeries series, StepMismatch mismatch, DataStep model, SeriesSet data)
     {
+        string symbol = series.Symbol;
         var settings = new List<Setting>();
         Setting Named(Setting setting)
         {
@@ -274,6 +275,10 @@ public sealed class Forecaster
             fix = $"read it without {Named(CsvSettings.ResampleTo(given))} if the file itself is {adjective}; otherwise give it {adjective} data (coarser data cannot be made finer)";
         else
             fix = $"give it {adjective} data (coarser data cannot be made finer)";
+        // Resampled to the model's step, a short history may hold too few points: say so now rather than after.
+        int points = (int)Math.Floor((series.Dates[^1] - series.Dates[0]).TotalDays / model.Typical.TotalDays) + 1;
+        if (mismatch.Finer && points < HistoryNeeded)
+            fix += $" (though its dates span about {Points(points).Replace("point", model.Plural.TrimEnd('s'), StringComparison.Ordinal)}, and the model needs {HistoryNeeded})";
         if (data.Series.Count > 1 && CanLeaveOut(data))
             fix += $", leave it out ({Named(CsvSettings.Symbols)} names the series to use)";
         string like = mismatch.Seen is { } s ? $"{s.Adjective} data" : "it";

@@ -59,6 +59,10 @@ public sealed class DataStepTests
         Assert.Equal("daily.csv: series 'A' has daily dates, but the model was trained on monthly data: read it as " +
                      "monthly points with CsvReadOptions.Resample = ResamplePeriod.Month, or train a model on daily data", error.Message);
         Assert.Equal([CsvSettings.ResampleTo(ResamplePeriod.Month)], error.Settings);
+        // A history too short to give the model's lookback once resampled says so in the same line.
+        var shortly = Assert.Throws<DataException>(() => Monthly.Value.RequireStep(File("short.csv", Dated("S", Weekdays(40)))));
+        Assert.EndsWith("read it as monthly points with CsvReadOptions.Resample = ResamplePeriod.Month (though its dates span about 2 months, " +
+                        "and the model needs 3), or train a model on daily data", shortly.Message);
         // A cold start is refused alike, and so is a predict or backtest that checks before anything else.
         Assert.Throws<DataException>(() => Monthly.Value.RequireStep(File("daily.csv", Dated("New", Weekdays(400)))));
     }
