@@ -194,7 +194,9 @@ public static class ModelBundle
             // Files written before the step was stored: none is checked.
             DataStep? step = null;
             if (metadata.TryGetValue(Prefix + "step", out var stepText))
-                step = DataStep.TryParse(stepText, out var parsed) ? parsed : throw Bad("step", stepText, "a step (business_days, days, weeks, months, quarters, years or intraday:SECONDS)");
+                step = DataStep.TryParse(stepText, out var parsed) ? parsed : throw Damaged($"metadata {Prefix}step = {SafeTensors.Quote(stepText)} is not a step " +
+                    "this Unroll knows (business_days, days, weeks, months, quarters, years or intraday:SECONDS): the file is damaged or written by a newer Unroll; " +
+                    "update Unroll, or train the model again");
             return new Forecaster(network, settings, target, features, scalers).WithParts(adjustments, classicalFit, leftOut).WithIntervals(calibration, naiveScales).WithStep(step);
         }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException or DataException)

@@ -91,7 +91,7 @@ public sealed class ModelBundleLoadTests(ITestOutputHelper output) : IDisposable
     [InlineData("forecast.strategy", "Recursive, Direct", "is not one of recursive, direct")]
     [InlineData("forecast.target", "price!", "metadata forecast.target = 'price!' is not one of price, return, logreturn")]
     [InlineData("forecast.scaling", "2", "metadata forecast.scaling = '2' is not one of relative, minmax, zscore")]
-    [InlineData("forecast.step", "fortnights", "metadata forecast.step = 'fortnights' is not a step (business_days, days, weeks, months, quarters, years or intraday:SECONDS)")]
+    [InlineData("forecast.step", "fortnights", "metadata forecast.step = 'fortnights' is not a step this Unroll knows (business_days, days, weeks, months, quarters, years or intraday:SECONDS): the file is damaged or written by a newer Unroll; update Unroll, or train the model again")]
     [InlineData("forecast.step", "intraday:0", "metadata forecast.step = 'intraday:0' is not a step")]
     [InlineData("forecast.step", "intraday:86400", "metadata forecast.step = 'intraday:86400' is not a step")]
     [InlineData("forecast.step", "intraday:-60", "metadata forecast.step = 'intraday:-60' is not a step")]
