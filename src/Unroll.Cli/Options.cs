@@ -112,7 +112,7 @@ internal static partial class Options
             {
                 while (end < lines.Length && lines[end].StartsWith("   ", StringComparison.Ordinal) && !lines[end].TrimStart().StartsWith('-')) end++;
                 string row = string.Join('\n', lines[i..end]);
-                var names = row.TrimStart().Split("  ")[0].Split(' ')[0..].TakeWhile(w => !w.StartsWith('<')).Select(w => w.TrimEnd(','));
+                var names = row.TrimStart().Split("  ")[0].Split(' ').TakeWhile(w => !w.StartsWith('<')).Select(w => w.TrimEnd(','));
                 if (names.Select(n => shown.GetValueOrDefault(n)).FirstOrDefault(t => t is not null) is { } text)
                     row = DefaultText().Replace(row, m => $"[default:{m.Groups["space"].Value}{text}]", 1);
                 result.Append(row);

@@ -46,13 +46,20 @@ public sealed record DataStep
     public StepMismatch? MismatchOf(TimeSeries series)
     {
         ArgumentNullException.ThrowIfNull(series);
+        return series.Length < 2 ? null : MismatchGiven(series, Frequency.Infer(series));
+    }
+
+    // As above, with the series' frequency already inferred. The median gap is found only for dates that fit no
+    // spacing: sorting every gap of a long regular series would cost more than the rest of the check.
+    private StepMismatch? MismatchGiven(TimeSeries series, Frequency frequency)
+    {
         if (series.Length < 2) return null;
+        if (Of(frequency) is { } step)
+            return step.Matches(this) ? null : new StepMismatch(step, step.Typical.TotalDays, step.Typical < Typical);
         var gaps = new double[series.Length - 1];
         for (int t = 1; t < series.Length; t++) gaps[t - 1] = (series.Dates[t] - series.Dates[t - 1]).TotalDays;
         Array.Sort(gaps);
         double median = gaps.Length % 2 == 1 ? gaps[gaps.Length / 2] : (gaps[gaps.Length / 2 - 1] + gaps[gaps.Length / 2]) / 2;
-        if (Of(Frequency.Infer(series)) is { } step)
-            return step.Matches(this) ? null : new StepMismatch(step, median, step.Typical < Typical);
         double ratio = median / Typical.TotalDays;
         return ratio < IrregularSlack && ratio > 1 / IrregularSlack ? null : new StepMismatch(null, median, ratio < 1);
     }
@@ -65,15 +72,16 @@ public sealed record DataStep
     public static DataStep? Common(SeriesSet data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        var frequencies = data.Series.Select(Frequency.Infer).ToList();
         DataStep? common = null;
-        foreach (var series in data.Series)
+        foreach (var frequency in frequencies)
         {
-            if (Of(Frequency.Infer(series)) is not { } step) continue;
+            if (Of(frequency) is not { } step) continue;
             if (common is null) common = step;
             else if (!common.Matches(step)) return null;
         }
         // A model must take the data it was trained on: an irregular series off the step leaves it unknown.
-        return common is not null && data.Series.Any(s => common.MismatchOf(s) is not null) ? null : common;
+        return common is not null && data.Series.Where((s, i) => common.MismatchGiven(s, frequencies[i]) is not null).Any() ? null : common;
     }
 
     /// <summary>Whether a series of step <paramref name="other"/> moves by the same step: the same spacing, with business
@@ -114,7 +122,7 @@ public sealed record DataStep
         Spacing.Months => "monthly",
         Spacing.Quarters => "quarterly",
         Spacing.Years => "yearly",
-        _ => Intraday == TimeSpan.FromHours(1) ? "hourly" : Duration(Intraday).Replace(' ', '-').TrimEnd('s'),
+        _ => Intraday == TimeSpan.FromHours(1) ? "hourly" : $"{Length(Intraday).Count}-{Length(Intraday).Unit}",
     };
 
     /// <summary>One step in words: a day, a week, a month, a quarter, a year, 30 minutes.</summary>
@@ -183,18 +191,25 @@ public sealed record DataStep
     // Business days and calendar days are both a day's step.
     private static Spacing Group(Spacing spacing) => spacing == Spacing.BusinessDays ? Spacing.Days : spacing;
 
+    /// <summary><paramref name="count"/> steps in words: "1 day", "3 months", "2 30-minute bars".</summary>
+    public string Count(int count) => Counted(count, Plural.EndsWith('s') ? Plural[..^1] : Plural);
+
+    /// <summary>"1 day", "2.5 days": <paramref name="n"/> of <paramref name="unit"/>, plural unless 1.</summary>
+    internal static string Counted(double n, string unit) => n == 1 ? $"1 {unit}" : $"{n.ToString("0.#", CultureInfo.InvariantCulture)} {unit}s";
+
     // 30 minutes, 1 hour, 4 hours, 90 seconds.
-    private static string Duration(TimeSpan length)
-    {
-        static string Of(double n, string unit) => n == 1 ? $"1 {unit}" : $"{n.ToString(CultureInfo.InvariantCulture)} {unit}s";
-        if (length.TotalHours is var h && h == Math.Floor(h)) return Of(h, "hour");
-        if (length.TotalMinutes is var m && m == Math.Floor(m)) return Of(m, "minute");
-        return Of(Math.Round(length.TotalSeconds), "second");
-    }
+    private static string Duration(TimeSpan length) => Counted(Length(length).Count, Length(length).Unit);
+
+    // An intraday step as a whole number of the largest unit that measures it: (30, minute), (4, hour), (90, second).
+    private static (double Count, string Unit) Length(TimeSpan length)
+        => length.TotalHours is var h && h == Math.Floor(h) ? (h, "hour")
+            : length.TotalMinutes is var m && m == Math.Floor(m) ? (m, "minute")
+            : (Math.Round(length.TotalSeconds), "second");
 }
 
 /// <summary>How a series departs from a model's step (<see cref="DataStep.MismatchOf"/>).</summary>
 /// <param name="Seen">The series' own step; null when its dates fit no spacing.</param>
-/// <param name="MedianGapDays">The median gap between its dates, in days.</param>
+/// <param name="MedianGapDays">The median gap between its dates, in days, when they fit no spacing; its step's usual gap
+/// (<see cref="DataStep.Typical"/>) when they do.</param>
 /// <param name="Finer">Its steps are shorter than the model's (daily data for a monthly model).</param>
 public sealed record StepMismatch(DataStep? Seen, double MedianGapDays, bool Finer);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Unroll.Core;
 using Unroll.Core.Training;
 using Unroll.Data;
@@ -278,7 +277,7 @@ public sealed class Forecaster
         // Resampled to the model's step, a short history may hold too few points: say so now rather than after.
         int points = (int)Math.Floor((series.Dates[^1] - series.Dates[0]).TotalDays / model.Typical.TotalDays) + 1;
         if (mismatch.Finer && points < HistoryNeeded)
-            fix += $" (though its dates span about {Points(points).Replace("point", model.Plural.TrimEnd('s'), StringComparison.Ordinal)}, and the model needs {HistoryNeeded})";
+            fix += $" (though its dates span about {model.Count(points)}, and the model needs {HistoryNeeded})";
         if (data.Series.Count > 1 && CanLeaveOut(data))
             fix += $", leave it out ({Named(CsvSettings.Symbols)} names the series to use)";
         string like = mismatch.Seen is { } s ? $"{s.Adjective} data" : "it";
@@ -287,18 +286,14 @@ public sealed class Forecaster
     }
 
     // A gap in days, in words: "about 5 years", "about 2 months", "1 day", "2.5 days", "6 hours", "5 minutes".
-    private static string Gap(double days)
+    private static string Gap(double days) => days switch
     {
-        static string Of(double n, string unit) => n == 1 ? $"1 {unit}" : $"{n.ToString("0.#", CultureInfo.InvariantCulture)} {unit}s";
-        return days switch
-        {
-            >= 300 => "about " + Of(Math.Round(days / 365.25), "year"),
-            >= 25 => "about " + Of(Math.Round(days / (365.25 / 12)), "month"),
-            >= 1 => Of(days, "day"),
-            >= 1.0 / 24 => Of(days * 24, "hour"),
-            _ => Of(days * 24 * 60, "minute"),
-        };
-    }
+        >= 300 => "about " + DataStep.Counted(Math.Round(days / 365.25), "year"),
+        >= 25 => "about " + DataStep.Counted(Math.Round(days / (365.25 / 12)), "month"),
+        >= 1 => DataStep.Counted(days, "day"),
+        >= 1.0 / 24 => DataStep.Counted(days * 24, "hour"),
+        _ => DataStep.Counted(days * 24 * 60, "minute"),
+    };
 
     /// <summary>
     /// This forecaster, able to forecast every series of <paramref name="data"/> (itself when it already can).
