@@ -753,7 +753,7 @@ public sealed class Forecaster
         }
     }
 
-    private static string Points(int n) => n == 1 ? "1 point" : $"{n} points";
+    private static string Points(int n) => DataStep.Counted(n, "point");
 
     // Relative scaling divides by the last value: a value at or below 0 needs another scaling.
     private static DataException NotPositive(string what)
