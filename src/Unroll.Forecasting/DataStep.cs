@@ -56,18 +56,37 @@ public sealed record DataStep
         if (series.Length < 2) return null;
         if (Of(frequency) is { } step)
             return step.Matches(this) ? null : new StepMismatch(step, step.Typical.TotalDays, step.Typical < Typical);
+        double median = MedianGapDays(series);
+        return Near(median) ? null : new StepMismatch(null, median, median < Typical.TotalDays);
+    }
+
+    // Whether a median gap between dates that fit no spacing is this step's (IrregularSlack).
+    private bool Near(double medianGapDays)
+    {
+        double ratio = medianGapDays / Typical.TotalDays;
+        return ratio < IrregularSlack && ratio > 1 / IrregularSlack;
+    }
+
+    // The median gap between consecutive dates of a series of at least two, in days.
+    private static double MedianGapDays(TimeSeries series)
+    {
         var gaps = new double[series.Length - 1];
         for (int t = 1; t < series.Length; t++) gaps[t - 1] = (series.Dates[t] - series.Dates[t - 1]).TotalDays;
         Array.Sort(gaps);
-        double median = gaps.Length % 2 == 1 ? gaps[gaps.Length / 2] : (gaps[gaps.Length / 2 - 1] + gaps[gaps.Length / 2]) / 2;
-        double ratio = median / Typical.TotalDays;
-        return ratio < IrregularSlack && ratio > 1 / IrregularSlack ? null : new StepMismatch(null, median, ratio < 1);
+        return gaps.Length % 2 == 1 ? gaps[gaps.Length / 2] : (gaps[gaps.Length / 2 - 1] + gaps[gaps.Length / 2]) / 2;
     }
+
+    // The steps a median gap may stand for when no series' dates fit a spacing: a day or longer. (Intraday bars that fit
+    // no spacing have no one length to stand for.)
+    private static readonly DataStep[] ByMedianGap =
+        [.. new[] { Spacing.Days, Spacing.Weeks, Spacing.Months, Spacing.Quarters, Spacing.Years }.Select(s => new DataStep(s, TimeSpan.Zero))];
 
     /// <summary>
     /// The step the series of <paramref name="data"/> share: that of each series whose dates are regular, when they all
-    /// agree (<see cref="Matches"/>) and no other series departs from it (<see cref="MismatchOf"/>); null otherwise (then
-    /// no step is checked later).
+    /// agree (<see cref="Matches"/>) and no other series departs from it (<see cref="MismatchOf"/>). When no series' dates
+    /// fit a spacing (daily data with days missing here and there), the one step of a day or longer whose usual gap is
+    /// near every series' median gap (<see cref="IrregularSlack"/>), the step their dates stand for. Null otherwise: then
+    /// no step is checked later.
     /// </summary>
     public static DataStep? Common(SeriesSet data)
     {
@@ -79,6 +98,11 @@ public sealed record DataStep
             if (Of(frequency) is not { } step) continue;
             if (common is null) common = step;
             else if (!common.Matches(step)) return null;
+        }
+        if (common is null)
+        {
+            var medians = data.Series.Where(s => s.Length >= 2).Select(MedianGapDays).ToList();
+            return medians.Count == 0 ? null : ByMedianGap.FirstOrDefault(step => medians.All(step.Near));
         }
         // A model must take the data it was trained on: an irregular series off the step leaves it unknown.
         return common is not null && data.Series.Where((s, i) => common.MismatchGiven(s, frequencies[i]) is not null).Any() ? null : common;

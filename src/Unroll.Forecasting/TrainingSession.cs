@@ -306,8 +306,11 @@ public sealed class TrainingSession
     // A model that records no step cannot refuse data of another step later: say so.
     private IEnumerable<string> StepNote(Forecaster forecaster)
     {
-        if (forecaster.TrainedStep is null && _data.Series.Any(s => s.Length >= 2))
+        var dated = _data.Series.Where(s => s.Length >= 2).ToList();
+        if (forecaster.TrainedStep is null && dated.Count > 0)
             yield return "the series' dates keep no one step (a day, a week, a month…), so the model records none and cannot check that the data it forecasts later moves by the same step";
+        else if (forecaster.TrainedStep is { } step && dated.Count > 0 && dated.All(s => !Frequency.Infer(s).IsRegular))
+            yield return $"the series' dates fit no regular spacing, but the median gap between them is about {step.Unit}: the model records {step.Plural} as its step and will refuse data of another step";
     }
 
     private static string Number(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);

@@ -46,7 +46,7 @@ public sealed class DataStepTests
         Assert.Null(DataStep.Common(File("m.csv", Dated("A", MonthEnds(30)), Dated("B", gappy))));
         var missingOne = MonthEnds(30).Where((_, i) => i != 11).ToArray();
         Assert.Equal("months", DataStep.Common(File("m.csv", Dated("A", MonthEnds(30)), Dated("B", missingOne)))?.ToString());
-        Assert.Null(DataStep.Common(File("g.csv", Dated("B", gappy))));
+        Assert.Equal("days", DataStep.Common(File("g.csv", Dated("B", gappy)))?.ToString());   // a median gap of a day
         // Trading days and calendar days are one step: the stocks and a coin's every-day prices.
         Assert.Equal("business_days", DataStep.Common(File("d.csv", Dated("A", Weekdays(30)), Dated("B", Every(30, d => d.AddDays(1)))))?.ToString());
     }
@@ -105,6 +105,30 @@ public sealed class DataStepTests
         var missing = MonthEnds(30).Where((_, i) => i != 11).ToArray();
         Assert.False(Frequency.Infer(missing).IsRegular);
         Monthly.Value.RequireStep(File("m.csv", Dated("M", missing)));
+    }
+
+    [Fact]
+    public void AModelOfDatesThatFitNoSpacing_RecordsTheStepTheirMedianGapStandsFor()
+    {
+        var days = Enumerable.Range(0, 200).Where(i => i % 5 != 0 && i % 11 != 4).Select(i => new DateTime(2020, 1, 1).AddDays(i)).ToArray();
+        var months = MonthEnds(40).Where((_, i) => i % 7 != 3).ToArray();
+        var everyFewDays = new[] { 0, 2, 5, 7, 10, 12, 15, 18, 20, 23, 25 }.Select(d => new DateTime(2020, 1, 1).AddDays(d)).ToArray();
+        Assert.All(new[] { days, months, everyFewDays }, d => Assert.False(Frequency.Infer(d).IsRegular));
+
+        var result = Forecaster.Fit(File("gappy.csv", Dated("G", days)), Small);
+
+        Assert.Equal("days", result.Forecaster.TrainedStep?.ToString());
+        Assert.Contains("the series' dates fit no regular spacing, but the median gap between them is about a day: " +
+                        "the model records days as its step and will refuse data of another step", result.Notes);
+        result.Forecaster.RequireStep(File("d.csv", Dated("A", Weekdays(60))));
+        result.Forecaster.RequireStep(File("gappy.csv", Dated("G", days)));
+        var error = Assert.Throws<DataException>(() => result.Forecaster.RequireStep(File("m.csv", Dated("A", MonthEnds(40)))));
+        Assert.StartsWith("m.csv: series 'A' has monthly dates, but the model was trained on daily data", error.Message);
+        Assert.Equal("months", DataStep.Common(File("m.csv", Dated("M", months)))?.ToString());
+        // Medians of two steps, or a median near none (two or three days apart): no step, as before.
+        Assert.Null(DataStep.Common(new SeriesSet([Dated("G", days), Dated("M", months)], "close", [], "long.csv") { SymbolColumn = "symbol" }));
+        Assert.Null(DataStep.Common(File("few.csv", Dated("F", everyFewDays))));
+        Assert.DoesNotContain(Forecaster.Fit(File("d.csv", Dated("A", Weekdays(60))), Small).Notes, n => n.Contains("median gap", StringComparison.Ordinal));
     }
 
     [Fact]
