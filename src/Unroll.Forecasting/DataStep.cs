@@ -212,6 +212,28 @@ public sealed record DataStep
         return true;
     }
 
+    /// <summary>
+    /// The steps from <paramref name="from"/> to <paramref name="to"/> (negative when it is earlier): calendar months,
+    /// quarters or years between their months; weeks and days by the calendar; business days as the weekdays between
+    /// them (holidays are not known here); intraday bars by the time of day alone, the place in a day's bars.
+    /// </summary>
+    public long StepsBetween(DateTime from, DateTime to)
+    {
+        static long MonthIndex(DateTime d) => d.Year * 12L + d.Month - 1;
+        // Weekdays from Monday 0001-01-01 (DateTime.MinValue): a Saturday or Sunday counts as the Monday after.
+        static long Weekday(DateTime d) { long days = (long)(d.Date - DateTime.MinValue).TotalDays; return days / 7 * 5 + Math.Min(days % 7, 5); }
+        return Spacing switch
+        {
+            Spacing.Months => MonthIndex(to) - MonthIndex(from),
+            Spacing.Quarters => MonthIndex(to) / 3 - MonthIndex(from) / 3,
+            Spacing.Years => to.Year - from.Year,
+            Spacing.Weeks => (long)Math.Round((to.Date - from.Date).TotalDays / 7),
+            Spacing.Days => (long)(to.Date - from.Date).TotalDays,
+            Spacing.BusinessDays => Weekday(to) - Weekday(from),
+            _ => (long)Math.Round((to.TimeOfDay - from.TimeOfDay) / Intraday),
+        };
+    }
+
     // Business days and calendar days are both a day's step.
     private static Spacing Group(Spacing spacing) => spacing == Spacing.BusinessDays ? Spacing.Days : spacing;
 

@@ -30,7 +30,7 @@ public static class ForecastOnnx
         result[UnitsKey] = "network (scaled) units: apply unroll.processing before and after";
         result[ProcessingKey] =
             "Per series, as Forecaster.NetworkFrom does: take the last forecast.lookback values (target column first, then forecast.features); " +
-            "if forecast.seasonal has the series, remove its pattern; apply forecast.target (price: as is; return/log_return/diff: from consecutive values); " +
+            "if forecast.seasonal has the series, remove its pattern (index j at positions t = j mod period, turned by the steps from its anchor to the series' first date); apply forecast.target (price: as is; return/log_return/diff: from consecutive values); " +
             "scale with the series' entry in forecast.scalers (minmax/zscore: (x - offset) / scale per column; relative: target column (x / last - 1) / s, " +
             "difference: (x - last) / s, with s the target scaler's scale and last the window's last target value). " +
             "Feed input [1, steps, features] and lengths [steps]. Map prediction back in reverse: relative: last * (1 + y * s), difference: last + y * s, " +

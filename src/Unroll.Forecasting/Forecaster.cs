@@ -610,8 +610,9 @@ public sealed class Forecaster
             throw new SettingsException($"this model forecasts {Settings.Horizon} steps directly and cannot forecast {horizon}; train with {steps} or {recursive}", steps, recursive);
         }
         if (end < 1 || end > series.Length) throw new ArgumentOutOfRangeException(nameof(end), end, $"must be in 1..{series.Length}");
-        if (Adjustments.TryGetValue(series.Symbol, out var adjustment))
+        if (Adjustments.TryGetValue(series.Symbol, out var stored))
         {
+            var adjustment = stored.From(series.Dates[0]);   // the season's phase from the dates, not the file's first row
             var adjusted = PredictAdjusted(Deseasonalized(series.Slice(0, end), adjustment), end, horizon, scalers);
             for (int k = 0; k < horizon; k++) adjusted[k] = adjustment.Restore(adjusted[k], end + k);
             return adjusted;
@@ -783,9 +784,12 @@ public sealed class Forecaster
         SeasonalAdjustment? adjustment = null;
         if (settings.Deseasonalize)
         {
-            int season = settings.Season ?? Frequency.Infer(series).Season;
+            var frequency = Frequency.Infer(series);
+            int season = settings.Season ?? frequency.Season;
             int trainEnd = TimeSplit.ByFractions(series.Length - offset, trainFraction, settings.ValidationFraction).TrainEnd + offset;
             adjustment = SeasonalAdjustment.Fit(series.Values.AsSpan(0, Math.Min(trainEnd, series.Length)), season, out _);
+            if (adjustment is not null && series.Length > 0 && DataStep.Of(frequency) is { } step)
+                adjustment = adjustment with { Anchor = series.Dates[0], Step = step };
         }
         return Prepare(series, adjustment is null ? series : Deseasonalized(series, adjustment), settings, coldStart, source) with { Adjustment = adjustment };
     }

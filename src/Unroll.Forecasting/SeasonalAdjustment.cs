@@ -17,7 +17,8 @@ namespace Unroll.Forecasting;
 /// but have a strength near 0, so they are left alone.
 /// </remarks>
 /// <param name="Period">The season m.</param>
-/// <param name="Indices">Index j applies at the positions t ≡ j (mod m), counted from the series' first value: a factor
+/// <param name="Indices">Index j applies at the positions t ≡ j (mod m), counted from the first value of the series it
+/// is applied to (see <see cref="From"/> for a series that starts at another point of the season): a factor
 /// (multiplicative) or an amount (additive).</param>
 /// <param name="Additive">Whether the indices are subtracted rather than divided out.</param>
 /// <param name="Strength">The seasonal strength measured on the training part.</param>
@@ -25,6 +26,28 @@ public sealed record SeasonalAdjustment(int Period, IReadOnlyList<double> Indice
 {
     /// <summary>The weakest seasonal strength that is taken out.</summary>
     public const double MinimumStrength = 0.4;
+
+    /// <summary>The date of position 0 (the first value of the series it was fitted on); null when unknown (a file
+    /// written before it, or dates that keep no step), and then positions count from any series' first value.</summary>
+    public DateTime? Anchor { get; init; }
+
+    /// <summary>The step of the dates <see cref="Anchor"/> belongs to, which counts the steps from it to another date.</summary>
+    public DataStep? Step { get; init; }
+
+    /// <summary>
+    /// The pattern for a series whose first value is dated <paramref name="first"/>: the indices turned by the steps from
+    /// <see cref="Anchor"/> to it, so that each value meets the index of its own point of the season (a file of the
+    /// same monthly series that starts in April gets April's index first, not January's). Itself when the anchor is
+    /// unknown or the phase the same.
+    /// </summary>
+    public SeasonalAdjustment From(DateTime first)
+    {
+        if (Anchor is not { } anchor || Step is not { } step || first == anchor) return this;
+        int phase = (int)(((step.StepsBetween(anchor, first) % Period) + Period) % Period);
+        var turned = new double[Period];
+        for (int j = 0; j < Period; j++) turned[j] = Indices[(j + phase) % Period];
+        return this with { Indices = turned, Anchor = first };
+    }
 
     /// <summary>Fits the pattern of <paramref name="train"/> at season <paramref name="season"/>, or says why there is none.</summary>
     /// <param name="train">The training part, oldest first.</param>
@@ -109,14 +132,24 @@ public sealed record SeasonalAdjustment(int Period, IReadOnlyList<double> Indice
     public string Describe()
         => $"{(Additive ? "additive" : "multiplicative")}, season {Period} (strength {Strength.ToString("0.00", CultureInfo.InvariantCulture)})";
 
-    /// <summary>As JSON for model files: {"period": m, "additive": false, "strength": "…", "indices": ["…", …]}.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    /// <summary>As JSON for model files: {"period": m, "additive": false, "strength": "…", "indices": ["…", …],
+    /// "anchor": "2010-01-01T00:00:00", "step": "months"} (the last two when known).</summary>
+    public string ToJson()
     {
-        ["period"] = Period,
-        ["additive"] = Additive,
-        ["strength"] = Strength.ToString("R", CultureInfo.InvariantCulture),
-        ["indices"] = Indices.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray(),
-    });
+        var fields = new Dictionary<string, object>
+        {
+            ["period"] = Period,
+            ["additive"] = Additive,
+            ["strength"] = Strength.ToString("R", CultureInfo.InvariantCulture),
+            ["indices"] = Indices.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray(),
+        };
+        if (Anchor is { } anchor && Step is { } step)
+        {
+            fields["anchor"] = anchor.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+            fields["step"] = step.ToString();
+        }
+        return JsonSerializer.Serialize(fields);
+    }
 
     /// <summary>Reads <see cref="ToJson"/>'s text.</summary>
     /// <exception cref="FormatException">Not that JSON, a period below 2, indices not one per position, a non-finite
@@ -133,7 +166,14 @@ public sealed record SeasonalAdjustment(int Period, IReadOnlyList<double> Indice
             var indices = root.GetProperty("indices").EnumerateArray().Select(Number).ToArray();
             if (period < 2 || indices.Length != period) throw new FormatException($"{indices.Length} indices for period {period}");
             if (!additive && indices.Any(v => !(v > 0))) throw new FormatException("a seasonal factor at or below 0");
-            return new SeasonalAdjustment(period, indices, additive, strength);
+            var adjustment = new SeasonalAdjustment(period, indices, additive, strength);
+            bool hasAnchor = root.TryGetProperty("anchor", out var anchorText), hasStep = root.TryGetProperty("step", out var stepText);
+            if (!hasAnchor && !hasStep) return adjustment;
+            if (!hasAnchor || !hasStep) throw new FormatException("an anchor without a step, or a step without an anchor");
+            if (!DateTime.TryParseExact(anchorText.GetString(), "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var anchor))
+                throw new FormatException("the anchor is not a date");
+            if (!DataStep.TryParse(stepText.GetString(), out var step)) throw new FormatException("the step is not one Unroll writes");
+            return adjustment with { Anchor = anchor, Step = step };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

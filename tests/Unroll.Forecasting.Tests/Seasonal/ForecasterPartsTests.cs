@@ -61,6 +61,31 @@ public sealed class ForecasterPartsTests : IDisposable
         Assert.Equal(byHand, forecast);
     }
 
+    [Fact]
+    public void NetworkForecast_OfTheSameSeriesStartingLater_TakesTheSeasonsPhaseFromTheDates()
+    {
+        // A fresh download of the series that starts three months later (April, not January) and one that starts a
+        // year and five months later: each value must meet its own month's index, so the network's forecast of the
+        // same last values is the same.
+        var forecaster = Forecaster.Fit(Data(), Quick with { CombineClassical = false }).Forecaster;
+        var series = Data().Series[0];
+        Assert.Equal((new DateTime(2010, 1, 1), "months"), (forecaster.Adjustments["SALES"].Anchor, forecaster.Adjustments["SALES"].Step?.ToString()));
+
+        var full = forecaster.NetworkFrom(series, series.Length, 3);
+        foreach (int drop in new[] { 3, 17 })
+        {
+            var later = series.Slice(drop, series.Length - drop);
+            Assert.Equal(series.Dates[drop], later.Dates[0]);
+            var forecast = forecaster.NetworkFrom(later, later.Length, 3);
+            for (int k = 0; k < 3; k++) Assert.Equal(full[k], forecast[k], 1e-9);
+        }
+        // Counted from the file's first row, as before the anchor, the April start would meet January's index.
+        var positional = forecaster.WithParts(new Dictionary<string, SeasonalAdjustment> { ["SALES"] = new(12, forecaster.Adjustments["SALES"].Indices, false, 0.9) },
+            forecaster.ClassicalFitLengths);
+        var shifted = series.Slice(3, series.Length - 3);
+        Assert.True(Math.Abs(positional.NetworkFrom(shifted, shifted.Length, 1)[0] - full[0]) > 1);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

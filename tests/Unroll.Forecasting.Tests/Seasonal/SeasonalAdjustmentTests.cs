@@ -124,4 +124,53 @@ public sealed class SeasonalAdjustmentTests
     [InlineData("""[]""")]
     public void Parse_RefusesWhatToJsonDoesNotWrite(string json)
         => Assert.Throws<FormatException>(() => SeasonalAdjustment.Parse(json));
+
+    [Fact]
+    public void From_TurnsTheIndicesByTheStepsFromTheAnchor_AndTheJsonKeepsBoth()
+    {
+        DataStep.TryParse("months", out var months);
+        var adjustment = new SeasonalAdjustment(12, Enumerable.Range(1, 12).Select(i => 1 + i / 100.0).ToArray(), false, 0.8)
+        {
+            Anchor = new DateTime(2010, 1, 31),
+            Step = months,
+        };
+
+        Assert.Equal(1.04, adjustment.From(new DateTime(2010, 4, 30)).Indices[0]);            // April's factor first
+        Assert.Equal(1.11, adjustment.From(new DateTime(2009, 11, 30)).Indices[0]);           // before the anchor: November's
+        Assert.Equal(1.05, adjustment.From(new DateTime(2031, 5, 1)).Indices[0]);
+        Assert.Same(adjustment, adjustment.From(new DateTime(2010, 1, 31)));
+        var turned = adjustment.From(new DateTime(2010, 4, 30));
+        Assert.Equal(7, turned.Remove(1.03 * 7, 11), 12);                                   // position 11 of an April start: March's factor
+        Assert.Equal(adjustment.Indices, turned.From(new DateTime(2010, 1, 31)).Indices);       // and back
+
+        var read = SeasonalAdjustment.Parse(adjustment.ToJson());
+        Assert.Equal((adjustment.Anchor, "months"), (read.Anchor, read.Step?.ToString()));
+        Assert.Equal(adjustment.Indices, read.Indices);
+        // A file written before the anchor: positions count from any series' first value, as then.
+        var old = SeasonalAdjustment.Parse("""{"period": 4, "additive": true, "strength": "0.5", "indices": ["1", "2", "3", "4"]}""");
+        Assert.Null(old.Anchor);
+        Assert.Same(old, old.From(new DateTime(2020, 1, 1)));
+        Assert.Throws<FormatException>(() => SeasonalAdjustment.Parse("""{"period": 4, "additive": true, "strength": "0.5", "indices": ["1", "2", "3", "4"], "anchor": "2020-01-01T00:00:00"}"""));
+        Assert.Throws<FormatException>(() => SeasonalAdjustment.Parse("""{"period": 4, "additive": true, "strength": "0.5", "indices": ["1", "2", "3", "4"], "anchor": "soon", "step": "quarters"}"""));
+    }
+
+    [Theory]
+    [InlineData("months", "2010-01-31", "2011-03-01", 14)]
+    [InlineData("months", "2011-03-01", "2010-01-31", -14)]
+    [InlineData("quarters", "2010-03-31", "2010-12-31", 3)]
+    [InlineData("quarters", "2010-01-01", "2011-04-01", 5)]
+    [InlineData("years", "2010-12-31", "2014-01-01", 4)]
+    [InlineData("weeks", "2020-01-03", "2020-03-06", 9)]
+    [InlineData("days", "2020-02-27", "2020-03-02", 4)]
+    [InlineData("business_days", "2020-01-03", "2020-01-06", 1)]     // Friday to Monday
+    [InlineData("business_days", "2020-01-06", "2020-01-20", 10)]
+    [InlineData("business_days", "2020-01-04", "2020-01-06", 0)]     // a Saturday counts as the Monday after
+    [InlineData("intraday:1800", "2020-01-06T09:30:00", "2020-01-09T12:00:00", 5)]
+    [InlineData("intraday:3600", "2020-01-06T15:00:00", "2020-01-07T10:00:00", -5)]
+    public void StepsBetween_CountsTheSeriesOwnSteps(string step, string from, string to, long steps)
+    {
+        Assert.True(DataStep.TryParse(step, out var s));
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Equal(steps, s.StepsBetween(DateTime.Parse(from, culture), DateTime.Parse(to, culture)));
+    }
 }
