@@ -41,20 +41,24 @@ internal sealed class ReadOptions(string symbolDescription)
 
     /// <summary>The reading options these flags give, with <paramref name="column"/> and <paramref name="features"/> as
     /// the target and feature columns (<c>unroll serve</c> reads an upload in memory with them).</summary>
-    public CsvReadOptions CsvOptions(ParseResult parse, string? column, IReadOnlyList<string> features) => new()
+    public CsvReadOptions CsvOptions(ParseResult parse, string? column, IReadOnlyList<string> features)
     {
-        Column = column,
-        Features = features,
-        Symbols = (parse.GetValue(Symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
-        Name = parse.GetValue(Name),
-        Sort = parse.GetValue(Sort),
-        DecimalSeparator = parse.GetValue(Decimal)![0],
-        Missing = parse.GetValue(Missing),
-        DateColumn = parse.GetValue(DateColumn),
-        DateOrder = parse.GetValue(DateOrder),
-        Resample = parse.GetValue(Resample),
-        Sum = parse.GetValue(Sum) is { } sums ? ForecastOptions.SplitList(sums) : [],
-    };
+        var options = new CsvReadOptions
+        {
+            Column = column,
+            Features = features,
+            Symbols = (parse.GetValue(Symbol) ?? []).SelectMany(s => ForecastOptions.SplitList(s)).ToList(),
+            Name = parse.GetValue(Name),
+            Sort = parse.GetValue(Sort),
+            Missing = parse.GetValue(Missing),
+            DateColumn = parse.GetValue(DateColumn),
+            DateOrder = parse.GetValue(DateOrder),
+            Resample = parse.GetValue(Resample),
+            Sum = parse.GetValue(Sum) is { } sums ? ForecastOptions.SplitList(sums) : [],
+        };
+        // Only a --decimal given says which mark the file uses (103,170 is then 103.17); left out, it is the default.
+        return parse.GetResult(Decimal) is { Implicit: false } ? options with { DecimalSeparator = parse.GetValue(Decimal)![0] } : options;
+    }
 
     /// <summary>The notes a read prints on standard error ("note: ..."): what it did with missing values (read with
     /// <paramref name="missing"/>) and how it resampled.</summary>

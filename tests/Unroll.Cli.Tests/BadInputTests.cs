@@ -205,6 +205,23 @@ public sealed class BadInputTests : IDisposable
         Assert.True(read.ExitCode == 0, read.Error);
     }
 
+    [Theory]
+    [InlineData(",")]
+    [InlineData(".")]
+    public void Train_ThreeDecimalDigitsInASemicolonFile_ReadWithTheDecimalGiven_AfterARefusalThatNamesIt(string mark)
+    {
+        // 103,170 or 103.170 with ';' between fields reads both ways: the default refuses it, naming --decimal, and
+        // the --decimal it names reads it (a new user's report: --decimal , was refused the same way).
+        var csv = PathOf("three.csv");
+        File.WriteAllText(csv, "date;price\n" + string.Concat(Enumerable.Range(0, 60).Select(i =>
+            FormattableString.Invariant($"{new DateOnly(2000, 1, 1).AddMonths(i):yyyy-MM-dd};{50 + 10 * Math.Sin(i / 3.0):F3}\n").Replace(".", mark, StringComparison.Ordinal))));
+        var model = PathOf("m.safetensors");
+        CliRunner.Run("train", "--data", csv, "--out", model).AssertOneLineError($"--decimal {mark}");
+        Assert.False(File.Exists(model));
+        var read = CliRunner.Run("train", "--data", csv, "--out", model, "--decimal", mark, "--epochs", "20", "--hidden", "8", "--json");
+        Assert.True(read.ExitCode == 0, read.Error);
+    }
+
     [Fact]
     public void Backtest_ValueBeyondFloat_IsRefusedNamingIt()
     {

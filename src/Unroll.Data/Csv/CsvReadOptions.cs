@@ -51,9 +51,21 @@ public sealed record CsvReadOptions
     /// A number that reads only with the other mark (<c>164,42</c> under '.', <c>164.42</c> under ',') is refused,
     /// never read as 16442. One that reads both ways (<c>1,234</c>: 1234 or 1.234) is read with this mark when
     /// another number read from the file reads only with it (<c>12.5</c> for '.', <c>164,42</c> for ','), or when the
-    /// mark is '.' and fields are separated by commas (US-style thousands); otherwise it is refused as ambiguous.
+    /// mark is '.' and fields are separated by commas (US-style thousands), or when the mark was set here (not left at
+    /// its default) and is the number's only separator (<c>103,170</c> under a set ',' is 103.17, <c>103.170</c> under
+    /// a set '.' is 103.17: the caller says which mark the file uses); otherwise it is refused as ambiguous.
     /// </summary>
-    public char DecimalSeparator { get; init; } = '.';
+    public char DecimalSeparator
+    {
+        get => _decimalSeparator;
+        init { _decimalSeparator = value; _decimalSeparatorSet = true; }
+    }
+
+    private readonly char _decimalSeparator = '.';
+    private readonly bool _decimalSeparatorSet;
+
+    /// <summary>Whether <see cref="DecimalSeparator"/> was set rather than left at its default.</summary>
+    internal bool DecimalSeparatorSet => _decimalSeparatorSet;
 
     /// <summary>What to do with a missing target or feature value (empty, <c>null</c>, <c>NA</c>…): an error
     /// listing them (the default), drop the row, carry the last value forward, or interpolate. Rows whose values

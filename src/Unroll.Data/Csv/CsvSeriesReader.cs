@@ -490,7 +490,7 @@ public static partial class CsvSeriesReader
             string? problem = FieldParsing.ReadNumber(field, mark, out double value, out double otherValue) switch
             {
                 NumberReading.Number or NumberReading.ThisMark => null,
-                NumberReading.Ambiguous when _markSettled => null,
+                NumberReading.Ambiguous when _markSettled || (options.DecimalSeparatorSet && field.Contains(mark)) => null,
                 NumberReading.Ambiguous => WaitForMark(FieldParsing.AmbiguousProblem(field, mark, value, otherValue, _separator), row.Line, _header[col]),
                 NumberReading.OtherMark => FieldParsing.OtherMarkProblem(field, mark, otherValue, _separator),
                 _ => FieldParsing.NotANumberProblem(field, mark),

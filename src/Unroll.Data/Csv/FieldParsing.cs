@@ -172,7 +172,12 @@ internal static partial class FieldParsing
         double asThousands = thousandsNow ? value : otherValue, asDecimal = thousandsNow ? otherValue : value;
         string written = Text.Number(value);
         if (decimalMark == ',') written = written.Replace('.', ',');
-        string fix = decimalMark == '.'
+        // A mark that was set reads a number whose only separator it is (CsvReadOptions.DecimalSeparator), so this one
+        // was left at its default: setting it says which.
+        string fix = sep == decimalMark
+            ? $"Give {(decimalMark == '.' ? CsvSettings.DecimalPoint : CsvSettings.DecimalComma)} to read it as {written} if the file uses '{decimalMark}' " +
+              $"for decimals (the default alone settles nothing), or {(decimalMark == '.' ? CsvSettings.DecimalComma : CsvSettings.DecimalPoint)} if it uses '{(decimalMark == '.' ? ',' : '.')}'."
+            : decimalMark == '.'
             ? $"Use {CsvSettings.DecimalComma} if the file uses ',' as the decimal mark; otherwise write the value as {written}."
             : $"Use {CsvSettings.DecimalPoint} (the default) if the file uses '.' for decimals; otherwise write the value as {written}.";
         string why = decimalMark == '.' && separator != ','
