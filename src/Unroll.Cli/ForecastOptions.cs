@@ -37,7 +37,7 @@ internal sealed class ForecastOptions
     public Option<double> Clip { get; } = Options.Positive("--clip", "Global gradient-norm clipping (0 for none)", Defaults.ClipNorm ?? 0, allowZero: true);
     public Option<double> Validation { get; } = Options.Fraction("--val", "Fraction of each series used for validation and early stopping", Defaults.ValidationFraction, 0, 0.9, minExclusive: false);
     public Option<int> Patience { get; } = Options.Count("--patience", "Epochs without a better validation loss before stopping", Defaults.Patience);
-    public Option<int> Seed { get; } = Options.Integer("--seed", "Seed: the same seed and data give the same model", Defaults.Seed);
+    public Option<int> Seed { get; } = Options.Seed("Seed: the same seed and data give the same model", Defaults.Seed);
     public Option<string> Deseasonalize { get; } = Options.Choice("--deseasonalize",
         "on (default): take out each series' seasonal pattern, where it is real, before the network sees it and put it back into the forecasts; off: the network sees the values as they are", "on", ["on", "off"]);
     public Option<string> Combine { get; } = Options.Choice("--combine",

@@ -38,6 +38,11 @@ internal static partial class Options
     public static Option<int> Integer(string name, string description, int defaultValue)
         => new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParseInt(r, name, int.MinValue, int.MaxValue) };
 
+    /// <summary>--seed: a whole number at least 0 (.NET's Random takes a negative seed's absolute value, so −1 would
+    /// silently repeat 1's run).</summary>
+    public static Option<int> Seed(string description, int defaultValue)
+        => new("--seed") { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParseInt(r, "--seed", 0, int.MaxValue) };
+
     /// <summary>A finite number above 0 (or at least 0 with <paramref name="allowZero"/>).</summary>
     public static Option<double> Positive(string name, string description, double defaultValue, bool allowZero = false, double max = double.MaxValue)
         => new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = r => ParsePositive(r, name, allowZero, max) };

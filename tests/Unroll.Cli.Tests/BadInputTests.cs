@@ -41,7 +41,7 @@ public sealed class BadInputTests : IDisposable
         [new[] { "--clip", "NaN" }, "--clip must be a finite number, got NaN"],
         [new[] { "--val", "1.5" }, "--val must be a fraction from 0 up to below 0.9, got 1.5"],
         [new[] { "--val", "-0.1" }, "--val must be a fraction"],
-        [new[] { "--seed", "3000000000" }, "--seed expects a whole number, got 3000000000"],
+        [new[] { "--seed", "3000000000" }, "--seed expects a whole number from 0 to 2,147,483,647, got 3000000000"],
         [new[] { "--optimizer", "rmsprop" }, "--optimizer 'rmsprop' is not one of sgd, momentum, adam or adamw"],
         [new[] { "--strategy", "both" }, "--strategy 'both' is not one of recursive or direct"],
         [new[] { "--target", "level" }, "--target 'level' is not one of price, return or logreturn"],

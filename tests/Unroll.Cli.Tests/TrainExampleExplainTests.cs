@@ -69,6 +69,44 @@ public class TrainExampleExplainTests
         Assert.Contains("│ 30 ", r.Out);
     }
 
+    [Fact]
+    public void TrainExample_ALearningRateThatOverflows_ShowsTheRowsSoFar_ThenOneLineAndExitCode2()
+    {
+        var r = CliRunner.Run("train-example", "--lr", "5");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.StartsWith("error: training diverged at step ", r.Error);
+        Assert.Contains("steps of --lr 5 overshoot further each time; try a lower --lr, such as 0.05", r.Error);
+        Assert.Contains("loss before", r.Out);
+        Assert.Contains("│ 1 ", r.Out);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--lr", "1", "--epochs", "50" }, ", and the loss grew from 6.346 to ")]
+    [InlineData(new[] { "--seed", "1" }, ", and the gradient has vanished (its norm is ")]
+    [InlineData(new[] { "--epochs", "3" }, " yet: try more --epochs.")]
+    public void TrainExample_NotLearned_SaysWhyAndWhatMayHelp(string[] args, string why)
+    {
+        // A growing loss needs a lower --lr, a vanished gradient another --seed, only a falling loss more --epochs.
+        var r = CliRunner.Run(["train-example", .. args]);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Not every prediction is within 0.1 of its target" + why, r.Out);
+        Assert.Equal(why.Contains("vanished", StringComparison.Ordinal), r.Out.Contains("try another --seed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Seed_BelowZero_IsRefused_ItWouldRepeatItsPositiveTwin()
+    {
+        foreach (var command in new[] { new[] { "train-example" }, ["gradients", "--steps", "3"], ["train", "--data", "x.csv", "--out", "m.safetensors"], ["demo"] })
+        {
+            var r = CliRunner.Run([.. command, "--seed", "-1"]);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("--seed expects a whole number from 0 to 2,147,483,647, got -1", r.Error);
+        }
+    }
+
     [Theory]
     [InlineData("--epochs", "0", "--epochs expects a whole number from 1 to")]
     [InlineData("--lr", "-1", "--lr must be a positive number")]

@@ -16,7 +16,7 @@ internal static class DemoCommand
         var data = new Option<string?>("--data") { Description = "CSV to use instead of the bundled sample (data/stocks.csv)" };
         var report = new Option<string>("--report") { Description = "Folder for the HTML report and the trained model", DefaultValueFactory = _ => "unroll-demo" };
         var epochs = Options.Count("--epochs", "Most epochs per training run", 100);
-        var seed = Options.Integer("--seed", "Seed", 42);
+        var seed = Options.Seed("Seed", 42);
         var missing = ReadOptions.MissingOption();
         var name = ReadOptions.NameOption();
         var quiet = Options.Quiet();

@@ -30,7 +30,7 @@ internal static class GradientsCommand
         var steps = Options.RequiredCount("--steps", $"Measure every sequence length T from 1 to N (at most {MaxSteps})", max: MaxSteps);
         var compare = new Option<bool>("--compare") { Description = "Run rnn_relu, rnn_tanh, lstm and gru of the same hidden size, randomly initialised with the same seed, side by side" };
         var forgetBias = Options.OptionalNumber("--forget-bias", "LSTM and GRU: set the bias of the gate that keeps the old state (LSTM forget gate f, GRU update gate z) to this value, as the forget-gate-bias initialisation does; an open gate lets the gradient through");
-        var seed = Options.Integer("--seed", "Seed of the random weights and inputs", 0);
+        var seed = Options.Seed("Seed of the random weights and inputs", 0);
         var json = new Option<bool>("--json") { Description = "Print {\"lengths\": [...], \"first_input_gradient\": [...], \"parameter_gradient_norms\": {group: [...]}} instead of tables" };
         var svg = new Option<string?>("--svg") { Description = "Also plot the gradients on a log scale to this SVG file" };
         var command = new Command("gradients", "Measure vanishing and exploding gradients: for every sequence length, how much the last output depends on the first input, and the gradient norm of each parameter group")

@@ -13,7 +13,7 @@ internal static class TrainExampleCommand
     {
         var epochs = Options.Count("--epochs", "Gradient-descent steps", 2000);
         var rate = Options.Positive("--lr", "Learning rate", 0.05, max: 1e6);
-        var seed = Options.Integer("--seed", "Seed of the random starting weights", 0);
+        var seed = Options.Seed("Seed of the random starting weights", 0);
         var explain = new Option<bool>("--explain") { Description = "Print every step: the loss, the gradient of every weight and bias, and their new values (try it with --epochs 20)" };
         var command = new Command("train-example", "Train the one-unit ReLU example (low/low → low, low/medium → high, high/medium → low, high/high → high) by plain gradient descent") { epochs, rate, seed, explain };
         command.SetAction(parse =>
@@ -25,20 +25,36 @@ internal static class TrainExampleCommand
             o.WriteLine("Training x_t = input_t·w1 + y_(t-1)·w2 + b1, y_t = max(0, x_t), output = y·w3 + b2 on four scenarios");
             o.WriteLine("(low = 0, medium = 0.5, high = 1): the sum of squared residuals is the loss, plain gradient descent the rule.");
             o.WriteLine();
-            var table = new Table().AddColumns("step", "loss", "w1", "w2", "b1", "w3", "b2");
+            // Each row: the step, the loss before it (the weights it started from), then the weights after it.
+            var table = new Table().AddColumns("step", "loss before", "w1", "w2", "b1", "w3", "b2");
             if (everyStep) WriteExplainHeader(o, parse.GetValue(seed), lr);
-            var network = ExampleTraining.Run(parse.GetValue(seed), steps, lr, step =>
+            ExampleStep? first = null, last = null;
+            RecurrentNetwork<double> network;
+            try
             {
-                if (everyStep)
+                network = ExampleTraining.Run(parse.GetValue(seed), steps, lr, step =>
                 {
-                    WriteExplainedStep(o, step);
-                }
-                else if (IsReported(step.Step, steps))
-                {
-                    table.AddRow([.. new[] { step.Step.ToString(CultureInfo.InvariantCulture) }
-                        .Concat(new[] { step.Loss, step.W1, step.W2, step.B1, step.W3, step.B2 }.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))]);
-                }
-            });
+                    first ??= step;
+                    last = step;
+                    if (everyStep)
+                    {
+                        WriteExplainedStep(o, step);
+                    }
+                    else if (IsReported(step.Step, steps))
+                    {
+                        table.AddRow([.. new[] { step.Step.ToString(CultureInfo.InvariantCulture) }
+                            .Concat(new[] { step.Loss, step.W1, step.W2, step.B1, step.W3, step.B2 }.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))]);
+                    }
+                });
+            }
+            catch (TrainingDivergedException e)
+            {
+                // The learning rate is the learner's choice, and the blow-up is the lesson: show the rows so far.
+                if (!everyStep) context.Console.Write(table);
+                string what = e.Kind switch { DivergenceKind.Loss => "the loss", DivergenceKind.Gradient => "the gradient", _ => e.Parameter ?? "a weight" };
+                throw new UserError(string.Create(CultureInfo.InvariantCulture,
+                    $"training diverged at step {(last?.Step ?? 0) + 1}: {what} overflowed to a non-finite number, so steps of --lr {lr} overshoot further each time; try a lower --lr, such as 0.05"));
+            }
             if (!everyStep) context.Console.Write(table);
             o.WriteLine();
             string[] names = ["low, low", "low, medium", "high, medium", "high, high"];
@@ -50,7 +66,7 @@ internal static class TrainExampleCommand
                 learned &= Math.Abs(p - target) <= 0.1;
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {names[i],-13} → predicts {p:F4} (target {target})"));
             }
-            o.WriteLine(learned ? "Every prediction is within 0.1 of its target." : "Not every prediction is within 0.1 of its target yet: try more --epochs.");
+            o.WriteLine(learned ? "Every prediction is within 0.1 of its target." : "Not every prediction is within 0.1 of its target" + WhyNot(first, last));
             return learned ? UnrollCli.Ok : UnrollCli.Failed;
         });
         return command;
@@ -62,6 +78,21 @@ internal static class TrainExampleCommand
     private static readonly string[] GradientNames = ["rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "head.weight", "head.bias"];
 
     /// <summary>The rule, and the starting weights so that step 1's update can be checked by hand.</summary>
+    /// <summary>Why training has not learned the scenarios yet, from its first and last steps: the loss grew (the
+    /// steps overshoot), the gradient vanished (a flat point that no more steps leave), or it is still on its way.</summary>
+    private static string WhyNot(ExampleStep? first, ExampleStep? last)
+    {
+        if (first is null || last is null) return " yet: try more --epochs.";
+        if (last.Loss > first.Loss)
+            return string.Create(CultureInfo.InvariantCulture,
+                $", and the loss grew from {first.Loss:G4} to {last.Loss:G4}: steps of this --lr overshoot; try a lower --lr.");
+        double norm = Math.Sqrt(last.Gradients.Values.Sum(g => g * g));
+        if (norm < 1e-8)
+            return string.Create(CultureInfo.InvariantCulture, $", and the gradient has vanished (its norm is {norm:G2}): ") +
+                "training sits at a flat point that more steps do not leave, as where the ReLU outputs 0 for the inputs that would move it; try another --seed.";
+        return " yet: try more --epochs.";
+    }
+
     private static void WriteExplainHeader(TextWriter o, int seed, double lr)
     {
         // With no steps, Run returns the network exactly as it starts (the same seeded draw as the real run).
