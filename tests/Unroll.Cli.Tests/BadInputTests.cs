@@ -90,6 +90,20 @@ public sealed class BadInputTests : IDisposable
     public void OtherCommands_BadOption_IsOneLine(string[] args, string expected)
         => CliRunner.Run(args).AssertOneLineError(expected);
 
+    [Theory]
+    [InlineData("--hidden", "4096", "--seq", "1000", "--batch", "1000", "16,384,000,000 values in one array, more than .NET's arrays hold")]
+    [InlineData("--hidden", "4096", "--seq", "100000", "--batch", "100000", "more than .NET's arrays hold")]
+    public void Bench_AWorkloadNoArrayCanHold_IsOneLineBeforeAnyWork(string a, string b, string c, string d, string e, string f, string expected)
+        => CliRunner.Run("bench", a, b, c, d, e, f, "--threads", "1").AssertOneLineError(expected);
+
+    [Fact]
+    public void Bench_ASmallWorkloadsMemory_IsShownInSignificantDigits()
+    {
+        var r = CliRunner.Run("bench", "--hidden", "8", "--seq", "5", "--batch", "4", "--threads", "1", "--repeats", "3");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Matches(@"the 0\.00917 MB BPTT must keep", r.Out);   // 5 × 4 × 8 × 6 activations and four floats a parameter
+    }
+
     [Fact]
     public void Train_HugeLearningRate_StopsNamingTheFixAndWritesNoModel()
     {

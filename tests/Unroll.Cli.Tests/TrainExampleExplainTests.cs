@@ -70,11 +70,12 @@ public class TrainExampleExplainTests
     }
 
     [Fact]
-    public void TrainExample_ALearningRateThatOverflows_ShowsTheRowsSoFar_ThenOneLineAndExitCode2()
+    public void TrainExample_ALearningRateThatOverflows_ShowsTheRowsSoFar_ThenOneLineAndExitCode1()
     {
+        // Exit 1, as train's divergence: the run gave no result (the learning rate was a valid one to try).
         var r = CliRunner.Run("train-example", "--lr", "5");
 
-        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(1, r.ExitCode);
         Assert.Single(r.Error.Trim().Split('\n'));
         Assert.StartsWith("error: training diverged at step ", r.Error);
         Assert.Contains("steps of --lr 5 overshoot further each time; try a lower --lr, such as 0.05", r.Error);

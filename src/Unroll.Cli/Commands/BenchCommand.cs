@@ -28,8 +28,15 @@ internal static class BenchCommand
             var cellName = parse.GetValue(cell)!;
             var kind = CellKinds.Parse(cellName);
             var workload = new Workload(kind, parse.GetValue(input), parse.GetValue(hidden), parse.GetValue(layers), parse.GetValue(seq), parse.GetValue(batch));
+            RequireRoom(workload);
             // --threads (at most the cores: more would time the threads taking turns) is applied around every command.
-            var result = StepBenchmark.Run(workload, parse.GetValue(repeats), parse.GetValue(threads));
+            BenchmarkResult result;
+            try { result = StepBenchmark.Run(workload, parse.GetValue(repeats), parse.GetValue(threads)); }
+            catch (OutOfMemoryException)
+            {
+                throw new UserError(string.Create(CultureInfo.InvariantCulture,
+                    $"this workload ran out of memory (its BPTT alone keeps {workload.BpttFloorBytes / (1L << 30):F1} GiB, and training holds more); lower --batch, --seq, --hidden, --input-size or --layers"));
+            }
             var peak = PeakFlops.Measure(TimeSpan.FromMilliseconds(200));
             double peakGflops = result.Threads > 1 ? peak.AllCoresGflops : peak.SingleCoreGflops;
             if (parse.GetValue(json))
@@ -44,8 +51,8 @@ internal static class BenchCommand
                     ["gflops"] = numbers.Number(Math.Round(result.TrainGflops, 2), "gflops"),
                     ["peak_gflops"] = numbers.Number(Math.Round(peakGflops, 1), "peak_gflops"),
                     ["peak_vector_bits"] = peak.VectorBits,
-                    ["memory_mb"] = numbers.Number(Math.Round(result.TrainingBytes / 1048576, 2), "memory_mb"),
-                    ["bptt_floor_mb"] = numbers.Number(Math.Round(result.FloorBytes / 1048576, 2), "bptt_floor_mb"),
+                    ["memory_mb"] = numbers.Number(Math.Round(result.TrainingBytes / 1048576, 4), "memory_mb"),
+                    ["bptt_floor_mb"] = numbers.Number(Math.Round(result.FloorBytes / 1048576, 4), "bptt_floor_mb"),
                     ["memory_ratio"] = numbers.Number(Math.Round(result.TrainingBytes / result.FloorBytes, 2), "memory_ratio"),
                 }).ToJsonString());
                 return UnrollCli.Ok;
@@ -53,9 +60,33 @@ internal static class BenchCommand
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{kind.ToName()} {workload.InputSize}→{workload.HiddenSize}×{workload.Layers}, T={workload.Steps}, B={workload.BatchSize}, {result.Threads} thread(s): " +
                 $"train step {result.TrainMs:F3} ms, forward {result.InferMs:F3} ms; {result.TrainGflops:F1} GFLOP/s of a {peakGflops:F0} GFLOP/s peak ({peak.VectorBits}-bit FMA); " +
-                $"training holds {result.TrainingBytes / 1048576:F1} MB, {result.TrainingBytes / result.FloorBytes:F2}× the {result.FloorBytes / 1048576:F1} MB BPTT must keep"));
+                $"training holds {Megabytes(result.TrainingBytes)} MB, {result.TrainingBytes / result.FloorBytes:F2}× the {Megabytes(result.FloorBytes)} MB BPTT must keep"));
             return UnrollCli.Ok;
         });
         return command;
+    }
+
+    // 512.3, 12.5, 0.0061: three significant digits below 100 MB, so that a small workload's floor is not 0.0.
+    private static string Megabytes(double bytes)
+        => (bytes / 1048576) is var mb && mb >= 100 ? mb.ToString("F0", CultureInfo.InvariantCulture) : mb.ToString("G3", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Refuses, before any work, a workload that cannot run here: one whose widest array (a layer's gates or joint rows
+    /// over all T × B rows) is longer than .NET's arrays can be, or whose BPTT floor alone is more memory than this
+    /// process may use.
+    /// </summary>
+    private static void RequireRoom(Workload workload)
+    {
+        int gates = workload.Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
+        long rows = (long)workload.Steps * workload.BatchSize;
+        long widest = rows * Math.Max(gates * workload.HiddenSize, workload.InputSize + workload.HiddenSize + 1);
+        string lower = "lower --batch, --seq, --hidden or --input-size";
+        if (widest > Array.MaxLength)
+            throw new UserError(string.Create(CultureInfo.InvariantCulture,
+                $"this workload's {rows:N0} rows (--seq × --batch) of {widest / rows:N0} values each are {widest:N0} values in one array, more than .NET's arrays hold ({Array.MaxLength:N0}); {lower}"));
+        double floor = workload.BpttFloorBytes, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (floor > available)
+            throw new UserError(string.Create(CultureInfo.InvariantCulture,
+                $"this workload keeps at least {floor / (1L << 30):F1} GiB for BPTT, more than the {available / (1L << 30):F1} GiB this process may use; {lower}, or --layers"));
     }
 }

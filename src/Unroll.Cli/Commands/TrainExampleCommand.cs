@@ -52,8 +52,10 @@ internal static class TrainExampleCommand
                 // The learning rate is the learner's choice, and the blow-up is the lesson: show the rows so far.
                 if (!everyStep) context.Console.Write(table);
                 string what = e.Kind switch { DivergenceKind.Loss => "the loss", DivergenceKind.Gradient => "the gradient", _ => e.Parameter ?? "a weight" };
-                throw new UserError(string.Create(CultureInfo.InvariantCulture,
-                    $"training diverged at step {(last?.Step ?? 0) + 1}: {what} overflowed to a non-finite number, so steps of --lr {lr} overshoot further each time; try a lower --lr, such as 0.05"));
+                // A run that gave no result, as train's divergence: exit 1, one line.
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"error: training diverged at step {(last?.Step ?? 0) + 1}: {what} overflowed to a non-finite number, so steps of --lr {lr} overshoot further each time; try a lower --lr, such as 0.05"));
+                return UnrollCli.Failed;
             }
             if (!everyStep) context.Console.Write(table);
             o.WriteLine();
