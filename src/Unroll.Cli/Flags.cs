@@ -52,6 +52,7 @@ internal static partial class Flags
             "CsvReadOptions.Name" => "--name",
             "CsvReadOptions.Missing" => "--missing",
             "CsvReadOptions.DateColumn" => "--date-column",
+            "CsvReadOptions.SymbolColumn" => "--symbol-column",
             "CsvReadOptions.Resample" => "--resample",
             "CsvReadOptions.Sum" => "--sum",
             "CsvReadOptions.DateOrder" => "--date-order",

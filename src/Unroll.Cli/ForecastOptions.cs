@@ -45,7 +45,7 @@ internal sealed class ForecastOptions
     public Option<int?> Season { get; } = Options.OptionalCount("--season", "The seasonal period (12 monthly, 4 quarterly, 7 daily…); default: inferred from each series' dates", max: ForecastSettings.MaxSeason);
 
     public IEnumerable<Option> DataOptions => [Data, Reading.Name, Reading.Symbol, Column, Features, Reading.Sort, Reading.Decimal,
-        Reading.Missing, Reading.DateColumn, Reading.DateOrder, Reading.Resample, Reading.Sum];
+        Reading.Missing, Reading.DateColumn, Reading.SymbolColumn, Reading.DateOrder, Reading.Resample, Reading.Sum];
 
     public IEnumerable<Option> TrainingOptions => [Cell, Hidden, Layers, Lookback, Horizon, Strategy, Target, Scaling, Epochs, Batch,
         LearningRate, Optimizer, Clip, Validation, Patience, Seed, Deseasonalize, Combine, Season];

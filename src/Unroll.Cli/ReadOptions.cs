@@ -20,12 +20,13 @@ internal sealed class ReadOptions(string symbolDescription)
     public Option<string> Decimal { get; } = DecimalOption();
     public Option<MissingValues> Missing { get; } = MissingOption();
     public Option<string?> DateColumn { get; } = DateColumnOption();
+    public Option<string?> SymbolColumn { get; } = SymbolColumnOption();
     public Option<DateOrder> DateOrder { get; } = DateOrderOption();
     public Option<ResamplePeriod> Resample { get; } = ResampleOption();
     public Option<string?> Sum { get; } = SumOption();
 
     /// <summary>The options, in the order a command lists them.</summary>
-    public IEnumerable<Option> All => [Name, Symbol, Sort, Decimal, Missing, DateColumn, DateOrder, Resample, Sum];
+    public IEnumerable<Option> All => [Name, Symbol, Sort, Decimal, Missing, DateColumn, SymbolColumn, DateOrder, Resample, Sum];
 
     /// <summary>Reads <paramref name="path"/> as the options say, with <paramref name="column"/> and
     /// <paramref name="features"/> as the target and feature columns, noting on standard error what it did with
@@ -52,6 +53,7 @@ internal sealed class ReadOptions(string symbolDescription)
             Sort = parse.GetValue(Sort),
             Missing = parse.GetValue(Missing),
             DateColumn = parse.GetValue(DateColumn),
+            SymbolColumn = parse.GetValue(SymbolColumn),
             DateOrder = parse.GetValue(DateOrder),
             Resample = parse.GetValue(Resample),
             Sum = parse.GetValue(Sum) is { } sums ? ForecastOptions.SplitList(sums) : [],
@@ -81,6 +83,7 @@ internal sealed class ReadOptions(string symbolDescription)
         if (parse.GetResult(Decimal) is { Implicit: false }) text.Append(" --decimal ").Append(Quote(parse.GetValue(Decimal)!));
         if (parse.GetResult(Missing) is { Implicit: false }) text.Append(" --missing ").Append(SettingNames.Missing.Name(parse.GetValue(Missing)));
         if (parse.GetValue(DateColumn) is { } d) text.Append(" --date-column ").Append(Quote(d));
+        if (parse.GetValue(SymbolColumn) is { } sc) text.Append(" --symbol-column ").Append(Quote(sc));
         if (parse.GetValue(DateOrder) is var o and not Unroll.Data.Csv.DateOrder.YearFirst) text.Append(" --date-order ").Append(SettingNames.DateOrders.Name(o));
         if (parse.GetValue(Resample) is var r and not ResamplePeriod.None) text.Append(" --resample ").Append(SettingNames.Resample.Name(r));
         if (parse.GetValue(Sum) is { } su) text.Append(" --sum ").Append(Quote(su));
@@ -90,7 +93,13 @@ internal sealed class ReadOptions(string symbolDescription)
     /// <summary>--date-column: the column that holds the dates.</summary>
     internal static Option<string?> DateColumnOption() => new("--date-column")
     {
-        Description = "The column of dates (default: date, datetime, timestamp, time, day or observation_date, else an unnamed first column of dates such as a pandas index)",
+        Description = "The column of dates (default: date, datetime, timestamp, time, day, observation_date or ds, else an unnamed first column of dates such as a pandas index)",
+    };
+
+    /// <summary>--symbol-column: the column that names each row's series in a long-format file.</summary>
+    internal static Option<string?> SymbolColumnOption() => new("--symbol-column")
+    {
+        Description = "The column that names each row's series in a long-format file, such as store in store,date,sales (default: symbol, ticker or unique_id; without one, the file is one series)",
     };
 
     /// <summary>--date-order: how a date such as 01/02/2020 reads.</summary>

@@ -84,7 +84,7 @@ public sealed class CsvStreamingTests : IDisposable
         var e = _files.ReadFails("order.csv", OneSeries(Beyond, (t, line) => t == bad ? $"{Date(3)},1,1" : line));
 
         Assert.Equal(bad + 2, e.Line);
-        Assert.Contains($"comes after {Date(bad - 1)} on line {bad + 1}", e.Message);
+        Assert.Contains($"follows {Date(bad - 1)} of line {bad + 1} but is not later", e.Message);
     }
 
     [Fact]

@@ -342,6 +342,37 @@ public sealed class SeriesErrorTests : IDisposable
     }
 
     [Fact]
+    public void SeveralSeriesInAColumnOfAnotherName_AreReadWithSymbolColumn_AndTheOrderRefusalNamesIt()
+    {
+        const string stores = "store,date,sales\nnorth,2020-01-01,5\nnorth,2020-01-02,6\nsouth,2020-01-01,50\nsouth,2020-01-02,60\n";
+        var e = _files.ReadFails("stores.csv", stores);
+        Assert.EndsWith("or use CsvReadOptions.Sort = true to have the rows sorted; or, if column 'store' names each row's series, " +
+                        "read it with CsvReadOptions.SymbolColumn = store.", e.Message);
+        Assert.Equal([CsvSettings.SymbolColumnOf("store"), CsvSettings.Sort], e.Settings);
+
+        var read = CsvSeriesReader.Read(_files.Write("stores.csv", stores), new CsvReadOptions { SymbolColumn = "Store" });
+        Assert.Equal(["north", "south"], read.Series.Select(s => s.Symbol));
+        Assert.Equal([50.0, 60], read.Series[1].Values);
+        Assert.Contains("there is no column 'shop' (asked for as the symbol column)",
+            _files.ReadFails("stores.csv", stores, new CsvReadOptions { SymbolColumn = "shop" }).Message);
+        Assert.Contains("cannot be both the date column and the symbol column",
+            _files.ReadFails("stores.csv", stores, new CsvReadOptions { SymbolColumn = "date" }).Message);
+        // A duplicate date names it too; a column of one value (or of numbers) does not.
+        Assert.Contains("Delete one of the rows; or, if column 'store' names each row's series",
+            _files.ReadFails("dup.csv", "store,date,sales\nnorth,2020-01-01,5\nsouth,2020-01-01,50\n", new CsvReadOptions { Sort = true }).Message);
+        Assert.DoesNotContain("--symbol-column", _files.ReadFails("one.csv", "store,date,sales\nnorth,2020-01-02,5\nnorth,2020-01-01,6\n").Message);
+        Assert.DoesNotContain("SymbolColumn", _files.ReadFails("one.csv", "store,date,sales\nnorth,2020-01-02,5\nnorth,2020-01-01,6\n").Message);
+    }
+
+    [Fact]
+    public void NixtlasLongFormat_UniqueIdDsY_IsReadAsSeveralSeries()
+    {
+        var read = CsvSeriesReader.Read(_files.Write("nixtla.csv", "unique_id,ds,y\nA,2020-01-01,1\nA,2020-01-02,2\nB,2020-01-01,3\nB,2020-01-02,4\n"));
+        Assert.Equal(["A", "B"], read.Series.Select(s => s.Symbol));
+        Assert.Equal([3.0, 4], read.Series[1].Values);
+    }
+
+    [Fact]
     public void DateOutOfOrder_NamesLineAndSuggestsSort()
     {
         var e = _files.ReadFails("order.csv", "date,price\nJan 1 2000,1\nMar 1 2000,2\nFeb 1 2000,3\n");
@@ -349,7 +380,7 @@ public sealed class SeriesErrorTests : IDisposable
         Assert.Equal(4, e.Line);
         Assert.Equal("date", e.Column);
         Assert.Contains("2000-02-01", e.Message);
-        Assert.Contains("2000-03-01 on line 3", e.Message);
+        Assert.Contains("follows 2000-03-01 of line 3 but is not later", e.Message);
         Assert.Contains("CsvReadOptions.Sort = true", e.Message);
         Assert.Contains(CsvSettings.Sort, e.Settings);
     }

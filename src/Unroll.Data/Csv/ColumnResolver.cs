@@ -13,8 +13,8 @@ internal sealed class ColumnResolver(string file, string[] header, IEnumerable<s
 {
     /// <summary>The names tried for the target, in order, when <see cref="CsvReadOptions.Column"/> is not set.</summary>
     public static readonly string[] DefaultTargets = ["adjclose", "close", "price", "value"];
-    private static readonly string[] DateNames = ["date", "datetime", "timestamp", "time", "day", "observation_date"];
-    private static readonly string[] SymbolNames = ["symbol", "ticker"];
+    private static readonly string[] DateNames = ["date", "datetime", "timestamp", "time", "day", "observation_date", "ds"];
+    private static readonly string[] SymbolNames = ["symbol", "ticker", "unique_id"];
 
     private readonly string[] _header = header;
     private string[]? _normalizedHeader;
@@ -31,7 +31,11 @@ internal sealed class ColumnResolver(string file, string[] header, IEnumerable<s
     public Columns Resolve()
     {
         int dateCol = _dateCol = FindDateColumn();
-        int? symbolCol = FindFirst(SymbolNames, exclude: new HashSet<int>());
+        int? symbolCol = options.SymbolColumn is string named
+            ? Find(named) ?? throw UnknownColumn(named, "asked for as the symbol column")
+            : FindFirst(SymbolNames, exclude: new HashSet<int>());
+        if (symbolCol == dateCol)
+            throw new DataException($"column '{_header[dateCol]}' cannot be both the date column and the symbol column. Name another with {CsvSettings.SymbolColumn}", file, 1, _header[dateCol], settings: [CsvSettings.SymbolColumn]);
         var reserved = new HashSet<int> { dateCol };
         if (IndexColumn is int index) reserved.Add(index);
         if (symbolCol is int sc) reserved.Add(sc);
@@ -83,7 +87,7 @@ internal sealed class ColumnResolver(string file, string[] header, IEnumerable<s
             ?? (IndexHoldsDates ? IndexColumn : null)
             ?? throw new DataException(
             $"there is no date column; expected a column named 'date' (or {string.Join(", ", DateNames.Skip(1))}). " +
-            $"The header has: {Text.List(_header)}. Name the date column 'date'.", file, 1);
+            $"The header has: {Text.List(_header)}. Name it with {CsvSettings.DateColumn}, or rename it 'date'.", file, 1, settings: [CsvSettings.DateColumn]);
     }
 
     private int[] FindFeatureColumns(HashSet<int> reserved)

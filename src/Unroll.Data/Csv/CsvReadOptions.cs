@@ -24,8 +24,12 @@ public sealed record CsvReadOptions
     public string? Name { get; init; }
 
     /// <summary>The date column, matched ignoring case. When null: the first of date, datetime, timestamp, time,
-    /// day and observation_date that the file has, else an unnamed first column of dates (a pandas index).</summary>
+    /// day, observation_date and ds that the file has, else an unnamed first column of dates (a pandas index).</summary>
     public string? DateColumn { get; init; }
+
+    /// <summary>The column that names each row's series in a long-format file (<c>store,date,sales</c>), matched
+    /// ignoring case. When null: the first of symbol, ticker and unique_id that the file has, else none (one series).</summary>
+    public string? SymbolColumn { get; init; }
 
     /// <summary>Aggregates each series' rows to one point per day, week or month (<see cref="ResamplePeriod"/>): the
     /// last value of the period for the target and features (a price at the close), or the sum for the columns in

@@ -137,6 +137,11 @@ public static partial class CsvSeriesReader
         private string[] _header = [];
         private int _dateCol, _targetCol;
         private int? _symbolCol;
+
+        /// <summary>Without a symbol column: a column of text that takes several values in the first rows, which may
+        /// name each row's series (store in store,date,sales); null when there is none. Named in the refusals of dates
+        /// out of order or twice, which such a file meets.</summary>
+        private string? _namesColumn;
         private int[] _featureCols = [];
 
         /// <summary>The columns whose numbers are read (target and features), for <see cref="CheckMark"/>.</summary>
@@ -188,6 +193,7 @@ public static partial class CsvSeriesReader
                     IndexHoldsDates = index == IndexKind.Dates,
                 }.Resolve();
                 _numberCols = [_targetCol, .. _featureCols];
+                if (_symbolCol is null) _namesColumn = NamesColumn(sample, index == IndexKind.None ? null : 0);
                 _wanted = options.Symbols.Select(w => w.Trim()).ToArray();
                 _markSettled = options.DecimalSeparator == '.' && _separator == ',';
                 CheckName();
@@ -863,9 +869,9 @@ public static partial class CsvSeriesReader
             {
                 if (series.OtherOrderFits) throw WrongOrder(series.Symbol, line, dateColumn);
                 throw new DataException(
-                    $"date {Text.Date(date)} of series '{series.Symbol}' comes after {Text.Date(previousDate)} on line " +
-                    $"{series.LastLine}; the rows of a series must be in ascending date order. Sort the file by date, " +
-                    $"or use {CsvSettings.Sort} to have the rows sorted.", file, line, dateColumn, settings: [CsvSettings.Sort]);
+                    $"date {Text.Date(date)} of series '{series.Symbol}' follows {Text.Date(previousDate)} of line {series.LastLine} " +
+                    $"but is not later; the rows of a series must be in ascending date order. Sort the file by date, " +
+                    $"or use {CsvSettings.Sort} to have the rows sorted{NamesHint()}.", file, line, dateColumn, settings: NamesSettings(CsvSettings.Sort));
             }
         }
 
@@ -889,7 +895,29 @@ public static partial class CsvSeriesReader
 
         public DataException Duplicate(string symbol, DateTime date, int firstLine, int secondLine, string dateColumn) => new(
             $"date {Text.Date(date)} of series '{symbol}' appears twice, on lines {firstLine} and {secondLine}; a " +
-            "series has one row per date. Delete one of the rows.", file, secondLine, dateColumn);
+            $"series has one row per date. Delete one of the rows{NamesHint()}.", file, secondLine, dateColumn, settings: NamesSettings());
+
+        // "; or, if column 'store' names each row's series, read it with --symbol-column store" when a column may.
+        private string NamesHint() => _namesColumn is { } c
+            ? $"; or, if column '{c}' names each row's series, read it with {CsvSettings.SymbolColumnOf(c)}"
+            : "";
+
+        private Setting[] NamesSettings(params Setting[] others)
+            => _namesColumn is { } c ? [CsvSettings.SymbolColumnOf(c), .. others] : others;
+
+        /// <summary>The first column other than the date, index, target and features whose fields in
+        /// <paramref name="sample"/> are text (neither numbers nor missing) and take more than one value.</summary>
+        private string? NamesColumn(List<ArrayRow> sample, int? indexColumn)
+        {
+            for (int c = 0; c < _header.Length; c++)
+            {
+                if (c == _dateCol || c == indexColumn || _numberCols.Contains(c)) continue;
+                var fields = sample.Select(r => c < r.Fields.Length ? r.Fields[c].Trim() : "").Where(f => !FieldParsing.IsMissing(f)).ToList();
+                if (fields.Count > 0 && !fields.Any(FieldParsing.LooksNumeric) && fields.Distinct(StringComparer.Ordinal).Skip(1).Any())
+                    return _header[c];
+            }
+            return null;
+        }
     }
 
     /// <summary>

@@ -21,6 +21,10 @@ public static class CsvSettings
     public static Setting Name { get; } = new("CsvReadOptions.Name");
     /// <summary><see cref="CsvReadOptions.DateColumn"/>.</summary>
     public static Setting DateColumn { get; } = new("CsvReadOptions.DateColumn");
+    /// <summary><see cref="CsvReadOptions.SymbolColumn"/>.</summary>
+    public static Setting SymbolColumn { get; } = new("CsvReadOptions.SymbolColumn");
+    /// <summary><see cref="CsvReadOptions.SymbolColumn"/> = <paramref name="column"/>.</summary>
+    public static Setting SymbolColumnOf(string column) => new("CsvReadOptions.SymbolColumn", column);
     /// <summary><see cref="CsvReadOptions.Resample"/>.</summary>
     public static Setting Resample { get; } = new("CsvReadOptions.Resample");
     /// <summary><see cref="CsvReadOptions.Resample"/> = <paramref name="period"/>.</summary>
@@ -40,7 +44,7 @@ public static class CsvSettings
     /// <summary><see cref="CsvReadOptions.DateOrder"/> = <see cref="DateOrder.DayFirst"/>.</summary>
     public static Setting DayFirst { get; } = new("CsvReadOptions.DateOrder", "DateOrder.DayFirst");
 
-    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols, Name, DateColumn, Resample, Sum, MissingDrop, MissingForwardFill, MissingInterpolate, MonthFirst, DayFirst];
+    private static readonly Setting[] All = [DecimalComma, DecimalPoint, Sort, Column, Features, Symbols, Name, DateColumn, SymbolColumn, Resample, Sum, MissingDrop, MissingForwardFill, MissingInterpolate, MonthFirst, DayFirst];
 
     /// <summary>The settings <paramref name="message"/> names.</summary>
     internal static Setting[] In(string message) => All.Where(s => message.Contains(s.ToString(), StringComparison.Ordinal)).ToArray();
