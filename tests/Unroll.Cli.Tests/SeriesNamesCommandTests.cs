@@ -51,6 +51,23 @@ public sealed class SeriesNamesCommandTests : IDisposable
     private const string StandIn = "Series: AAPL_latest.csv holds one series, 'AAPL_latest', forecast as the model's one series, 'yahoo_clean', with the scaling and fits it was trained with.";
 
     [Fact]
+    public void Predict_ASeriesWithAMonthMissing_SaysItsGapCountsAsOneStep()
+    {
+        var model = Train(LongFile("long.csv", "A", "B"));
+        var lines = File.ReadAllLines(PathOf("long.csv")).Where(l => !l.StartsWith("B,2004-03-01", StringComparison.Ordinal));
+        File.WriteAllLines(PathOf("gap.csv"), lines);
+
+        var r = CliRunner.Run("predict", "--model", model, "--data", PathOf("gap.csv"), "--json");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var notes = JsonDocument.Parse(r.Out).RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+        Assert.Equal(["Dates: series 'B' has irregular dates (2004-04-01 comes 2 months after 2004-02-01, where the other dates are monthly " +
+                      "(1 month apart)): its values are taken as consecutive steps, so a gap counts as one step and a season's pattern shifts " +
+                      "past it, and its forecasts carry no dates. Add the missing rows to forecast it as its dates say."], notes);
+        Assert.Empty(JsonDocument.Parse(CliRunner.Run("predict", "--model", model, "--data", PathOf("long.csv"), "--json").Out).RootElement.GetProperty("notes").EnumerateArray());
+    }
+
+    [Fact]
     public void Predict_ModelOfYahooCleanOnAaplLatest_ForecastsTheFileUnderItsOwnNameAndSaysWhatStandsIn()
     {
         var model = Train(Yahoo("yahoo_clean.csv", 150, 100, 0));

@@ -147,6 +147,12 @@ internal static class PredictCommand
             notes.Add($"Cold start: {named} {are} new to the model (trained on {trainedOn}): the trained network forecasts {(cold.Count == 1 ? "it" : "each")} " +
                 $"with {trained.ColdStartEstimates()} estimated from its own history, as training estimates a series' from its training part{intervals}.");
         }
+        // A series whose dates keep no step (a month missing from monthly data) is forecast from its values as if they
+        // were one step apart, which the forecast's quality and dates depend on: say so rather than print '?' alone.
+        foreach (var series in data.Series.Where(s => s.Length >= 2))
+            if (Frequency.Infer(series) is { IsRegular: false, Reason: { } why })
+                notes.Add($"Dates: series '{series.Symbol}' has irregular dates ({why}): its values are taken as consecutive steps, " +
+                    "so a gap counts as one step and a season's pattern shifts past it, and its forecasts carry no dates. Add the missing rows to forecast it as its dates say.");
         return notes;
     }
 
