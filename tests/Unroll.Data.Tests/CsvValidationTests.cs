@@ -365,6 +365,24 @@ public sealed class SeriesErrorTests : IDisposable
     }
 
     [Fact]
+    public void YfinanceDownload_WithItsThreeHeaderRows_IsReadAsOneSeries_AndSeveralTickersAreRefusedNamingThem()
+    {
+        // yf.download("AAPL").to_csv() since yfinance 0.2.51: Price/Ticker/Date rows above the data.
+        const string header = "Price,Close,High,Low,Open,Volume\nTicker,AAPL,AAPL,AAPL,AAPL,AAPL\nDate,,,,,\n";
+        var read = CsvSeriesReader.Read(_files.Write("AAPL.csv", header + "2023-01-03,125.07,130.90,124.17,130.28,112117500\n2023-01-04,126.36,128.66,125.08,126.89,89113600\n"));
+        Assert.Equal([125.07, 126.36], read.Series[0].Values);
+        Assert.Equal([new DateTime(2023, 1, 3), new DateTime(2023, 1, 4)], read.Series[0].Dates);
+        var bad = _files.ReadFails("bad.csv", header + "2023-01-03,x,1,1,1,1\n");
+        Assert.Equal(4, bad.Line);
+
+        var two = _files.ReadFails("two.csv", "Price,Close,Close,High,High\nTicker,AAPL,MSFT,AAPL,MSFT\nDate,,,,\n2023-01-03,1,2,3,4\n");
+        Assert.Contains("a yfinance download of 2 tickers side by side (AAPL, MSFT)", two.Message);
+        Assert.Contains("yf.download('AAPL')", two.Message);
+        Assert.Contains("the next two rows are not its 'Ticker,…' and 'Date,,…' rows",
+            _files.ReadFails("odd.csv", "Price,Close\n2023-01-03,1\n2023-01-04,2\n").Message);
+    }
+
+    [Fact]
     public void NixtlasLongFormat_UniqueIdDsY_IsReadAsSeveralSeries()
     {
         var read = CsvSeriesReader.Read(_files.Write("nixtla.csv", "unique_id,ds,y\nA,2020-01-01,1\nA,2020-01-02,2\nB,2020-01-01,3\nB,2020-01-02,4\n"));

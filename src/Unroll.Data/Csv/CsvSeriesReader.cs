@@ -168,6 +168,7 @@ public static partial class CsvSeriesReader
             {
                 using var reader = CsvReader.Create(text, csvOptions, leaveOpen: true);
                 _header = reader.Headers.Select(h => (h ?? "").Trim()).ToArray();
+                if (IsYfinanceHeader(_header)) ReadYfinanceHeader(reader);
                 CheckHeader();
 
                 // A bounded sample of first rows resolves the columns; the rest stream past one at a time.
@@ -822,6 +823,35 @@ public static partial class CsvSeriesReader
                 else if (c == '\t') tabs++;
             }
             return commas > 0 ? ',' : semicolons > 0 ? ';' : tabs > 0 ? '\t' : ',';
+        }
+
+        // yfinance's download().to_csv() (since 0.2.51) writes three header rows: Price,Close,High,Low,Open,Volume, then
+        // Ticker,AAPL,AAPL,…, then Date,,,… above the data.
+        private static readonly HashSet<string> YfinanceFields = new(StringComparer.OrdinalIgnoreCase) { "Adj Close", "Close", "High", "Low", "Open", "Volume" };
+
+        private static bool IsYfinanceHeader(string[] header)
+            => header.Length >= 2 && header[0].Equals("Price", StringComparison.OrdinalIgnoreCase) && header.Skip(1).All(YfinanceFields.Contains);
+
+        /// <summary>Reads yfinance's second and third header rows: one ticker (several side by side are refused, naming
+        /// them), then the name of the date column, which becomes the first column's name.</summary>
+        private void ReadYfinanceHeader(CsvReader reader)
+        {
+            var live = new ReaderRow(reader);
+            string[] Row() => reader.Read() ? live.ToArray() : [];
+            var tickers = Row();
+            var dates = Row();
+            int line = (int)reader.LineNumber;
+            if (tickers is not [var t, ..] || !t.Equals("Ticker", StringComparison.OrdinalIgnoreCase)
+                || dates is not [var d, .. var rest] || !(d.Equals("Date", StringComparison.OrdinalIgnoreCase) || d.Equals("Datetime", StringComparison.OrdinalIgnoreCase))
+                || rest.Any(f => f.Length > 0))
+                throw new DataException("the header starts as yfinance writes a download (Price,Close,High,…), but the next two rows are not its " +
+                    "'Ticker,…' and 'Date,,…' rows. Keep the file as yfinance wrote it, or give it one header row such as 'Date,Close,High,Low,Open,Volume'.", file, line);
+            var names = tickers.Skip(1).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            if (names.Count > 1)
+                throw new DataException($"the file is a yfinance download of {names.Count} tickers side by side ({Text.List(names.Take(5).ToArray())}{(names.Count > 5 ? ", …" : "")}), " +
+                    "which Unroll does not read; download one ticker a file (yf.download('AAPL')), or save the data long, one row per ticker and date " +
+                    "(data.stack(level=1).reset_index()).", file, line);
+            _header[0] = d;
         }
 
         private void CheckHeader()
