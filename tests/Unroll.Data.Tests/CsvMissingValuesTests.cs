@@ -164,13 +164,25 @@ public sealed class CsvMissingValuesTests : IDisposable
     }
 
     [Theory]
-    [InlineData(MissingValues.Drop)]
-    [InlineData(MissingValues.ForwardFill)]
-    [InlineData(MissingValues.Interpolate)]
-    public void NaNText_IsStillRefusedWhateverTheOption(MissingValues mode)
+    [InlineData(MissingValues.Drop, new[] { 1.0, 4 })]
+    [InlineData(MissingValues.ForwardFill, new[] { 1.0, 1, 1, 4 })]
+    [InlineData(MissingValues.Interpolate, new[] { 1.0, 2, 3, 4 })]
+    public void NaNText_IsAMissingValueUnderAMissingValueMode_AsPandasWritesOneWithNaRepNaN(MissingValues mode, double[] expected)
     {
-        var e = _files.ReadFails("nan.csv", "date,price\n2020-01-01,1\n2020-01-02,NaN\n", new CsvReadOptions { Missing = mode });
+        string path = _files.Write("nan.csv", "date,price\n2020-01-01,1\n2020-01-02,NaN\n2020-01-03,nan\n2020-01-04,4\n");
 
-        Assert.Contains("not a finite number", e.Message);
+        Assert.Equal(expected, CsvSeriesReader.Read(path, new CsvReadOptions { Missing = mode }).Series[0].Values);
+        // Infinity is no missing value: still refused.
+        Assert.Contains("not a finite number", _files.ReadFails("inf.csv", "date,price\n2020-01-01,1\n2020-01-02,inf\n2020-01-03,3\n", new CsvReadOptions { Missing = mode }).Message);
+    }
+
+    [Fact]
+    public void NaNText_ByDefault_IsRefusedNamingTheModesThatReadIt()
+    {
+        var e = _files.ReadFails("nan.csv", "date,price\n2020-01-01,1\n2020-01-02,NaN\n2020-01-03,3\n");
+
+        Assert.EndsWith("'NaN' is not a finite number (NaN); expected a finite number. Replace it with a real value or delete the row, or read NaN as a missing value " +
+                        "with CsvReadOptions.Missing = MissingValues.Drop, CsvReadOptions.Missing = MissingValues.ForwardFill or CsvReadOptions.Missing = MissingValues.Interpolate.", e.Message);
+        Assert.Contains(CsvSettings.MissingInterpolate, e.Settings);
     }
 }

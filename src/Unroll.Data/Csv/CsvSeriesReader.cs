@@ -487,8 +487,9 @@ public static partial class CsvSeriesReader
         private double ParseNumber(RowFields row, int col, SeriesBuilder series, int valueColumn)
         {
             string field = row.Text(col);
-            // A missing value waits as NaN (which no field reads as: "NaN" is refused below) for ResolveMissing.
-            if (FieldParsing.IsMissing(field))
+            // A missing value waits as NaN for ResolveMissing. A field "NaN" is one too when a missing-value mode is chosen
+            // (pandas writes missing values so with na_rep='NaN'); by default it is refused below.
+            if (FieldParsing.IsMissing(field) || (options.Missing != MissingValues.Error && FieldParsing.IsNaN(field)))
             {
                 series.NoteMissing(row.Line, valueColumn, field);
                 return double.NaN;

@@ -124,10 +124,16 @@ internal static partial class FieldParsing
                "Correct the value or delete the row.";
     }
 
-    /// <summary>Words the refusal of a NaN or infinite value.</summary>
-    private static string NonFiniteProblem(string field) =>
-        $"{Text.Quote(field.Trim())} is not a finite number (NaN or infinite); expected a finite number. " +
-        "Replace it with a real value or delete the row.";
+    /// <summary>Words the refusal of a NaN or infinite value (NaN read as missing only when a missing-value mode is
+    /// chosen: pandas writes a missing value so with na_rep='NaN').</summary>
+    private static string NonFiniteProblem(string field) => IsNaN(field)
+        ? $"{Text.Quote(field.Trim())} is not a finite number (NaN); expected a finite number. Replace it with a real value or delete the row, " +
+          $"or read NaN as a missing value with {CsvSettings.MissingDrop}, {CsvSettings.MissingForwardFill} or {CsvSettings.MissingInterpolate}."
+        : $"{Text.Quote(field.Trim())} is not a finite number (NaN or infinite); expected a finite number. " +
+          "Replace it with a real value or delete the row.";
+
+    /// <summary>Whether a field is NaN as pandas, R or a spreadsheet writes it (nan, NaN, -nan).</summary>
+    public static bool IsNaN(string field) => field.Trim().TrimStart('-', '+').Equals("nan", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Words the refusal of a field that reads only with the other decimal mark.</summary>
     /// <param name="field">The field.</param>
