@@ -20,6 +20,18 @@ internal static class Arguments
         catch (ArgumentException e) { throw new UserError($"--map {text}: {e.Message.Split(" (Parameter", 2)[0]}"); }
     }
 
+    /// <summary>
+    /// Refuses --cell and --map for a model that is not a safetensors file (the built-in example, or an ONNX file, whose
+    /// graph names its cell): they say how to read a state dict's tensors, and would otherwise be ignored without a word.
+    /// </summary>
+    public static void OnlyForStateDicts(string model, string? cellName, string? map)
+    {
+        string? flag = cellName is not null ? "--cell" : map is not null ? "--map" : null;
+        if (flag is null) return;
+        string what = model == "statquest" ? "'statquest' is the built-in example" : $"{model} is an ONNX model, whose graph names its cell and tensors";
+        throw new UserError($"{flag} says how to read a safetensors model file's tensors, and {what}: leave {flag} out");
+    }
+
     /// <summary>The <c>--map</c> option of every command that loads a model file.</summary>
     public static Option<string?> MapOption()
         => new("--map") { Description = "Prefix renames for a PyTorch state dict's names, e.g. lstm.=rnn.,fc.=head. (one recurrent module and one linear layer are recognised without it when unambiguous)" };

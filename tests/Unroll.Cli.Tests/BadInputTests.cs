@@ -105,6 +105,24 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void CellOrMap_ForAModelThatIsNoStateDict_IsRefused_RatherThanIgnored()
+    {
+        var input = PathOf("s.json");
+        File.WriteAllText(input, "[[0, 0.5]]");
+        var onnx = PathOf("m.onnx");
+        Assert.Equal(0, CliRunner.Run("export-onnx", "--model", "statquest", "--out", onnx).ExitCode);
+
+        CliRunner.Run("run", "--model", "statquest", "--input", input, "--cell", "lstm")
+            .AssertOneLineError("--cell says how to read a safetensors model file's tensors, and 'statquest' is the built-in example: leave --cell out");
+        CliRunner.Run("run", "--model", onnx, "--input", input, "--map", "a.=b.")
+            .AssertOneLineError("m.onnx is an ONNX model, whose graph names its cell and tensors: leave --map out");
+        CliRunner.Run("explain", "--model", "statquest", "--sequence", "0,0.5", "--cell", "gru").AssertOneLineError("leave --cell out");
+        CliRunner.Run("export-onnx", "--model", "statquest", "--out", PathOf("x.onnx"), "--map", "a.=b.").AssertOneLineError("leave --map out");
+        Assert.False(File.Exists(PathOf("x.onnx")));
+        Assert.Equal(0, CliRunner.Run("run", "--model", onnx, "--input", input).ExitCode);
+    }
+
+    [Fact]
     public void Train_HugeLearningRate_StopsNamingTheFixAndWritesNoModel()
     {
         var model = PathOf("m.safetensors");

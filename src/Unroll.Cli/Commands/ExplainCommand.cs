@@ -65,7 +65,11 @@ internal static class ExplainCommand
     {
         if (cellName is not null) Arguments.Cell(cellName);
         if (map is not null) Arguments.NameMap(map);
-        if (name == "statquest") return Examples.StatQuest<double>();
+        if (name == "statquest")
+        {
+            Arguments.OnlyForStateDicts(name, cellName, map);
+            return Examples.StatQuest<double>();
+        }
         return Arguments.LoadModel(context, name, cellName, map).Network;
     }
 

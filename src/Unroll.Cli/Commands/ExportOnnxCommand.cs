@@ -31,6 +31,7 @@ internal static class ExportOnnxCommand
             if (cellName is not null) Arguments.Cell(cellName);
             if (nameMap is not null) Arguments.NameMap(nameMap);
             bool builtIn = modelPath == "statquest";
+            if (builtIn) Arguments.OnlyForStateDicts(modelPath, cellName, nameMap);
             new OutputGuard().Input("--model", builtIn ? null : modelPath).File("--out", outPath, "model.onnx", OutputKind.Onnx).Check();
 
             if (builtIn)

@@ -28,6 +28,8 @@ internal static class RunCommand
             if (parse.GetValue(gradients) && parse.GetValue(targets) is null)
                 throw new UserError("--gradients needs --targets: the gradients are those of the loss against the targets");
             var request = new Request(parse.GetValue(input)!, parse.GetValue(targets), parse.GetValue(gradients));
+            if (modelName == "statquest" || modelName.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                Arguments.OnlyForStateDicts(modelName, cellName, nameMap);
             if (modelName == "statquest")
                 return Execute(context, Examples.StatQuest<float>(), request);
             if (modelName.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
