@@ -70,7 +70,7 @@ internal static class GradientRuns
             _ => "It survives.",
         };
         var detail = w2 is double w
-            ? $" (w2^{n - 1} = {Format(w)}^{n - 1} = {Format(Math.Pow(w, n - 1), 17)})"
+            ? $" (w2^{n - 1} = {(w < 0 ? $"({Format(w)})" : Format(w))}^{n - 1} = {Format(Math.Pow(w, n - 1), 17)})"
             : double.IsFinite(ratio) && ratio != 0 ? $", a factor {Format(Math.Pow(Math.Abs(ratio), 1.0 / (n - 1)), 3)} per step on average" : "";
         return $"{lead} T = {n} the first-input gradient is {Format(ratio, w2 is null ? 3 : 17)} times its T = 1 value{detail}. {verdict}";
     }

@@ -63,6 +63,8 @@ public sealed class GradientsCommandTests : IDisposable
         var vanishing = CliRunner.Run("gradients", "--w2", "0.5", "--steps", "50");
         Assert.Contains("1.7763568394002505e−15 times its T = 1 value", vanishing.Out);
         Assert.Contains("It vanishes", vanishing.Out);
+        // A negative weight is bracketed before its power: −3^2 would read as −9.
+        Assert.Contains("(w2^2 = (−3)^2 = 9)", CliRunner.Run("gradients", "--w2", "-3", "--steps", "3").Out);
     }
 
     [Theory]
