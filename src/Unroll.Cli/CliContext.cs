@@ -58,6 +58,7 @@ internal sealed class CliContext(TextReader input, TextWriter output, TextWriter
     public string ReadText(string path, string what)
     {
         if (path == "-") return In.ReadToEnd();
+        if (Directory.Exists(path)) throw new UserError($"{what} file {path} is a folder; give the JSON file");
         try { return File.ReadAllText(path); }
         catch (FileNotFoundException) { throw new UserError($"{what} file {path} does not exist"); }
         catch (DirectoryNotFoundException) { throw new UserError($"{what} file {path} does not exist (no such folder)"); }

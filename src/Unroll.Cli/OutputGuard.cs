@@ -134,8 +134,7 @@ internal sealed class OutputGuard
         switch (kind)
         {
             case OutputKind.Model:
-                // safetensors: an 8-byte little-endian header length, then the JSON header's '{'
-                return start.Length >= 9 && BitConverter.ToUInt64(start, 0) is > 1 and < (100UL << 20) && start[8] == (byte)'{';
+                return SafeTensors.LooksLikeSafeTensors(start);
             case OutputKind.Svg:
                 var text = System.Text.Encoding.UTF8.GetString(start).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
                 return text.StartsWith("<svg", StringComparison.Ordinal) || text.StartsWith("<?xml", StringComparison.Ordinal);

@@ -171,6 +171,18 @@ public sealed class ExportOnnxCommandTests : IDisposable
     }
 
     [Fact]
+    public void Import_ASafetensorsModel_SaysItIsOne_AndAFolderAsInputIsNamedAsOne()
+    {
+        var model = PathOf("m.safetensors");
+        File.Copy(CliRunner.CoreFixture("torch_lstm.safetensors"), model);
+        CliRunner.Run("import-onnx", model, "--out", PathOf("x.safetensors"))
+            .AssertOneLineError("m.safetensors is a safetensors model, not ONNX: run, explain, predict and export-onnx read it as it is");
+        Assert.Single(Directory.EnumerateFileSystemEntries(_folder));
+        Directory.CreateDirectory(PathOf("sequences"));
+        CliRunner.Run("run", "--model", "statquest", "--input", PathOf("sequences")).AssertOneLineError("sequences is a folder; give the JSON file");
+    }
+
+    [Fact]
     public void Import_BinaryThatIsNotOnnx_SaysSoWithoutTheParsersWords()
     {
         var bad = PathOf("bad.onnx");

@@ -42,6 +42,8 @@ public static class OnnxImport
         try { model = ModelProto.Parser.ParseFrom(bytes); }
         catch (InvalidProtocolBufferException)
         {
+            if (SafeTensors.LooksLikeSafeTensors(bytes))
+                throw new ModelFileException($"{path} is a safetensors model, not ONNX: run, explain, predict and export-onnx read it as it is; import-onnx converts ONNX files");
             throw new ModelFileException(bytes.Length >= 8 && SafeTensors.TextPreview(bytes) is { } text
                 ? $"{path} is not an ONNX model (its first bytes are text: {SafeTensors.Quote(text)}); give the .onnx file an exporter wrote"
                 : $"{path} is not an ONNX model: its bytes do not read as ONNX's protobuf format (a damaged or truncated file, or another kind of file?)");

@@ -157,6 +157,11 @@ public static class SafeTensors
     public static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Parse(byte[] bytes, string source)
         => Parse(bytes, source, checkMetadata: null);
 
+    /// <summary>Whether <paramref name="start"/> (a file's first bytes, 9 or more) begins as a safetensors file does: an
+    /// 8-byte little-endian header length of a plausible size, then the JSON header's '{'.</summary>
+    public static bool LooksLikeSafeTensors(ReadOnlySpan<byte> start)
+        => start.Length >= 9 && BitConverter.ToUInt64(start[..8]) is > 1 and < (100UL << 20) && start[8] == (byte)'{';
+
     /// <summary>The start of the first line when the file begins with text (its 8 length bytes all printable or
     /// white space, as no real header length is), at most 24 characters and "..." when cut; null for binary bytes.</summary>
     internal static string? TextPreview(byte[] bytes)
