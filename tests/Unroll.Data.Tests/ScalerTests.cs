@@ -1,3 +1,4 @@
+using Unroll.Data.Csv;
 using Unroll.Data.Scaling;
 
 namespace Unroll.Data.Tests;
@@ -190,13 +191,16 @@ public sealed class SeriesScalersTests
     }
 
     [Fact]
-    public void ConstantFeature_NamesTheSeriesAndColumn()
+    public void ConstantFeature_NamesTheSeriesAndColumn_AndLeavingTheFeatureOut()
     {
         var series = new TimeSeries("IBM", [new(2020, 1, 1), new(2020, 1, 2)], [1, 2], ["volume"], [0, 0]);
 
         var e = Assert.Throws<DataException>(() => SeriesScalers.Fit(ScalerKind.ZScore, series, 2));
 
-        Assert.Contains("IBM, column 'volume'", e.Message);
+        Assert.Equal("feature column 'volume' of series 'IBM' is constant (all 2 values fitted are 0): it tells the network nothing, " +
+                     "and scaling it would divide by zero. Leave it out of CsvReadOptions.Features.", e.Message);
+        Assert.Equal([CsvSettings.Features], e.Settings);
+        Assert.Same(IdentityScaler.Instance, SeriesScalers.Fit(ScalerKind.None, series, 2).Features[0]);
     }
 
     [Fact]

@@ -40,8 +40,13 @@ public sealed class SeriesScalers
         var features = new Scaler[series.FeatureCount];
         for (int j = 0; j < features.Length; j++)
         {
-            features[j] = Scaler.Fit(kind, series.FeatureColumn(j).AsSpan(0, fitLength),
-                $"{series.Symbol}, column '{series.FeatureNames[j]}'");
+            var column = series.FeatureColumn(j).AsSpan(0, fitLength);
+            // A flat feature is the feature's fault, not the series': the fix is to drop the feature.
+            if (kind != ScalerKind.None && column.Length > 0 && column.IndexOfAnyExcept(column[0]) < 0)
+                throw new DataException($"feature column '{series.FeatureNames[j]}' of series '{series.Symbol}' is constant (all " +
+                    $"{Text.Count(column.Length, "value")} fitted are {Text.Number(column[0])}): it tells the network nothing, and scaling it " +
+                    $"would divide by zero. Leave it out of {Csv.CsvSettings.Features}.", Csv.CsvSettings.Features);
+            features[j] = Scaler.Fit(kind, column, $"{series.Symbol}, column '{series.FeatureNames[j]}'");
         }
         return new SeriesScalers(target, features);
     }
