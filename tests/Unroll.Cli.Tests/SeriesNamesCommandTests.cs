@@ -51,6 +51,19 @@ public sealed class SeriesNamesCommandTests : IDisposable
     private const string StandIn = "Series: AAPL_latest.csv holds one series, 'AAPL_latest', forecast as the model's one series, 'yahoo_clean', with the scaling and fits it was trained with.";
 
     [Fact]
+    public void Predict_AFileWhoseTargetColumnHasAnotherName_ReadsItWithColumn_AndTheRefusalNamesIt()
+    {
+        var model = Train(LongFile("long.csv", "A", "B"));
+        File.WriteAllText(PathOf("renamed.csv"), File.ReadAllText(PathOf("long.csv")).Replace("symbol,date,price", "symbol,date,close", StringComparison.Ordinal));
+
+        CliRunner.Run("predict", "--model", model, "--data", PathOf("renamed.csv"))
+            .AssertOneLineError("there is no column 'price' (asked for as the column to forecast in the model, which was trained on that column; name the file's column that holds it with --column, or rename it to match)");
+        var read = CliRunner.Run("predict", "--model", model, "--data", PathOf("renamed.csv"), "--column", "close", "--csv");
+        Assert.True(read.ExitCode == 0, read.Error);
+        Assert.Equal(CliRunner.Run("predict", "--model", model, "--data", PathOf("long.csv"), "--csv").Out, read.Out);
+    }
+
+    [Fact]
     public void Predict_ASeriesWithAMonthMissing_SaysItsGapCountsAsOneStep()
     {
         var model = Train(LongFile("long.csv", "A", "B"));

@@ -17,11 +17,12 @@ internal static class PredictCommand
         var model = new Option<string>("--model") { Description = "Model file written by 'unroll train'", Required = true };
         var data = new Option<string>("--data") { Description = "CSV with the series' history (the same columns the model was trained on)", Required = true };
         var reading = new ReadOptions("Only these series");
+        var column = new Option<string?>("--column") { Description = "The column that holds the model's target in this file, when it has another name (default: the column the model was trained on)" };
         var horizon = Options.OptionalCount("--horizon", "Steps ahead (default: the model's horizon)", max: ForecastSettings.MaxHorizon);
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV: symbol,step,date,last_date,forecast,lower_80,upper_80,lower_95,upper_95,naive,cold_start" };
         var levels = Options.Levels("--levels", "Prediction-interval levels, in percent", [0.8, 0.95]);
-        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data };
+        var command = new Command("predict", "Forecast the next value(s) of each series with a trained model and its prediction intervals, beside the naive guess") { model, data, column };
         foreach (var option in reading.All) command.Add(option);
         var quiet = Options.Quiet();
         foreach (var option in new Option[] { horizon, levels, json, csv, quiet, Options.Threads() }) command.Add(option);
@@ -30,7 +31,8 @@ internal static class PredictCommand
             context.Quiet = parse.GetValue(quiet);
             if (parse.GetValue(json) && parse.GetValue(csv)) throw new UserError("--json and --csv both given; choose one");
             var trained = ModelBundle.Load(parse.GetValue(model)!);
-            var set = ReadWithTheModelsColumns(() => reading.Read(parse, context, parse.GetValue(data)!, trained.TargetColumn, trained.FeatureNames));
+            var set = ReadWithTheModelsColumns(() => reading.Read(parse, context, parse.GetValue(data)!, parse.GetValue(column) ?? trained.TargetColumn, trained.FeatureNames),
+                parse.GetValue(column) is not null);
             RequireHorizon(trained, parse.GetValue(horizon));
             var forecaster = trained.Serving(set);          // a new series too short to estimate from is refused here
             trained.RequireHistory(set);
@@ -114,13 +116,13 @@ internal static class PredictCommand
     /// Reads data whose target and feature columns come from a model rather than from --column and --features (which
     /// predict does not take): a column the file lacks is named as the model's, not as a flag's.
     /// </summary>
-    internal static Unroll.Data.SeriesSet ReadWithTheModelsColumns(Func<Unroll.Data.SeriesSet> read)
+    internal static Unroll.Data.SeriesSet ReadWithTheModelsColumns(Func<Unroll.Data.SeriesSet> read, bool columnGiven = false)
     {
         try { return read(); }
-        catch (Unroll.Data.DataException e) when (e.Settings.Contains(Unroll.Data.Csv.CsvSettings.Column) || e.Settings.Contains(Unroll.Data.Csv.CsvSettings.Features))
+        catch (Unroll.Data.DataException e) when (!columnGiven && e.Settings.Contains(Unroll.Data.Csv.CsvSettings.Column) || e.Settings.Contains(Unroll.Data.Csv.CsvSettings.Features))
         {
             throw new UserError(e.MessageWith(s =>
-                s == Unroll.Data.Csv.CsvSettings.Column ? "the model, which was trained on that column; rename the file's column to match" :
+                s == Unroll.Data.Csv.CsvSettings.Column ? "the model, which was trained on that column; name the file's column that holds it with --column, or rename it to match" :
                 s == Unroll.Data.Csv.CsvSettings.Features ? "the model, which was trained with that feature; the file needs it too" :
                 Flags.Of(s)));
         }
