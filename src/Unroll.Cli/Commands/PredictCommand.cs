@@ -173,8 +173,11 @@ internal static class PredictCommand
         if (forecaster.Settings.CombineClassical && forecaster.ClassicalFitLengths.Count > 0)
         {
             var leftOut = forecaster.LeftOut.Where(kv => kv.Value.Count > 0 && shown.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {forecaster.DescribeFor(kv.Key)}").ToList();
-            string exceptions = leftOut.Count == 0 ? "" : $" (except {string.Join("; ", leftOut)})";
-            return $"forecasts are half the network's, half ETS's and Theta's{exceptions}; intervals are ETS's and Theta's widths around them (the network alone's would be split-conformal, {c.Describe()})";
+            // When every series shown is an exception, the rule is not theirs: say what each is.
+            string forecastsAre = leftOut.Count == 0 ? "forecasts are half the network's, half ETS's and Theta's"
+                : leftOut.Count == shown.Count ? $"forecasts are {string.Join("; ", leftOut)}"
+                : $"forecasts are half the network's, half ETS's and Theta's (except {string.Join("; ", leftOut)})";
+            return $"{forecastsAre}; intervals are the widths of the ETS and Theta forecasts kept, around them (the network alone's would be split-conformal, {c.Describe()})";
         }
         return $"the network's intervals are split-conformal, {c.Describe()}";
     }
