@@ -103,6 +103,21 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Explain_AFloat32Model_ComputesInFloat32AsRunDoes_AndRefusesWhatRunRefuses()
+    {
+        // 3e38 fits float32, but 1.8 × 3e38 does not: run's prediction is not finite, and explain's must be the same.
+        var run = CliRunner.RunWithInput("[[3e38]]", "run", "--model", "statquest", "--input", "-");
+        Assert.Contains("null", run.Out);
+        var explained = CliRunner.Run("explain", "--model", "statquest", "--sequence", "3e38");
+        Assert.True(explained.ExitCode == 0, explained.Error);
+        Assert.Contains("= ∞", explained.Out);
+
+        CliRunner.Run("explain", "--model", "statquest", "--sequence", "1e39").AssertOneLineError("'1e39' (value 1) does not fit the model's number type (float32");
+        File.WriteAllText(PathOf("big.json"), "[[1e39]]");
+        CliRunner.Run("explain", "--model", "statquest", "--input", PathOf("big.json")).AssertOneLineError("does not fit the model's number type");
+    }
+
+    [Fact]
     public void Explain_OneUnitGru_ShowsTheResetInsideTheCandidate()
     {
         var model = OneUnitModel(CellKind.Gru, [1, 0.5, 2], [0.5, 1, -1], [0, 0, 0], [0, 0, 0.5]);

@@ -33,15 +33,23 @@ internal static class ExplainCommand
                     : "give either --sequence or --input, not both");
             new OutputGuard().Input("--model", parse.GetValue(model) is { } m && m != "statquest" ? m : null).Input("--input", inputPath)
                 .File("--svg", svgPath, "unrolled.svg", OutputKind.Svg).Check();
-            var network = LoadModel(context, parse.GetValue(model)!, parse.GetValue(cell), parse.GetValue(map));
+            var (network, inFloat) = LoadModel(context, parse.GetValue(model)!, parse.GetValue(cell), parse.GetValue(map));
 
+            string source = inputPath == "-" ? "standard input" : inputPath!;
             List<IReadOnlyList<double[]>> sequences = sequenceText is not null
-                ? [ParseSequence(sequenceText, network.Shape.InputSize)]
-                : RaggedJson.Sequences<double>(context.ReadText(inputPath!, "input"), inputPath == "-" ? "standard input" : inputPath!, network.Shape.InputSize);
+                ? [ParseSequence(sequenceText, network.Shape.InputSize, inFloat)]
+                : inFloat   // read as run reads them for this model: values beyond float32 are refused alike
+                    ? [.. RaggedJson.Sequences<float>(context.ReadText(inputPath!, "input"), source, network.Shape.InputSize)
+                        .Select(s => (IReadOnlyList<double[]>)[.. s.Select(step => step.Select(v => (double)v).ToArray())])]
+                    : RaggedJson.Sequences<double>(context.ReadText(inputPath!, "input"), source, network.Shape.InputSize);
             if (svgPath is not null && sequences.Count != 1)
                 throw new UserError($"--svg draws one sequence, but {inputPath} holds {sequences.Count}: keep one in the file, or use --sequence");
 
-            var traces = sequences.Select(s => UnrolledTrace.Record(network, s)).ToList();
+            // Computed in the model's own number type, as run computes it; shown from the double copy of its weights,
+            // which holds float32 weights exactly.
+            var floatNetwork = inFloat ? network.Convert<float>() : null;
+            var traces = sequences.Select(s => floatNetwork is null ? UnrolledTrace.Record(network, s)
+                : UnrolledTrace.Record(floatNetwork, [.. s.Select(step => step.Select(v => (float)v).ToArray())])).ToList();
             var o = context.Out;
             WriteHeader(o, network, traces[0].Length, sequences.Count);
             for (int s = 0; s < traces.Count; s++)
@@ -60,21 +68,24 @@ internal static class ExplainCommand
         return command;
     }
 
-    /// <summary>A built-in example or a model file, always in double so the numbers shown are exact to 6 digits.</summary>
-    internal static RecurrentNetwork<double> LoadModel(CliContext context, string name, string? cellName, string? map)
+    /// <summary>A built-in example or a model file in double (which holds float32 weights exactly), and whether it
+    /// computes in float32: a model file stored so, and the built-in example, as run computes them.</summary>
+    internal static (RecurrentNetwork<double> Network, bool InFloat) LoadModel(CliContext context, string name, string? cellName, string? map)
     {
         if (cellName is not null) Arguments.Cell(cellName);
         if (map is not null) Arguments.NameMap(map);
         if (name == "statquest")
         {
             Arguments.OnlyForStateDicts(name, cellName, map);
-            return Examples.StatQuest<double>();
+            return (Examples.StatQuest<float>().Convert<double>(), true);
         }
-        return Arguments.LoadModel(context, name, cellName, map).Network;
+        var loaded = Arguments.LoadModel(context, name, cellName, map);
+        return (loaded.Network, !loaded.StoredAsDouble);
     }
 
-    /// <summary>Fails early, before any work, when the file cannot be written because its folder is missing.</summary>
-    internal static List<double[]> ParseSequence(string text, int features)
+    /// <summary>The numbers of --sequence, one a step, refused in one line when one is not a number or, for a float32
+    /// model, does not fit float32.</summary>
+    internal static List<double[]> ParseSequence(string text, int features, bool inFloat)
     {
         if (features != 1)
             throw new UserError($"--sequence gives one number per step, but the model expects {features} features per step: write the steps to a JSON file, e.g. [[[0.1, 0.2], [0.3, 0.4]]], and pass --input FILE");
@@ -87,6 +98,8 @@ internal static class ExplainCommand
                 throw new UserError($"--sequence {text}: value {k + 1} is empty; write numbers separated by commas, e.g. --sequence 0,0.5");
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
                 throw new UserError($"--sequence {text}: '{parts[k].Trim()}' (value {k + 1}) is not a number; write numbers separated by commas, e.g. --sequence 0,0.5");
+            if (inFloat && !float.IsFinite((float)value))
+                throw new UserError($"--sequence {text}: '{parts[k].Trim()}' (value {k + 1}) does not fit the model's number type (float32, at most ±3.4e38 in size)");
             steps.Add([value]);
         }
         return steps;
