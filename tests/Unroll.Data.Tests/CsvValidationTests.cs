@@ -383,6 +383,23 @@ public sealed class SeriesErrorTests : IDisposable
     }
 
     [Fact]
+    public void BinaryFile_IsRefusedAsNotCsv_ASafetensorsModelByName_WhileUtf16TextReads()
+    {
+        string model = _files.Write("m.safetensors", "");
+        File.WriteAllBytes(model, [.. BitConverter.GetBytes(20UL), .. "{\"__metadata__\":{}}"u8, 0, 0, 0, 0]);
+        var e = Assert.Throws<DataException>(() => CsvSeriesReader.Read(model));
+        Assert.EndsWith("m.safetensors: the file is a safetensors model, not CSV data; give the CSV file of the series (a model goes to --model).", e.Message);
+
+        string binary = _files.Write("bin.csv", "");
+        File.WriteAllBytes(binary, [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0, 0]);
+        Assert.Contains("the file holds binary data (a NUL character at position 7), not CSV text", Assert.Throws<DataException>(() => CsvSeriesReader.Read(binary)).Message);
+
+        string utf16 = _files.Write("u16.csv", "");
+        File.WriteAllText(utf16, "date,price\n2020-01-01,1\n2020-01-02,2\n", System.Text.Encoding.Unicode);
+        Assert.Equal([1.0, 2], CsvSeriesReader.Read(utf16).Series[0].Values);
+    }
+
+    [Fact]
     public void NixtlasLongFormat_UniqueIdDsY_IsReadAsSeveralSeries()
     {
         var read = CsvSeriesReader.Read(_files.Write("nixtla.csv", "unique_id,ds,y\nA,2020-01-01,1\nA,2020-01-02,2\nB,2020-01-01,3\nB,2020-01-02,4\n"));

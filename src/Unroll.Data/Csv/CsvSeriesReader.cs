@@ -748,8 +748,25 @@ public static partial class CsvSeriesReader
                 head.Append(buffer, 0, n);
             }
             string start = head.ToString();
+            RequireText(start);
             _separator = DetectSeparator(ref start);
             return new PrefixedReader(start, input);
+        }
+
+        /// <summary>
+        /// Refuses text whose start holds a NUL character, which no CSV text does (UTF-16 files decode without them): a
+        /// model file or another binary file given as data would otherwise meet a refusal about quotes or a header of
+        /// control characters. A safetensors model (an 8-byte little-endian header length, then its JSON header's '{')
+        /// is named as one.
+        /// </summary>
+        private void RequireText(string start)
+        {
+            int nul = start.AsSpan(0, Math.Min(start.Length, 4096)).IndexOf('\0');
+            if (nul < 0) return;
+            bool model = start.Length > 8 && start[8] == '{' && start.AsSpan(2, 6).IndexOfAnyExcept('\0') < 0;
+            throw new DataException(model
+                ? "the file is a safetensors model, not CSV data; give the CSV file of the series (a model goes to --model)."
+                : $"the file holds binary data (a NUL character at position {nul}), not CSV text: another kind of file? Give the CSV file of the series.", file);
         }
 
         /// <summary>Whether <paramref name="text"/> holds the whole header line: the first line with content ends,
