@@ -92,8 +92,17 @@ internal static class RaggedJson
         catch (JsonException e)
         {
             var where = e.LineNumber is long line ? $" at line {line + 1}, column {e.BytePositionInLine + 1}" : "";
-            throw new UserError($"{source} is not valid JSON{where}: expected an array of sequences such as [[0, 0.5], [1, 1]]");
+            string what = CompleteValueFirst(json) ? "text follows the array of sequences; the input is that one array" : "expected an array of sequences such as [[0, 0.5], [1, 1]]";
+            throw new UserError($"{source} is not valid JSON{where}: {what}");
         }
+    }
+
+    // Whether the text starts with one whole JSON value, so that what failed to parse came after it.
+    private static bool CompleteValueFirst(string json)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json), new JsonReaderOptions { AllowTrailingCommas = true, AllowMultipleValues = true });
+        try { return reader.Read() && reader.TrySkip(); }
+        catch (JsonException) { return false; }
     }
 
     private static string Kind(JsonElement e) => e.ValueKind switch

@@ -122,6 +122,13 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(0, CliRunner.Run("run", "--model", onnx, "--input", input).ExitCode);
     }
 
+    [Theory]
+    [InlineData("[[0, 0.5]] trailing", "standard input is not valid JSON at line 1, column 12: text follows the array of sequences; the input is that one array")]
+    [InlineData("[[0, 0.5]] [[1]]", "column 12: text follows the array of sequences")]
+    [InlineData("[[0, 0.5]", "expected an array of sequences such as [[0, 0.5], [1, 1]]")]
+    public void Run_InputThatIsNotOneJsonArray_SaysWhatIsWrongWithIt(string input, string expected)
+        => CliRunner.RunWithInput(input, "run", "--model", "statquest", "--input", "-").AssertOneLineError(expected);
+
     [Fact]
     public void Train_HugeLearningRate_StopsNamingTheFixAndWritesNoModel()
     {
