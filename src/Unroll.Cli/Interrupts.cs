@@ -71,7 +71,7 @@ internal sealed class Interrupts : IDisposable
         }
         _abandonWrites();
         _context.Error.WriteLine(first
-            ? $"error: stopped by {name}; a file being written was left as it was before"
+            ? $"error: stopped by {name}; any file being written was left as it was before"
             : $"error: stopped at once by a second {name}; nothing more was written (files saved before it are intact)");
         _context.Error.Flush();
         _exit((_context.Interruption ?? signal) == PosixSignal.SIGTERM ? UnrollCli.Terminated : UnrollCli.Interrupted);

@@ -177,7 +177,7 @@ public sealed class InterruptHandlerTests
         Assert.Equal([130], p.Exits);
         Assert.Equal(1, p.Abandoned[0]);
         Assert.False(p.Interrupts.Token.IsCancellationRequested);
-        Assert.Contains("error: stopped by Ctrl-C; a file being written was left as it was before", p.Error.ToString());
+        Assert.Contains("error: stopped by Ctrl-C; any file being written was left as it was before", p.Error.ToString());
     }
 
     [Fact]
