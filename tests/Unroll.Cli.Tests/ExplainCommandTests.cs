@@ -111,6 +111,7 @@ public sealed class ExplainCommandTests : IDisposable
         var explained = CliRunner.Run("explain", "--model", "statquest", "--sequence", "3e38");
         Assert.True(explained.ExitCode == 0, explained.Error);
         Assert.Contains("= ∞", explained.Out);
+        Assert.Contains("The prediction is not a finite number: a sum overflowed the model's number type (float32, at most ±3.4e38)", explained.Out);
 
         CliRunner.Run("explain", "--model", "statquest", "--sequence", "1e39").AssertOneLineError("'1e39' (value 1) does not fit the model's number type (float32");
         File.WriteAllText(PathOf("big.json"), "[[1e39]]");

@@ -61,6 +61,9 @@ public sealed class SeriesNamesCommandTests : IDisposable
         var read = CliRunner.Run("predict", "--model", model, "--data", PathOf("renamed.csv"), "--column", "close", "--csv");
         Assert.True(read.ExitCode == 0, read.Error);
         Assert.Equal(CliRunner.Run("predict", "--model", model, "--data", PathOf("long.csv"), "--csv").Out, read.Out);
+        // The table and the JSON name the file's column.
+        Assert.Contains("last close", CliRunner.Run("predict", "--model", model, "--data", PathOf("renamed.csv"), "--column", "close").Out);
+        Assert.Equal("close", JsonDocument.Parse(CliRunner.Run("predict", "--model", model, "--data", PathOf("renamed.csv"), "--column", "close", "--json").Out).RootElement.GetProperty("column").GetString());
     }
 
     [Fact]

@@ -377,6 +377,7 @@ public sealed class SeriesErrorTests : IDisposable
 
         var two = _files.ReadFails("two.csv", "Price,Close,Close,High,High\nTicker,AAPL,MSFT,AAPL,MSFT\nDate,,,,\n2023-01-03,1,2,3,4\n");
         Assert.Contains("a yfinance download of 2 tickers side by side (AAPL, MSFT)", two.Message);
+        Assert.Equal(2, two.Line);   // the Ticker row
         Assert.Contains("yf.download('AAPL')", two.Message);
         Assert.Contains("the next two rows are not its 'Ticker,…' and 'Date,,…' rows",
             _files.ReadFails("odd.csv", "Price,Close\n2023-01-03,1\n2023-01-04,2\n").Message);
@@ -393,6 +394,10 @@ public sealed class SeriesErrorTests : IDisposable
         string binary = _files.Write("bin.csv", "");
         File.WriteAllBytes(binary, [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0, 0]);
         Assert.Contains("the file holds binary data (a NUL character at position 7), not CSV text", Assert.Throws<DataException>(() => CsvSeriesReader.Read(binary)).Message);
+
+        string onnx = _files.Write("m.onnx", "");
+        File.WriteAllBytes(onnx, [0x08, 0x07, 0x12, 0x07, (byte)'p', (byte)'y', 0, 0]);
+        Assert.EndsWith("m.onnx: the file is an ONNX model, not CSV data; give the CSV file of the series (a model goes to --model).", Assert.Throws<DataException>(() => CsvSeriesReader.Read(onnx)).Message);
 
         string utf16 = _files.Write("u16.csv", "");
         File.WriteAllText(utf16, "date,price\n2020-01-01,1\n2020-01-02,2\n", System.Text.Encoding.Unicode);

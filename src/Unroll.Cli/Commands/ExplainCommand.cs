@@ -58,6 +58,8 @@ internal static class ExplainCommand
                 WriteTrace(o, network, traces[s]);
             }
             o.WriteLine("Every copy used the same weights and biases; only the input and what the previous copy passed on changed.");
+            if (traces.Any(t => t.Prediction.Any(v => !double.IsFinite(v))))
+                o.WriteLine($"The prediction is not a finite number: a sum overflowed the model's number type ({(inFloat ? "float32, at most ±3.4e38" : "double")}), as 'unroll run' reports it (null).");
             if (svgPath is not null)
             {
                 AtomicFile.WriteText(svgPath, UnrolledDiagram.Draw(network, traces[0]));

@@ -46,7 +46,7 @@ internal static class PredictCommand
                 context.Out.WriteLine(numbers.Finish(new JsonObject
                 {
                     ["schema_version"] = 1,
-                    ["column"] = forecaster.TargetColumn,
+                    ["column"] = set.TargetColumn,
                     ["horizon"] = steps,
                     ["series"] = new JsonArray(forecasts.Select(f => (JsonNode)new JsonObject
                     {
@@ -75,7 +75,7 @@ internal static class PredictCommand
                 WriteCsv(context.Out, forecasts, forecaster.ColdStart.Contains);
                 return UnrollCli.Ok;
             }
-            Render(context, forecaster, forecasts);
+            Render(context, forecaster, forecasts, set.TargetColumn);
             if (!context.Quiet) foreach (var note in notes) context.Out.WriteLine(note);
             return UnrollCli.Ok;
         });
@@ -193,17 +193,21 @@ internal static class PredictCommand
     /// wide enough for it; otherwise the long layout, whose every line names its series and step and holds each
     /// interval's bounds as two columns, so no number is split.
     /// </summary>
-    internal static void Render(CliContext context, Forecaster forecaster, IReadOnlyList<SeriesForecast> forecasts)
+    /// <param name="context">Where to write.</param>
+    /// <param name="forecaster">The model that forecast.</param>
+    /// <param name="forecasts">Each series' forecast.</param>
+    /// <param name="column">The file's name for the target (predict --column), when not the model's.</param>
+    internal static void Render(CliContext context, Forecaster forecaster, IReadOnlyList<SeriesForecast> forecasts, string? column = null)
     {
         int steps = forecasts.Count == 0 ? 0 : forecasts[0].Values.Length;
         var levels = forecasts.FirstOrDefault()?.Intervals.Select(i => i.Level).ToList() ?? [];
-        var table = new Table().AddColumn("series").AddColumn("last date").AddColumn(new TableColumn($"last {Markup.Escape(forecaster.TargetColumn)}").RightAligned());
+        var table = new Table().AddColumn("series").AddColumn("last date").AddColumn(new TableColumn($"last {Markup.Escape(column ?? forecaster.TargetColumn)}").RightAligned());
         if (steps > 1) table.AddColumn(new TableColumn("step").RightAligned());
         table.AddColumn("date");
         table.AddColumn(new TableColumn("forecast").RightAligned());
         foreach (var level in levels) table.AddColumn(new TableColumn($"{Percent(level)}% interval").RightAligned());
         table.AddColumn(new TableColumn("naive").RightAligned()).AddColumn(new TableColumn("change").RightAligned());
-        var tall = new LongTable(["series", "last date", $"last {forecaster.TargetColumn}", "step", "date", "forecast",
+        var tall = new LongTable(["series", "last date", $"last {column ?? forecaster.TargetColumn}", "step", "date", "forecast",
             .. levels.SelectMany(l => new[] { $"{Percent(l)}% low", $"{Percent(l)}% high" }), "naive", "change"]);
         tall.RightAligned([2, 3, 5, .. Enumerable.Range(6, 2 * levels.Count + 2)]);
         foreach (var f in forecasts)

@@ -43,7 +43,7 @@ internal static class TrainExampleCommand
                     else if (IsReported(step.Step, steps))
                     {
                         table.AddRow([.. new[] { step.Step.ToString(CultureInfo.InvariantCulture) }
-                            .Concat(new[] { step.Loss, step.W1, step.W2, step.B1, step.W3, step.B2 }.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))]);
+                            .Concat(new[] { step.Loss, step.W1, step.W2, step.B1, step.W3, step.B2 }.Select(Number))]);
                     }
                 });
             }
@@ -66,7 +66,7 @@ internal static class TrainExampleCommand
             {
                 double p = predictions[i][0], target = ExampleTraining.Targets[i];
                 learned &= Math.Abs(p - target) <= 0.1;
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {names[i],-13} → predicts {p:F4} (target {target})"));
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {names[i],-13} → predicts {Number(p)} (target {target})"));
             }
             o.WriteLine(learned ? "Every prediction is within 0.1 of its target." : "Not every prediction is within 0.1 of its target" + WhyNot(first, last));
             return learned ? UnrollCli.Ok : UnrollCli.Failed;
@@ -80,6 +80,10 @@ internal static class TrainExampleCommand
     private static readonly string[] GradientNames = ["rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "head.weight", "head.bias"];
 
     /// <summary>The rule, and the starting weights so that step 1's update can be checked by hand.</summary>
+    // Four decimals, as the table has always shown them, until a diverging run's numbers would print a hundred digits.
+    private static string Number(double v)
+        => Math.Abs(v) < 1e6 ? v.ToString("F4", CultureInfo.InvariantCulture) : v.ToString("0.####E+0", CultureInfo.InvariantCulture);
+
     /// <summary>Why training has not learned the scenarios yet, from its first and last steps: the loss grew (the
     /// steps overshoot), the gradient vanished (a flat point that no more steps leave), or it is still on its way.</summary>
     private static string WhyNot(ExampleStep? first, ExampleStep? last)

@@ -764,8 +764,9 @@ public static partial class CsvSeriesReader
             int nul = start.AsSpan(0, Math.Min(start.Length, 4096)).IndexOf('\0');
             if (nul < 0) return;
             bool model = start.Length > 8 && start[8] == '{' && start.AsSpan(2, 6).IndexOfAnyExcept('\0') < 0;
-            throw new DataException(model
-                ? "the file is a safetensors model, not CSV data; give the CSV file of the series (a model goes to --model)."
+            bool onnx = file.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+            throw new DataException(model || onnx
+                ? $"the file is {(onnx ? "an ONNX" : "a safetensors")} model, not CSV data; give the CSV file of the series (a model goes to --model)."
                 : $"the file holds binary data (a NUL character at position {nul}), not CSV text: another kind of file? Give the CSV file of the series.", file);
         }
 
@@ -857,6 +858,7 @@ public static partial class CsvSeriesReader
             var live = new ReaderRow(reader);
             string[] Row() => reader.Read() ? live.ToArray() : [];
             var tickers = Row();
+            int tickerLine = (int)reader.LineNumber;
             var dates = Row();
             int line = (int)reader.LineNumber;
             if (tickers is not [var t, ..] || !t.Equals("Ticker", StringComparison.OrdinalIgnoreCase)
@@ -868,7 +870,7 @@ public static partial class CsvSeriesReader
             if (names.Count > 1)
                 throw new DataException($"the file is a yfinance download of {names.Count} tickers side by side ({Text.List(names.Take(5).ToArray())}{(names.Count > 5 ? ", …" : "")}), " +
                     "which Unroll does not read; download one ticker a file (yf.download('AAPL')), or save the data long, one row per ticker and date " +
-                    "(data.stack(level=1).reset_index()).", file, line);
+                    "(data.stack(level=1).reset_index()).", file, tickerLine);
             _header[0] = d;
         }
 
