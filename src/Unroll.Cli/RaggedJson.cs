@@ -82,7 +82,8 @@ internal static class RaggedJson
     {
         double d = e.GetDouble();
         var value = T.CreateChecked(d);
-        if (!T.IsFinite(value)) throw new UserError($"{where} is {e.GetRawText()}, which does not fit the model's number type");
+        if (!T.IsFinite(value))
+            throw new UserError($"{where} is {e.GetRawText()}, which does not fit the model's number type ({(typeof(T) == typeof(float) ? "float32, at most ±3.4e38" : "double, at most ±1.8e308")} in size)");
         return value;
     }
 

@@ -115,7 +115,8 @@ public sealed class ExplainCommandTests : IDisposable
 
         CliRunner.Run("explain", "--model", "statquest", "--sequence", "1e39").AssertOneLineError("'1e39' (value 1) does not fit the model's number type (float32");
         File.WriteAllText(PathOf("big.json"), "[[1e39]]");
-        CliRunner.Run("explain", "--model", "statquest", "--input", PathOf("big.json")).AssertOneLineError("does not fit the model's number type");
+        CliRunner.Run("explain", "--model", "statquest", "--input", PathOf("big.json")).AssertOneLineError("does not fit the model's number type (float32, at most ±3.4e38 in size)");
+        CliRunner.RunWithInput("[[1e39]]", "run", "--model", "statquest", "--input", "-").AssertOneLineError("is 1e39, which does not fit the model's number type (float32, at most ±3.4e38 in size)");
     }
 
     [Fact]
