@@ -83,9 +83,12 @@ internal static class RaggedJson
         double d = e.GetDouble();
         var value = T.CreateChecked(d);
         if (!T.IsFinite(value))
-            throw new UserError($"{where} is {e.GetRawText()}, which does not fit the model's number type ({(typeof(T) == typeof(float) ? "float32, at most ±3.4e38" : "double, at most ±1.8e308")} in size)");
+            throw new UserError($"{where} is {e.GetRawText()}, which does not fit the model's number type ({NumberType(typeof(T) == typeof(float))} in size)");
         return value;
     }
+
+    /// <summary>A model's number type and its range, for messages: "float32, at most ±3.4e38".</summary>
+    internal static string NumberType(bool inFloat) => inFloat ? "float32, at most ±3.4e38" : "double, at most ±1.8e308";
 
     private static JsonDocument Parse(string json, string source)
     {

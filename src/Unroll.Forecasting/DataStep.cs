@@ -105,7 +105,7 @@ public sealed record DataStep
             return medians.Count == 0 ? null : ByMedianGap.FirstOrDefault(step => medians.All(step.Near));
         }
         // A model must take the data it was trained on: an irregular series off the step leaves it unknown.
-        return common is not null && data.Series.Where((s, i) => common.MismatchGiven(s, frequencies[i]) is not null).Any() ? null : common;
+        return data.Series.Where((s, i) => common.MismatchGiven(s, frequencies[i]) is not null).Any() ? null : common;
     }
 
     /// <summary>Whether a series of step <paramref name="other"/> moves by the same step: the same spacing, with business

@@ -34,6 +34,9 @@ public sealed record SeasonalAdjustment(int Period, IReadOnlyList<double> Indice
     /// <summary>The step of the dates <see cref="Anchor"/> belongs to, which counts the steps from it to another date.</summary>
     public DataStep? Step { get; init; }
 
+    // How ToJson writes the anchor and Parse reads it back.
+    private const string AnchorFormat = "yyyy-MM-dd'T'HH:mm:ss";
+
     /// <summary>
     /// The pattern for a series whose first value is dated <paramref name="first"/>: the indices turned by the steps from
     /// <see cref="Anchor"/> to it, so that each value meets the index of its own point of the season (a file of the
@@ -145,7 +148,7 @@ public sealed record SeasonalAdjustment(int Period, IReadOnlyList<double> Indice
         };
         if (Anchor is { } anchor && Step is { } step)
         {
-            fields["anchor"] = anchor.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+            fields["anchor"] = anchor.ToString(AnchorFormat, CultureInfo.InvariantCulture);
             fields["step"] = step.ToString();
         }
         return JsonSerializer.Serialize(fields);
@@ -170,7 +173,7 @@ public sealed record SeasonalAdjustment(int Period, IReadOnlyList<double> Indice
             bool hasAnchor = root.TryGetProperty("anchor", out var anchorText), hasStep = root.TryGetProperty("step", out var stepText);
             if (!hasAnchor && !hasStep) return adjustment;
             if (!hasAnchor || !hasStep) throw new FormatException("an anchor without a step, or a step without an anchor");
-            if (!DateTime.TryParseExact(anchorText.GetString(), "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var anchor))
+            if (!DateTime.TryParseExact(anchorText.GetString(), AnchorFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var anchor))
                 throw new FormatException("the anchor is not a date");
             if (!DataStep.TryParse(stepText.GetString(), out var step)) throw new FormatException("the step is not one Unroll writes");
             return adjustment with { Anchor = anchor, Step = step };

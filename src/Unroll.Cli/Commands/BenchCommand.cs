@@ -77,9 +77,8 @@ internal static class BenchCommand
     /// </summary>
     private static void RequireRoom(Workload workload)
     {
-        int gates = workload.Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
         long rows = (long)workload.Steps * workload.BatchSize;
-        long widest = rows * Math.Max(gates * workload.HiddenSize, workload.InputSize + workload.HiddenSize + 1);
+        long widest = rows * Math.Max(workload.Cell.GateCount() * workload.HiddenSize, workload.InputSize + workload.HiddenSize + 1);
         string lower = "lower --batch, --seq, --hidden or --input-size";
         if (widest > Array.MaxLength)
             throw new UserError(string.Create(CultureInfo.InvariantCulture,

@@ -59,7 +59,7 @@ internal static class ExplainCommand
             }
             o.WriteLine("Every copy used the same weights and biases; only the input and what the previous copy passed on changed.");
             if (traces.Any(t => t.Prediction.Any(v => !double.IsFinite(v))))
-                o.WriteLine($"The prediction is not a finite number: a sum overflowed the model's number type ({(inFloat ? "float32, at most ±3.4e38" : "double")}), as 'unroll run' reports it (null).");
+                o.WriteLine($"The prediction is not a finite number: a sum overflowed the model's number type ({RaggedJson.NumberType(inFloat)}), as 'unroll run' reports it (null).");
             if (svgPath is not null)
             {
                 AtomicFile.WriteText(svgPath, UnrolledDiagram.Draw(network, traces[0]));
@@ -101,7 +101,7 @@ internal static class ExplainCommand
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
                 throw new UserError($"--sequence {text}: '{parts[k].Trim()}' (value {k + 1}) is not a number; write numbers separated by commas, e.g. --sequence 0,0.5");
             if (inFloat && !float.IsFinite((float)value))
-                throw new UserError($"--sequence {text}: '{parts[k].Trim()}' (value {k + 1}) does not fit the model's number type (float32, at most ±3.4e38 in size)");
+                throw new UserError($"--sequence {text}: '{parts[k].Trim()}' (value {k + 1}) does not fit the model's number type ({RaggedJson.NumberType(inFloat: true)} in size)");
             steps.Add([value]);
         }
         return steps;
